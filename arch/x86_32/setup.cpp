@@ -1,0 +1,100 @@
+// C++ entry on the boot CPU: brings the machine up in dependency order.
+#include <cstdint>
+
+#include "arch/x86_32/io.hpp"
+#include "arch/x86_32/serial.hpp"
+#include "boot/layout.h"
+#include "boot/multiboot.hpp"
+#include "hypervisor/cmdline.hpp"
+#include "hypervisor/console.hpp"
+
+extern "C" {
+extern void (*__init_array_start[])();
+extern void (*__init_array_end[])();
+extern const uint8_t __build_id_start[];
+extern const uint8_t __build_id_end[];
+}
+
+namespace {
+
+Boot_options options;
+
+template <typename T>
+T* phys_to_virt(uint32_t phys)
+{
+    return reinterpret_cast<T*>(phys + HV_DIRECTMAP_START);
+}
+
+void com1_sink(const char* s, size_t n)
+{
+    for (size_t i = 0; i < n; ++i) {
+        if (s[i] == '\n')
+            arch::com1().put('\r');
+        arch::com1().put(s[i]);
+    }
+}
+
+void com2_sink(const char* s, size_t n)
+{
+    for (size_t i = 0; i < n; ++i) {
+        if (s[i] == '\n')
+            arch::com2().put('\r');
+        arch::com2().put(s[i]);
+    }
+}
+
+void start_console()
+{
+    if (options.console_com1 && arch::com1().init(options.com1, 0x3F8))
+        console::add_sink(com1_sink);
+    if (options.console_com2 && arch::com2().init(options.com2, 0x2F8))
+        console::add_sink(com2_sink);
+    console::set_level(options.loglvl);
+}
+
+void print_banner()
+{
+    char id[41] = {};
+    // The GNU build-id note: namesz, descsz, type, "GNU\0", then the id.
+    const uint8_t* note = __build_id_start;
+    if (__build_id_end - note >= 16) {
+        uint32_t descsz = *reinterpret_cast<const uint32_t*>(note + 4);
+        const uint8_t* desc = note + 16;
+        static const char hex[] = "0123456789abcdef";
+        for (uint32_t i = 0; i < descsz && i < 20; ++i) {
+            id[2 * i] = hex[desc[i] >> 4];
+            id[2 * i + 1] = hex[desc[i] & 15];
+        }
+    }
+    console::printf("\n Xenith %s -- x86_32 PAE paravirtual hypervisor (build id %s)\n\n",
+                    XENITH_VERSION, id);
+}
+
+} // namespace
+
+extern "C" [[noreturn]] void xenith_start(uint32_t magic, uint32_t mbi_phys)
+{
+    for (auto* fn = __init_array_start; fn != __init_array_end; ++fn)
+        (*fn)();
+
+    const multiboot::Info* mbi = nullptr;
+    if (magic == multiboot::loader_magic && mbi_phys < HV_DIRECTMAP_SIZE)
+        mbi = phys_to_virt<const multiboot::Info>(mbi_phys);
+    const char* cmdline =
+        mbi && (mbi->flags & multiboot::has_cmdline) && mbi->cmdline < HV_DIRECTMAP_SIZE
+            ? phys_to_virt<const char>(mbi->cmdline)
+            : "";
+    parse_cmdline(cmdline, true, options);
+    start_console();
+    print_banner();
+    log::info("command line: %s", cmdline);
+    for (unsigned i = 0; i < options.diagnostic_count; ++i)
+        log::warn("%s", options.diagnostics[i]);
+    if (!mbi) {
+        log::error("not started by a multiboot loader (magic %#x); halting", magic);
+        arch::halt_forever();
+    }
+
+    log::info("no dom0 kernel module given: nothing to run");
+    arch::halt_forever();
+}

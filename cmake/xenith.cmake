@@ -1,0 +1,73 @@
+# Build helpers shared by every directory.
+#
+# Sources are declared, not globbed, so the build is explicit:
+#   xenith_kernel_sources(a.cpp b.S)   -> only in the freestanding hypervisor
+#   xenith_portable_sources(c.cpp)     -> in the hypervisor AND in the host
+#                                         library the unit tests link against
+# Portable sources must not touch hardware; they reach it through narrow
+# interfaces so tests can substitute fakes.
+
+set(XENITH_FREESTANDING_FLAGS
+  -m32 -march=i686 -mgeneral-regs-only -mno-sse -mno-mmx -mno-80387
+  -ffreestanding -fno-exceptions -fno-rtti -fno-asynchronous-unwind-tables
+  -fno-use-cxa-atexit -fno-threadsafe-statics -fno-stack-protector
+  -fno-pic -fno-pie -fno-omit-frame-pointer -fno-strict-aliasing
+  -nostdlib -O2 -g)
+set(XENITH_WARNING_FLAGS
+  -Wall -Wextra -Werror -Wshadow -Wconversion)
+set(XENITH_CXX_ONLY_FLAGS -std=gnu++20 -Wold-style-cast -Wnon-virtual-dtor)
+
+set_property(GLOBAL PROPERTY XENITH_KERNEL_SOURCES "")
+set_property(GLOBAL PROPERTY XENITH_PORTABLE_SOURCES "")
+
+function(xenith_kernel_sources)
+  foreach(src ${ARGN})
+    get_filename_component(abs ${src} ABSOLUTE)
+    set_property(GLOBAL APPEND PROPERTY XENITH_KERNEL_SOURCES ${abs})
+  endforeach()
+endfunction()
+
+function(xenith_portable_sources)
+  foreach(src ${ARGN})
+    get_filename_component(abs ${src} ABSOLUTE)
+    set_property(GLOBAL APPEND PROPERTY XENITH_PORTABLE_SOURCES ${abs})
+  endforeach()
+endfunction()
+
+# Apply the freestanding flags to a target (hypervisor or PV guest image).
+function(xenith_freestanding target)
+  target_compile_options(${target} PRIVATE
+    ${XENITH_FREESTANDING_FLAGS}
+    $<$<COMPILE_LANGUAGE:CXX>:${XENITH_WARNING_FLAGS} ${XENITH_CXX_ONLY_FLAGS}>
+    $<$<COMPILE_LANGUAGE:C>:${XENITH_WARNING_FLAGS} -std=gnu11>)
+  target_link_options(${target} PRIVATE
+    -m32 -nostdlib -static -Wl,--build-id=sha1 -Wl,-z,noexecstack
+    -Wl,--no-warn-rwx-segments)
+  # libgcc provides 64-bit division helpers on i686; no libstdc++ runtime.
+  target_link_libraries(${target} PRIVATE gcc)
+endfunction()
+
+function(xenith_add_hypervisor_image)
+  get_property(kernel GLOBAL PROPERTY XENITH_KERNEL_SOURCES)
+  get_property(portable GLOBAL PROPERTY XENITH_PORTABLE_SOURCES)
+  add_executable(xenith.elf ${kernel} ${portable})
+  xenith_freestanding(xenith.elf)
+  target_include_directories(xenith.elf PRIVATE
+    ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/include)
+  target_compile_definitions(xenith.elf PRIVATE
+    XENITH_VERSION="${PROJECT_VERSION}" XENITH_KERNEL=1)
+  set(lds ${PROJECT_SOURCE_DIR}/boot/xenith.ld)
+  target_link_options(xenith.elf PRIVATE -Wl,-T,${lds})
+  set_target_properties(xenith.elf PROPERTIES
+    LINK_DEPENDS ${lds}
+    RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR})
+
+  # The same portable core, compiled natively for GoogleTest and fuzzing.
+  add_library(xenith_core_host STATIC ${portable})
+  target_include_directories(xenith_core_host PUBLIC
+    ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/include)
+  target_compile_options(xenith_core_host PRIVATE
+    ${XENITH_WARNING_FLAGS} $<$<COMPILE_LANGUAGE:CXX>:${XENITH_CXX_ONLY_FLAGS}
+    -fno-exceptions -fno-rtti>)
+  target_compile_definitions(xenith_core_host PUBLIC XENITH_HOST=1)
+endfunction()

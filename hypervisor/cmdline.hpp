@@ -1,0 +1,54 @@
+// The hypervisor command line, with Xen's option names. Portable: parsing
+// never fails as a whole; every unknown option or malformed value becomes a
+// diagnostic and the default stays in force.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+enum class Log_level : uint8_t { none, error, warning, info, debug };
+
+struct Uart_config {
+    uint32_t baud = 115200;     // 0 means "auto": keep what firmware set
+    uint32_t clock_hz = 1843200;
+    uint8_t data_bits = 8;
+    char parity = 'n';          // n, o, e, m, s
+    uint8_t stop_bits = 1;
+    uint16_t io_base = 0;       // 0: the standard port for the line
+    uint8_t irq = 0;
+};
+
+struct Mem_spec {
+    bool set = false;
+    uint64_t amount = 0;       // bytes; 0 with set=false means "default share"
+    uint64_t min = 0;
+    uint64_t max = 0;          // 0: no maximum given
+};
+
+struct Boot_options {
+    static constexpr unsigned max_diagnostics = 16;
+    static constexpr size_t diagnostic_len = 96;
+
+    bool console_com1 = true;
+    bool console_com2 = false;
+    bool console_vga = false;
+    Uart_config com1;
+    Uart_config com2;
+    Log_level loglvl = Log_level::info;
+    Log_level guest_loglvl = Log_level::info;
+    Mem_spec dom0_mem;
+    bool noreboot = false;
+    unsigned maxcpus = 0;      // 0: no limit
+
+    unsigned diagnostic_count = 0;
+    char diagnostics[max_diagnostics][diagnostic_len] = {};
+};
+
+// Parses a multiboot command line. When skip_image_name is set the first word
+// (the loader's path of the image, as GRUB and QEMU pass it) is skipped.
+void parse_cmdline(const char* cmdline, bool skip_image_name, Boot_options& out);
+
+// Size with an optional B/K/M/G/T suffix; without one the unit is KiB, as in
+// Xen's parse_size_and_unit. Returns false if malformed or overflowing.
+bool parse_size(const char* s, size_t len, uint64_t& out);
+
+const char* log_level_name(Log_level l);
