@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Boot Xenith in QEMU (TCG) for one scenario and check its serial console.
+
+A scenario is a small TOML file in tests/integration/scenarios/:
+
+    description = "what it proves"
+    qemu = "i386"            # or "x86_64" (needed for more than 4 GiB)
+    cpu = "pentium2"
+    memory = "128M"
+    smp = 1
+    machine = "pc"
+    boot = "multiboot"       # QEMU's own loader; "grub" boots a real GRUB ISO
+    append = "loglvl=debug"  # hypervisor command line
+    modules = ["build:xenith.elf some args"]   # "build:" = path in the build dir
+    timeout = 60
+    expect = ["regex", ...]  # must appear, in this order
+    reject = ["regex", ...]  # must not appear anywhere
+    exits = true             # QEMU must terminate by itself (power-off/reset)
+    input = [["after regex", "text to type"], ...]  # serial input, optional
+
+Exit status 0 on success. On failure the reason and the console's tail are
+printed; the whole console is kept in <build>/integration-logs/<name>.log.
+"""
+import argparse
+import os
+import re
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+
+
+def resolve(path, build_dir, source_dir):
+    if path.startswith("build:"):
+        return os.path.join(build_dir, path[len("build:"):])
+    if path.startswith("source:"):
+        return os.path.join(source_dir, path[len("source:"):])
+    return path
+
+
+def module_args(scn, build_dir, source_dir):
+    mods = []
+    for m in scn.get("modules", []):
+        parts = m.split(" ", 1)
+        path = resolve(parts[0], build_dir, source_dir)
+        if not os.path.exists(path):
+            raise SystemExit(f"module not found: {path}")
+        mods.append((path, parts[1] if len(parts) > 1 else ""))
+    return mods
+
+
+def make_grub_iso(scn, build_dir, source_dir, workdir):
+    root = os.path.join(workdir, "iso")
+    os.makedirs(os.path.join(root, "boot", "grub"))
+    shutil.copy(os.path.join(build_dir, "xenith.elf"), os.path.join(root, "boot", "xenith.elf"))
+    lines = ["set timeout=0", "set default=0", "serial --unit=0 --speed=115200",
+             "terminal_input serial console", "terminal_output serial console",
+             'menuentry "Xenith" {',
+             f"  multiboot /boot/xenith.elf {scn.get('append', '')}"]
+    for i, (path, args) in enumerate(module_args(scn, build_dir, source_dir)):
+        name = f"mod{i}-{os.path.basename(path)}"
+        shutil.copy(path, os.path.join(root, "boot", name))
+        lines.append(f"  module /boot/{name} {name} {args}".rstrip())
+    lines.append("}")
+    with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    iso = os.path.join(workdir, "xenith.iso")
+    r = subprocess.run(["grub-mkrescue", "-o", iso, root], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"grub-mkrescue failed:\n{r.stderr}")
+    return iso
+
+
+def qemu_command(scn, build_dir, source_dir, workdir):
+    cmd = [f"qemu-system-{scn.get('qemu', 'i386')}", "-accel", "tcg",
+           "-machine", scn.get("machine", "pc"),
+           "-cpu", scn.get("cpu", "pentium2"), "-m", scn.get("memory", "128M"),
+           "-smp", str(scn.get("smp", 1)),
+           "-display", "none", "-vga", "none", "-monitor", "none",
+           "-serial", "stdio", "-no-reboot", "-nodefaults"]
+    if scn.get("boot", "multiboot") == "grub":
+        cmd += ["-cdrom", make_grub_iso(scn, build_dir, source_dir, workdir), "-boot", "d"]
+    else:
+        cmd += ["-kernel", os.path.join(build_dir, "xenith.elf"),
+                "-append", scn.get("append", "")]
+        mods = module_args(scn, build_dir, source_dir)
+        if mods:
+            # QEMU splits -initrd at commas; a module's own commas are doubled.
+            cmd += ["-initrd", ",".join(
+                f"{p} {a}".rstrip().replace(",", ",,") for p, a in mods)]
+    cmd += scn.get("qemu_args", [])
+    return cmd
+
+
+def run(scn, cmd, log_path):
+    timeout = scn.get("timeout", 60)
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    out = b""
+    inputs = list(scn.get("input", []))
+    deadline = time.monotonic() + timeout
+    exited = False
+    settled_at = None
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            ready, _, _ = select.select([proc.stdout], [], [], min(left, 0.2))
+            if ready:
+                chunk = os.read(proc.stdout.fileno(), 65536)
+                if not chunk:
+                    proc.wait(timeout=10)
+                    exited = True
+                    break
+                out += chunk
+            text = out.decode("utf-8", "replace")
+            # A scenario that expects the machine to stay up (halted, idle)
+            # ends once every expectation is met and a short grace passed.
+            if not scn.get("exits", True) and not inputs and not check(scn, text, False):
+                settled_at = settled_at or time.monotonic()
+                if time.monotonic() - settled_at >= scn.get("settle", 1.0):
+                    break
+            while inputs and re.search(inputs[0][0], text, re.M):
+                data = inputs.pop(0)[1].encode().decode("unicode_escape").encode("latin-1")
+                proc.stdin.write(data)
+                proc.stdin.flush()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    text = out.decode("utf-8", "replace").replace("\r\n", "\n")
+    with open(log_path, "w") as f:
+        f.write(text)
+    return text, exited, proc.returncode
+
+
+def check(scn, text, exited):
+    errors = []
+    pos = 0
+    for pattern in scn.get("expect", []):
+        m = re.compile(pattern, re.M).search(text, pos)
+        if not m:
+            errors.append(f"expected (in order) but not found: {pattern!r}")
+            break
+        pos = m.end()
+    for pattern in scn.get("reject", []):
+        m = re.search(pattern, text, re.M)
+        if m:
+            errors.append(f"must not appear but did: {pattern!r} -> {m.group(0)!r}")
+    if scn.get("exits", True) and not exited:
+        errors.append(f"QEMU did not exit by itself within {scn.get('timeout', 60)} s")
+    if not scn.get("exits", True) and exited:
+        errors.append("QEMU exited but the scenario expects it to keep running")
+    return errors
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build-dir", required=True)
+    ap.add_argument("--source-dir", default=os.path.dirname(os.path.dirname(
+        os.path.dirname(os.path.abspath(__file__)))))
+    ap.add_argument("scenario")
+    args = ap.parse_args()
+    with open(args.scenario, "rb") as f:
+        scn = tomllib.load(f)
+    name = os.path.splitext(os.path.basename(args.scenario))[0]
+    log_dir = os.path.join(args.build_dir, "integration-logs")
+    os.makedirs(log_dir, exist_ok=True)
+    log_path = os.path.join(log_dir, name + ".log")
+    with tempfile.TemporaryDirectory() as workdir:
+        cmd = qemu_command(scn, os.path.abspath(args.build_dir), args.source_dir, workdir)
+        start = time.monotonic()
+        text, exited, rc = run(scn, cmd, log_path)
+        took = time.monotonic() - start
+    errors = check(scn, text, exited)
+    print(f"scenario {name}: {scn.get('description', '')}")
+    print("qemu: " + " ".join(cmd))
+    print(f"took {took:.1f} s, qemu {'exited with ' + str(rc) if exited else 'was killed'}")
+    if errors:
+        print("FAILED:")
+        for e in errors:
+            print("  " + e)
+        tail = text.splitlines()[-40:]
+        print(f"--- last {len(tail)} console lines (full log: {log_path}) ---")
+        print("\n".join(tail))
+        return 1
+    print("passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

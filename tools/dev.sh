@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Developer entry point: set up a fresh Debian machine, build, boot, test.
+#   tools/dev.sh run [hypervisor options]   install what is missing, build, boot in QEMU
+#   tools/dev.sh test                       install what is missing, build, run every test
+#   tools/dev.sh build | deps | iso
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(build-essential g++-multilib cmake ninja-build googletest libgtest-dev
+          clang libclang-rt-14-dev python3 qemu-system-x86 grub-pc-bin grub-common
+          grub-xen-bin xorriso mtools)
+BUILD=${BUILD_DIR:-build}
+
+deps() {
+    local missing=()
+    for p in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if ((${#missing[@]})); then
+        echo "installing: ${missing[*]}"
+        local sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo=sudo
+        $sudo apt-get update
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "${missing[@]}"
+    fi
+}
+
+build() {
+    cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build "$BUILD"
+}
+
+case "${1:-}" in
+packages) echo "${PACKAGES[*]}" ;;
+deps) deps ;;
+build) deps; build ;;
+run)
+    shift
+    deps; build
+    echo "booting Xenith in QEMU (TCG); the serial console follows; Ctrl-C quits"
+    exec qemu-system-i386 -accel tcg -cpu pentium2 -m 256M -smp 2 \
+        -display none -monitor none -serial stdio -no-reboot \
+        -kernel "$BUILD/xenith.elf" -append "${*:-console=com1 loglvl=info}"
+    ;;
+iso)
+    deps; build
+    tools/mkiso.sh "$BUILD/xenith.elf" "$BUILD/xenith.iso"
+    echo "$BUILD/xenith.iso"
+    ;;
+test)
+    deps; build
+    ctest --test-dir "$BUILD" --output-on-failure -j2
+    ;;
+*)
+    sed -n '2,5p' "$0"
+    exit 2
+    ;;
+esac

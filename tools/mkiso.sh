@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# mkiso.sh XENITH_ELF OUT_ISO [GRUB_OPTIONS] [MODULE [ARGS]]...
+# Builds a BIOS-bootable GRUB rescue ISO that boots Xenith with the given
+# hypervisor options and modules (each module argument is "path args").
+set -euo pipefail
+elf=$1 iso=$2 opts=${3:-console=com1 loglvl=info}
+shift 2; shift || true
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root/boot/grub"
+cp "$elf" "$root/boot/xenith.elf"
+{
+    echo "set timeout=3"
+    echo "serial --unit=0 --speed=115200"
+    echo "terminal_input serial console"
+    echo "terminal_output serial console"
+    echo 'menuentry "Xenith" {'
+    echo "  multiboot /boot/xenith.elf $opts"
+    for m in "$@"; do
+        path=${m%% *}
+        name=$(basename "$path")
+        cp "$path" "$root/boot/$name"
+        echo "  module /boot/$name $name ${m#"$path"}"
+    done
+    echo "}"
+} > "$root/boot/grub/grub.cfg"
+grub-mkrescue -o "$iso" "$root" 2>/dev/null
