@@ -25,7 +25,6 @@ import argparse
 import os
 import re
 import select
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -53,24 +52,13 @@ def module_args(scn, build_dir, source_dir):
 
 
 def make_grub_iso(scn, build_dir, source_dir, workdir):
-    root = os.path.join(workdir, "iso")
-    os.makedirs(os.path.join(root, "boot", "grub"))
-    shutil.copy(os.path.join(build_dir, "xenith.elf"), os.path.join(root, "boot", "xenith.elf"))
-    lines = ["set timeout=0", "set default=0", "serial --unit=0 --speed=115200",
-             "terminal_input serial console", "terminal_output serial console",
-             'menuentry "Xenith" {',
-             f"  multiboot /boot/xenith.elf {scn.get('append', '')}"]
-    for i, (path, args) in enumerate(module_args(scn, build_dir, source_dir)):
-        name = f"mod{i}-{os.path.basename(path)}"
-        shutil.copy(path, os.path.join(root, "boot", name))
-        lines.append(f"  module /boot/{name} {name} {args}".rstrip())
-    lines.append("}")
-    with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as f:
-        f.write("\n".join(lines) + "\n")
     iso = os.path.join(workdir, "xenith.iso")
-    r = subprocess.run(["grub-mkrescue", "-o", iso, root], capture_output=True, text=True)
+    mods = [f"{p} {a}".rstrip() for p, a in module_args(scn, build_dir, source_dir)]
+    r = subprocess.run([os.path.join(source_dir, "tools", "mkiso.sh"),
+                        os.path.join(build_dir, "xenith.elf"), iso, scn.get("append", "")] + mods,
+                       capture_output=True, text=True, env=dict(os.environ, GRUB_TIMEOUT="0"))
     if r.returncode != 0:
-        raise SystemExit(f"grub-mkrescue failed:\n{r.stderr}")
+        raise SystemExit(f"tools/mkiso.sh failed:\n{r.stderr}")
     return iso
 
 
