@@ -1,0 +1,49 @@
+// The start-of-day virtual layout of a PV domain, as Xen's public xen.h
+// documents it ("Start-of-day memory layout"):
+//   1. one contiguous virtual region, starting at the kernel's load address
+//      rounded down to 4 MiB and ending on a 4 MiB boundary;
+//   2. in order, each 4 KiB-aligned: kernel image, initial ram disk (optional),
+//      the page-frame list (mfn_list, 4 bytes per page on x86_32), start_info
+//      (for dom0 it also holds the console info), for other domains the
+//      xenstore and console ring pages, the bootstrap page tables, the stack;
+//   3. at least 512 KiB of padding after the last element, extending the
+//      region by 4 MiB when needed;
+//   4. the region maps the first pseudo-physical pages 1:1.
+// Portable and unit-tested: the builder only fills in what this computes.
+#pragma once
+#include <cstdint>
+
+struct Boot_layout_request {
+    uint32_t kernel_start;     // virtual, from the image's PT_LOADs
+    uint32_t kernel_end;       // virtual, exclusive
+    uint64_t ramdisk_len;      // 0: no ramdisk
+    uint32_t nr_pages;         // pages the domain gets in total
+    bool is_dom0;              // dom0 has no store/console ring pages
+};
+
+struct Boot_layout {
+    uint32_t v_start;          // 4 MiB aligned
+    uint32_t ramdisk_start;    // virtual; == end of kernel when no ramdisk
+    uint32_t p2m_start;        // mfn_list
+    uint32_t start_info;
+    uint32_t store_page;       // 0 for dom0
+    uint32_t console_page;     // 0 for dom0
+    uint32_t pt_base;          // the L3 page; L2s and L1s follow it
+    uint32_t nr_pt_frames;
+    uint32_t stack_page;       // ESP starts at stack_page + 4096
+    uint32_t v_end;            // 4 MiB aligned, exclusive
+    uint32_t region_pages;     // (v_end - v_start) / 4096
+    uint32_t nr_l2;            // page directories among the pt frames
+    uint32_t nr_l1;            // page tables among the pt frames
+};
+
+enum class Boot_layout_error {
+    none,
+    bad_kernel_range,          // empty, inverted or unaligned-start kernel
+    hits_hypervisor,           // region would reach HYPERVISOR_VIRT_START
+    too_little_memory,         // nr_pages cannot cover the bootstrap region
+};
+
+[[nodiscard]] Boot_layout_error compute_boot_layout(const Boot_layout_request& req,
+                                                    Boot_layout& out);
+const char* boot_layout_error_text(Boot_layout_error e);

@@ -1,0 +1,79 @@
+#include "hypervisor/boot_layout.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+constexpr uint32_t MiB = 1u << 20;
+
+Boot_layout layout_of(const Boot_layout_request& r)
+{
+    Boot_layout l{};
+    EXPECT_EQ(compute_boot_layout(r, l), Boot_layout_error::none);
+    return l;
+}
+} // namespace
+
+TEST(BootLayout, ElementsFollowTheKernelInXenOrderEachPageAligned)
+{
+    Boot_layout l = layout_of({0xC0100000, 0xC0123456, 5000, 16384, true});
+    EXPECT_EQ(l.v_start, 0xC0000000u);
+    EXPECT_EQ(l.ramdisk_start, 0xC0124000u);
+    EXPECT_EQ(l.p2m_start, 0xC0126000u);                  // 5000 bytes -> 2 pages
+    EXPECT_EQ(l.start_info, l.p2m_start + 16 * 4096);     // 16384 * 4 bytes
+    EXPECT_EQ(l.store_page, 0u);
+    EXPECT_EQ(l.console_page, 0u);
+    EXPECT_EQ(l.pt_base, l.start_info + 4096);
+    EXPECT_EQ(l.stack_page, l.pt_base + l.nr_pt_frames * 4096);
+}
+
+TEST(BootLayout, DomUGetsStoreAndConsolePagesBeforeTheTables)
+{
+    Boot_layout l = layout_of({0xC0000000, 0xC0010000, 0, 8192, false});
+    EXPECT_EQ(l.store_page, l.start_info + 4096);
+    EXPECT_EQ(l.console_page, l.start_info + 8192);
+    EXPECT_EQ(l.pt_base, l.start_info + 3 * 4096);
+}
+
+TEST(BootLayout, RegionIsFourMibAlignedWithHalfMibPadding)
+{
+    for (uint32_t kend : {0xC0010000u, 0xC03A0000u, 0xC03F0000u, 0xC0B00000u}) {
+        Boot_layout l = layout_of({0xC0000000, kend, 0, 65536, true});
+        EXPECT_EQ(l.v_end % (4 * MiB), 0u);
+        EXPECT_GE(l.v_end - (l.stack_page + 4096), 512u * 1024);
+        EXPECT_EQ(l.region_pages, (l.v_end - l.v_start) / 4096);
+    }
+}
+
+TEST(BootLayout, TablesCoverTheWholeRegionIncludingThemselves)
+{
+    Boot_layout l = layout_of({0xC0000000, 0xC1000000, 32 * MiB, 262144, true});
+    uint32_t two_mib_chunks = (l.v_end - l.v_start) / (2 * MiB);
+    EXPECT_EQ(l.nr_l1, two_mib_chunks);
+    EXPECT_EQ(l.nr_l2, 1u); // all in slot 3
+    EXPECT_EQ(l.nr_pt_frames, 1 + l.nr_l2 + l.nr_l1);
+}
+
+TEST(BootLayout, LowKernelStillGetsTheSlotThreeDirectory)
+{
+    Boot_layout l = layout_of({0x00100000, 0x00200000, 0, 4096, true});
+    EXPECT_EQ(l.v_start, 0u);
+    EXPECT_EQ(l.nr_l2, 2u);
+}
+
+TEST(BootLayout, RefusesTooLittleMemory)
+{
+    Boot_layout l{};
+    EXPECT_EQ(compute_boot_layout({0xC0000000, 0xC0400000, 0, 1024, true}, l),
+              Boot_layout_error::too_little_memory);
+}
+
+TEST(BootLayout, RefusesEmptyKernelAndRegionsReachingTheHypervisor)
+{
+    Boot_layout l{};
+    EXPECT_EQ(compute_boot_layout({0xC0100000, 0xC0100000, 0, 4096, true}, l),
+              Boot_layout_error::bad_kernel_range);
+    EXPECT_EQ(compute_boot_layout({0xF5000000, 0xF5700000, 0, 1u << 20, true}, l),
+              Boot_layout_error::hits_hypervisor);
+    EXPECT_EQ(compute_boot_layout({0xC0000000, 0xC0100000, 0xFFFFFFFFull, 1u << 20, true}, l),
+              Boot_layout_error::hits_hypervisor);
+}
