@@ -128,6 +128,7 @@ void enable_acpi_mode(const acpi::Fadt& f)
         io_delay();
         (void)gas_access(f.pm1a_cnt, cnt, false);
     }
+    log::debug("ACPI: mode enable through SMI_CMD %#x: SCI_EN %s", f.smi_cmd, (cnt & pm1_sci_en) ? "set" : "still clear");
 }
 
 void sleep_s5(const acpi::Fadt& f, const acpi::Sleep_type& s5)
@@ -181,12 +182,15 @@ void machine_restart()
     asm volatile("cli");
     const Acpi_info& acpi = acpi_info();
     if (acpi.have_fadt && acpi.fadt.reset_supported()) {
+        log::info("restart: through the ACPI reset register");
         uint32_t v = acpi.fadt.reset_value;
         (void)gas_access(acpi.fadt.reset_reg, v, true);
         settle(50000);
     }
+    log::info("restart: through the keyboard controller");
     keyboard_controller_reset();
     settle(50000);
+    log::info("restart: by triple fault");
     triple_fault();
 }
 
