@@ -92,14 +92,14 @@ uint32_t gsi_limit()
     return limit;
 }
 
-bool route(uint32_t gsi, uint8_t vector, uint32_t dest_apic_id, Trigger trigger, Polarity polarity)
+bool route(uint32_t gsi, uint8_t vector, uint32_t dest_apic_id, Trigger trigger, Polarity polarity, bool masked)
 {
     uint32_t pin;
     Unit* u = unit_for(gsi, pin);
     if (!u || vector < 0x10 || dest_apic_id > 0xFF)
         return false;
     uint32_t low = vector | (trigger == Trigger::level ? redir_level : 0) |
-                   (polarity == Polarity::low ? redir_active_low : 0);
+                   (polarity == Polarity::low ? redir_active_low : 0) | (masked ? redir_masked : 0);
     Lock_guard<Spinlock> g(lock);
     // Mask first so the entry is never live with a half-written pair.
     write(*u, reg_redir + 2 * pin, redir_masked);
@@ -108,12 +108,12 @@ bool route(uint32_t gsi, uint8_t vector, uint32_t dest_apic_id, Trigger trigger,
     return true;
 }
 
-bool route_isa(uint8_t irq, uint8_t vector, uint32_t dest_apic_id)
+bool route_isa(uint8_t irq, uint8_t vector, uint32_t dest_apic_id, bool masked)
 {
     if (!madt_ref || irq >= 16)
         return false;
     acpi::Isa_route r = acpi::isa_route(*madt_ref, irq);
-    return route(r.gsi, vector, dest_apic_id, r.trigger, r.polarity);
+    return route(r.gsi, vector, dest_apic_id, r.trigger, r.polarity, masked);
 }
 
 bool mask(uint32_t gsi)
@@ -125,6 +125,36 @@ bool mask(uint32_t gsi)
     Lock_guard<Spinlock> g(lock);
     write(*u, reg_redir + 2 * pin, read(*u, reg_redir + 2 * pin) | redir_masked);
     return true;
+}
+
+bool read_entry(uint32_t gsi, uint64_t& raw)
+{
+    uint32_t pin;
+    Unit* u = unit_for(gsi, pin);
+    if (!u)
+        return false;
+    Lock_guard<Spinlock> g(lock);
+    raw = read(*u, reg_redir + 2 * pin) | static_cast<uint64_t>(read(*u, reg_redir + 2 * pin + 1)) << 32;
+    return true;
+}
+
+bool self_test(uint32_t dest_apic_id)
+{
+    constexpr uint8_t irq = 9, test_vector = 0x39;
+    if (!madt_ref)
+        return false;
+    acpi::Isa_route r = acpi::isa_route(*madt_ref, irq);
+    uint64_t raw = 0;
+    bool ok = route_isa(irq, test_vector, dest_apic_id, true) && read_entry(r.gsi, raw);
+    uint64_t want = test_vector | redir_masked | (r.trigger == Trigger::level ? redir_level : 0) |
+                    (r.polarity == Polarity::low ? redir_active_low : 0) | static_cast<uint64_t>(dest_apic_id) << 56;
+    // Ignore the read-only delivery status (12) and remote IRR (14) bits.
+    constexpr uint64_t status_bits = (1u << 12) | (1u << 14);
+    ok = ok && (raw & ~status_bits) == want;
+    log::debug("IO-APIC: self-test: ISA IRQ %u -> GSI %u %s %s: entry %#llx: %s", irq, r.gsi,
+               r.trigger == Trigger::level ? "level" : "edge", r.polarity == Polarity::low ? "low" : "high",
+               static_cast<unsigned long long>(raw), ok ? "ok" : "MISMATCH");
+    return ok;
 }
 
 } // namespace arch::ioapic

@@ -24,9 +24,11 @@ void platform_init()
         log::error("timer: calibration failed: no time source");
     else if (lapic::present() && !timer_self_test())
         log::error("timer: one-shot self-test failed");
-    if (acpi.have_madt)
+    if (acpi.have_madt) {
         ioapic::init(acpi.madt);
-    else
+        if (ioapic::count() && lapic::present() && !ioapic::self_test(lapic::this_id()))
+            log::error("IO-APIC: redirection entry self-test failed");
+    } else
         log::warn("IO-APIC: no MADT, so no IO-APIC; device interrupts unavailable");
 }
 
