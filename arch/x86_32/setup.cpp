@@ -2,6 +2,8 @@
 #include <cstdint>
 
 #include "arch/x86_32/io.hpp"
+#include "arch/x86_32/platform.hpp"
+#include "arch/x86_32/power.hpp"
 #include "arch/x86_32/serial.hpp"
 #include "boot/layout.h"
 #include "boot/multiboot.hpp"
@@ -95,6 +97,17 @@ extern "C" [[noreturn]] void xenith_start(uint32_t magic, uint32_t mbi_phys)
         arch::halt_forever();
     }
 
-    log::info("no dom0 kernel module given: nothing to run");
-    arch::halt_forever();
+    arch::platform_init();
+
+    bool have_dom0 = (mbi->flags & multiboot::has_mods) && mbi->mods_count > 0;
+    if (have_dom0)
+        log::error("a dom0 module was given, but domain building is not implemented yet");
+    else
+        log::info("no dom0 kernel module given: nothing to run");
+    if (options.noreboot) {
+        log::info("'noreboot' given: halting instead of powering off");
+        arch::machine_halt();
+    }
+    log::info("powering off");
+    arch::machine_power_off();
 }

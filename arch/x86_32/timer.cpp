@@ -1,0 +1,178 @@
+#include "arch/x86_32/timer.hpp"
+
+#include "arch/x86_32/cpuid_msr.hpp"
+#include "arch/x86_32/irq_vectors.hpp"
+#include "arch/x86_32/lapic.hpp"
+#include "arch/x86_32/pit.hpp"
+#include "arch/x86_32/time_scale.hpp"
+#include "hypervisor/console.hpp"
+
+namespace arch {
+namespace {
+
+constexpr uint64_t ns_per_s = 1000000000ull;
+// 20 ms of PIT ticks per run, three runs, median taken: long enough that
+// the few microseconds of polling slack stay below 0.1 %.
+constexpr uint16_t calib_pit_ticks = pit::hz / 50;
+constexpr int calib_runs = 3;
+
+uint64_t tsc_rate;
+uint64_t apic_rate;
+uint64_t tsc_base;
+Time_scale tsc_to_ns;
+Time_scale ns_to_tsc;
+Time_scale ns_to_apic;
+Timer_mode mode = Timer_mode::none;
+
+struct Sample {
+    uint64_t tsc;
+    uint32_t apic;
+};
+
+Sample measure_once(bool with_apic)
+{
+    if (with_apic) {
+        lapic::write(lapic::lvt_timer, lapic::lvt_masked | lapic::timer_oneshot | vector::lapic_timer);
+        lapic::write(lapic::timer_divide, lapic::divide_by_16);
+        lapic::write(lapic::timer_initial, 0xFFFFFFFF);
+    }
+    pit::gate_start(calib_pit_ticks);
+    uint64_t t0 = rdtsc();
+    uint32_t a0 = with_apic ? lapic::read(lapic::timer_current) : 0;
+    while (!pit::gate_expired())
+        ;
+    uint64_t t1 = rdtsc();
+    uint32_t a1 = with_apic ? lapic::read(lapic::timer_current) : 0;
+    pit::gate_stop();
+    if (with_apic)
+        lapic::write(lapic::timer_initial, 0);
+    return {t1 - t0, a0 - a1};
+}
+
+template <typename T>
+T median3(T a, T b, T c)
+{
+    if ((a <= b && b <= c) || (c <= b && b <= a))
+        return b;
+    if ((b <= a && a <= c) || (c <= a && a <= b))
+        return a;
+    return c;
+}
+
+uint64_t ticks_to_hz(uint64_t ticks) { return ticks * pit::hz / calib_pit_ticks; }
+
+void log_rate(const char* what, uint64_t hz, const char* tail)
+{
+    log::info("%s %llu.%03llu MHz%s", what, static_cast<unsigned long long>(hz / 1000000),
+              static_cast<unsigned long long>(hz / 1000 % 1000), tail);
+}
+
+} // namespace
+
+uint64_t tsc_hz() { return tsc_rate; }
+uint64_t apic_timer_hz() { return apic_rate; }
+Timer_mode timer_mode() { return mode; }
+
+bool timer_init()
+{
+    if (!(cpuid(1).edx & cpuid1_edx_tsc)) {
+        log::error("timer: this CPU has no TSC");
+        return false;
+    }
+    bool apic = lapic::present();
+    Sample s[calib_runs];
+    for (Sample& x : s)
+        x = measure_once(apic);
+    tsc_rate = ticks_to_hz(median3(s[0].tsc, s[1].tsc, s[2].tsc));
+    apic_rate = apic ? ticks_to_hz(median3(s[0].apic, s[1].apic, s[2].apic)) : 0;
+    if (tsc_rate == 0)
+        return false;
+    tsc_base = rdtsc();
+    tsc_to_ns = Time_scale::make(tsc_rate, ns_per_s);
+    ns_to_tsc = Time_scale::make(ns_per_s, tsc_rate);
+    ns_to_apic = Time_scale::make(ns_per_s, apic_rate);
+    log_rate("timer: TSC", tsc_rate, " (PIT channel 2, median of 3 x 20 ms)");
+    if (!apic) {
+        log::warn("timer: no local APIC: no one-shot timer");
+        return true;
+    }
+    mode = (cpuid(1).ecx & cpuid1_ecx_tsc_deadline) ? Timer_mode::tsc_deadline : Timer_mode::apic_oneshot;
+    log_rate("timer: APIC timer", apic_rate,
+             mode == Timer_mode::tsc_deadline ? " (bus/16), mode TSC-deadline" : " (bus/16), mode one-shot");
+    return true;
+}
+
+uint64_t now_ns() { return tsc_to_ns.apply(rdtsc() - tsc_base); }
+
+namespace {
+
+void arm(uint64_t deadline_ns, bool masked)
+{
+    uint32_t lvt = vector::lapic_timer | (masked ? lapic::lvt_masked : 0);
+    if (mode == Timer_mode::tsc_deadline) {
+        uint64_t delta = ns_to_tsc.apply(deadline_ns);
+        uint64_t target = delta > ~0ull - tsc_base ? ~0ull : tsc_base + delta;
+        lapic::write(lapic::lvt_timer, lvt | lapic::timer_tsc_deadline);
+        // The LVT write must land before the MSR write arms the timer
+        // (Intel SDM vol. 3A §11.5.4.1).
+        asm volatile("mfence" ::: "memory");
+        wrmsr(msr_tsc_deadline, target ? target : 1);
+        return;
+    }
+    uint64_t now = now_ns();
+    uint64_t ticks = deadline_ns > now ? ns_to_apic.apply(deadline_ns - now) : 0;
+    uint32_t count = ticks == 0 ? 1 : ticks > 0xFFFFFFFF ? 0xFFFFFFFF : static_cast<uint32_t>(ticks);
+    lapic::write(lapic::lvt_timer, lvt | lapic::timer_oneshot);
+    lapic::write(lapic::timer_divide, lapic::divide_by_16);
+    lapic::write(lapic::timer_initial, count);
+}
+
+bool expired()
+{
+    if (mode == Timer_mode::tsc_deadline)
+        return rdmsr(msr_tsc_deadline) == 0;
+    return lapic::read(lapic::timer_current) == 0;
+}
+
+} // namespace
+
+void timer_set_oneshot(uint64_t deadline_ns)
+{
+    if (mode != Timer_mode::none)
+        arm(deadline_ns, false);
+}
+
+void timer_cancel()
+{
+    if (mode == Timer_mode::tsc_deadline)
+        wrmsr(msr_tsc_deadline, 0);
+    else if (mode == Timer_mode::apic_oneshot)
+        lapic::write(lapic::timer_initial, 0);
+}
+
+bool timer_self_test()
+{
+    if (mode == Timer_mode::none)
+        return false;
+    constexpr uint64_t delays_us[] = {1000, 5000, 20000};
+    bool ok = true;
+    for (uint64_t us : delays_us) {
+        uint64_t start = now_ns();
+        arm(start + us * 1000, true);
+        uint64_t limit = start + us * 1000 * 10 + 10000000;
+        uint64_t t = start;
+        while (!expired() && (t = now_ns()) < limit)
+            asm volatile("pause");
+        t = now_ns();
+        bool fired = expired();
+        timer_cancel();
+        uint64_t took_us = (t - start) / 1000;
+        log::info("timer: self-test: requested %llu us, %s after %llu us", static_cast<unsigned long long>(us),
+                  fired ? "expired" : "NOT expired", static_cast<unsigned long long>(took_us));
+        ok = ok && fired && took_us + 50 >= us;
+    }
+    lapic::write(lapic::lvt_timer, lapic::lvt_masked | vector::lapic_timer);
+    return ok;
+}
+
+} // namespace arch
