@@ -16,8 +16,9 @@
 /*
  * Flat 4 GiB segments in the hypervisor-reserved part of every GDT, so a
  * guest can run without a GDT of its own. Kernel runs in ring 1, user space
- * in ring 3. GDT indexes: 259 (ring-1 code), 260 (ring-1 data), 261 (ring-3
- * code), 262 (ring-3 data).
+ * in ring 3. Their GDT indexes are FIRST_RESERVED_GDT_ENTRY + 3 (ring-1
+ * code), + 4 (ring-1 data), + 5 (ring-3 code), + 6 (ring-3 data); the low
+ * two bits of each selector are its RPL.
  */
 #define FLAT_RING1_CS 0xe019
 #define FLAT_RING1_DS 0xe021
