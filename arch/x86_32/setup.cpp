@@ -2,6 +2,7 @@
 #include <cstdint>
 
 #include "arch/x86_32/io.hpp"
+#include "arch/x86_32/mm_boot.hpp"
 #include "arch/x86_32/serial.hpp"
 #include "boot/layout.h"
 #include "boot/multiboot.hpp"
@@ -92,6 +93,10 @@ extern "C" [[noreturn]] void xenith_start(uint32_t magic, uint32_t mbi_phys)
         log::warn("%s", options.diagnostics[i]);
     if (!mbi) {
         log::error("not started by a multiboot loader (magic %#x); halting", magic);
+        arch::halt_forever();
+    }
+    if (!arch::memory_init(*mbi)) {
+        log::error("memory set-up failed; halting");
         arch::halt_forever();
     }
 
