@@ -138,6 +138,11 @@ bool Heap::free(void* p)
         return true;
     Lock_guard<Spinlock> g(lock_);
     if (addr(p) % frame_bytes == 0) {
+        // A slab's own frame is never a valid argument; a large block whose
+        // owner wrote the slab magic into its first word is refused too
+        // (and leaks), which beats freeing a live slab.
+        if (*static_cast<const uint32_t*>(p) == slab_magic)
+            return false;
         int order = src_.order_of(src_.ctx, p);
         if (order < 0 || order > static_cast<int>(max_order))
             return false;

@@ -9,6 +9,7 @@
 // Memory is returned zeroed. Alignment: 16 bytes for slab objects, 4 KiB
 // for whole-frame allocations. The frame source must hand out frames
 // reachable through a permanent mapping (the direct map in the hypervisor).
+// Lock order: the heap's lock is taken before the frame source's.
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -27,6 +27,13 @@ constexpr uint32_t max_string = 4096;
 constinit Memory_map ram;
 constinit Memory_map avail;
 
+// What must never reach the free lists, checked once the table exists.
+struct Kept {
+    uint64_t start, end;
+};
+constinit Kept kept[max_modules + 1];
+unsigned kept_count;
+
 // Boot data may sit above the direct map (a loader is free to put it
 // anywhere below 4 GiB): reach it through the I/O window then.
 const void* boot_ptr(uint64_t phys, uint32_t len)
@@ -113,6 +120,7 @@ void reserve_modules(const multiboot::Info& mbi)
             continue;
         }
         reserve(m.mod_start, m.mod_end - m.mod_start);
+        kept[kept_count++] = {m.mod_start, m.mod_end};
         log::info("module %u: %#010x-%#010x (%u bytes) '%s'", i, m.mod_start, m.mod_end,
                   m.mod_end - m.mod_start, s.text);
     }
@@ -125,6 +133,7 @@ void reserve_boot_data(const multiboot::Info& mbi, uint32_t mbi_phys)
     reserve(0, 1 * MiB);
     auto image_start = reinterpret_cast<uintptr_t>(__image_phys_start);
     reserve(image_start, virt_to_phys(__image_end) - image_start);
+    kept[kept_count++] = {image_start, virt_to_phys(__image_end)};
     reserve(mbi_phys, sizeof(multiboot::Info));
     if (mbi.flags & multiboot::has_cmdline)
         reserve(mbi.cmdline, boot_string(mbi.cmdline).bytes);
@@ -133,6 +142,25 @@ void reserve_boot_data(const multiboot::Info& mbi, uint32_t mbi_phys)
     if (mbi.flags & multiboot::has_mmap)
         reserve(mbi.mmap_addr, mbi.mmap_length);
     reserve_modules(mbi);
+}
+
+// Every frame of the image and the modules must be reserved in the table:
+// a loader bug or a sanitiser bug would otherwise hand dom0's kernel out as
+// free memory.
+bool verify_kept()
+{
+    bool ok = true;
+    for (unsigned i = 0; i < kept_count; ++i) {
+        for (uint64_t pa = kept[i].start & ~0xFFFull; pa < kept[i].end; pa += page_size) {
+            Page* p = mfn_to_page(paddr_to_mfn(pa));
+            if (p && p->state != Frame_state::reserved) {
+                log::error("memory: frame %#llx of a boot image is not reserved", pa);
+                ok = false;
+                break;
+            }
+        }
+    }
+    return ok;
 }
 
 void print_totals(const Frame_table_info& ft)
@@ -163,6 +191,8 @@ bool memory_init(const multiboot::Info& mbi)
         return false;
     heap_init();
     print_totals(ft);
+    if (!verify_kept())
+        return false;
     return memory_self_check(ram.total() - ram.total_below(4 * GiB));
 }
 

@@ -156,6 +156,9 @@ TEST_F(HeapTest, BogusPointersAreRefused)
     EXPECT_FALSE(heap.free(not_ours)) << "a frame the heap never handed out";
     EXPECT_FALSE(heap.free(not_ours + 4096 + 160)) << "no slab header there";
     EXPECT_TRUE(heap.free(nullptr));
+    void* slab = reinterpret_cast<void*>(reinterpret_cast<uintptr_t>(a) & ~uintptr_t{4095});
+    EXPECT_FALSE(heap.free(slab)) << "the slab frame itself";
+    EXPECT_EQ(frames.live.count(slab), 1u);
     EXPECT_TRUE(heap.free(a));
 }
 
