@@ -248,6 +248,17 @@ bool parse_size(const char* s, size_t len, uint64_t& out)
     return true;
 }
 
+bool loader_prefixes_image_name(const char* name)
+{
+    static const char grub2[] = "GRUB 2";
+    if (!name)
+        return true;
+    for (size_t i = 0; i < sizeof grub2 - 1; ++i)
+        if (name[i] != grub2[i])
+            return true;
+    return false;
+}
+
 const char* log_level_name(Log_level l)
 {
     switch (l) {

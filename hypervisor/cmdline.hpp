@@ -47,6 +47,11 @@ struct Boot_options {
 // (the loader's path of the image, as GRUB and QEMU pass it) is skipped.
 void parse_cmdline(const char* cmdline, bool skip_image_name, Boot_options& out);
 
+// Whether a multiboot loader puts the image's path before the command line
+// (of the hypervisor and of each module). QEMU and GRUB legacy do; GRUB 2
+// does not (Xen decides the same way, by the loader's name).
+bool loader_prefixes_image_name(const char* boot_loader_name);
+
 // Size with an optional B/K/M/G/T suffix; without one the unit is KiB, as in
 // Xen's parse_size_and_unit. Returns false if malformed or overflowing.
 bool parse_size(const char* s, size_t len, uint64_t& out);

@@ -22,7 +22,8 @@ cp "$elf" "$root/boot/xenith.elf"
         path=${m%% *}
         name=$(basename "$path")
         cp "$path" "$root/boot/mod$i-$name"
-        echo "  module /boot/mod$i-$name $name${m#"$path"}"
+        # GRUB 2 passes only the words after the path as the module's string.
+        echo "  module /boot/mod$i-$name${m#"$path"}"
         i=$((i + 1))
     done
     echo "}"

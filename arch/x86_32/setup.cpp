@@ -2,6 +2,7 @@
 #include <cstdint>
 
 #include "arch/x86_32/io.hpp"
+#include "arch/x86_32/mm_boot.hpp"
 #include "arch/x86_32/platform.hpp"
 #include "arch/x86_32/power.hpp"
 #include "arch/x86_32/serial.hpp"
@@ -86,14 +87,22 @@ extern "C" [[noreturn]] void xenith_start(uint32_t magic, uint32_t mbi_phys)
         mbi && (mbi->flags & multiboot::has_cmdline) && mbi->cmdline < HV_DIRECTMAP_SIZE
             ? phys_to_virt<const char>(mbi->cmdline)
             : "";
-    parse_cmdline(cmdline, true, options);
+    const char* loader = mbi && (mbi->flags & multiboot::has_loader_name) &&
+                                 mbi->boot_loader_name < HV_DIRECTMAP_SIZE
+                             ? phys_to_virt<const char>(mbi->boot_loader_name)
+                             : nullptr;
+    parse_cmdline(cmdline, loader_prefixes_image_name(loader), options);
     start_console();
     print_banner();
-    log::info("command line: %s", cmdline);
+    log::info("loader: %s; command line: %s", loader ? loader : "(unnamed)", cmdline);
     for (unsigned i = 0; i < options.diagnostic_count; ++i)
         log::warn("%s", options.diagnostics[i]);
     if (!mbi) {
         log::error("not started by a multiboot loader (magic %#x); halting", magic);
+        arch::halt_forever();
+    }
+    if (!arch::memory_init(*mbi)) {
+        log::error("memory set-up failed; halting");
         arch::halt_forever();
     }
 

@@ -111,3 +111,12 @@ TEST(Cmdline, DiagnosticsAreBounded)
         s += "junk" + std::to_string(i) + " ";
     EXPECT_EQ(parse(s.c_str()).diagnostic_count, Boot_options::max_diagnostics);
 }
+
+TEST(Cmdline, OnlyGrub2LeavesTheImageNameOut)
+{
+    EXPECT_FALSE(loader_prefixes_image_name("GRUB 2.06-13+deb12u1"));
+    EXPECT_TRUE(loader_prefixes_image_name("qemu"));
+    EXPECT_TRUE(loader_prefixes_image_name("GRUB 0.97"));
+    EXPECT_TRUE(loader_prefixes_image_name("GRUB"));
+    EXPECT_TRUE(loader_prefixes_image_name(nullptr));
+}
