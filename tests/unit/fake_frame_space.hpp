@@ -1,0 +1,98 @@
+// A small machine for page-type tests: 64 frames straddling 4 GiB, some of
+// them the hypervisor's, the M2P's or I/O memory, and two domains.
+#pragma once
+#include <cstdint>
+#include <cstring>
+
+#include "hypervisor/frame_space.hpp"
+#include "hypervisor/page_audit.hpp"
+#include "hypervisor/page_ref.hpp"
+#include "hypervisor/page_type.hpp"
+#include "hypervisor/pte_check.hpp"
+
+class Fake_frame_space final : public Frame_space {
+public:
+    static constexpr uint32_t frames = 64;
+    static constexpr uint32_t base = 0xFFFE0; // frames 0..31 below 4 GiB, 32..63 above
+    static constexpr uint32_t first_hv = 56;  // 56, 57: hypervisor
+    static constexpr uint32_t first_m2p = 58; // 58, 59: M2P
+    static constexpr uint32_t first_io = 60;  // 60..63: not RAM; 60, 61 owned by DOMID_IO
+    static constexpr uint32_t denied_io = 63; // not even dom0 may map it
+
+    Page pages[frames];
+    uint64_t mem[frames][entries_per_table];
+    bool bad_descriptors[frames] = {};
+    bool nx = false;
+    uint32_t released = 0;
+    Mm_domain dom0;
+    Mm_domain domu;
+
+    Fake_frame_space()
+    {
+        std::memset(pages, 0, sizeof pages);
+        std::memset(mem, 0, sizeof mem);
+        for (auto& p : pages) {
+            p.owner = DOMID_INVALID;
+            p.state = Frame_state::free;
+        }
+        for (uint32_t i = first_io; i < first_io + 2; ++i) {
+            pages[i].owner = DOMID_IO;
+            pages[i].count_info = pgc::allocated | 1;
+        }
+        dom0.id = 0;
+        dom0.privileged = true;
+        dom0.io_caps = true;
+        dom0.initialised = true;
+        domu.id = 1;
+        domu.initialised = true;
+    }
+
+    static Mfn mfn(uint32_t i) { return Mfn{base + i}; }
+    static uint32_t index(Mfn m) { return raw(m) - base; }
+    static bool in_range(Mfn m) { return raw(m) >= base && raw(m) - base < frames; }
+
+    void give(uint32_t i, const Mm_domain& d) { assign_page(pages[i], d.id); }
+    uint64_t* table(uint32_t i) { return mem[i]; }
+    Page& pg(uint32_t i) { return pages[i]; }
+
+    Page* page(Mfn m) override
+    {
+        if (!in_range(m) || index(m) >= first_io + 2)
+            return nullptr;
+        return &pages[index(m)];
+    }
+    uint64_t* map(Mfn m) override { return mem[index(m)]; }
+    bool is_ram(Mfn m) override { return !in_range(m) ? false : index(m) < first_io; }
+    bool is_hypervisor(Mfn m) override
+    {
+        return in_range(m) && index(m) >= first_hv && index(m) < first_m2p;
+    }
+    bool is_m2p(Mfn m) override { return in_range(m) && index(m) >= first_m2p && index(m) < first_io; }
+    bool iomem_permitted(const Mm_domain& d, Mfn m) override
+    {
+        return d.privileged && !is_ram(m) && !(in_range(m) && index(m) == denied_io);
+    }
+    bool nx_enabled() override { return nx; }
+    uint64_t hypervisor_l2e(const Mm_domain&, uint32_t slot) override
+    {
+        return pte::make(Mfn{0x5000 + slot}, pte::P | pte::RW | pte::A | pte::D);
+    }
+    bool descriptors_ok(const Mm_domain&, Mfn m) override { return !bad_descriptors[index(m)]; }
+    void page_released(Mfn) override { ++released; }
+    const Mm_domain* domain(uint16_t id) override
+    {
+        return id == dom0.id ? &dom0 : id == domu.id ? &domu : nullptr;
+    }
+
+    Audit_report audit(const External_ref* ext = nullptr, uint32_t n = 0)
+    {
+        Audit_scratch s{general_, type_, lin_e_, lin_u_};
+        return audit_frames(*this, mfn(0), frames, ext, n, s);
+    }
+
+private:
+    uint32_t general_[frames];
+    uint32_t type_[frames];
+    uint32_t lin_e_[frames];
+    uint32_t lin_u_[frames];
+};
