@@ -1,12 +1,15 @@
 // C++ entry on the boot CPU: brings the machine up in dependency order.
 #include <cstdint>
 
+#include "arch/x86_32/cpu_selftest.hpp"
+#include "arch/x86_32/cpu_tables.hpp"
 #include "arch/x86_32/io.hpp"
 #include "arch/x86_32/serial.hpp"
 #include "boot/layout.h"
 #include "boot/multiboot.hpp"
 #include "hypervisor/cmdline.hpp"
 #include "hypervisor/console.hpp"
+#include "hypervisor/panic.hpp"
 
 extern "C" {
 extern void (*__init_array_start[])();
@@ -86,15 +89,20 @@ extern "C" [[noreturn]] void xenith_start(uint32_t magic, uint32_t mbi_phys)
             : "";
     parse_cmdline(cmdline, true, options);
     start_console();
+    arch::cpu_tables_boot_init();
+    set_noreboot(options.noreboot);
     print_banner();
     log::info("command line: %s", cmdline);
     for (unsigned i = 0; i < options.diagnostic_count; ++i)
         log::warn("%s", options.diagnostics[i]);
+    if (!arch::cpu_self_test())
+        log::error("CPU table or fix-up self-test failed; continuing");
     if (!mbi) {
         log::error("not started by a multiboot loader (magic %#x); halting", magic);
         arch::halt_forever();
     }
 
+    arch::run_fault_test(options.hv_fault_test);
     log::info("no dom0 kernel module given: nothing to run");
     arch::halt_forever();
 }
