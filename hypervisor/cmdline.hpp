@@ -18,8 +18,9 @@ struct Uart_config {
 };
 
 // Debugging aid for QEMU scenarios: raise this exception at the end of boot
-// to exercise the fatal-exception report (df: overflow the stack).
-enum class Fault_test : uint8_t { none, de, ud, gp, pf, df };
+// to exercise the fatal-exception report (df: overflow the stack; panic:
+// call panic()).
+enum class Fault_test : uint8_t { none, de, ud, gp, pf, df, panic };
 
 struct Mem_spec {
     bool set = false;

@@ -64,28 +64,47 @@ void print_stack_trace(const Percpu& cpu, uint32_t ebp, unsigned max_depth)
     uint32_t bottom = cpu.stack_bottom();
     uint32_t top = cpu.stack_top();
     console::printf("Stack trace (CPU %u stack %08x-%08x):\n", cpu.index, bottom, top);
-    unsigned depth = 0;
-    // Each frame: [ebp] = caller's ebp, [ebp+4] = return address. Chains
-    // only move towards the stack top, which also bounds the walk.
-    while (depth < max_depth) {
-        if (ebp == 0) {
-            console::printf("  (end of chain)\n");
-            return;
-        }
-        if (ebp < bottom || ebp > top - 8 || (ebp & 3)) {
-            console::printf("  (frame pointer %08x outside the stack: stop)\n", ebp);
+    // Each frame: [ebp] = caller's ebp, [ebp+4] = return address. Every
+    // step must move up the stack, so the walk ends within STACK_SIZE / 8
+    // steps; only max_depth lines are printed, runs of one return address
+    // (deep recursion) folded into one.
+    unsigned lines = 0, repeats = 0;
+    uint32_t last = 0;
+    for (;;) {
+        const char* stop = nullptr;
+        if (ebp == 0)
+            stop = "end of chain";
+        else if (ebp < bottom || ebp > top - 8 || (ebp & 3))
+            stop = "frame pointer outside the stack";
+        if (stop) {
+            if (repeats)
+                console::printf("       (%u more frames returning to %08x)\n", repeats, last);
+            if (ebp)
+                console::printf("  (%s: %08x)\n", stop, ebp);
+            else
+                console::printf("  (%s)\n", stop);
             return;
         }
         auto* fp = reinterpret_cast<const uint32_t*>(ebp);
-        console::printf("  [%2u] %08x  (frame %08x)\n", depth, fp[1], ebp);
+        if (fp[1] == last && lines > 0) {
+            ++repeats;
+        } else {
+            if (repeats)
+                console::printf("       (%u more frames returning to %08x)\n", repeats, last);
+            repeats = 0;
+            if (lines == max_depth) {
+                console::printf("  ... (trace cut at %u lines)\n", max_depth);
+                return;
+            }
+            console::printf("  [%2u] %08x  (frame %08x)\n", lines++, fp[1], ebp);
+            last = fp[1];
+        }
         if (fp[0] != 0 && fp[0] <= ebp) {
             console::printf("  (frame pointer %08x does not move up the stack: stop)\n", fp[0]);
             return;
         }
         ebp = fp[0];
-        ++depth;
     }
-    console::printf("  ... (trace cut at %u frames)\n", max_depth);
 }
 
 void fatal_exception(Percpu& cpu, const Exception_frame& f, uint32_t cr2)

@@ -124,7 +124,7 @@ TEST(Cmdline, FaultTestAcceptsEachException)
         Fault_test want;
     } cases[] = {{"hv_fault_test=de", Fault_test::de}, {"hv_fault_test=ud", Fault_test::ud},
                  {"hv_fault_test=gp", Fault_test::gp}, {"hv_fault_test=pf", Fault_test::pf},
-                 {"hv_fault_test=df", Fault_test::df}};
+                 {"hv_fault_test=df", Fault_test::df}, {"hv_fault_test=panic", Fault_test::panic}};
     for (const auto& c : cases) {
         Boot_options o = parse(c.arg);
         EXPECT_EQ(diags(o), "") << c.arg;
