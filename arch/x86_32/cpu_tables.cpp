@@ -5,10 +5,9 @@
 #include "arch/x86_32/paging.hpp"
 #include "hypervisor/console.hpp"
 
-// 2 MiB aligned so the pool is covered by whole L2 slots of the direct map,
-// which cpu_areas_map() replaces with 4 KiB mappings that leave out every
-// area's guard page.
-alignas(0x200000) arch::Cpu_area xenith_cpu_areas[arch::max_cpus];
+// Lives in the direct map; cpu_areas_map() remaps the 2 MiB slots it
+// touches with 4 KiB pages so every area's guard page can be left out.
+arch::Cpu_area xenith_cpu_areas[arch::max_cpus];
 
 extern "C" [[noreturn]] void double_fault_task(arch::Percpu* cpu);
 
@@ -17,8 +16,8 @@ namespace {
 
 constexpr uint32_t large_page = 0x200000;
 constexpr uint32_t pool_bytes = sizeof(Cpu_area) * max_cpus;
-constexpr uint32_t pool_l1_count = pool_bytes / large_page;
-static_assert(pool_bytes % large_page == 0);
+// An unaligned pool straddles one more 2 MiB slot than its size needs.
+constexpr uint32_t pool_l1_count = (pool_bytes + large_page - 1) / large_page + 1;
 
 // Each CPU's GDT window: 15 pages plus one unmapped page as a gap. All 64
 // windows fill the 4 MiB per-domain area; LDT shadows will need room of
@@ -43,16 +42,28 @@ void flush_tlb_global()
     }
 }
 
-void cpu_areas_map()
+bool is_guard_page(uint32_t va)
 {
     uint32_t base = reinterpret_cast<uint32_t>(xenith_cpu_areas);
-    for (uint32_t t = 0; t < pool_l1_count; ++t) {
+    return va >= base && va - base < pool_bytes &&
+           (va - base) % CPU_AREA_SIZE == offsetof(Cpu_area, guard);
+}
+
+// Runs once on the boot CPU before any other CPU or guest exists, so the
+// direct-map L2 slots are still "written at boot" (boot/layout.h): each
+// slot the pool touches keeps its translation, page by page, minus guards.
+void cpu_areas_map()
+{
+    uint32_t first = reinterpret_cast<uint32_t>(xenith_cpu_areas) & ~(large_page - 1);
+    uint32_t end = reinterpret_cast<uint32_t>(xenith_cpu_areas) + pool_bytes;
+    for (uint32_t t = 0; t < pool_l1_count && first + t * large_page < end; ++t) {
+        uint32_t slot_va = first + t * large_page;
         for (uint32_t i = 0; i < 512; ++i) {
-            uint32_t va = base + t * large_page + i * page;
-            bool guard = (va - base) % CPU_AREA_SIZE == offsetof(Cpu_area, guard);
-            pool_l1[t][i] = guard ? 0 : virt_to_phys(reinterpret_cast<void*>(va)) | PTE_P | PTE_RW | PTE_G;
+            uint32_t va = slot_va + i * page;
+            pool_l1[t][i] = is_guard_page(va) ? 0
+                            : virt_to_phys(reinterpret_cast<void*>(va)) | PTE_P | PTE_RW | PTE_G;
         }
-        boot_l2_high[l2_slot(base) + t] = virt_to_phys(pool_l1[t]) | PTE_P | PTE_RW;
+        boot_l2_high[l2_slot(slot_va)] = virt_to_phys(pool_l1[t]) | PTE_P | PTE_RW;
     }
     for (uint32_t t = 0; t < perdomain_l1_count; ++t)
         boot_l2_high[l2_slot(HV_PERDOMAIN_START) + t] = virt_to_phys(perdomain_l1[t]) | PTE_P | PTE_RW;
