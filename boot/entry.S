@@ -4,8 +4,12 @@
  * builds the early PAE tables, turns paging on and jumps to the hypervisor's
  * virtual range. */
 #include "boot/layout.h"
+#include "arch/x86_32/cpu_layout.h"
 
 #define PHYS(sym)  ((sym) - HV_DIRECTMAP_START)
+/* The boot CPU runs on CPU area 0's stack (arch/x86_32/cpu_layout.h), below
+ * its Stack_top block. */
+#define BOOT_STACK_TOP  (xenith_cpu_areas + CPU_AREA_STACK + STACK_SIZE - STACK_TOP_SIZE)
 #define PTE_P      0x001
 #define PTE_RW     0x002
 #define PTE_PS     0x080
@@ -26,7 +30,7 @@ _start:
 	cld
 	movl %eax, boot_magic
 	movl %ebx, boot_mbi
-	movl $PHYS(boot_stack_top), %esp
+	movl $PHYS(BOOT_STACK_TOP), %esp
 
 	/* A P6+ CPU has CPUID; refuse anything without PAE before touching CR4. */
 	pushfl
@@ -135,7 +139,9 @@ no_pae_msg:
 
 	.text
 high_entry:
-	movl $boot_stack_top, %esp
+	movl $BOOT_STACK_TOP, %esp
+	/* this_cpu() works from the first C++ instruction on. */
+	movl $(xenith_cpu_areas + CPU_AREA_PERCPU), BOOT_STACK_TOP + STACK_TOP_CPU
 	xorl %ebp, %ebp                 /* terminates stack traces */
 	pushl boot_mbi
 	pushl boot_magic
@@ -150,7 +156,3 @@ high_entry:
 boot_l2_low:    .skip 4096
 boot_l2_high:   .skip 4096
 boot_l3:        .skip 32
-	.align 16
-	.globl boot_stack_top
-boot_stack:     .skip BOOT_STACK_SIZE
-boot_stack_top:

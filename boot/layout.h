@@ -38,6 +38,4 @@
 #define HV_FIRST_L2_SLOT     428
 #define HV_DIRECTMAP_L2_SLOT 476
 
-#define BOOT_STACK_SIZE      16384
-
 #endif

@@ -188,6 +188,23 @@ bool parse_dom0_mem(Token v, Mem_spec& out)
     return true;
 }
 
+constexpr struct {
+    const char* name;
+    Fault_test test;
+} fault_tests[] = {
+    {"none", Fault_test::none}, {"de", Fault_test::de}, {"ud", Fault_test::ud},
+    {"gp", Fault_test::gp},     {"pf", Fault_test::pf}, {"df", Fault_test::df},
+    {"panic", Fault_test::panic},
+};
+
+bool parse_fault_test(Token v, Fault_test& out)
+{
+    for (auto& t : fault_tests)
+        if (v.equals(t.name))
+            return out = t.test, true;
+    return false;
+}
+
 void apply_option(Token key, Token value, bool has_value, Boot_options& o)
 {
     static const char bad[] = "option '%.*s': malformed value '%.*s', default kept";
@@ -201,6 +218,7 @@ void apply_option(Token key, Token value, bool has_value, Boot_options& o)
     else if (key.equals("dom0_mem")) ok = has_value && parse_dom0_mem(value, o.dom0_mem);
     else if (key.equals("noreboot")) ok = has_value ? parse_bool(value, o.noreboot) : (o.noreboot = true);
     else if (key.equals("no-noreboot") && !has_value) o.noreboot = false;
+    else if (key.equals("hv_fault_test")) ok = has_value && parse_fault_test(value, o.hv_fault_test);
     else if (key.equals("maxcpus")) {
         uint64_t n = 0;
         ok = has_value && parse_uint(value, n) && n >= 1 && n <= 4096;
@@ -268,6 +286,14 @@ const char* log_level_name(Log_level l)
     case Log_level::info: return "info";
     case Log_level::debug: return "debug";
     }
+    return "?";
+}
+
+const char* fault_test_name(Fault_test t)
+{
+    for (auto& f : fault_tests)
+        if (f.test == t)
+            return f.name;
     return "?";
 }
 

@@ -17,6 +17,11 @@ struct Uart_config {
     uint8_t irq = 0;
 };
 
+// Debugging aid for QEMU scenarios: raise this exception at the end of boot
+// to exercise the fatal-exception report (df: overflow the stack; panic:
+// call panic()).
+enum class Fault_test : uint8_t { none, de, ud, gp, pf, df, panic };
+
 struct Mem_spec {
     bool set = false;
     uint64_t amount = 0;       // bytes; 0 with set=false means "default share"
@@ -38,6 +43,7 @@ struct Boot_options {
     Mem_spec dom0_mem;
     bool noreboot = false;
     unsigned maxcpus = 0;      // 0: no limit
+    Fault_test hv_fault_test = Fault_test::none;
 
     unsigned diagnostic_count = 0;
     char diagnostics[max_diagnostics][diagnostic_len] = {};
@@ -57,3 +63,4 @@ bool loader_prefixes_image_name(const char* boot_loader_name);
 bool parse_size(const char* s, size_t len, uint64_t& out);
 
 const char* log_level_name(Log_level l);
+const char* fault_test_name(Fault_test t);

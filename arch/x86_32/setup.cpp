@@ -1,6 +1,8 @@
 // C++ entry on the boot CPU: brings the machine up in dependency order.
 #include <cstdint>
 
+#include "arch/x86_32/cpu_selftest.hpp"
+#include "arch/x86_32/cpu_tables.hpp"
 #include "arch/x86_32/io.hpp"
 #include "arch/x86_32/mm_boot.hpp"
 #include "arch/x86_32/platform.hpp"
@@ -10,6 +12,7 @@
 #include "boot/multiboot.hpp"
 #include "hypervisor/cmdline.hpp"
 #include "hypervisor/console.hpp"
+#include "hypervisor/panic.hpp"
 
 extern "C" {
 extern void (*__init_array_start[])();
@@ -93,10 +96,14 @@ extern "C" [[noreturn]] void xenith_start(uint32_t magic, uint32_t mbi_phys)
                              : nullptr;
     parse_cmdline(cmdline, loader_prefixes_image_name(loader), options);
     start_console();
+    arch::cpu_tables_boot_init();
+    set_noreboot(options.noreboot);
     print_banner();
     log::info("loader: %s; command line: %s", loader ? loader : "(unnamed)", cmdline);
     for (unsigned i = 0; i < options.diagnostic_count; ++i)
         log::warn("%s", options.diagnostics[i]);
+    if (!arch::cpu_self_test())
+        log::error("CPU table or fix-up self-test failed; continuing");
     if (!mbi) {
         log::error("not started by a multiboot loader (magic %#x); halting", magic);
         arch::halt_forever();
@@ -107,6 +114,7 @@ extern "C" [[noreturn]] void xenith_start(uint32_t magic, uint32_t mbi_phys)
     }
 
     arch::platform_init();
+    arch::run_fault_test(options.hv_fault_test);
 
     bool have_dom0 = (mbi->flags & multiboot::has_mods) && mbi->mods_count > 0;
     if (have_dom0)

@@ -120,3 +120,38 @@ TEST(Cmdline, OnlyGrub2LeavesTheImageNameOut)
     EXPECT_TRUE(loader_prefixes_image_name("GRUB"));
     EXPECT_TRUE(loader_prefixes_image_name(nullptr));
 }
+
+TEST(Cmdline, FaultTestIsOffByDefault)
+{
+    EXPECT_EQ(parse("").hv_fault_test, Fault_test::none);
+}
+
+TEST(Cmdline, FaultTestAcceptsEachException)
+{
+    const struct {
+        const char* arg;
+        Fault_test want;
+    } cases[] = {{"hv_fault_test=de", Fault_test::de}, {"hv_fault_test=ud", Fault_test::ud},
+                 {"hv_fault_test=gp", Fault_test::gp}, {"hv_fault_test=pf", Fault_test::pf},
+                 {"hv_fault_test=df", Fault_test::df}, {"hv_fault_test=panic", Fault_test::panic}};
+    for (const auto& c : cases) {
+        Boot_options o = parse(c.arg);
+        EXPECT_EQ(diags(o), "") << c.arg;
+        EXPECT_EQ(o.hv_fault_test, c.want) << c.arg;
+        EXPECT_EQ(std::string("hv_fault_test=") + fault_test_name(o.hv_fault_test), c.arg);
+    }
+}
+
+TEST(Cmdline, FaultTestRejectsUnknownOrMissingValue)
+{
+    for (const char* arg : {"hv_fault_test=nmi", "hv_fault_test", "hv_fault_test=", "hv_fault_test=DE",
+                            "hv_fault_test=pff"}) {
+        Boot_options o = parse(arg);
+        EXPECT_EQ(o.hv_fault_test, Fault_test::none) << arg;
+        EXPECT_EQ(o.diagnostic_count, 1u) << arg;
+    }
+    Boot_options o = parse("hv_fault_test=pf hv_fault_test=bogus");
+    EXPECT_EQ(o.hv_fault_test, Fault_test::pf);
+    EXPECT_NE(diags(o).find("option 'hv_fault_test': malformed value 'bogus', default kept"),
+              std::string::npos);
+}

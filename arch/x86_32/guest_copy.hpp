@@ -1,0 +1,17 @@
+// Copies between hypervisor memory and a guest's linear address space.
+// Guests run on the same page tables as the hypervisor, so these are plain
+// moves; a fault on the guest side ends the copy through the exception
+// fix-up table instead of crashing the hypervisor.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace arch {
+
+// Both return the number of bytes NOT copied: 0 on success, n when the
+// range reaches HYPERVISOR_VIRT_START or wraps (checked before any access),
+// otherwise how much was left when the guest side faulted.
+[[nodiscard]] size_t copy_from_guest_raw(void* dst, uint32_t guest_va, size_t n);
+[[nodiscard]] size_t copy_to_guest_raw(uint32_t guest_va, const void* src, size_t n);
+
+} // namespace arch

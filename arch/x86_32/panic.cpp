@@ -1,0 +1,40 @@
+#include "hypervisor/panic.hpp"
+
+#include <cstdarg>
+
+#include "arch/x86_32/fault_report.hpp"
+#include "arch/x86_32/power.hpp"
+#include "hypervisor/console.hpp"
+
+namespace {
+bool halt_only;
+} // namespace
+
+void set_noreboot(bool noreboot) { halt_only = noreboot; }
+
+void crash_stop()
+{
+    asm volatile("cli");
+    if (halt_only) {
+        console::printf("*** Xenith halted ('noreboot' given).\n");
+        arch::machine_halt();
+    }
+    console::printf("*** Xenith rebooting (boot with 'noreboot' to halt instead).\n");
+    arch::machine_restart();
+}
+
+void panic(const char* fmt, ...)
+{
+    asm volatile("cli");
+    console::take_over_for_panic();
+    arch::Percpu& cpu = arch::this_cpu();
+    console::printf("\n*** Xenith PANIC on CPU %u: ", cpu.index);
+    va_list ap;
+    va_start(ap, fmt);
+    console::vprintf(fmt, ap);
+    va_end(ap);
+    console::printf("\n");
+    if (cpu.area)
+        arch::print_stack_trace(cpu, reinterpret_cast<uint32_t>(__builtin_frame_address(0)));
+    crash_stop();
+}

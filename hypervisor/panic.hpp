@@ -1,0 +1,13 @@
+// Stopping the machine for good after an unrecoverable error.
+#pragma once
+
+// The boot option 'noreboot': halt instead of rebooting after a crash.
+void set_noreboot(bool noreboot);
+
+// Halts, or reboots unless 'noreboot' was given. Other CPUs are not yet
+// stopped (no SMP yet).
+[[noreturn]] void crash_stop();
+
+// Prints the message with the CPU index and a stack trace, then crash_stop().
+// Safe while another context holds the console lock.
+[[noreturn, gnu::format(printf, 1, 2)]] void panic(const char* fmt, ...);
