@@ -309,7 +309,7 @@ bool parse_elf_image(const void* data, size_t size, const Elf_policy& policy, El
     out = Elf_image{};
     const uint8_t* p = static_cast<const uint8_t*>(data);
     if (p == nullptr)
-        return elf_fail(err, "no kernel image");
+        return elf_fail(err, "not an ELF image (no data)");
     elf32::Ehdr eh{};
     uint64_t pstart = 0, pend = 0;
     if (!check_header(p, size, eh, err) ||
