@@ -38,11 +38,13 @@ struct Text {
 
 const char* as_chars(const uint8_t* p) { return reinterpret_cast<const char*>(p); }
 
+// Truncating copy that keeps only printable ASCII: these strings reach the
+// console, and the image is hostile.
 void copy_text(char (&dst)[Xen_notes::str_len], Text t)
 {
     size_t n = t.len < Xen_notes::str_len - 1 ? t.len : Xen_notes::str_len - 1;
     for (size_t i = 0; i < n; ++i)
-        dst[i] = t.p[i];
+        dst[i] = t.p[i] >= ' ' && t.p[i] <= '~' ? t.p[i] : '?';
     dst[n] = '\0';
 }
 
@@ -232,10 +234,12 @@ bool parse_legacy_number(Text key, Text v, uint64_t& out, Elf_error& err)
         else
             n = n * base + d;
     }
-    if (!ok)
-        return elf_fail(err, "corrupt __xen_guest: %.*s value '%.*s' is not a number",
-                        static_cast<int>(key.len < 32 ? key.len : 32), key.p,
-                        static_cast<int>(v.len < 32 ? v.len : 32), v.p);
+    if (!ok) {
+        char shown[Xen_notes::str_len];
+        copy_text(shown, v);
+        return elf_fail(err, "corrupt __xen_guest: %.*s value '%s' is not a number",
+                        static_cast<int>(key.len), key.p, shown); // key is a known name
+    }
     out = n;
     return true;
 }
@@ -330,9 +334,11 @@ bool parse_feature_list(const char* s, size_t len, uint32_t& supported, uint32_t
         while (bit < feature_count && !(feature_names[bit] && name.equals(feature_names[bit])))
             ++bit;
         if (bit == feature_count) {
-            if (must)
-                return elf_fail(err, "kernel requires unknown feature '%.*s'",
-                                static_cast<int>(name.len < 48 ? name.len : 48), name.p);
+            if (must) {
+                char shown[Xen_notes::str_len];
+                copy_text(shown, name);
+                return elf_fail(err, "kernel requires unknown feature '%s'", shown);
+            }
             continue;
         }
         supported |= 1u << bit;

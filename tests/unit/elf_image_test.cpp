@@ -493,6 +493,15 @@ TEST(ElfImageRefuses, InitP2mInsideImage)
     EXPECT_EQ(o.image.init_p2m, 0xC8000000u);
 }
 
+TEST(ElfImageRefuses, EchoesOnlyPrintableBytesOfHostileStrings)
+{
+    Spec s = with_note(linux_like(), 8, {str_note(8, "gen\x1b[2Jeric")});
+    s = with_note(s, 6, {str_note(6, "\x07nix")});
+    EXPECT_TRUE(refused(build(s), "LOADER 'gen?[2Jeric', GUEST_OS '?nix'"));
+    EXPECT_TRUE(refused(build(with_note(linux_like(), 10, {str_note(10, "!a\x01" "b")})),
+                        "unknown feature 'a?b'"));
+}
+
 // ---- refusals: note encoding ---------------------------------------------------
 
 TEST(ElfImageRefuses, StringNoteWithoutNul)
