@@ -274,7 +274,13 @@ bool place_image(const elf32::Ehdr& eh, const Elf_policy& policy, uint64_t pstar
         return elf_fail(err, "entry point %#llx is outside the loaded image %#x-%#x",
                         static_cast<unsigned long long>(entry), out.virt_kstart, out.virt_kend);
     out.virt_entry = static_cast<uint32_t>(entry);
+    return true;
+}
 
+// Hypercall page and initial p2m placement, once the image extent is known.
+bool place_extras(Elf_image& out, Elf_error& err)
+{
+    const Xen_notes& n = out.notes;
     if (n.hypercall_page != Xen_notes::unset) {
         // The hypervisor writes a whole page of stubs there (elfnote.h).
         uint64_t hc = n.hypercall_page;
@@ -316,7 +322,8 @@ bool parse_elf_image(const void* data, size_t size, const Elf_policy& policy, El
         !collect_segments(p, size, eh, out, pstart, pend, err) ||
         !parse_segment_notes(p, size, eh, out.notes, err) ||
         (out.notes.xen_note_count == 0 && !parse_section_notes(p, size, eh, out.notes, err)) ||
-        !check_guest(out.notes, policy, err) || !place_image(eh, policy, pstart, pend, out, err))
+        !check_guest(out.notes, policy, err) || !place_image(eh, policy, pstart, pend, out, err) ||
+        !place_extras(out, err))
         return false;
 
     const Xen_notes& n = out.notes;
