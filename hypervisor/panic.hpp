@@ -4,8 +4,8 @@
 // The boot option 'noreboot': halt instead of rebooting after a crash.
 void set_noreboot(bool noreboot);
 
-// Halts, or reboots unless 'noreboot' was given. Other CPUs are not yet
-// stopped (no SMP yet).
+// Halts, or reboots unless 'noreboot' was given. The fatal paths stop the
+// other CPUs before their report (arch/x86_32/crash.hpp).
 [[noreturn]] void crash_stop();
 
 // Prints the message with the CPU index and a stack trace, then crash_stop().

@@ -2,6 +2,7 @@
 
 #include "arch/x86_32/cpu_area.hpp"
 #include "arch/x86_32/cpu_tables.hpp"
+#include "arch/x86_32/crash.hpp"
 #include "hypervisor/console.hpp"
 #include "hypervisor/panic.hpp"
 
@@ -109,6 +110,7 @@ void print_stack_trace(const Percpu& cpu, uint32_t ebp, unsigned max_depth)
 
 void fatal_exception(Percpu& cpu, const Exception_frame& f, uint32_t cr2)
 {
+    crash_claim(cpu.index);
     if (cpu.reporting_fatal) {
         console::take_over_for_panic();
         console::printf("\n*** Xenith: vector %u at %08x while reporting a fatal exception\n",
@@ -146,6 +148,7 @@ extern "C" void double_fault_task(arch::Percpu* cpu)
     f.fs = t.fs;
     f.gs = t.gs;
     f.entry_vector = 8;
+    arch::crash_claim(cpu->index);
     // The #DF error code is always 0.
     console::take_over_for_panic();
     console::printf("\n*** Xenith: double fault on CPU %u (stack overflow?), running on the "

@@ -10,6 +10,8 @@ constexpr uint8_t pic_master_base = 0x20;
 constexpr uint8_t pic_slave_base = 0x28;
 constexpr uint8_t first_device = 0x30;   // IO-APIC routed GSIs from here
 constexpr uint8_t lapic_timer = 0xF0;
+// Inter-processor "call function" request (arch/x86_32/ipi.hpp).
+constexpr uint8_t call_function = 0xFC;
 constexpr uint8_t lapic_error = 0xFE;
 // Spurious vector: its low 4 bits must be ones on P6-era APICs (Intel SDM
 // vol. 3A §11.9).

@@ -19,10 +19,12 @@ constexpr uint32_t svr_enable = 1u << 8;
 // ICR fields, Intel SDM vol. 3A §11.6.1.
 constexpr uint32_t icr_fixed = 0u << 8;
 constexpr uint32_t icr_init = 5u << 8;
+constexpr uint32_t icr_nmi = 4u << 8;
 constexpr uint32_t icr_startup = 6u << 8;
 constexpr uint32_t icr_pending = 1u << 12;
 constexpr uint32_t icr_assert = 1u << 14;
 constexpr uint32_t icr_level = 1u << 15;
+constexpr uint32_t icr_all_but_self = 3u << 18;
 
 void send(uint32_t apic_id, uint32_t low)
 {
@@ -95,6 +97,13 @@ bool wait_icr_idle()
 void send_ipi(uint32_t apic_id, uint8_t vector) { send(apic_id, icr_fixed | icr_assert | vector); }
 
 void send_init(uint32_t apic_id) { send(apic_id, icr_init | icr_assert | icr_level); }
+
+void send_nmi_all_but_self()
+{
+    (void)wait_icr_idle();
+    write(icr_high, 0);
+    write(icr_low, icr_nmi | icr_assert | icr_all_but_self);
+}
 
 void send_startup(uint32_t apic_id, uint8_t page) { send(apic_id, icr_startup | icr_assert | page); }
 

@@ -56,6 +56,9 @@ void send_ipi(uint32_t apic_id, uint8_t vector);
 void send_init(uint32_t apic_id);
 // STARTUP IPI: the target starts in real mode at 'page' << 12.
 void send_startup(uint32_t apic_id, uint8_t page);
+// NMI to every CPU but the caller (destination shorthand), for stopping
+// the machine after a fatal error.
+void send_nmi_all_but_self();
 // Waits for the previous IPI to leave (ICR delivery status clear); false
 // on timeout.
 [[nodiscard]] bool wait_icr_idle();

@@ -2,6 +2,7 @@
 
 #include <cstdarg>
 
+#include "arch/x86_32/crash.hpp"
 #include "arch/x86_32/fault_report.hpp"
 #include "arch/x86_32/power.hpp"
 #include "hypervisor/console.hpp"
@@ -26,8 +27,9 @@ void crash_stop()
 void panic(const char* fmt, ...)
 {
     asm volatile("cli");
-    console::take_over_for_panic();
     arch::Percpu& cpu = arch::this_cpu();
+    arch::crash_claim(cpu.index);
+    console::take_over_for_panic();
     console::printf("\n*** Xenith PANIC on CPU %u: ", cpu.index);
     va_list ap;
     va_start(ap, fmt);

@@ -1,13 +1,16 @@
 // C++ entry on the boot CPU: brings the machine up in dependency order.
 #include <cstdint>
 
+#include "arch/x86_32/apic_irq.hpp"
 #include "arch/x86_32/cpu_selftest.hpp"
 #include "arch/x86_32/cpu_tables.hpp"
+#include "arch/x86_32/crash.hpp"
 #include "arch/x86_32/io.hpp"
 #include "arch/x86_32/mm_boot.hpp"
 #include "arch/x86_32/platform.hpp"
 #include "arch/x86_32/power.hpp"
 #include "arch/x86_32/serial.hpp"
+#include "arch/x86_32/smp.hpp"
 #include "boot/layout.h"
 #include "boot/multiboot.hpp"
 #include "hypervisor/cmdline.hpp"
@@ -97,6 +100,7 @@ extern "C" [[noreturn]] void xenith_start(uint32_t magic, uint32_t mbi_phys)
     parse_cmdline(cmdline, loader_prefixes_image_name(loader), options);
     start_console();
     arch::cpu_tables_boot_init();
+    arch::crash_init();
     set_noreboot(options.noreboot);
     print_banner();
     log::info("loader: %s; command line: %s", loader ? loader : "(unnamed)", cmdline);
@@ -114,6 +118,8 @@ extern "C" [[noreturn]] void xenith_start(uint32_t magic, uint32_t mbi_phys)
     }
 
     arch::platform_init();
+    arch::apic_irq_init();
+    arch::smp_init(options.maxcpus);
     arch::run_fault_test(options.hv_fault_test);
 
     bool have_dom0 = (mbi->flags & multiboot::has_mods) && mbi->mods_count > 0;
