@@ -194,7 +194,7 @@ constexpr struct {
 } fault_tests[] = {
     {"none", Fault_test::none}, {"de", Fault_test::de}, {"ud", Fault_test::ud},
     {"gp", Fault_test::gp},     {"pf", Fault_test::pf}, {"df", Fault_test::df},
-    {"panic", Fault_test::panic},
+    {"panic", Fault_test::panic}, {"ap_gp", Fault_test::ap_gp},
 };
 
 bool parse_fault_test(Token v, Fault_test& out)

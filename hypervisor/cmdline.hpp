@@ -19,8 +19,9 @@ struct Uart_config {
 
 // Debugging aid for QEMU scenarios: raise this exception at the end of boot
 // to exercise the fatal-exception report (df: overflow the stack; panic:
-// call panic()).
-enum class Fault_test : uint8_t { none, de, ud, gp, pf, df, panic };
+// call panic(); ap_gp: a #GP on the last application processor while the
+// boot CPU waits for it, so the other CPUs must be stopped).
+enum class Fault_test : uint8_t { none, de, ud, gp, pf, df, panic, ap_gp };
 
 struct Mem_spec {
     bool set = false;

@@ -4,7 +4,9 @@
 #include "arch/x86_32/descriptors.hpp"
 #include "arch/x86_32/guest_copy.hpp"
 #include "arch/x86_32/idt.hpp"
+#include "arch/x86_32/ipi.hpp"
 #include "arch/x86_32/paging.hpp"
+#include "arch/x86_32/smp.hpp"
 #include "hypervisor/console.hpp"
 #include "hypervisor/panic.hpp"
 
@@ -137,6 +139,20 @@ void check_tables(Check& check)
     return overflow_stack(depth + 1) + pad[0];
 }
 
+void raise_gp(void*) { asm volatile("movl %0, %%ds" ::"r"(0xFFF8u) : "memory"); }
+
+// The boot CPU waits in call_on_cpu() with interrupts off, so only the
+// crash NMI can stop it.
+void raise_on_last_ap()
+{
+    unsigned last = smp_online_count() - 1;
+    if (last == 0) {
+        log::error("hv_fault_test=ap_gp: needs a second CPU online");
+        return;
+    }
+    (void)call_on_cpu(last, raise_gp, nullptr, 2000000000ull);
+}
+
 } // namespace
 
 bool cpu_self_test()
@@ -178,6 +194,9 @@ void run_fault_test(Fault_test test)
         break;
     case Fault_test::panic:
         panic("hv_fault_test=panic (value %u)", zero + 42);
+    case Fault_test::ap_gp:
+        raise_on_last_ap();
+        break;
     }
     log::error("hv_fault_test=%s: the exception did not stop the hypervisor", fault_test_name(test));
 }

@@ -64,6 +64,14 @@ void crash_init()
         log::error("crash: could not register the NMI handler");
 }
 
+void crash_print_stopped()
+{
+    unsigned others = smp_online_count() - 1;
+    if (others)
+        console::printf("*** Other CPUs stopped: %u of %u.\n",
+                        __atomic_load_n(&parked, __ATOMIC_ACQUIRE), others);
+}
+
 void crash_claim(unsigned self)
 {
     asm volatile("cli");

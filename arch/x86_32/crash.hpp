@@ -15,4 +15,7 @@ void crash_init();
 // the owner returns at once. Any other CPU is parked for good.
 void crash_claim(unsigned self);
 
+// Prints how many of the other online CPUs parked (console taken over).
+void crash_print_stopped();
+
 } // namespace arch

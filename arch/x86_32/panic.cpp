@@ -16,6 +16,7 @@ void set_noreboot(bool noreboot) { halt_only = noreboot; }
 void crash_stop()
 {
     asm volatile("cli");
+    arch::crash_print_stopped();
     if (halt_only) {
         console::printf("*** Xenith halted ('noreboot' given).\n");
         arch::machine_halt();

@@ -11,6 +11,8 @@
 #define ABS(sym)   (SMP_TRAMPOLINE_PHYS + REL(sym))
 #define CR0_PE     0x00000001
 #define CR0_WP     0x00010000
+#define CR0_NW     0x20000000
+#define CR0_CD     0x40000000
 #define CR0_PG     0x80000000
 
 	.section .rodata, "a"
@@ -46,7 +48,9 @@ tr_flat:
 	movl %eax, %cr4
 	movl ABS(tr_cr3), %eax
 	movl %eax, %cr3
+	/* INIT leaves caching off (CD, NW set); turn it on as the BSP has it. */
 	movl %cr0, %eax
+	andl $~(CR0_CD | CR0_NW), %eax
 	orl $(CR0_PG | CR0_WP), %eax
 	movl %eax, %cr0
 	movl ABS(tr_stack), %esp

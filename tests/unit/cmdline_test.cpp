@@ -133,7 +133,8 @@ TEST(Cmdline, FaultTestAcceptsEachException)
         Fault_test want;
     } cases[] = {{"hv_fault_test=de", Fault_test::de}, {"hv_fault_test=ud", Fault_test::ud},
                  {"hv_fault_test=gp", Fault_test::gp}, {"hv_fault_test=pf", Fault_test::pf},
-                 {"hv_fault_test=df", Fault_test::df}, {"hv_fault_test=panic", Fault_test::panic}};
+                 {"hv_fault_test=df", Fault_test::df}, {"hv_fault_test=panic", Fault_test::panic},
+                 {"hv_fault_test=ap_gp", Fault_test::ap_gp}};
     for (const auto& c : cases) {
         Boot_options o = parse(c.arg);
         EXPECT_EQ(diags(o), "") << c.arg;
@@ -145,7 +146,7 @@ TEST(Cmdline, FaultTestAcceptsEachException)
 TEST(Cmdline, FaultTestRejectsUnknownOrMissingValue)
 {
     for (const char* arg : {"hv_fault_test=nmi", "hv_fault_test", "hv_fault_test=", "hv_fault_test=DE",
-                            "hv_fault_test=pff"}) {
+                            "hv_fault_test=pff", "hv_fault_test=ap"}) {
         Boot_options o = parse(arg);
         EXPECT_EQ(o.hv_fault_test, Fault_test::none) << arg;
         EXPECT_EQ(o.diagnostic_count, 1u) << arg;
