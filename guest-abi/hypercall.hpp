@@ -5,6 +5,7 @@
 // Results are Xen's: >= 0 success, -XEN_E* failure.
 #pragma once
 #include "public/callback.h"
+#include "public/errno.h"
 #include "public/event_channel.h"
 #include "public/memory.h"
 #include "public/physdev.h"
