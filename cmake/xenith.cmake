@@ -71,3 +71,23 @@ function(xenith_add_hypervisor_image)
     -fno-exceptions -fno-rtti>)
   target_compile_definitions(xenith_core_host PUBLIC XENITH_HOST=1)
 endfunction()
+
+# A Xen PV test guest: build/tests/guests/<name>.elf, linked against guest-abi
+# with guest-abi/guest.ld (ELF32 i386 at 0xC0000000, see the notes in
+# guest-abi/start.S). Guests use only guest-abi and include/public.
+#   xenith_add_guest(hello SOURCES hello.cpp)
+function(xenith_add_guest name)
+  cmake_parse_arguments(G "" "" "SOURCES" ${ARGN})
+  set(target guest_${name})
+  add_executable(${target} ${G_SOURCES})
+  xenith_freestanding(${target})
+  target_link_libraries(${target} PRIVATE xenith_guest_abi)
+  set(lds ${PROJECT_SOURCE_DIR}/guest-abi/guest.ld)
+  # start.S (entry, notes, hypercall page) is reached only through the entry
+  # symbol, so the static library must be asked for it explicitly.
+  target_link_options(${target} PRIVATE -Wl,-T,${lds} -Wl,-u,_start -Wl,-u,hypercall_page)
+  set_target_properties(${target} PROPERTIES
+    OUTPUT_NAME ${name} SUFFIX ".elf" LINK_DEPENDS ${lds}
+    RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests/guests)
+  set_property(GLOBAL APPEND PROPERTY XENITH_GUESTS ${target})
+endfunction()

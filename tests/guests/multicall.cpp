@@ -1,0 +1,72 @@
+// HYPERVISOR_multicall: per-entry results, failing entries, and the entries
+// Xen refuses inside a batch (iret, a nested multicall).
+#include "console.hpp"
+#include "hypercall.hpp"
+#include "shared.hpp"
+#include "test.hpp"
+
+namespace {
+constexpr uint32_t sentinel = 0x5a5a5a5a;
+
+multicall_entry_t entry(uint32_t op, uint32_t a0 = 0, uint32_t a1 = 0, uint32_t a2 = 0)
+{
+    multicall_entry_t e = {};
+    e.op = op;
+    e.result = sentinel;
+    e.args[0] = a0;
+    e.args[1] = a1;
+    e.args[2] = a2;
+    return e;
+}
+
+int32_t result(const multicall_entry_t& e) { return static_cast<int32_t>(e.result); }
+} // namespace
+
+void guest_main(start_info_t*)
+{
+    static const char msg[] = "multicall console line\n";
+    static xen_extraversion_t extra;
+    static multicall_entry_t calls[6];
+    int32_t ver = hc::xen_version(XENVER_version);
+
+    calls[0] = entry(__HYPERVISOR_xen_version, XENVER_version);
+    calls[1] = entry(__HYPERVISOR_console_io, CONSOLEIO_write, sizeof msg - 1, hc::arg(msg));
+    calls[2] = entry(__HYPERVISOR_xen_version, 64);                  // unknown sub-op
+    calls[3] = entry(__HYPERVISOR_xen_version, XENVER_extraversion, 0x1000); // bad buffer
+    calls[4] = entry(__HYPERVISOR_xen_version, XENVER_extraversion, hc::arg(extra));
+    calls[5] = entry(200);                                           // no such hypercall
+    CHECK_EQ(hc::multicall(calls, 6), 0, "multicall of 6 entries returns 0");
+    CHECK_EQ(result(calls[0]), ver, "  entry 0: xen_version result");
+    CHECK_EQ(result(calls[1]), static_cast<int32_t>(sizeof msg - 1), "  entry 1: console_io wrote");
+    CHECK_EQ(result(calls[2]), -XEN_ENOSYS, "  entry 2: unknown sub-op -ENOSYS");
+    CHECK_EQ(result(calls[3]), -XEN_EFAULT, "  entry 3: bad buffer -EFAULT");
+    CHECK_EQ(result(calls[4]), 0, "  entry 4: a later entry still runs");
+    CHECK_EQ(result(calls[5]), -XEN_ENOSYS, "  entry 5: hypercall 200 -ENOSYS");
+
+    // A nested multicall is refused with -EINVAL (reentry is disallowed);
+    // the outer batch carries on.
+    static multicall_entry_t inner[1];
+    inner[0] = entry(__HYPERVISOR_xen_version, XENVER_version);
+    calls[0] = entry(__HYPERVISOR_multicall, hc::arg(inner), 1);
+    calls[1] = entry(__HYPERVISOR_xen_version, XENVER_version);
+    CHECK_EQ(hc::multicall(calls, 2), 0, "multicall containing a multicall returns 0");
+    CHECK_EQ(result(calls[0]), -XEN_EINVAL, "  nested multicall: -EINVAL");
+    CHECK_EQ(inner[0].result, sentinel, "  the nested batch did not run");
+    CHECK_EQ(result(calls[1]), ver, "  the entry after it ran");
+
+    // iret is not a hypercall a batch may make (XSA-213): it is refused,
+    // and the batch stops there.
+    calls[0] = entry(__HYPERVISOR_xen_version, XENVER_version);
+    calls[1] = entry(__HYPERVISOR_iret);
+    calls[2] = entry(__HYPERVISOR_xen_version, XENVER_version);
+    CHECK_EQ(hc::multicall(calls, 3), 0, "multicall containing iret returns 0");
+    CHECK_EQ(result(calls[0]), ver, "  the entry before iret ran");
+    CHECK_EQ(result(calls[1]), -XEN_ENOSYS, "  iret inside a multicall: -ENOSYS");
+    CHECK_EQ(calls[2].result, sentinel, "  no entry after iret ran");
+
+    CHECK_EQ(hc::multicall(calls, 0), 0, "empty multicall returns 0");
+    CHECK_EQ(hc::multicall(reinterpret_cast<multicall_entry_t*>(0x1000), 1), -XEN_EFAULT,
+             "multicall list unmapped: -EFAULT");
+    CHECK_EQ(hc::multicall(reinterpret_cast<multicall_entry_t*>(HYPERVISOR_VIRT_START), 1),
+             -XEN_EFAULT, "multicall list in the hypervisor: -EFAULT");
+}
