@@ -220,6 +220,19 @@ bool Frame_allocator::free(Mfn m, unsigned order)
     return true;
 }
 
+bool Frame_allocator::split(Mfn m, unsigned order)
+{
+    uint32_t frame = raw(m);
+    if (order > max_order || frame >= nr_frames_ || block_frames(order) > nr_frames_ - frame)
+        return false;
+    Lock_guard<Spinlock> g(lock_);
+    if (!block_is_allocated(frame, order))
+        return false;
+    for (uint32_t i = 0; i < block_frames(order); ++i)
+        pages_[frame + i].order = 0;
+    return true;
+}
+
 uint32_t Frame_allocator::free_frames(Zone z) const
 {
     Lock_guard<Spinlock> g(lock_);

@@ -75,6 +75,10 @@ public:
     // Refuses (returns false, changes nothing) unless [m, m + 2^order) is
     // exactly one block handed out by alloc(order, ...).
     [[nodiscard]] bool free(Mfn m, unsigned order);
+    // Turns one allocated block of 2^order frames into 2^order blocks of
+    // one frame each, so they can be freed one by one (a guest gives pages
+    // back singly). False unless [m, m + 2^order) is one allocated block.
+    [[nodiscard]] bool split(Mfn m, unsigned order);
 
     // Free frames a caller asking for zone z could get.
     uint32_t free_frames(Zone z) const;

@@ -45,11 +45,14 @@ constexpr Descriptor segment(uint32_t base, uint32_t limit, uint8_t access, uint
            (static_cast<uint64_t>(flags & 0xF) << 52) | (static_cast<uint64_t>(base >> 24) << 56);
 }
 
-// Flat segments. The guest ones end just below HYPERVISOR_VIRT_START so
-// that ring 1 and 3 can never address the hypervisor through them.
+// Flat segments. The guest ones end at the end of the read-only M2P table
+// (MACH2PHYS_VIRT_END, Xen's GUEST_SEGMENT_MAX_ADDR on x86_32): a guest reads
+// the M2P through them, its mappings are read-only, and nothing above it is
+// addressable from ring 1 or 3 (ring 1 counts as supervisor for paging, so
+// the segment limit is what keeps a guest kernel out of the hypervisor).
 constexpr uint32_t flat_limit_pages = 0xFFFFF;
-constexpr uint32_t guest_limit_pages = (HV_VIRT_START >> 12) - 1;
-static_assert(guest_limit_pages == 0xF57FF);
+constexpr uint32_t guest_limit_pages = (HV_M2P_END >> 12) - 1;
+static_assert(guest_limit_pages == 0xF67FF);
 
 constexpr uint8_t gate_interrupt = 0x8E;
 constexpr uint8_t gate_trap = 0x8F;

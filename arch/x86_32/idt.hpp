@@ -34,6 +34,11 @@ void idt_load();   // on every CPU
                                          Gate_type type = Gate_type::interrupt);
 
 Interrupt_handler interrupt_handler(uint8_t vector);
+
+// Exceptions (vectors 0..31) raised by guest code go here instead: they are
+// the guest's to handle (or the hypervisor emulates what faulted).
+using Guest_exception_handler = void (*)(Exception_frame&, uint32_t cr2);
+void set_guest_exception_handler(Guest_exception_handler fn);
 uint32_t spurious_count(uint8_t vector);
 
 } // namespace arch

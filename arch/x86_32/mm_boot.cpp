@@ -178,6 +178,8 @@ void print_totals(const Frame_table_info& ft)
 
 } // namespace
 
+const Memory_map& machine_ram_map() { return ram; }
+
 bool memory_init(const multiboot::Info& mbi)
 {
     mapcache_init();

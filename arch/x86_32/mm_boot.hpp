@@ -4,6 +4,7 @@
 // heap. Prints the totals and checks memory above 4 GiB.
 #pragma once
 #include "boot/multiboot.hpp"
+#include "hypervisor/memmap.hpp"
 
 namespace arch {
 
@@ -11,6 +12,10 @@ namespace arch {
 // allocates. Returns false (after logging why) when the machine cannot be
 // used; the caller halts.
 [[nodiscard]] bool memory_init(const multiboot::Info& mbi);
+
+// Every usable RAM range of the machine (page aligned, sorted), as found
+// at boot: what XENMEM_machine_memory_map reports to the privileged domain.
+const Memory_map& machine_ram_map();
 
 // Exercises the allocator, the map cache and the heap on the live machine;
 // with RAM above 4 GiB, writes and reads back frames there through the map

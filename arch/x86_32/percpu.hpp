@@ -12,6 +12,9 @@ namespace arch {
 constexpr unsigned max_cpus = 64;
 
 struct Cpu_area;
+}
+struct Vcpu;
+namespace arch {
 
 struct Percpu {
     unsigned index;        // 0 = boot CPU
@@ -20,6 +23,7 @@ struct Percpu {
     uint32_t gdt_window;   // virtual base of the 15-page GDT the CPU runs on
     bool online;           // tables loaded on this CPU
     bool reporting_fatal;  // a fatal report is in progress on this CPU
+    Vcpu* current;         // the vCPU running (or last run) here; nullptr: idle
 
     // Usable hypervisor stack: [stack_bottom, stack_top).
     uint32_t stack_bottom() const;

@@ -6,7 +6,10 @@
 #include "arch/x86_32/cpu_tables.hpp"
 #include "arch/x86_32/crash.hpp"
 #include "arch/x86_32/io.hpp"
+#include "arch/x86_32/dom0_build.hpp"
+#include "arch/x86_32/m2p.hpp"
 #include "arch/x86_32/mm_boot.hpp"
+#include "arch/x86_32/pv_entry.hpp"
 #include "arch/x86_32/platform.hpp"
 #include "arch/x86_32/power.hpp"
 #include "arch/x86_32/serial.hpp"
@@ -14,7 +17,9 @@
 #include "boot/layout.h"
 #include "boot/multiboot.hpp"
 #include "hypervisor/cmdline.hpp"
+#include "hypervisor/boot_info.hpp"
 #include "hypervisor/console.hpp"
+#include "hypervisor/domain.hpp"
 #include "hypervisor/panic.hpp"
 
 extern "C" {
@@ -34,52 +39,69 @@ T* phys_to_virt(uint32_t phys)
     return reinterpret_cast<T*>(phys + HV_DIRECTMAP_START);
 }
 
-void com1_sink(const char* s, size_t n)
+// Serial lines want CR LF.
+template <arch::Uart& (*line)()>
+void uart_sink(const char* s, size_t n)
 {
     for (size_t i = 0; i < n; ++i) {
         if (s[i] == '\n')
-            arch::com1().put('\r');
-        arch::com1().put(s[i]);
-    }
-}
-
-void com2_sink(const char* s, size_t n)
-{
-    for (size_t i = 0; i < n; ++i) {
-        if (s[i] == '\n')
-            arch::com2().put('\r');
-        arch::com2().put(s[i]);
+            line().put('\r');
+        line().put(s[i]);
     }
 }
 
 void start_console()
 {
     if (options.console_com1 && arch::com1().init(options.com1, 0x3F8))
-        console::add_sink(com1_sink);
+        console::add_sink(uart_sink<arch::com1>);
     if (options.console_com2 && arch::com2().init(options.com2, 0x2F8))
-        console::add_sink(com2_sink);
+        console::add_sink(uart_sink<arch::com2>);
     console::set_level(options.loglvl);
 }
+
+const char* boot_cmdline = "";
+bool strip_module_names = true;
 
 void print_banner()
 {
     char id[41] = {};
-    // The GNU build-id note: namesz, descsz, type, "GNU\0", then the id.
-    const uint8_t* note = __build_id_start;
-    if (__build_id_end - note >= 16) {
-        uint32_t descsz = *reinterpret_cast<const uint32_t*>(note + 4);
-        const uint8_t* desc = note + 16;
-        static const char hex[] = "0123456789abcdef";
-        for (uint32_t i = 0; i < descsz && i < 20; ++i) {
-            id[2 * i] = hex[desc[i] >> 4];
-            id[2 * i + 1] = hex[desc[i] & 15];
-        }
+    uint32_t len = 0;
+    const uint8_t* desc = hypervisor_build_id(len);
+    static const char hex[] = "0123456789abcdef";
+    for (uint32_t i = 0; i < len && i < 20; ++i) {
+        id[2 * i] = hex[desc[i] >> 4];
+        id[2 * i + 1] = hex[desc[i] & 15];
     }
     console::printf("\n Xenith %s -- x86_32 PAE paravirtual hypervisor (build id %s)\n\n",
                     XENITH_VERSION, id);
 }
 
+[[noreturn]] void stop(const char* why)
+{
+    if (options.noreboot) {
+        log::info("%s; 'noreboot' given: halting instead of powering off", why);
+        arch::machine_halt();
+    }
+    log::info("%s; powering off", why);
+    arch::machine_power_off();
+}
+
 } // namespace
+
+const char* hypervisor_cmdline() { return boot_cmdline; }
+
+const uint8_t* hypervisor_build_id(uint32_t& len)
+{
+    // The GNU build-id note: namesz, descsz, type, "GNU\0", then the id.
+    const uint8_t* note = __build_id_start;
+    len = 0;
+    if (__build_id_end - note < 16)
+        return note;
+    len = *reinterpret_cast<const uint32_t*>(note + 4);
+    if (len > static_cast<uint32_t>(__build_id_end - note) - 16)
+        len = 0;
+    return note + 16;
+}
 
 extern "C" [[noreturn]] void xenith_start(uint32_t magic, uint32_t mbi_phys)
 {
@@ -97,7 +119,9 @@ extern "C" [[noreturn]] void xenith_start(uint32_t magic, uint32_t mbi_phys)
                                  mbi->boot_loader_name < HV_DIRECTMAP_SIZE
                              ? phys_to_virt<const char>(mbi->boot_loader_name)
                              : nullptr;
-    parse_cmdline(cmdline, loader_prefixes_image_name(loader), options);
+    strip_module_names = loader_prefixes_image_name(loader);
+    parse_cmdline(cmdline, strip_module_names, options);
+    boot_cmdline = cmdline;
     start_console();
     arch::cpu_tables_boot_init();
     arch::crash_init();
@@ -122,15 +146,15 @@ extern "C" [[noreturn]] void xenith_start(uint32_t magic, uint32_t mbi_phys)
     arch::smp_init(options.maxcpus);
     arch::run_fault_test(options.hv_fault_test);
 
+    if (!arch::m2p_init())
+        stop("cannot set up the machine-to-phys table");
+    arch::pv_entry_init();
     bool have_dom0 = (mbi->flags & multiboot::has_mods) && mbi->mods_count > 0;
-    if (have_dom0)
-        log::error("a dom0 module was given, but domain building is not implemented yet");
-    else
-        log::info("no dom0 kernel module given: nothing to run");
-    if (options.noreboot) {
-        log::info("'noreboot' given: halting instead of powering off");
-        arch::machine_halt();
-    }
-    log::info("powering off");
-    arch::machine_power_off();
+    if (!have_dom0)
+        stop("no dom0 kernel module given: nothing to run");
+    Domain* dom0 = arch::build_dom0(*mbi, options, strip_module_names);
+    if (!dom0)
+        stop("domain 0 could not be built");
+    log::info("starting domain 0");
+    arch::enter_vcpu(dom0->vcpus[0]);
 }

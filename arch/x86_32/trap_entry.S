@@ -109,13 +109,17 @@ exception_return:
 	popl %eax
 	iret
 
-	/* TODO(guest entry): a bad guest selector faults here; it needs a
-	 * fix-up that bounces to the guest's failsafe callback. */
+	/* A selector the guest left behind may no longer be loadable (its
+	 * GDT/LDT changed), and an iret frame from the iret hypercall may name
+	 * a bad CS/SS: each faulting instruction here has a fix-up that hands
+	 * the frame to pv_failsafe(), which bounces to the guest's failsafe
+	 * callback (or crashes the domain), then leaves through the exit path
+	 * again. */
 return_to_guest:
-	mov UREGS_es(%esp), %es
-	mov UREGS_ds(%esp), %ds
-	mov UREGS_fs(%esp), %fs
-	mov UREGS_gs(%esp), %gs
+10:	mov UREGS_es(%esp), %es
+11:	mov UREGS_ds(%esp), %ds
+12:	mov UREGS_fs(%esp), %fs
+13:	mov UREGS_gs(%esp), %gs
 	popl %ebx
 	popl %ecx
 	popl %edx
@@ -124,4 +128,35 @@ return_to_guest:
 	popl %ebp
 	popl %eax
 	addl $4, %esp
-	iret
+14:	iret
+
+guest_iret_fault:
+	/* The fault's own frame was built over the slots the general
+	 * registers were popped from; they still hold the guest's values, so
+	 * put them back. */
+	pushl $0
+	pushl %eax
+	pushl %ebp
+	pushl %edi
+	pushl %esi
+	pushl %edx
+	pushl %ecx
+	pushl %ebx
+guest_segment_fault:
+	movl %esp, %eax
+	movl $HV_DS, %ecx
+	movl %ecx, %ds
+	movl %ecx, %es
+	pushl %eax
+	call pv_failsafe
+	addl $4, %esp
+	jmp exception_return
+
+	.section .extable, "a"
+	.align 4
+	.long 10b, guest_segment_fault
+	.long 11b, guest_segment_fault
+	.long 12b, guest_segment_fault
+	.long 13b, guest_segment_fault
+	.long 14b, guest_iret_fault
+	.previous

@@ -13,6 +13,7 @@ constexpr uint8_t vector_gp = 13;
 constexpr uint8_t vector_pf = 14;
 
 uint32_t spurious[256];
+Guest_exception_handler guest_handler;
 
 // Logged from interrupt context; the console lock could be held by the
 // interrupted code on this CPU, so this only ever runs once per vector.
@@ -27,6 +28,8 @@ void spurious_interrupt(const Exception_frame& f)
 
 } // namespace
 
+void set_guest_exception_handler(Guest_exception_handler fn) { guest_handler = fn; }
+
 uint32_t spurious_count(uint8_t vector) { return __atomic_load_n(&spurious[vector], __ATOMIC_RELAXED); }
 
 } // namespace arch
@@ -37,11 +40,17 @@ extern "C" void exception_dispatch(arch::Exception_frame* frame)
     Exception_frame& f = *frame;
     // Read first: anything below may itself page-fault and overwrite it.
     uint32_t cr2 = f.entry_vector == vector_pf ? read_cr2() : 0;
-    if (!f.from_guest() && (f.entry_vector == vector_pf || f.entry_vector == vector_gp)) {
+    // #TS, #NP, #SS, #GP and #PF: what a bad guest pointer or a stale guest
+    // selector on the exit path can raise.
+    if (!f.from_guest() && f.entry_vector >= 10 && f.entry_vector <= vector_pf) {
         if (uint32_t fixup = search_extable(f.eip)) {
             f.eip = fixup;
             return;
         }
+    }
+    if (f.from_guest() && f.entry_vector < 32 && guest_handler) {
+        guest_handler(f, cr2);
+        return;
     }
     if (Interrupt_handler h = interrupt_handler(static_cast<uint8_t>(f.entry_vector))) {
         h(f);

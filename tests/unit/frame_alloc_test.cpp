@@ -271,3 +271,20 @@ TEST(FrameAlloc, RandomisedAgainstAModel)
     }
     EXPECT_EQ(m.pages[0].state, Frame_state::reserved) << "frame 0 was never given";
 }
+
+TEST(FrameAllocSplit, ASplitBlockIsFreedFrameByFrameAndCoalescesBack)
+{
+    Machine m(64);
+    ASSERT_EQ(m.alloc->add_free(Mfn{0}, 64), 64u);
+    Mfn b = m.alloc->alloc(3, Zone::any);
+    ASSERT_NE(b, invalid_mfn);
+    uint32_t free_before = m.alloc->free_frames(Zone::any);
+    EXPECT_FALSE(m.alloc->free(b + 1, 0)) << "a tail frame cannot be freed before the split";
+    ASSERT_TRUE(m.alloc->split(b, 3));
+    EXPECT_FALSE(m.alloc->split(b, 3)) << "already split";
+    for (uint32_t i = 0; i < 8; ++i)
+        EXPECT_TRUE(m.alloc->free(b + i, 0));
+    EXPECT_FALSE(m.alloc->free(b, 0)) << "double free after split";
+    EXPECT_EQ(m.alloc->free_frames(Zone::any), free_before + 8);
+    EXPECT_NE(m.alloc->alloc(3, Zone::any), invalid_mfn) << "the halves coalesced again";
+}

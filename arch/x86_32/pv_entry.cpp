@@ -1,0 +1,100 @@
+#include "arch/x86_32/pv_entry.hpp"
+
+#include "arch/x86_32/cpu_area.hpp"
+#include "arch/x86_32/cpu_tables.hpp"
+#include "arch/x86_32/fault_report.hpp"
+#include "arch/x86_32/idt.hpp"
+#include "arch/x86_32/percpu.hpp"
+#include "arch/x86_32/pv_emulate.hpp"
+#include "hypervisor/console.hpp"
+#include "hypervisor/domain.hpp"
+#include "hypervisor/hypercall.hpp"
+#include "hypervisor/shutdown.hpp"
+
+extern "C" [[noreturn]] void pv_resume_frame(arch::Exception_frame* frame);
+
+namespace arch {
+namespace {
+
+constexpr uint32_t cr0_ts = 1u << 3;
+
+void hypercall_entry(Exception_frame& f)
+{
+    Vcpu* v = this_cpu().current;
+    v->failsafe_pending = false;
+    Hypercall_args a{{f.ebx, f.ecx, f.edx, f.esi, f.edi}};
+    long r = hypercall_dispatch(*v, f.eax, a, false);
+    // iret restores eax itself (the guest's saved value) and returns it.
+    f.eax = static_cast<uint32_t>(r);
+}
+
+bool has_error_code(uint8_t v)
+{
+    return v == 8 || (v >= 10 && v <= 14) || v == 17;
+}
+
+void guest_exception(Exception_frame& f, uint32_t cr2)
+{
+    Vcpu& v = *this_cpu().current;
+    v.failsafe_pending = false;
+    uint8_t vector = static_cast<uint8_t>(f.entry_vector);
+    switch (vector) {
+    case 6:
+        if (emulate_forced_cpuid(v, f))
+            return;
+        break;
+    case 7:
+        // Lazy FPU: the real TS is only set while the guest asked for it
+        // (fpu_taskswitch); then the #NM is the guest's to handle.
+        asm volatile("clts");
+        if (!v.fpu_ts)
+            return;
+        v.fpu_ts = false;
+        break;
+    case 13:
+        if (emulate_privileged(v, f))
+            return;
+        if (reflect_software_interrupt(v, f))
+            return;
+        break;
+    default:
+        break;
+    }
+    if (bounce_exception(f, vector, has_error_code(vector), f.error_code, cr2))
+        return;
+    log::error("d%u v%u: exception %u at %04x:%08x (error %#x) and no usable guest handler",
+               v.domain->id, v.id, vector, f.cs, f.eip, f.error_code);
+    domain_crash(*v.domain, &f);
+}
+
+} // namespace
+
+Exception_frame& guest_frame() { return this_cpu().area->top.guest_frame; }
+
+void pv_entry_init()
+{
+    // An interrupt gate: the hypervisor runs hypercalls with interrupts off.
+    if (!set_interrupt_handler(hypercall_vector, hypercall_entry, 1, Gate_type::interrupt))
+        log::error("cannot install the hypercall gate");
+    set_guest_exception_handler(guest_exception);
+}
+
+void enter_vcpu(Vcpu& v)
+{
+    Percpu& cpu = this_cpu();
+    cpu.current = &v;
+    if (!map_guest_gdt_frames(cpu, v.gdt_frames, v.nr_gdt_frames))
+        log::error("d%u v%u: cannot map its GDT", v.domain->id, v.id);
+    uint32_t cr3 = static_cast<uint32_t>(mfn_to_paddr(v.cr3));
+    asm volatile("movl %0, %%cr3" ::"r"(cr3) : "memory");
+    uint32_t cr0;
+    asm volatile("movl %%cr0, %0" : "=r"(cr0));
+    cr0 = v.fpu_ts ? cr0 | cr0_ts : cr0 & ~cr0_ts;
+    asm volatile("movl %0, %%cr0" ::"r"(cr0));
+    Exception_frame& f = guest_frame();
+    static_assert(sizeof(f) == sizeof(v.regs));
+    __builtin_memcpy(&f, &v.regs, sizeof(f));
+    pv_resume_frame(&f);
+}
+
+} // namespace arch

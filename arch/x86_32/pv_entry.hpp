@@ -1,0 +1,29 @@
+// Running PV guests on this CPU: the first entry into a vCPU, the
+// hypercall gate (int $0x82), exceptions bounced to the guest's own
+// handlers through its virtual IDT, and the iret hypercall.
+#pragma once
+#include <cstdint>
+
+#include "arch/x86_32/exception_frame.hpp"
+
+struct Vcpu;
+
+namespace arch {
+
+// Boot, once: installs the hypercall gate and the guest-exception path.
+void pv_entry_init();
+
+// Loads v's address space and descriptor tables on this CPU and enters it
+// with the registers saved in v->regs. Never returns.
+[[noreturn]] void enter_vcpu(Vcpu& v);
+
+// The frame a guest built when it entered the hypervisor on this CPU.
+Exception_frame& guest_frame();
+
+// Delivers exception 'vector' to the current vCPU's registered handler by
+// building a bounce frame on its kernel stack. False when the guest has no
+// handler (the caller then crashes the domain) or its stack is unusable.
+[[nodiscard]] bool bounce_exception(Exception_frame& f, uint8_t vector, bool has_error,
+                                    uint32_t error, uint32_t cr2);
+
+} // namespace arch

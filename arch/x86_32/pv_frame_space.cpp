@@ -1,0 +1,117 @@
+#include "arch/x86_32/pv_frame_space.hpp"
+
+#include "arch/x86_32/m2p.hpp"
+#include "arch/x86_32/mapcache.hpp"
+#include "arch/x86_32/paging.hpp"
+#include "arch/x86_32/percpu.hpp"
+#include "hypervisor/descriptor.hpp"
+#include "hypervisor/domain.hpp"
+#include "hypervisor/mm.hpp"
+
+namespace arch {
+namespace {
+
+// Frames below 1 MiB (BIOS data, VGA, option ROMs) are the ISA hole: I/O
+// memory for a privileged domain, never RAM a guest can own.
+constexpr uint32_t isa_hole_end = 0x100;
+
+// The page-type core holds at most a few frame pointers at once (an L3, an
+// L2, an L1 and a linear-table check while validating recursively), and
+// never unmaps: each CPU keeps a small ring of mappings and reuses the
+// oldest.
+constexpr unsigned ring_size = 6;
+struct Map_ring {
+    Mfn mfn[ring_size];
+    void* va[ring_size];
+    unsigned next;
+};
+Map_ring rings[max_cpus];
+
+class Pv_frame_space final : public Frame_space {
+public:
+    Page* page(Mfn m) override { return mfn_to_page(m); }
+
+    uint64_t* map(Mfn m) override
+    {
+        Map_ring& r = rings[this_cpu().index];
+        for (unsigned i = 0; i < ring_size; ++i)
+            if (r.va[i] && r.mfn[i] == m)
+                return static_cast<uint64_t*>(r.va[i]);
+        unsigned slot = r.next;
+        r.next = (r.next + 1) % ring_size;
+        if (r.va[slot])
+            unmap_frame(r.va[slot]);
+        r.va[slot] = map_frame(m);
+        r.mfn[slot] = m;
+        return static_cast<uint64_t*>(r.va[slot]);
+    }
+
+    bool is_ram(Mfn m) override
+    {
+        Page* p = mfn_to_page(m);
+        return p && p->state != Frame_state::absent && raw(m) >= isa_hole_end;
+    }
+
+    bool is_hypervisor(Mfn m) override
+    {
+        Page* p = mfn_to_page(m);
+        if (!p || p->state == Frame_state::absent || raw(m) < isa_hole_end)
+            return false;
+        return p->owner >= DOMID_FIRST_RESERVED;
+    }
+
+    bool is_m2p(Mfn m) override { return is_m2p_frame(m); }
+
+    bool iomem_permitted(const Mm_domain& d, Mfn m) override
+    {
+        if (!d.privileged)
+            return false;
+        Page* p = mfn_to_page(m);
+        return !p || p->state == Frame_state::absent || raw(m) < isa_hole_end;
+    }
+
+    bool nx_enabled() override { return false; }
+
+    uint64_t hypervisor_l2e(const Mm_domain&, uint32_t slot) override { return boot_l2_high[slot]; }
+
+    bool descriptors_ok(const Mm_domain&, Mfn m) override
+    {
+        Frame_mapping f(m);
+        if (!f)
+            return false;
+        auto* d = f.as<uint64_t>();
+        // The frame is about to become a descriptor page, so nothing can
+        // write it under us; fix-ups (DPL 0 -> 1, truncated limits) are
+        // written back as Xen does.
+        for (unsigned i = 0; i < 512; ++i) {
+            uint64_t copy = d[i];
+            if (!check_descriptor(copy))
+                return false;
+            d[i] = copy;
+        }
+        return true;
+    }
+
+    void page_released(Mfn m) override
+    {
+        Page* p = mfn_to_page(m);
+        if (p)
+            p->owner = DOMID_INVALID;
+        m2p_set(m, m2p_invalid);
+        (void)free_frames(m, 0);
+    }
+
+    const Mm_domain* domain(uint16_t id) override
+    {
+        Domain* d = domain_by_id(id);
+        return d ? &d->mm : nullptr;
+    }
+};
+
+Pv_frame_space space;
+
+} // namespace
+
+Frame_space& pv_frame_space() { return space; }
+
+} // namespace arch

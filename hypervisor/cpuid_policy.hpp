@@ -1,0 +1,22 @@
+// What a PV guest sees when it executes CPUID (through the forced-emulation
+// prefix, or a real CPUID that the hardware answers unfiltered on CPUs
+// without CPUID faulting). Pure function of the host's answer, so the
+// policy is unit-tested on the host.
+//
+// Hidden: features a PV guest cannot use because the hypervisor owns them
+// or they would bypass it (virtualisation extensions, MONITOR/MWAIT, the
+// APIC and x2APIC, TSC-deadline, MTRRs, machine checks, PCID, XSAVE and
+// everything that needs it, PSE/PSE36/PGE (no superpages or global pages
+// for PV page tables), long mode, NX (not enabled), thermal and debug
+// store). Added: the hypervisor bit, and the Xen leaves at 0x40000000.
+#pragma once
+#include <cstdint>
+
+struct Cpuid_regs {
+    uint32_t eax, ebx, ecx, edx;
+};
+
+// 'host' is the real CPUID answer for (leaf, subleaf); ignored for the
+// hypervisor leaves.
+Cpuid_regs guest_cpuid(uint32_t leaf, uint32_t subleaf, Cpuid_regs host, uint32_t version_major,
+                       uint32_t version_minor);

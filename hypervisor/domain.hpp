@@ -1,0 +1,43 @@
+// A domain: a PV guest's memory, vCPUs and shared pages. Domains live in a
+// fixed table indexed by domain id.
+#pragma once
+#include <cstdint>
+
+#include "hypervisor/frame.hpp"
+#include "hypervisor/frame_space.hpp"
+#include "hypervisor/spinlock.hpp"
+#include "hypervisor/vcpu.hpp"
+#include "public/xen.h"
+
+struct Domain {
+    static constexpr unsigned max_vcpus = XEN_LEGACY_MAX_VCPUS;
+
+    uint16_t id = DOMID_INVALID;
+    bool privileged = false;
+    Mm_domain mm;            // what page-table validation needs to know
+    uint32_t vm_assist = 0;  // VMASST_TYPE_* bits
+
+    // Memory: every frame the domain owns is linked through Page::next.
+    uint32_t tot_pages = 0;
+    uint32_t max_pages = 0;
+    Mfn page_list = invalid_mfn;
+
+    Mfn shared_info_mfn = invalid_mfn;
+    shared_info* shared = nullptr;   // direct-mapped
+
+    Vcpu vcpus[max_vcpus];
+    unsigned nr_vcpus = 0;
+
+    bool shutting_down = false;
+    uint8_t shutdown_reason = 0;
+
+    // Serialises page-table changes of this domain (the page-type core
+    // assumes a single writer per domain).
+    Spinlock mm_lock;
+};
+
+// Domain table. Ids are Xen's: 0 is dom0, DOMID_FIRST_RESERVED and up are
+// special and never name a Domain.
+Domain* domain_by_id(uint16_t id);
+// A fresh, zeroed domain in slot 'id', or nullptr if taken or out of range.
+Domain* domain_create(uint16_t id, bool privileged);

@@ -1,0 +1,61 @@
+// console_io: a privileged domain writes to and reads from the hypervisor's
+// console (the serial line). Output is passed through as the guest wrote it.
+#include "arch/x86_32/serial.hpp"
+#include "hypervisor/console.hpp"
+#include "hypervisor/domain.hpp"
+#include "hypervisor/guest_access.hpp"
+#include "hypervisor/hypercall.hpp"
+#include "hypervisor/xen_errno.hpp"
+
+namespace {
+
+long console_write(uint32_t buf, uint32_t count)
+{
+    char chunk[128];
+    uint32_t done = 0;
+    while (done < count) {
+        uint32_t n = count - done < sizeof chunk ? count - done : sizeof chunk;
+        if (!copy_bytes_from_guest(chunk, buf + done, n))
+            return -XEN_EFAULT;
+        console::write(chunk, n);
+        done += n;
+    }
+    return 0;
+}
+
+long console_read(uint32_t buf, uint32_t count)
+{
+    char chunk[64];
+    uint32_t done = 0;
+    while (done < count) {
+        uint32_t n = 0;
+        while (n < sizeof chunk && done + n < count) {
+            int c = arch::com1().get();
+            if (c < 0)
+                break;
+            chunk[n++] = static_cast<char>(c);
+        }
+        if (n == 0)
+            break;
+        if (!copy_bytes_to_guest(buf + done, chunk, n))
+            return -XEN_EFAULT;
+        done += n;
+    }
+    return static_cast<long>(done);
+}
+
+} // namespace
+
+long do_console_io(Vcpu& v, const Hypercall_args& a)
+{
+    if (!v.domain->privileged)
+        return -XEN_EPERM;
+    uint32_t cmd = a.a[0], count = a.a[1], buf = a.a[2];
+    if (count > 0x7FFFFFFF)
+        return -XEN_EINVAL;
+    switch (cmd) {
+    case CONSOLEIO_write: return console_write(buf, count);
+    case CONSOLEIO_read: return console_read(buf, count);
+    default: return -XEN_ENOSYS;
+    }
+}

@@ -1,0 +1,99 @@
+// vcpu_op: the state of a domain's vCPUs (is_up, runstate), where their
+// vcpu_info and runstate copies live. Timer and bring-up ops come with the
+// scheduler and timer work and return -ENOSYS until then.
+#include "arch/x86_32/ioremap.hpp"
+#include "arch/x86_32/pv_frame_space.hpp"
+#include "arch/x86_32/timer.hpp"
+#include "hypervisor/domain.hpp"
+#include "hypervisor/guest_access.hpp"
+#include "hypervisor/hypercall.hpp"
+#include "hypervisor/mm.hpp"
+#include "hypervisor/page_ref.hpp"
+#include "hypervisor/page_type.hpp"
+#include "hypervisor/xen_errno.hpp"
+#include "public/vcpu.h"
+
+namespace {
+
+vcpu_runstate_info_t runstate_of(const Vcpu& t)
+{
+    vcpu_runstate_info_t r{};
+    uint64_t now = arch::now_ns();
+    r.state = t.up ? (t.blocked ? RUNSTATE_blocked : RUNSTATE_running) : RUNSTATE_offline;
+    r.state_entry_time = t.runstate_entry_ns;
+    for (unsigned i = 0; i < 4; ++i)
+        r.time[i] = t.runstate_time[i];
+    r.time[r.state] += now - t.runstate_entry_ns;
+    return r;
+}
+
+long register_vcpu_info(Vcpu& t, uint32_t arg)
+{
+    vcpu_register_vcpu_info_t r;
+    if (!copy_from_guest(r, arg))
+        return -XEN_EFAULT;
+    if (r.rsvd != 0 || r.offset > page_size - sizeof(vcpu_info) || r.mfn >> 32)
+        return -XEN_EINVAL;
+    if (t.info_mfn != invalid_mfn)
+        return -XEN_EINVAL; // once only, as Xen
+    Domain& d = *t.domain;
+    Mfn m{static_cast<uint32_t>(r.mfn)};
+    Page* pg = mfn_to_page(m);
+    if (!pg || !get_page(*pg, d.id))
+        return -XEN_EINVAL;
+    // The frame keeps a writable type reference for as long as the
+    // hypervisor writes it, so it can never become a page table meanwhile.
+    Mm_ctx ctx{arch::pv_frame_space(), d.mm};
+    if (long rc = get_page_type(ctx, m, *pg, pgt::bits(Page_type::writable))) {
+        (void)put_page(*pg);
+        return rc;
+    }
+    auto* page = static_cast<uint8_t*>(arch::ioremap(mfn_to_paddr(m), page_size, arch::Cache::write_back));
+    if (!page) {
+        put_page_type(ctx, m, *pg);
+        (void)put_page(*pg);
+        return -XEN_ENOMEM;
+    }
+    auto* info = reinterpret_cast<vcpu_info*>(page + r.offset);
+    __builtin_memcpy(info, t.info, sizeof *info);
+    info->evtchn_upcall_pending = 1; // make the guest rescan, as Xen does
+    t.info = info;
+    t.info_mfn = m;
+    return 0;
+}
+
+} // namespace
+
+long do_vcpu_op(Vcpu& v, const Hypercall_args& a)
+{
+    uint32_t cmd = a.a[0], id = a.a[1], arg = a.a[2];
+    Domain& d = *v.domain;
+    if (id >= d.nr_vcpus)
+        return -XEN_ENOENT;
+    Vcpu& t = d.vcpus[id];
+    switch (cmd) {
+    case VCPUOP_is_up: return t.up ? 1 : 0;
+    case VCPUOP_get_runstate_info: {
+        vcpu_runstate_info_t r = runstate_of(t);
+        return copy_to_guest(arg, r) ? 0 : -XEN_EFAULT;
+    }
+    case VCPUOP_register_runstate_memory_area: {
+        vcpu_register_runstate_memory_area_t area;
+        if (!copy_from_guest(area, arg))
+            return -XEN_EFAULT;
+        uint32_t gva = area.addr.h;
+        if (gva) {
+            vcpu_runstate_info_t r = runstate_of(t);
+            if (!copy_to_guest(gva, r))
+                return -XEN_EFAULT;
+        }
+        t.runstate_guest = gva;
+        return 0;
+    }
+    case VCPUOP_register_vcpu_info:
+        if (&t != &v && t.up)
+            return -XEN_EINVAL;
+        return register_vcpu_info(t, arg);
+    default: return -XEN_ENOSYS;
+    }
+}

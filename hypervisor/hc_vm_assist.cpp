@@ -1,0 +1,28 @@
+// vm_assist: turn hypervisor assists on or off for the calling domain.
+#include "hypervisor/domain.hpp"
+#include "hypervisor/hypercall.hpp"
+#include "hypervisor/xen_errno.hpp"
+
+namespace {
+// Assists this hypervisor provides. None yet: trap-and-emulate of page-table
+// writes (writable_pagetables), an L3 above 4 GiB (pae_extended_cr3) and
+// 4 GiB segment emulation each join this set when they are implemented;
+// until then enabling them is refused with -EINVAL, as Xen does for types
+// it does not know.
+constexpr uint32_t supported = 0;
+} // namespace
+
+long do_vm_assist(Vcpu& v, const Hypercall_args& a)
+{
+    uint32_t cmd = a.a[0], type = a.a[1];
+    if (type >= 32 || !(supported & (1u << type)))
+        return -XEN_EINVAL;
+    Domain& d = *v.domain;
+    switch (cmd) {
+    case VMASST_CMD_enable: d.vm_assist |= 1u << type; break;
+    case VMASST_CMD_disable: d.vm_assist &= ~(1u << type); break;
+    default: return -XEN_ENOSYS;
+    }
+    d.mm.pae_extended_cr3 = (d.vm_assist & (1u << VMASST_TYPE_pae_extended_cr3)) != 0;
+    return 0;
+}

@@ -1,0 +1,54 @@
+#include "hypervisor/hypercall.hpp"
+
+#include "hypervisor/xen_errno.hpp"
+#include "public/xen.h"
+
+namespace {
+
+constexpr unsigned table_size = 64;
+
+struct Table {
+    Hypercall_fn fn[table_size];
+};
+
+constexpr Table make_table()
+{
+    Table t{};
+    t.fn[__HYPERVISOR_set_trap_table] = do_set_trap_table;
+    t.fn[__HYPERVISOR_mmu_update] = do_mmu_update;
+    t.fn[__HYPERVISOR_set_gdt] = do_set_gdt;
+    t.fn[__HYPERVISOR_stack_switch] = do_stack_switch;
+    t.fn[__HYPERVISOR_set_callbacks] = do_set_callbacks;
+    t.fn[__HYPERVISOR_fpu_taskswitch] = do_fpu_taskswitch;
+    t.fn[__HYPERVISOR_sched_op_compat] = do_sched_op_compat;
+    t.fn[__HYPERVISOR_set_debugreg] = do_set_debugreg;
+    t.fn[__HYPERVISOR_get_debugreg] = do_get_debugreg;
+    t.fn[__HYPERVISOR_update_descriptor] = do_update_descriptor;
+    t.fn[__HYPERVISOR_memory_op] = do_memory_op;
+    t.fn[__HYPERVISOR_multicall] = do_multicall;
+    t.fn[__HYPERVISOR_update_va_mapping] = do_update_va_mapping;
+    t.fn[__HYPERVISOR_xen_version] = do_xen_version;
+    t.fn[__HYPERVISOR_console_io] = do_console_io;
+    t.fn[__HYPERVISOR_vm_assist] = do_vm_assist;
+    t.fn[__HYPERVISOR_update_va_mapping_otherdomain] = do_update_va_mapping_otherdomain;
+    t.fn[__HYPERVISOR_iret] = do_iret;
+    t.fn[__HYPERVISOR_vcpu_op] = do_vcpu_op;
+    t.fn[__HYPERVISOR_mmuext_op] = do_mmuext_op;
+    t.fn[__HYPERVISOR_sched_op] = do_sched_op;
+    t.fn[__HYPERVISOR_callback_op] = do_callback_op;
+    t.fn[__HYPERVISOR_physdev_op] = do_physdev_op;
+    return t;
+}
+
+constexpr Table table = make_table();
+
+} // namespace
+
+long hypercall_dispatch(Vcpu& v, uint32_t nr, const Hypercall_args& args, bool in_multicall)
+{
+    if (nr >= table_size || table.fn[nr] == nullptr)
+        return -XEN_ENOSYS;
+    if (in_multicall && (nr == __HYPERVISOR_iret || nr == __HYPERVISOR_multicall))
+        return -XEN_EINVAL;
+    return table.fn[nr](v, args);
+}

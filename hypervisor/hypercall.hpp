@@ -1,0 +1,43 @@
+// Hypercall dispatch: one table indexed by hypercall number. Each handler
+// gets the calling vCPU and the five argument registers (ebx, ecx, edx,
+// esi, edi on x86_32) and returns the value for eax: >= 0 or a negative
+// Xen errno. Unknown and unimplemented numbers return -ENOSYS.
+#pragma once
+#include <cstdint>
+
+struct Vcpu;
+
+struct Hypercall_args {
+    uint32_t a[5];
+};
+
+using Hypercall_fn = long (*)(Vcpu& v, const Hypercall_args& args);
+
+// in_multicall: the call comes from a multicall entry; calls that change
+// the caller's register frame (iret) are refused there.
+long hypercall_dispatch(Vcpu& v, uint32_t nr, const Hypercall_args& args, bool in_multicall);
+
+// Handlers, one family per file (hypervisor/hc_*.cpp, arch/x86_32/hc_*.cpp).
+long do_console_io(Vcpu& v, const Hypercall_args& a);
+long do_xen_version(Vcpu& v, const Hypercall_args& a);
+long do_sched_op(Vcpu& v, const Hypercall_args& a);
+long do_sched_op_compat(Vcpu& v, const Hypercall_args& a);
+long do_vm_assist(Vcpu& v, const Hypercall_args& a);
+long do_multicall(Vcpu& v, const Hypercall_args& a);
+long do_memory_op(Vcpu& v, const Hypercall_args& a);
+long do_vcpu_op(Vcpu& v, const Hypercall_args& a);
+long do_physdev_op(Vcpu& v, const Hypercall_args& a);
+long do_set_trap_table(Vcpu& v, const Hypercall_args& a);
+long do_stack_switch(Vcpu& v, const Hypercall_args& a);
+long do_set_callbacks(Vcpu& v, const Hypercall_args& a);
+long do_callback_op(Vcpu& v, const Hypercall_args& a);
+long do_fpu_taskswitch(Vcpu& v, const Hypercall_args& a);
+long do_set_debugreg(Vcpu& v, const Hypercall_args& a);
+long do_get_debugreg(Vcpu& v, const Hypercall_args& a);
+long do_iret(Vcpu& v, const Hypercall_args& a);
+long do_set_gdt(Vcpu& v, const Hypercall_args& a);
+long do_update_descriptor(Vcpu& v, const Hypercall_args& a);
+long do_mmu_update(Vcpu& v, const Hypercall_args& a);
+long do_mmuext_op(Vcpu& v, const Hypercall_args& a);
+long do_update_va_mapping(Vcpu& v, const Hypercall_args& a);
+long do_update_va_mapping_otherdomain(Vcpu& v, const Hypercall_args& a);
