@@ -23,12 +23,11 @@ struct Elf_policy {
     // HYPERVISOR_VIRT_START for x86_32p (public/arch-x86/xen-x86_32.h):
     // everything from here up belongs to the hypervisor.
     uint32_t hypervisor_virt_start = 0xF5800000u;
-    // Features a kernel may require ('!name'). writable_page_tables: PV page
-    // table writes are trapped and emulated, and Linux requires it
-    // ("!writable_page_tables"); pae_pgdir_above_4gb: L3 tables may live
-    // anywhere in machine memory.
-    uint32_t features_offered = 1u << XENFEAT_writable_page_tables |
-                                1u << XENFEAT_pae_pgdir_above_4gb;
+    // Features a kernel may require ('!name'): only what the hypervisor
+    // implements. writable_page_tables (trap-and-emulate of page-table
+    // writes, which Linux requires) and pae_pgdir_above_4gb (an L3 anywhere
+    // in machine memory) join when they are implemented.
+    uint32_t features_offered = 0;
     // Building the initial domain: XENFEAT_dom0 is offered, and a kernel whose
     // SUPPORTED_FEATURES note lacks it is refused (as Xen's dom0 builder does).
     bool dom0 = true;

@@ -1,7 +1,7 @@
 // multicall: a batch of hypercalls in one trap. Each entry's result is
 // written back to it; a failing entry does not stop the batch (Xen's
 // semantics: the caller inspects every result). A bad entry pointer stops
-// the batch with -EFAULT.
+// the batch with -EFAULT; an iret entry is refused and ends the batch.
 #include "hypervisor/domain.hpp"
 #include "hypervisor/guest_access.hpp"
 #include "hypervisor/hypercall.hpp"
@@ -22,7 +22,9 @@ long do_multicall(Vcpu& v, const Hypercall_args& a)
         uint32_t result = static_cast<uint32_t>(r);
         if (!copy_to_guest(at + offsetof(multicall_entry_t, result), result))
             return -XEN_EFAULT;
-        if (v.domain->shutting_down)
+        // Xen ends the batch at an iret entry (mc_exit); so do we, after
+        // refusing it.
+        if (v.domain->shutting_down || e.op == __HYPERVISOR_iret)
             break;
     }
     return 0;

@@ -38,6 +38,8 @@ long build_id(uint32_t arg)
     uint32_t room;
     if (!copy_from_guest(room, arg))
         return -XEN_EFAULT;
+    if (room == 0)
+        return -XEN_EINVAL;
     if (room < len)
         return -XEN_ENOBUFS;
     if (!copy_bytes_to_guest(arg + 4, id, len))

@@ -48,6 +48,8 @@ long hypercall_dispatch(Vcpu& v, uint32_t nr, const Hypercall_args& args, bool i
 {
     if (nr >= table_size || table.fn[nr] == nullptr)
         return -XEN_ENOSYS;
+    // iret would rewrite the caller's frame mid-batch, a nested multicall
+    // could recurse without bound: both are refused inside a multicall.
     if (in_multicall && (nr == __HYPERVISOR_iret || nr == __HYPERVISOR_multicall))
         return -XEN_EINVAL;
     return table.fn[nr](v, args);

@@ -123,8 +123,11 @@ Domain* build_dom0(const multiboot::Info& mbi, const Boot_options& opt, bool str
         log::error("dom0: domain 0 exists already");
         return nullptr;
     }
-    d->max_pages = opt.dom0_mem.set && opt.dom0_mem.max ? static_cast<uint32_t>(opt.dom0_mem.max >> page_shift)
-                                                        : nr_pages;
+    // dom0 may grow (increase_reservation) up to dom0_mem's max, or by
+    // default to all of memory, as with Xen.
+    d->max_pages = opt.dom0_mem.set && opt.dom0_mem.max
+                       ? static_cast<uint32_t>(opt.dom0_mem.max >> page_shift)
+                       : max_mfn();
     if (d->max_pages < nr_pages)
         d->max_pages = nr_pages;
 

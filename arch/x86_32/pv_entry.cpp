@@ -6,6 +6,7 @@
 #include "arch/x86_32/idt.hpp"
 #include "arch/x86_32/percpu.hpp"
 #include "arch/x86_32/pv_emulate.hpp"
+#include "arch/x86_32/ptwr.hpp"
 #include "hypervisor/console.hpp"
 #include "hypervisor/domain.hpp"
 #include "hypervisor/hypercall.hpp"
@@ -50,6 +51,10 @@ void guest_exception(Exception_frame& f, uint32_t cr2)
         if (!v.fpu_ts)
             return;
         v.fpu_ts = false;
+        break;
+    case 14:
+        if (emulate_pt_write(v, f, cr2))
+            return;
         break;
     case 13:
         if (emulate_privileged(v, f))

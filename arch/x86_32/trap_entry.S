@@ -116,6 +116,10 @@ exception_return:
 	 * callback (or crashes the domain), then leaves through the exit path
 	 * again. */
 return_to_guest:
+	/* Last word before the guest runs again: pending event upcalls. */
+	pushl %esp
+	call pv_exit_to_guest
+	addl $4, %esp
 10:	mov UREGS_es(%esp), %es
 11:	mov UREGS_ds(%esp), %ds
 12:	mov UREGS_fs(%esp), %fs

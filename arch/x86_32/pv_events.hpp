@@ -1,0 +1,6 @@
+// Event delivery to PV guests: called on every exit to a guest, it starts
+// the guest's event callback when an upcall is pending and not masked.
+#pragma once
+#include "arch/x86_32/exception_frame.hpp"
+
+extern "C" void pv_exit_to_guest(arch::Exception_frame* frame);
