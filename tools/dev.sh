@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Developer entry point: set up a fresh Debian machine, build, boot, test.
 #   tools/dev.sh run [hypervisor options]   install what is missing, build, boot in QEMU
+#                                           (DOM0=path/to/kernel.elf picks dom0's kernel)
 #   tools/dev.sh test                       install what is missing, build, run every test
 #   tools/dev.sh build | deps | iso
 set -euo pipefail
@@ -37,10 +38,14 @@ build) deps; build ;;
 run)
     shift
     deps; build
-    echo "booting Xenith in QEMU (TCG); the serial console follows; Ctrl-C quits"
+    # Until the dom0 toolstack exists, dom0 is the example PV kernel
+    # tests/guests/hello.cpp: it talks to the hypervisor and powers off.
+    DOM0=${DOM0:-$BUILD/tests/guests/hello.elf}
+    echo "booting Xenith in QEMU (TCG) with dom0 $DOM0; the serial console follows; Ctrl-C quits"
     exec qemu-system-i386 -accel tcg -cpu pentium2 -m 256M -smp 2 \
         -display none -monitor none -serial stdio -no-reboot \
-        -kernel "$BUILD/xenith.elf" -append "${*:-console=com1 loglvl=info}"
+        -kernel "$BUILD/xenith.elf" -append "${*:-console=com1 loglvl=info dom0_mem=32M}" \
+        -initrd "$DOM0"
     ;;
 iso)
     deps; build
