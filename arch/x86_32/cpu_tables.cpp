@@ -210,7 +210,7 @@ void cpu_tables_init(Percpu& p)
                  : "m"(gdtr), "i"(HV_CS), "i"(HV_DS)
                  : "eax", "memory");
     asm volatile("ltr %w0" ::"r"(TSS_SEL));
-    idt_load();
+    idt_load(p.index);
     p.online = true;
 }
 

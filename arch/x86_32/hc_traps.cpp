@@ -67,6 +67,7 @@ long do_set_trap_table(Vcpu& v, const Hypercall_args& a)
     if (list == 0) {
         for (auto& t : v.traps)
             t = trap_info{};
+        arch::load_syscall_gate(v);
         return 0;
     }
     for (uint32_t i = 0; i < 256; ++i) {
@@ -78,6 +79,7 @@ long do_set_trap_table(Vcpu& v, const Hypercall_args& a)
         t.cs = guest_selector(t.cs);
         v.traps[t.vector] = t;
     }
+    arch::load_syscall_gate(v);
     return 0;
 }
 
@@ -85,6 +87,7 @@ long do_stack_switch(Vcpu& v, const Hypercall_args& a)
 {
     v.kernel_ss = guest_selector(a.a[0]);
     v.kernel_sp = a.a[1];
+    arch::load_guest_kernel_stack(v);
     return 0;
 }
 

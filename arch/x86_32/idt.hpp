@@ -24,7 +24,7 @@ constexpr uint8_t hypercall_vector = 0x82;
 constexpr uint8_t syscall_vector = 0x80;
 
 void idt_init();   // once, on the boot CPU
-void idt_load();   // on every CPU
+void idt_load(unsigned cpu); // on every CPU, its own table
 
 // Installs fn for 'vector' and sets its gate's DPL (the lowest privilege
 // allowed to raise it with INT n) and type. Vector 8 (#DF) is a task gate
@@ -34,6 +34,12 @@ void idt_load();   // on every CPU
                                          Gate_type type = Gate_type::interrupt);
 
 Interrupt_handler interrupt_handler(uint8_t vector);
+
+// The direct system-call path (Xen's int80 direct trap): CPU 'cpu''s gate for
+// vector 0x80 leads to cs:eip of the guest it runs. The caller checked that
+// cs can only name a ring-1 (or ring-3) guest code segment.
+void set_syscall_gate(unsigned cpu, uint16_t cs, uint32_t eip);
+void clear_syscall_gate(unsigned cpu);
 
 // Exceptions (vectors 0..31) raised by guest code go here instead: they are
 // the guest's to handle (or the hypervisor emulates what faulted).

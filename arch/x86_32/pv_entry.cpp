@@ -2,6 +2,7 @@
 
 #include "arch/x86_32/cpu_area.hpp"
 #include "arch/x86_32/cpu_tables.hpp"
+#include "arch/x86_32/descriptors.hpp"
 #include "arch/x86_32/fault_report.hpp"
 #include "arch/x86_32/idt.hpp"
 #include "arch/x86_32/percpu.hpp"
@@ -72,7 +73,41 @@ void guest_exception(Exception_frame& f, uint32_t cr2)
     domain_crash(*v.domain, &f);
 }
 
+// Xen's guest_gate_selector_okay: a gate the CPU takes without the
+// hypervisor may only lead to a code segment of the guest's own tables
+// (whose descriptors never have DPL 0) or to the flat ring-1/3 code
+// segments, never to anything else in the reserved GDT page.
+bool gate_selector_ok(uint16_t cs)
+{
+    unsigned index = cs >> 3;
+    if ((cs & 3) == 0)
+        return false;
+    if (cs & 4)
+        return true;
+    if (index != 0 && index < Vcpu::max_gdt_entries)
+        return true;
+    return (cs & ~3u) == (FLAT_RING1_CS & ~3u) || (cs & ~3u) == (FLAT_RING3_CS & ~3u);
+}
+
 } // namespace
+
+void load_guest_kernel_stack(Vcpu& v)
+{
+    Tss& tss = this_cpu().area->tss;
+    tss.ss1 = static_cast<uint16_t>(v.kernel_ss);
+    tss.esp1 = v.kernel_sp;
+}
+
+void load_syscall_gate(Vcpu& v)
+{
+    const trap_info& ti = v.traps[syscall_vector];
+    unsigned cpu = this_cpu().index;
+    // Only a gate that needs no event masking can bypass the hypervisor.
+    if (ti.address != 0 && (ti.flags & 3) == 3 && !(ti.flags & 4) && gate_selector_ok(ti.cs))
+        set_syscall_gate(cpu, ti.cs, ti.address);
+    else
+        clear_syscall_gate(cpu);
+}
 
 Exception_frame& guest_frame() { return this_cpu().area->top.guest_frame; }
 
@@ -90,6 +125,8 @@ void enter_vcpu(Vcpu& v)
     cpu.current = &v;
     if (!map_guest_gdt_frames(cpu, v.gdt_frames, v.nr_gdt_frames))
         log::error("d%u v%u: cannot map its GDT", v.domain->id, v.id);
+    load_guest_kernel_stack(v);
+    load_syscall_gate(v);
     uint32_t cr3 = static_cast<uint32_t>(mfn_to_paddr(v.cr3));
     asm volatile("movl %0, %%cr3" ::"r"(cr3) : "memory");
     uint32_t cr0;

@@ -17,6 +17,12 @@ void pv_entry_init();
 // with the registers saved in v->regs. Never returns.
 [[noreturn]] void enter_vcpu(Vcpu& v);
 
+// The running vCPU's ring-1 stack (stack_switch) in this CPU's TSS, used
+// when the CPU itself switches from the guest's ring 3 to ring 1.
+void load_guest_kernel_stack(Vcpu& v);
+// This CPU's direct system-call gate for the running vCPU's trap table.
+void load_syscall_gate(Vcpu& v);
+
 // The frame a guest built when it entered the hypervisor on this CPU.
 Exception_frame& guest_frame();
 
