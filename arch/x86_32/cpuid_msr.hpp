@@ -37,6 +37,9 @@ inline uint64_t rdtsc()
 
 // Architectural MSRs and CPUID bits (Intel SDM vol. 4 and vol. 2A, CPUID).
 constexpr uint32_t msr_apic_base = 0x1B;
+constexpr uint32_t msr_sysenter_cs = 0x174;
+constexpr uint32_t msr_sysenter_esp = 0x175;
+constexpr uint32_t msr_sysenter_eip = 0x176;
 constexpr uint32_t msr_tsc_deadline = 0x6E0;
 constexpr uint32_t cpuid1_edx_tsc = 1u << 4;
 constexpr uint32_t cpuid1_edx_msr = 1u << 5;

@@ -82,6 +82,25 @@ bool bounce_exception(Exception_frame& f, uint8_t vector, bool has_error, uint32
 
 } // namespace arch
 
+// SYSENTER (sysenter.S): the guest kernel's sysenter callback gets a frame
+// like any exception from ring 3; without one the guest gets #GP(0).
+extern "C" void pv_sysenter(arch::Exception_frame* frame)
+{
+    using namespace arch;
+    Exception_frame& f = *frame;
+    Vcpu& v = *this_cpu().current;
+    v.failsafe_pending = false;
+    if (v.sysenter_callback.eip != 0) {
+        if (push_frame(v, f, static_cast<uint16_t>(v.sysenter_callback.cs),
+                       v.sysenter_callback.eip, v.sysenter_masks_events, nullptr, 0))
+            return;
+    } else if (bounce_exception(f, 13, true, 0, 0)) {
+        return;
+    }
+    log::warn("d%u v%u: SYSENTER with no usable callback or #GP handler", v.domain->id, v.id);
+    domain_crash(*v.domain, &f);
+}
+
 // The exit path could not restore the guest's segments or iret frame
 // (trap_entry.S). Xen's failsafe callback gets the selectors that failed
 // on its stack (ds lowest, then es, fs, gs) above a normal frame, and runs

@@ -2,6 +2,7 @@
 
 #include "arch/x86_32/cpu_area.hpp"
 #include "arch/x86_32/cpu_tables.hpp"
+#include "arch/x86_32/cpuid_msr.hpp"
 #include "arch/x86_32/descriptors.hpp"
 #include "arch/x86_32/fault_report.hpp"
 #include "arch/x86_32/idt.hpp"
@@ -14,6 +15,7 @@
 #include "hypervisor/shutdown.hpp"
 
 extern "C" [[noreturn]] void pv_resume_frame(arch::Exception_frame* frame);
+extern "C" char sysenter_entry[];
 
 namespace arch {
 namespace {
@@ -91,6 +93,16 @@ bool gate_selector_ok(uint16_t cs)
 
 } // namespace
 
+void load_sysenter(Percpu& cpu)
+{
+    // Only CPUs with SYSENTER (CPUID.1:EDX.SEP; P6 model 3 and later).
+    if (!(cpuid(1).edx & (1u << 11)))
+        return;
+    wrmsr(msr_sysenter_cs, HV_CS);
+    wrmsr(msr_sysenter_esp, reinterpret_cast<uint32_t>(&cpu.area->top.guest_frame.es));
+    wrmsr(msr_sysenter_eip, reinterpret_cast<uint32_t>(&sysenter_entry));
+}
+
 void load_guest_kernel_stack(Vcpu& v)
 {
     Tss& tss = this_cpu().area->tss;
@@ -127,6 +139,7 @@ void enter_vcpu(Vcpu& v)
         log::error("d%u v%u: cannot map its GDT", v.domain->id, v.id);
     load_guest_kernel_stack(v);
     load_syscall_gate(v);
+    load_sysenter(cpu);
     uint32_t cr3 = static_cast<uint32_t>(mfn_to_paddr(v.cr3));
     asm volatile("movl %0, %%cr3" ::"r"(cr3) : "memory");
     uint32_t cr0;

@@ -10,6 +10,8 @@ struct Vcpu;
 
 namespace arch {
 
+struct Percpu;
+
 // Boot, once: installs the hypercall gate and the guest-exception path.
 void pv_entry_init();
 
@@ -17,6 +19,8 @@ void pv_entry_init();
 // with the registers saved in v->regs. Never returns.
 [[noreturn]] void enter_vcpu(Vcpu& v);
 
+// SYSENTER from guests enters sysenter.S on this CPU's guest frame.
+void load_sysenter(Percpu& cpu);
 // The running vCPU's ring-1 stack (stack_switch) in this CPU's TSS, used
 // when the CPU itself switches from the guest's ring 3 to ring 1.
 void load_guest_kernel_stack(Vcpu& v);
