@@ -11,7 +11,9 @@
  *                            covers 16 GiB of machine memory)
  *   0xFA800000 - 0xFAC00000  per-domain area (GDT/LDT shadows), 4 MiB
  *   0xFAC00000 - 0xFB000000  map cache: temporary per-CPU frame mappings, 4 MiB
- *   0xFB000000 - 0xFB800000  I/O remap (APIC, IO-APIC, ACPI tables), 8 MiB
+ *   0xFB000000 - 0xFB400000  I/O remap (APIC, IO-APIC, ACPI tables), 4 MiB
+ *   0xFB400000 - 0xFB800000  per-CPU LDT windows: 64 KiB (16 pages, the
+ *                            largest LDT) for each of up to 64 CPUs
  *   0xFB800000 - 0xFFFFFFFF  direct map of machine memory 0 - 72 MiB; the
  *                            hypervisor image is linked into it at 1 MiB.
  */
@@ -28,7 +30,9 @@
 #define HV_MAPCACHE_START    0xFAC00000
 #define HV_MAPCACHE_END      0xFB000000
 #define HV_IOREMAP_START     0xFB000000
-#define HV_IOREMAP_END       0xFB800000
+#define HV_IOREMAP_END       0xFB400000
+#define HV_LDT_START         0xFB400000
+#define HV_LDT_END           0xFB800000
 #define HV_DIRECTMAP_START   0xFB800000
 #define HV_DIRECTMAP_SIZE    0x04800000
 #define HV_IMAGE_PHYS        0x00100000

@@ -39,6 +39,8 @@ struct Vcpu {
     unsigned nr_gdt_frames = 0;
     uint32_t gdt_ents = 0;
     uint32_t ldt_base = 0, ldt_ents = 0;
+    Mfn ldt_frames[16]{};      // typed descriptor pages, referenced
+    unsigned nr_ldt_frames = 0;
     uint32_t debugreg[8]{};
     bool fpu_ts = false;      // virtual CR0.TS (fpu_taskswitch)
     uint32_t iopl = 0;        // PHYSDEVOP_set_iopl (virtual IOPL, 0..3)

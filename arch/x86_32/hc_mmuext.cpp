@@ -1,6 +1,7 @@
 // mmuext_op: pin/unpin, new base pointer, TLB and cache flushes, LDT,
 // clear/copy page. Each op is checked and done in turn; the batch stops at
 // the first failure and reports how many completed.
+#include "arch/x86_32/ldt.hpp"
 #include "arch/x86_32/mapcache.hpp"
 #include "arch/x86_32/pv_frame_space.hpp"
 #include "hypervisor/domain.hpp"
@@ -15,7 +16,6 @@
 namespace {
 
 constexpr uint32_t max_batch = 1u << 20;
-constexpr uint32_t max_ldt_entries = 8192;
 
 void load_cr3(Mfn l3)
 {
@@ -107,17 +107,7 @@ long one_op(Vcpu& v, Mm_ctx& ctx, const mmuext_op_t& op)
             return -XEN_EACCES;
         asm volatile("wbinvd" ::: "memory");
         return 0;
-    case MMUEXT_SET_LDT: {
-        uint32_t base = op.arg1.linear_addr, ents = op.arg2.nr_ents;
-        if (ents > max_ldt_entries || (base & 0xFFF) ||
-            (ents && (base >= HYPERVISOR_VIRT_START || HYPERVISOR_VIRT_START - base < ents * 8)))
-            return -XEN_EINVAL;
-        if (ents != 0)
-            return -XEN_EOPNOTSUPP; // LDT shadowing is not implemented yet
-        v.ldt_base = base;
-        v.ldt_ents = 0;
-        return 0;
-    }
+    case MMUEXT_SET_LDT: return arch::set_ldt(v, op.arg1.linear_addr, op.arg2.nr_ents);
     case MMUEXT_CLEAR_PAGE: return with_writable(ctx, mfn, d.id, clear_fn, invalid_mfn);
     case MMUEXT_COPY_PAGE:
         return with_writable(ctx, mfn, d.id, copy_fn, Mfn{op.arg2.src_mfn});

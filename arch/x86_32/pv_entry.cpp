@@ -6,6 +6,7 @@
 #include "arch/x86_32/descriptors.hpp"
 #include "arch/x86_32/fault_report.hpp"
 #include "arch/x86_32/idt.hpp"
+#include "arch/x86_32/ldt.hpp"
 #include "arch/x86_32/percpu.hpp"
 #include "arch/x86_32/pv_emulate.hpp"
 #include "arch/x86_32/ptwr.hpp"
@@ -129,6 +130,7 @@ void pv_entry_init()
     if (!set_interrupt_handler(hypercall_vector, hypercall_entry, 1, Gate_type::interrupt))
         log::error("cannot install the hypercall gate");
     set_guest_exception_handler(guest_exception);
+    ldt_init();
 }
 
 void enter_vcpu(Vcpu& v)
@@ -140,6 +142,7 @@ void enter_vcpu(Vcpu& v)
     load_guest_kernel_stack(v);
     load_syscall_gate(v);
     load_sysenter(cpu);
+    load_ldt(v);
     uint32_t cr3 = static_cast<uint32_t>(mfn_to_paddr(v.cr3));
     asm volatile("movl %0, %%cr3" ::"r"(cr3) : "memory");
     uint32_t cr0;
