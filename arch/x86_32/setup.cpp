@@ -13,6 +13,7 @@
 #include "arch/x86_32/platform.hpp"
 #include "arch/x86_32/power.hpp"
 #include "arch/x86_32/serial.hpp"
+#include "arch/x86_32/vga.hpp"
 #include "arch/x86_32/smp.hpp"
 #include "boot/layout.h"
 #include "boot/multiboot.hpp"
@@ -56,6 +57,10 @@ void start_console()
         console::add_sink(uart_sink<arch::com1>);
     if (options.console_com2 && arch::com2().init(options.com2, 0x2F8))
         console::add_sink(uart_sink<arch::com2>);
+    if (options.console_vga) {
+        arch::vga_init();
+        console::add_sink(arch::vga_write);
+    }
     console::set_level(options.loglvl);
 }
 
