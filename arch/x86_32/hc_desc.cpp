@@ -1,6 +1,7 @@
 // set_gdt and update_descriptor: guest descriptor tables live in frames
 // typed as descriptor pages, whose every entry passed check_descriptor.
 #include "arch/x86_32/cpu_tables.hpp"
+#include "arch/x86_32/desc_frames.hpp"
 #include "arch/x86_32/mapcache.hpp"
 #include "arch/x86_32/percpu.hpp"
 #include "arch/x86_32/pv_frame_space.hpp"
@@ -13,37 +14,6 @@
 #include "hypervisor/page_type.hpp"
 #include "hypervisor/xen_errno.hpp"
 
-namespace {
-
-void release_frames(Mm_ctx& ctx, const Mfn* frames, unsigned n)
-{
-    for (unsigned i = 0; i < n; ++i) {
-        Page* pg = mfn_to_page(frames[i]);
-        put_page_type(ctx, frames[i], *pg);
-        if (put_page(*pg))
-            ctx.fs.page_released(frames[i]);
-    }
-}
-
-long take_frames(Mm_ctx& ctx, uint16_t owner, const Mfn* frames, unsigned n)
-{
-    for (unsigned i = 0; i < n; ++i) {
-        Page* pg = mfn_to_page(frames[i]);
-        if (!pg || !get_page(*pg, owner)) {
-            release_frames(ctx, frames, i);
-            return -XEN_EINVAL;
-        }
-        if (long rc = get_page_type(ctx, frames[i], *pg, pgt::bits(Page_type::seg_desc))) {
-            if (put_page(*pg))
-                ctx.fs.page_released(frames[i]);
-            release_frames(ctx, frames, i);
-            return rc;
-        }
-    }
-    return 0;
-}
-
-} // namespace
 
 long do_set_gdt(Vcpu& v, const Hypercall_args& a)
 {
@@ -61,9 +31,9 @@ long do_set_gdt(Vcpu& v, const Hypercall_args& a)
     Domain& d = *v.domain;
     Lock_guard<Spinlock> g(d.mm_lock);
     Mm_ctx ctx{arch::pv_frame_space(), d.mm};
-    if (long rc = take_frames(ctx, d.id, frames, n))
+    if (long rc = arch::take_desc_frames(ctx, d.id, frames, n))
         return rc;
-    release_frames(ctx, v.gdt_frames, v.nr_gdt_frames);
+    arch::release_desc_frames(ctx, v.gdt_frames, v.nr_gdt_frames);
     for (unsigned i = 0; i < n; ++i)
         v.gdt_frames[i] = frames[i];
     v.nr_gdt_frames = n;

@@ -3,6 +3,7 @@
 #include <initializer_list>
 
 #include "arch/x86_32/cpu_area.hpp"
+#include "arch/x86_32/desc_frames.hpp"
 #include "arch/x86_32/descriptors.hpp"
 #include "arch/x86_32/mapcache.hpp"
 #include "arch/x86_32/paging.hpp"
@@ -52,16 +53,6 @@ bool frame_of(Vcpu& v, uint32_t va, Mfn& out)
     return true;
 }
 
-void release(Mm_ctx& ctx, const Mfn* frames, unsigned n)
-{
-    for (unsigned i = 0; i < n; ++i) {
-        Page* pg = mfn_to_page(frames[i]);
-        put_page_type(ctx, frames[i], *pg);
-        if (put_page(*pg))
-            ctx.fs.page_released(frames[i]);
-    }
-}
-
 } // namespace
 
 void ldt_init()
@@ -101,21 +92,12 @@ long set_ldt(Vcpu& v, uint32_t base, uint32_t ents)
     Mfn frames[window_pages];
     Domain& d = *v.domain;
     Mm_ctx ctx{pv_frame_space(), d.mm};
-    for (unsigned i = 0; i < n; ++i) {
-        Page* pg = nullptr;
-        long rc = -XEN_EINVAL;
-        if (frame_of(v, base + i * page_size, frames[i]) && (pg = mfn_to_page(frames[i])) &&
-            get_page(*pg, d.id)) {
-            rc = get_page_type(ctx, frames[i], *pg, pgt::bits(Page_type::seg_desc));
-            if (rc != 0 && put_page(*pg))
-                ctx.fs.page_released(frames[i]);
-        }
-        if (rc != 0) {
-            release(ctx, frames, i);
-            return rc;
-        }
-    }
-    release(ctx, v.ldt_frames, v.nr_ldt_frames);
+    for (unsigned i = 0; i < n; ++i)
+        if (!frame_of(v, base + i * page_size, frames[i]))
+            return -XEN_EINVAL;
+    if (long rc = take_desc_frames(ctx, d.id, frames, n))
+        return rc;
+    release_desc_frames(ctx, v.ldt_frames, v.nr_ldt_frames);
     for (unsigned i = 0; i < n; ++i)
         v.ldt_frames[i] = frames[i];
     v.nr_ldt_frames = n;

@@ -5,6 +5,7 @@
  * frame of a ring-3 entry with eip = esp = 0, as Xen does, and let
  * pv_sysenter() bounce it to the guest's callback. */
 #include "arch/x86_32/cpu_layout.h"
+#include "arch/x86_32/entry_save.h"
 
 	.text
 	.globl sysenter_entry
@@ -15,24 +16,7 @@ sysenter_entry:
 	pushl $FLAT_RING3_CS        /* cs */
 	pushl $0                    /* eip: unknown */
 	pushl $0                    /* error code, entry vector */
-	pushl %eax
-	pushl %ebp
-	pushl %edi
-	pushl %esi
-	pushl %edx
-	pushl %ecx
-	pushl %ebx
-	movl %es, %eax
-	movl %eax, UREGS_es(%esp)
-	movl %ds, %eax
-	movl %eax, UREGS_ds(%esp)
-	movl %fs, %eax
-	movl %eax, UREGS_fs(%esp)
-	movl %gs, %eax
-	movl %eax, UREGS_gs(%esp)
-	movl $HV_DS, %eax
-	movl %eax, %ds
-	movl %eax, %es
+	SAVE_GUEST_REGS
 	pushl %esp
 	call pv_sysenter
 	addl $4, %esp

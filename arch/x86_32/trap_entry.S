@@ -4,6 +4,7 @@
  * (cpu_layout.h UREGS_*) and calls exception_dispatch(frame). Vector 8 is a
  * task gate (cpu_tables.cpp); its stub exists only to keep the table dense. */
 #include "arch/x86_32/cpu_layout.h"
+#include "arch/x86_32/entry_save.h"
 
 /* Vectors for which the CPU pushes an error code: #DF, #TS, #NP, #SS, #GP,
  * #PF, #AC, #CP, #VC, #SX. */
@@ -56,26 +57,7 @@ interrupt_common:
 	movl %ss, %eax
 	movl %eax, 24(%esp)
 	popl %eax
-1:	pushl %eax
-	pushl %ebp
-	pushl %edi
-	pushl %esi
-	pushl %edx
-	pushl %ecx
-	pushl %ebx
-	movw $0, UREGS_cs+2(%esp)   /* saved_upcall_mask and pad */
-	movw $0, UREGS_ss+2(%esp)
-	movl %es, %eax
-	movl %eax, UREGS_es(%esp)
-	movl %ds, %eax
-	movl %eax, UREGS_ds(%esp)
-	movl %fs, %eax
-	movl %eax, UREGS_fs(%esp)
-	movl %gs, %eax
-	movl %eax, UREGS_gs(%esp)
-	movl $HV_DS, %eax
-	movl %eax, %ds
-	movl %eax, %es
+1:	SAVE_GUEST_REGS
 	movl %esp, %eax
 	pushl %eax
 	call exception_dispatch
