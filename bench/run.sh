@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs the benchmarks in QEMU (TCG) and prints each figure and its ratio to
+# the native floor measured by bench/native in the same session. Under TCG
+# cycles are emulator cycles: compare ratios, not absolute numbers.
+#   bench/run.sh [build dir]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+cmake --build "$BUILD" --target bench_native guest_bench_hc >/dev/null
+q() { timeout 300 qemu-system-i386 -accel tcg -cpu max -m 256M -display none -monitor none \
+        -serial stdio -no-reboot "$@" </dev/null 2>/dev/null | tr -d '\r' || true; }
+native=$(q -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$BUILD/bench/native.elf")
+pv=$(q -kernel "$BUILD/xenith.elf" -append 'console=com1 dom0_mem=32M loglvl=warning' \
+       -initrd "$BUILD/tests/guests/bench_hc.elf")
+get() { awk -v k="$2" '$2 == k { print $3 }' <<<"$1"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+n3=$(get "$native" int_iret_ring3); n0=$(get "$native" int_iret_ring0)
+null=$(get "$pv" null_hypercall); mc=$(get "$pv" multicall32)
+refl=$(get "$pv" reflected_int_ring1); sys=$(get "$pv" direct_syscall_ring3)
+printf '%-34s %10s  %s\n' figure cycles ratio
+printf '%-34s %10s\n' "native int/iret ring 0" "$n0"
+printf '%-34s %10s\n' "native int/iret ring 3 -> 0" "$n3"
+printf '%-34s %10s  %s x native ring-3 int/iret\n' "PV null hypercall" "$null" "$(ratio "$null" "$n3")"
+printf '%-34s %10s  %s x one null hypercall\n' "PV multicall of 32 null entries" "$mc" "$(ratio "$mc" "$null")"
+printf '%-34s %10s  %s x native ring-3 int/iret\n' "PV int from ring 1, reflected" "$refl" "$(ratio "$refl" "$n3")"
+printf '%-34s %10s  %s x native ring-3 int/iret\n' "PV int 0x80 from ring 3, direct" "$sys" "$(ratio "$sys" "$n3")"
+for k in invlpg cr3_reload pte_write copy_4k; do
+    printf '%-34s %10s\n' "native $k" "$(get "$native" "$k")"
+done
