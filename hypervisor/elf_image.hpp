@@ -24,10 +24,11 @@ struct Elf_policy {
     // everything from here up belongs to the hypervisor.
     uint32_t hypervisor_virt_start = 0xF5800000u;
     // Features a kernel may require ('!name'): only what the hypervisor
-    // implements. writable_page_tables (trap-and-emulate of page-table
-    // writes, which Linux requires) and pae_pgdir_above_4gb (an L3 anywhere
-    // in machine memory) join when they are implemented.
-    uint32_t features_offered = 0;
+    // implements. writable_page_tables: trap-and-emulate of writes to
+    // read-only mapped L1s (arch/x86_32/ptwr.cpp), which 32-bit Linux
+    // requires. pae_pgdir_above_4gb joins when an L3 anywhere in machine
+    // memory works.
+    uint32_t features_offered = 1u << XENFEAT_writable_page_tables;
     // Building the initial domain: XENFEAT_dom0 is offered, and a kernel whose
     // SUPPORTED_FEATURES note lacks it is refused (as Xen's dom0 builder does).
     bool dom0 = true;

@@ -26,17 +26,20 @@ void flush_tlb_local()
     asm volatile("movl %%cr3, %0; movl %0, %%cr3" : "=r"(cr3)::"memory");
 }
 
-// foreigndom bits 15..0: owner of the frames being mapped; DOMID_SELF (or
-// the caller's own id) is the caller. Naming another domain needs privilege.
+// foreigndom bits 15..0: owner of the frames being mapped; DOMID_SELF is
+// the caller. Like Xen's get_pg_owner, naming oneself by id, DOMID_XEN or a
+// missing domain is -ESRCH. Naming another domain needs privilege.
 long resolve_pg_owner(Domain& self, uint32_t foreigndom, Domain*& owner, Mm_domain*& mm,
                       Mm_domain& io_domain)
 {
     uint16_t id = static_cast<uint16_t>(foreigndom & 0xFFFF);
-    if (id == DOMID_SELF || id == self.id) {
+    if (id == DOMID_SELF) {
         owner = &self;
         mm = &self.mm;
         return 0;
     }
+    if (id == self.id || id == DOMID_XEN)
+        return -XEN_ESRCH;
     if (!self.privileged)
         return -XEN_EPERM;
     if (id == DOMID_IO) {

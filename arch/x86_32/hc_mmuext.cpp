@@ -116,6 +116,17 @@ long one_op(Vcpu& v, Mm_ctx& ctx, const mmuext_op_t& op)
     }
 }
 
+// Xen's get_pg_owner: oneself by id, DOMID_XEN and missing domains are
+// -ESRCH. Operations on another domain's tables are not supported here.
+long check_foreigndom(const Domain& d, uint16_t fd)
+{
+    if (fd == DOMID_SELF)
+        return 0;
+    if (fd == d.id || fd == DOMID_XEN || (fd != DOMID_IO && !domain_by_id(fd)))
+        return -XEN_ESRCH;
+    return d.privileged ? -XEN_EOPNOTSUPP : -XEN_EPERM;
+}
+
 } // namespace
 
 long do_mmuext_op(Vcpu& v, const Hypercall_args& a)
@@ -124,9 +135,8 @@ long do_mmuext_op(Vcpu& v, const Hypercall_args& a)
     Domain& d = *v.domain;
     if (count > max_batch)
         return -XEN_EINVAL;
-    uint16_t fd = static_cast<uint16_t>(foreigndom);
-    if (fd != DOMID_SELF && fd != d.id)
-        return d.privileged ? -XEN_EOPNOTSUPP : -XEN_EPERM;
+    if (long rc = check_foreigndom(d, static_cast<uint16_t>(foreigndom)))
+        return rc;
     long rc = 0;
     uint32_t done = 0;
     {

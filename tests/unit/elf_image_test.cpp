@@ -611,7 +611,10 @@ TEST(ElfImageReal, PvGrubI386Xen)
 
 TEST(ElfImageRefuses, FeaturesThisHypervisorDoesNotOfferYet)
 {
-    // Xenith's default policy offers only what it implements; a kernel that
-    // requires trap-and-emulate page-table writes is refused by name.
-    EXPECT_TRUE(refused(build(linux_like()), "requires feature writable_page_tables", Elf_policy{}));
+    // Xenith's default policy offers only what it implements: trap-and-
+    // emulate page-table writes, so a Linux-like kernel requiring them is
+    // accepted; one requiring an L3 above 4 GiB is refused by name.
+    EXPECT_TRUE(parse(build(linux_like()), Elf_policy{}).ok);
+    Spec s = with_note(linux_like(), 10, {str_note(10, "!pae_pgdir_above_4gb")});
+    EXPECT_TRUE(refused(build(s), "requires feature pae_pgdir_above_4gb", Elf_policy{}));
 }

@@ -1,0 +1,225 @@
+// Attacks on page-table validation, each refused with Xen's errno while
+// the hypervisor and the guest carry on: writable mappings of page tables,
+// tables of the wrong level, the M2P writable, hypervisor frames, reserved
+// bits, linear (self-referencing) tables, double pins, unpins of tables in
+// use, a base pointer that is no L3, a large batch with one bad entry, and
+// foreign domain names.
+#include "console.hpp"
+#include "pt_lib.hpp"
+#include "test.hpp"
+
+namespace {
+
+uint32_t scratch_va() { return pt::window_va(1); }
+
+// Try to map 'e' at the scratch window; restore the window afterwards.
+int32_t try_map(uint64_t e)
+{
+    int32_t rc = hc::update_va_mapping(scratch_va(), e, UVMF_INVLPG);
+    pt::unwindow(1);
+    return rc;
+}
+
+void test_writable_tables()
+{
+    uint32_t l1 = pt::alloc_mfn();
+    CHECK(pt::clear(l1), "prepare an empty L1");
+    CHECK_EQ(pt::pin(1, l1), 0, "pin it");
+    CHECK_EQ(try_map(pt::entry(l1, pt::data_rw)), -XEN_EBUSY,
+             "update_va_mapping of a pinned L1 writable: -EBUSY");
+    CHECK_EQ(pt::set_entry(l1, 0, pt::entry(l1, pt::data_rw)), -XEN_EBUSY,
+             "L1 entry mapping its own L1 writable: -EBUSY");
+    CHECK_EQ(pt::set_entry(l1, 0, pt::entry(l1, pt::data_ro)), 0,
+             "  read-only it is allowed");
+    CHECK_EQ(pt::set_entry(l1, 0, 0), 0, "  and removed");
+    CHECK_EQ(try_map(pt::entry(pt::boot_l3(), pt::data_rw)), -XEN_EBUSY,
+             "the current L3 writable: -EBUSY");
+    CHECK_EQ(try_map(pt::entry(pt::boot_top_l2(), pt::data_rw)), -XEN_EBUSY,
+             "the current top L2 writable: -EBUSY");
+    // Pinning a frame that is mapped writable must fail too.
+    uint32_t l1b = pt::alloc_mfn();
+    CHECK(pt::clear(l1b), "prepare a second L1");
+    int32_t rc;
+    pt::window(0, l1b, true, &rc);
+    CHECK_EQ(pt::pin(1, l1b), -XEN_EINVAL, "pin of a frame mapped writable: -EINVAL");
+    pt::unwindow(0);
+    CHECK_EQ(pt::pin(1, l1b), 0, "  once unmapped it pins");
+    CHECK_EQ(pt::unpin(l1b), 0, "  and unpins");
+    CHECK_EQ(pt::unpin(l1), 0, "unpin the first L1");
+}
+
+void test_wrong_level()
+{
+    uint32_t l1 = pt::alloc_mfn(), l2 = pt::alloc_mfn(), l3 = pt::alloc_mfn();
+    CHECK(pt::clear(l1) && pt::clear(l2), "prepare L1 and L2");
+    CHECK_EQ(pt::pin(1, l1), 0, "pin L1");
+    CHECK_EQ(pt::pin(2, l2), 0, "pin L2");
+    CHECK_EQ(pt::pin(2, l1), -XEN_EINVAL, "pin an L1 as L2: -EINVAL");
+    CHECK_EQ(pt::pin(1, l2), -XEN_EINVAL, "pin an L2 as L1: -EINVAL");
+    CHECK_EQ(pt::pin(3, l1), -XEN_EINVAL, "pin an L1 as L3: -EINVAL");
+    uint64_t l3e[4] = {pt::entry(l1, pt::l3_flags), 0, 0, 0};
+    CHECK(pt::fill(l3, 0, l3e, 4), "an L3 whose slot 0 points to an L1");
+    CHECK_EQ(pt::pin(3, l3), -XEN_EINVAL, "  pinning it: -EINVAL");
+    CHECK_EQ(pt::set_entry(l2, 0, pt::entry(l2, pt::l2_flags)), -XEN_EINVAL,
+             "L2 entry -> itself writable (linear, RW): -EINVAL");
+    CHECK_EQ(pt::set_entry(l2, 0, pt::entry(l2, pt::P | pt::US | pt::A)), 0,
+             "L2 entry -> itself read-only (linear): 0");
+    CHECK_EQ(pt::set_entry(l2, 0, 0), 0, "  removed");
+    CHECK_EQ(pt::set_entry(l2, 1, pt::entry(pt::boot_l3(), pt::l2_flags)), -XEN_EINVAL,
+             "L2 entry -> an L3: -EINVAL");
+    CHECK_EQ(pt::set_entry(pt::boot_l3(), 0, pt::entry(l1, pt::l3_flags)), -XEN_EINVAL,
+             "L3 entry -> an L1: -EINVAL");
+    CHECK_EQ(pt::set_entry(pt::boot_l3(), 0, pt::entry(pt::boot_l3(), pt::l3_flags)),
+             -XEN_EINVAL, "L3 entry -> itself (linear L3): -EINVAL");
+    CHECK_EQ(pt::set_entry(pt::boot_l3(), 3, 0), -XEN_EINVAL,
+             "changing L3 slot 3 (the hypervisor's L2): -EINVAL");
+    CHECK_EQ(pt::set_entry(pt::boot_top_l2(), 428, 0), -XEN_EPERM,
+             "writing a hypervisor slot of the top L2: -EPERM");
+    CHECK_EQ(pt::unpin(l1), 0, "unpin L1");
+    CHECK_EQ(pt::unpin(l2), 0, "unpin L2");
+}
+
+void test_forbidden_frames()
+{
+    static xen_pfn_t m2p[4];
+    xen_machphys_mfn_list_t l = {4, {}, 0};
+    set_xen_guest_handle(l.extent_start, m2p);
+    CHECK_EQ(hc::memory_op(XENMEM_machphys_mfn_list, &l), 0, "XENMEM_machphys_mfn_list: 0");
+    CHECK_EQ(try_map(pt::entry(m2p[0], pt::data_rw)), -XEN_EBUSY, "the M2P writable: -EBUSY");
+    CHECK_EQ(try_map(pt::entry(m2p[0], pt::data_ro)), 0, "  read-only for dom0: 0");
+    // The hypervisor image is loaded at 1 MiB (frame 0x100).
+    CHECK_EQ(try_map(pt::entry(0x100, pt::data_rw)), -XEN_EBUSY,
+             "the hypervisor's first image frame writable: -EBUSY");
+    CHECK_EQ(try_map(pt::entry(0x100, pt::data_ro)), -XEN_EBUSY, "  read-only: -EBUSY");
+    // The hypervisor's L2 slots (428..511) as the validator filled them in:
+    // any that points to a page table of its own (PSE clear) must be refused.
+    const uint64_t* top = pt::window(0, pt::boot_top_l2(), false);
+    uint32_t hv_table = 0;
+    for (uint32_t i = pt::guest_top_l2_slots; i < 512 && !hv_table; ++i)
+        if ((top[i] & pt::P) && !(top[i] & (1u << 7)))
+            hv_table = static_cast<uint32_t>(top[i] >> 12);
+    pt::unwindow(0);
+    CHECK(hv_table != 0, "the top L2 shows a hypervisor page table in slots 428..511");
+    CHECK_EQ(try_map(pt::entry(hv_table, pt::data_ro)), -XEN_EBUSY,
+             "  mapping that hypervisor page table read-only: -EBUSY");
+    CHECK_EQ(hc::update_va_mapping(HYPERVISOR_VIRT_START, 0, UVMF_INVLPG), -XEN_EINVAL,
+             "update_va_mapping of a hypervisor address: -EINVAL");
+}
+
+void test_reserved_bits()
+{
+    uint32_t data = pt::alloc_mfn();
+    CHECK_EQ(try_map(pt::entry(data, pt::data_rw)), 0, "a plain writable mapping: 0");
+    CHECK_EQ(try_map(pt::entry(data, pt::data_rw) | (1ull << 52)), -XEN_EINVAL,
+             "L1 entry with bit 52 set: -EINVAL");
+    CHECK_EQ(try_map(pt::entry(data, pt::data_rw) | (1ull << 63)), -XEN_EINVAL,
+             "L1 entry with NX while EFER.NXE is off: -EINVAL");
+    CHECK_EQ(pt::set_entry(pt::boot_l3(), 0, pt::entry(pt::alloc_mfn(), pt::l3_flags | pt::RW)),
+             -XEN_EINVAL, "L3 entry with RW (reserved in a PDPTE): -EINVAL");
+    CHECK_EQ(pt::set_entry(pt::boot_top_l2(), 0, pt::entry(pt::alloc_mfn(), pt::l2_flags | (1u << 7))),
+             -XEN_EINVAL, "L2 entry with PSE (no superpages for PV): -EINVAL");
+    mmu_update_t u = {pt::maddr(pt::boot_l3()) + 4 + MMU_NORMAL_PT_UPDATE, 0};
+    CHECK_EQ(hc::mmu_update(&u, 1, nullptr, DOMID_SELF), -XEN_EINVAL,
+             "mmu_update at a misaligned entry address: -EINVAL");
+}
+
+void test_pins_and_baseptr()
+{
+    uint32_t l1 = pt::alloc_mfn(), data = pt::alloc_mfn();
+    CHECK(pt::clear(l1), "prepare an L1");
+    CHECK_EQ(pt::pin(1, l1), 0, "pin it");
+    CHECK_EQ(pt::pin(1, l1), -XEN_EINVAL, "pin it again: -EINVAL");
+    CHECK_EQ(pt::unpin(data), -XEN_EINVAL, "unpin a frame never pinned: -EINVAL");
+    CHECK_EQ(pt::unpin(0x100), -XEN_EINVAL, "unpin a hypervisor frame: -EINVAL");
+    CHECK_EQ(pt::pin(1, 0x100), -XEN_EINVAL, "pin a hypervisor frame: -EINVAL");
+    CHECK_EQ(pt::ext(MMUEXT_PIN_L4_TABLE, l1), -XEN_EINVAL, "pin an L4 on PAE: -EINVAL");
+    CHECK_EQ(pt::new_baseptr(l1), -XEN_EINVAL, "new_baseptr to an L1: -EINVAL");
+    CHECK_EQ(pt::new_baseptr(data), -XEN_EINVAL, "new_baseptr to a zeroed data frame (no slot 3): -EINVAL");
+    CHECK_EQ(pt::new_baseptr(0x100), -XEN_EINVAL, "new_baseptr to a hypervisor frame: -EINVAL");
+    CHECK_EQ(pt::unpin(l1), 0, "unpin the L1");
+    // The current L3 is pinned by the builder: unpinning it is allowed, the
+    // base pointer keeps it an L3, and it can be pinned again.
+    CHECK_EQ(pt::unpin(pt::boot_l3()), 0, "unpin the L3 in use (the base pointer keeps it): 0");
+    CHECK_EQ(try_map(pt::entry(pt::boot_l3(), pt::data_rw)), -XEN_EBUSY,
+             "  it is still a page table: writable mapping -EBUSY");
+    CHECK_EQ(pt::pin(3, pt::boot_l3()), 0, "  and pins again: 0");
+    // A second L3 cannot share the bootstrap top L2 (slot 3 is per L3).
+    uint32_t l3 = pt::alloc_mfn();
+    uint64_t l3e[4] = {0, 0, 0, pt::entry(pt::boot_top_l2(), pt::l3_flags)};
+    CHECK(pt::fill(l3, 0, l3e, 4), "an L3 sharing the top L2");
+    CHECK_EQ(pt::pin(3, l3), -XEN_EINVAL, "  pinning it: -EINVAL");
+    CHECK_EQ(pt::new_baseptr(l3), -XEN_EINVAL, "  new_baseptr to it: -EINVAL");
+}
+
+void test_batch()
+{
+    constexpr uint32_t n = 2048, bad = 1000;
+    static mmu_update_t reqs[n];
+    uint32_t l1s[4];
+    for (auto& m : l1s) {
+        m = pt::alloc_mfn();
+        CHECK(pt::clear(m) && pt::pin(1, m) == 0, "pin an L1 for the batch");
+    }
+    uint32_t data = pt::alloc_mfn();
+    for (uint32_t i = 0; i < n; ++i)
+        reqs[i] = {pt::maddr(l1s[i / 512]) + (i % 512) * 8, pt::entry(data, pt::data_ro)};
+    reqs[bad].val = pt::entry(0x100, pt::data_ro);
+    uint32_t done = 12345;
+    CHECK_EQ(hc::mmu_update(reqs, n, &done, DOMID_SELF), -XEN_EBUSY,
+             "2048-entry batch with a hypervisor frame at 1000: -EBUSY");
+    CHECK_EQ(done, bad, "  done = 1000");
+    const uint64_t* t = pt::window(0, l1s[1], false);
+    CHECK(t[bad % 512 - 1] == reqs[bad - 1].val && t[bad % 512] == 0,
+          "  entries before it written, the bad one not");
+    pt::unwindow(0);
+    reqs[bad].val = pt::entry(data, pt::data_ro);
+    done = 0;
+    CHECK_EQ(hc::mmu_update(reqs + bad, n - bad, &done, DOMID_SELF), 0, "the rest of the batch: 0");
+    CHECK_EQ(done, n - bad, "  all done");
+    for (uint32_t i = 0; i < n; ++i)
+        reqs[i].val = 0;
+    CHECK_EQ(hc::mmu_update(reqs, n, nullptr, DOMID_SELF), 0, "clear all 2048: 0");
+    for (auto m : l1s)
+        CHECK_EQ(pt::unpin(m), 0, "unpin a batch L1");
+    mmu_update_t u = {pt::maddr(l1s[0]) + 3 /* reserved command 3 */, 0};
+    CHECK_EQ(hc::mmu_update(&u, 1, nullptr, DOMID_SELF), -XEN_ENOSYS, "unknown mmu_update command: -ENOSYS");
+    CHECK_EQ(hc::mmu_update(reinterpret_cast<mmu_update_t*>(HYPERVISOR_VIRT_START), 1, &done,
+                            DOMID_SELF),
+             -XEN_EFAULT, "request list in the hypervisor: -EFAULT");
+}
+
+void test_foreign()
+{
+    uint32_t l1 = pt::alloc_mfn();
+    CHECK(pt::clear(l1) && pt::pin(1, l1) == 0, "pin an L1");
+    uint32_t data = pt::alloc_mfn();
+    CHECK_EQ(pt::set_entry(l1, 0, pt::entry(data, pt::data_ro), 0x1234), -XEN_ESRCH,
+             "mmu_update naming a missing domain: -ESRCH");
+    CHECK_EQ(pt::set_entry(l1, 0, pt::entry(data, pt::data_ro), DOMID_XEN), -XEN_ESRCH,
+             "mmu_update naming DOMID_XEN: -ESRCH");
+    CHECK_EQ(pt::set_entry(l1, 0, pt::entry(data, pt::data_ro), 0), -XEN_ESRCH,
+             "mmu_update naming itself by id: -ESRCH");
+    // DOMID_IO owns the non-RAM frames: RAM is not its to map.
+    CHECK_EQ(pt::set_entry(l1, 0, pt::entry(data, pt::data_ro), DOMID_IO), -XEN_EBUSY,
+             "DOMID_IO mapping a RAM frame: -EBUSY");
+    CHECK_EQ(pt::set_entry(l1, 0, pt::entry(0xB8, pt::data_rw), DOMID_IO), 0,
+             "DOMID_IO mapping VGA memory (frame 0xb8): 0");
+    CHECK_EQ(pt::set_entry(l1, 0, 0), 0, "  unmapped");
+    CHECK_EQ(pt::ext(MMUEXT_TLB_FLUSH_LOCAL, 0, 0x1234), -XEN_ESRCH, "mmuext_op naming a missing domain: -ESRCH");
+    CHECK_EQ(pt::ext(MMUEXT_TLB_FLUSH_LOCAL, 0, DOMID_SELF), 0, "  DOMID_SELF: 0");
+    CHECK_EQ(pt::unpin(l1), 0, "unpin");
+}
+
+} // namespace
+
+void guest_main(start_info_t*)
+{
+    test_writable_tables();
+    test_wrong_level();
+    test_forbidden_frames();
+    test_reserved_bits();
+    test_pins_and_baseptr();
+    test_batch();
+    test_foreign();
+    printf("pt_attacks: the hypervisor survived every attack\n");
+}
