@@ -1,5 +1,6 @@
 // HYPERVISOR_memory_op: the memory map, reservation queries for DOMID_SELF
-// and a missing domain, and giving a page back and getting one again.
+// and a missing domain, and giving a page back and getting one again. How
+// the reservation calls answer bad arguments is in pending.cpp.
 #include "console.hpp"
 #include "hypercall.hpp"
 #include "shared.hpp"
@@ -8,12 +9,12 @@
 namespace {
 alignas(4096) uint8_t victim[4096]; // the page given back and repopulated
 
-int32_t reservation_op(uint32_t op, xen_pfn_t* list, uint32_t n, domid_t dom = DOMID_SELF)
+int32_t reservation_op(uint32_t op, xen_pfn_t* list, uint32_t n)
 {
     xen_memory_reservation_t r = {};
     set_xen_guest_handle(r.extent_start, list);
     r.nr_extents = n;
-    r.domid = dom;
+    r.domid = DOMID_SELF;
     return hc::memory_op(op, &r);
 }
 
@@ -47,7 +48,7 @@ void test_queries(start_info_t* si)
     CHECK_EQ(hc::memory_op(63, nullptr), -XEN_ENOSYS, "unknown XENMEM op 63: -ENOSYS");
 }
 
-void test_reservation(start_info_t* si)
+void test_reservation()
 {
     static domid_t self = DOMID_SELF;
     const int32_t pages = hc::memory_op(XENMEM_current_reservation, &self);
@@ -84,22 +85,14 @@ void test_reservation(start_info_t* si)
     CHECK_EQ(reservation_op(XENMEM_increase_reservation, list, 1), 1,
              "XENMEM_increase_reservation: 1 done");
     CHECK(list[0] != 0 && list[0] != mfn, "  returns a fresh frame");
+    CHECK_EQ(hc::memory_op(XENMEM_current_reservation, &self), pages + 1, "  one page more");
     CHECK_EQ(reservation_op(XENMEM_decrease_reservation, list, 1), 1, "  and it can be given back");
-
-    CHECK_EQ(reservation_op(XENMEM_increase_reservation, list, 1, 0x1234), -XEN_ESRCH,
-             "increase_reservation for a missing domain: -ESRCH");
-    CHECK_EQ(hc::memory_op(XENMEM_increase_reservation, reinterpret_cast<void*>(0x1000)),
-             -XEN_EFAULT, "increase_reservation, unmapped argument: -EFAULT");
-    // A bad extent list is not an error: nothing is done.
-    CHECK_EQ(reservation_op(XENMEM_increase_reservation,
-                            reinterpret_cast<xen_pfn_t*>(HYPERVISOR_VIRT_START), 1),
-             0, "increase_reservation, extent list in the hypervisor: 0 done");
-    (void)si;
+    CHECK_EQ(hc::memory_op(XENMEM_current_reservation, &self), pages, "  back to the old count");
 }
 } // namespace
 
 void guest_main(start_info_t* si)
 {
     test_queries(si);
-    test_reservation(si);
+    test_reservation();
 }

@@ -12,8 +12,8 @@
 
 namespace {
 
-const char* const guest_names[] = {"hello", "version",    "sched",  "multicall",
-                                   "memory", "traps", "privileged", "badptr"};
+const char* const guest_names[] = {"hello",  "version", "sched",      "multicall", "memory",
+                                   "traps",  "privileged", "badptr", "events",  "pending"};
 
 std::vector<uint8_t> read_guest(const std::string& name)
 {
