@@ -36,6 +36,7 @@ Domain* domain_create(uint16_t id, bool privileged)
         d->vcpus[i].domain = d;
         d->vcpus[i].id = i;
     }
+    evtchn::init(*d);
     used[id] = true;
     return d;
 }

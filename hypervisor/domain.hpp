@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 
+#include "hypervisor/evtchn.hpp"
 #include "hypervisor/frame.hpp"
 #include "hypervisor/frame_space.hpp"
 #include "hypervisor/spinlock.hpp"
@@ -27,6 +28,8 @@ struct Domain {
 
     Vcpu vcpus[max_vcpus];
     unsigned nr_vcpus = 0;
+
+    Evtchn_table evtchn;
 
     bool shutting_down = false;
     uint8_t shutdown_reason = 0;

@@ -1,8 +1,11 @@
 // sched_op (and the pre-3.0.2 sched_op_compat): yield, block, shutdown,
 // poll, remote shutdown, shutdown code. Without a second runnable vCPU,
-// yield returns at once; block returns when an event is pending (events
-// and timers come with the event-channel work, until then at once).
+// yield returns at once. Block and poll halt this CPU (interrupts on)
+// until the vCPU has an event, or for poll one of its ports is pending or
+// the timeout passed; the upcall, if any, is delivered on the way out.
 #include "arch/x86_32/pv_entry.hpp"
+#include "arch/x86_32/vtime.hpp"
+#include "hypervisor/evtchn.hpp"
 #include "hypervisor/domain.hpp"
 #include "hypervisor/guest_access.hpp"
 #include "hypervisor/hypercall.hpp"
@@ -22,11 +25,44 @@ long shutdown(Vcpu& v, uint32_t reason)
     return 0;
 }
 
+// Xen's local_events_need_delivery().
+bool events_need_delivery(const Vcpu& v)
+{
+    return __atomic_load_n(&v.info->evtchn_upcall_pending, __ATOMIC_ACQUIRE) &&
+           !__atomic_load_n(&v.info->evtchn_upcall_mask, __ATOMIC_ACQUIRE);
+}
+
+bool block_done(Vcpu& v, const void*) { return events_need_delivery(v) || v.domain->shutting_down; }
+
 long block(Vcpu& v)
 {
-    // Blocking re-enables event delivery (Xen: "the upcall mask is cleared").
+    // Blocking re-enables event delivery (Xen: "the upcall mask is
+    // cleared"); events pending already end it at once.
     v.info->evtchn_upcall_mask = 0;
+    v.blocked = true;
+    arch::wait_until(v, block_done, nullptr);
+    v.blocked = false;
+    arch::update_vcpu_time(v);
     return 0;
+}
+
+constexpr uint32_t max_poll_ports = 128;
+
+struct Poll {
+    uint32_t ports[max_poll_ports];
+    uint32_t nr;
+    uint64_t timeout;   // system time; 0 = none
+};
+
+bool poll_done(Vcpu& v, const void* ctx)
+{
+    const Poll& p = *static_cast<const Poll*>(ctx);
+    if (events_need_delivery(v) || v.domain->shutting_down)
+        return true;
+    for (uint32_t i = 0; i < p.nr; ++i)
+        if (evtchn::port_pending(*v.domain, p.ports[i]))
+            return true;
+    return p.timeout != 0 && arch::system_time_ns() >= p.timeout;
 }
 
 long remote_shutdown(Vcpu& v, uint32_t arg)
@@ -47,22 +83,33 @@ long remote_shutdown(Vcpu& v, uint32_t arg)
 
 long poll(Vcpu& v, uint32_t arg)
 {
-    sched_poll_t p;
-    if (!copy_from_guest(p, arg))
+    sched_poll_t sp;
+    if (!copy_from_guest(sp, arg))
         return -XEN_EFAULT;
-    if (p.nr_ports > 128)
+    if (sp.nr_ports > max_poll_ports)
         return -XEN_EINVAL;
-    for (uint32_t i = 0; i < p.nr_ports; ++i) {
-        uint32_t port;
-        if (!copy_from_guest(port, p.ports + 4 * i))
+    Poll p;
+    p.nr = sp.nr_ports;
+    p.timeout = sp.timeout;
+    // Ports are read and checked in order, and a pending one ends the call
+    // before later ones are looked at, as in Xen's do_poll.
+    for (uint32_t i = 0; i < p.nr; ++i) {
+        if (!copy_from_guest(p.ports[i], sp.ports + 4 * i))
             return -XEN_EFAULT;
-        if (port >= 32 * 32)
+        if (p.ports[i] >= Evtchn_table::nr_ports)
             return -XEN_EINVAL;
-        uint32_t word = v.domain->shared->evtchn_pending[port / 32];
-        if (word & (1u << (port % 32)))
+        if (evtchn::port_pending(*v.domain, p.ports[i]))
             return 0;
     }
-    // No event source exists yet that could make a port pending later.
+    if (events_need_delivery(v))
+        return 0;
+    if (p.timeout && !arch::vtimer_set(v, Timer_kind::poll, p.timeout))
+        return -XEN_ENOMEM;
+    v.blocked = true;
+    arch::wait_until(v, poll_done, &p);
+    v.blocked = false;
+    arch::vtimer_cancel(v, Timer_kind::poll);
+    arch::update_vcpu_time(v);
     return 0;
 }
 

@@ -1,9 +1,11 @@
 // vcpu_op: the state of a domain's vCPUs (is_up, runstate), where their
-// vcpu_info and runstate copies live. Timer and bring-up ops come with the
-// scheduler and timer work and return -ENOSYS until then.
+// vcpu_info and runstate copies live, and its singleshot and periodic
+// timers. Bring-up ops (initialise, up, down) come with the scheduler and
+// return -ENOSYS until then.
 #include "arch/x86_32/ioremap.hpp"
 #include "arch/x86_32/pv_frame_space.hpp"
 #include "arch/x86_32/timer.hpp"
+#include "arch/x86_32/vtime.hpp"
 #include "hypervisor/domain.hpp"
 #include "hypervisor/guest_access.hpp"
 #include "hypervisor/hypercall.hpp"
@@ -62,6 +64,33 @@ long register_vcpu_info(Vcpu& t, uint32_t arg)
     return 0;
 }
 
+// Xen: period below 1 ms is refused; STIME_DELTA_MAX bounds it above.
+constexpr uint64_t min_period_ns = 1000000;
+constexpr uint64_t max_period_ns = 1ull << 62;
+
+long set_periodic(Vcpu& t, uint32_t arg)
+{
+    vcpu_set_periodic_timer_t p;
+    if (!copy_from_guest(p, arg))
+        return -XEN_EFAULT;
+    if (p.period_ns < min_period_ns || p.period_ns > max_period_ns)
+        return -XEN_EINVAL;
+    return arch::vtimer_set_periodic(t, p.period_ns) ? 0 : -XEN_ENOMEM;
+}
+
+// Only the vCPU itself may set its singleshot timer (Xen: -EINVAL).
+long set_singleshot(Vcpu& v, Vcpu& t, uint32_t arg)
+{
+    if (&t != &v)
+        return -XEN_EINVAL;
+    vcpu_set_singleshot_timer_t s;
+    if (!copy_from_guest(s, arg))
+        return -XEN_EFAULT;
+    if ((s.flags & VCPU_SSHOTTMR_future) && s.timeout_abs_ns < arch::system_time_ns())
+        return -XEN_ETIME;
+    return arch::vtimer_set(t, Timer_kind::singleshot, s.timeout_abs_ns) ? 0 : -XEN_ENOMEM;
+}
+
 } // namespace
 
 long do_vcpu_op(Vcpu& v, const Hypercall_args& a)
@@ -94,6 +123,14 @@ long do_vcpu_op(Vcpu& v, const Hypercall_args& a)
         if (&t != &v && t.up)
             return -XEN_EINVAL;
         return register_vcpu_info(t, arg);
+    case VCPUOP_set_periodic_timer: return set_periodic(t, arg);
+    case VCPUOP_stop_periodic_timer: return arch::vtimer_set_periodic(t, 0) ? 0 : -XEN_ENOMEM;
+    case VCPUOP_set_singleshot_timer: return set_singleshot(v, t, arg);
+    case VCPUOP_stop_singleshot_timer:
+        if (&t != &v)
+            return -XEN_EINVAL;
+        arch::vtimer_cancel(t, Timer_kind::singleshot);
+        return 0;
     default: return -XEN_ENOSYS;
     }
 }

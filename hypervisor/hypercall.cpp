@@ -37,6 +37,9 @@ constexpr Table make_table()
     t.fn[__HYPERVISOR_sched_op] = do_sched_op;
     t.fn[__HYPERVISOR_callback_op] = do_callback_op;
     t.fn[__HYPERVISOR_physdev_op] = do_physdev_op;
+    t.fn[__HYPERVISOR_event_channel_op] = do_event_channel_op;
+    t.fn[__HYPERVISOR_event_channel_op_compat] = do_event_channel_op_compat;
+    t.fn[__HYPERVISOR_set_timer_op] = do_set_timer_op;
     return t;
 }
 

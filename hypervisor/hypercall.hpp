@@ -41,3 +41,6 @@ long do_mmu_update(Vcpu& v, const Hypercall_args& a);
 long do_mmuext_op(Vcpu& v, const Hypercall_args& a);
 long do_update_va_mapping(Vcpu& v, const Hypercall_args& a);
 long do_update_va_mapping_otherdomain(Vcpu& v, const Hypercall_args& a);
+long do_event_channel_op(Vcpu& v, const Hypercall_args& a);
+long do_event_channel_op_compat(Vcpu& v, const Hypercall_args& a);
+long do_set_timer_op(Vcpu& v, const Hypercall_args& a);

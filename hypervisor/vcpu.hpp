@@ -55,4 +55,7 @@ struct Vcpu {
     uint32_t runstate_state = 0;
     uint64_t runstate_entry_ns = 0;
     uint64_t runstate_time[4]{};
+
+    // Virtual timers (arch vtime): the periodic timer's period, 0 = off.
+    uint64_t periodic_period_ns = 0;
 };

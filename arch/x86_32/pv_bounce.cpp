@@ -20,8 +20,10 @@ constexpr uint32_t eflags_nt = 1u << 14;
 constexpr uint32_t eflags_rf = 1u << 16;
 constexpr uint32_t eflags_vm = 1u << 17;
 
-bool push_frame(Vcpu& v, Exception_frame& f, uint16_t cs, uint32_t eip, bool mask_events,
-                const uint32_t* extra, unsigned nextra)
+} // namespace
+
+bool push_bounce_frame(Vcpu& v, Exception_frame& f, uint16_t cs, uint32_t eip, bool mask_events,
+                       const uint32_t* extra, unsigned nextra)
 {
     vcpu_info* vi = v.info;
     uint8_t saved_mask = vi->evtchn_upcall_mask;
@@ -66,8 +68,6 @@ bool push_frame(Vcpu& v, Exception_frame& f, uint16_t cs, uint32_t eip, bool mas
     return true;
 }
 
-} // namespace
-
 bool bounce_exception(Exception_frame& f, uint8_t vector, bool has_error, uint32_t error,
                       uint32_t cr2)
 {
@@ -77,7 +77,7 @@ bool bounce_exception(Exception_frame& f, uint8_t vector, bool has_error, uint32
         return false;
     if (vector == 14)
         v->info->arch.cr2 = cr2;
-    return push_frame(*v, f, ti.cs, ti.address, (ti.flags & 4) != 0, &error, has_error ? 1 : 0);
+    return push_bounce_frame(*v, f, ti.cs, ti.address, (ti.flags & 4) != 0, &error, has_error ? 1 : 0);
 }
 
 } // namespace arch
@@ -91,7 +91,7 @@ extern "C" void pv_sysenter(arch::Exception_frame* frame)
     Vcpu& v = *this_cpu().current;
     v.failsafe_pending = false;
     if (v.sysenter_callback.eip != 0) {
-        if (push_frame(v, f, static_cast<uint16_t>(v.sysenter_callback.cs),
+        if (push_bounce_frame(v, f, static_cast<uint16_t>(v.sysenter_callback.cs),
                        v.sysenter_callback.eip, v.sysenter_masks_events, nullptr, 0))
             return;
     } else if (bounce_exception(f, 13, true, 0, 0)) {
@@ -119,7 +119,7 @@ extern "C" void pv_failsafe(arch::Exception_frame* frame)
     }
     v.failsafe_pending = true;
     uint32_t segs[4] = {f.gs, f.fs, f.es, f.ds};
-    if (!push_frame(v, f, static_cast<uint16_t>(v.failsafe_callback.cs), v.failsafe_callback.eip,
+    if (!push_bounce_frame(v, f, static_cast<uint16_t>(v.failsafe_callback.cs), v.failsafe_callback.eip,
                     v.failsafe_masks_events, segs, 4))
         domain_crash(*v.domain, &f);
     f.ds = f.es = f.fs = f.gs = 0;

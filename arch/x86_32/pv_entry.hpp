@@ -36,4 +36,13 @@ Exception_frame& guest_frame();
 [[nodiscard]] bool bounce_exception(Exception_frame& f, uint8_t vector, bool has_error,
                                     uint32_t error, uint32_t cr2);
 
+// Builds a bounce frame (pv_bounce.cpp) on v's guest stack so the guest
+// resumes at cs:eip as if the CPU had delivered an interrupt there: the
+// 'nextra' words of 'extra' are pushed after eip in order (extra[0] right
+// below eip, the last word lowest). With mask_events the upcall mask is
+// set after its old value was saved in the frame. False when the guest
+// stack cannot be written.
+[[nodiscard]] bool push_bounce_frame(Vcpu& v, Exception_frame& f, uint16_t cs, uint32_t eip,
+                                     bool mask_events, const uint32_t* extra, unsigned nextra);
+
 } // namespace arch

@@ -3,4 +3,8 @@
 #pragma once
 #include "arch/x86_32/exception_frame.hpp"
 
+// Boot, once, before the first domain is built: connects the event
+// channel core to the domain table.
+void pv_events_init();
+
 extern "C" void pv_exit_to_guest(arch::Exception_frame* frame);

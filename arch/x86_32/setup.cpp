@@ -10,6 +10,8 @@
 #include "arch/x86_32/m2p.hpp"
 #include "arch/x86_32/mm_boot.hpp"
 #include "arch/x86_32/pv_entry.hpp"
+#include "arch/x86_32/pv_events.hpp"
+#include "arch/x86_32/vtime.hpp"
 #include "arch/x86_32/platform.hpp"
 #include "arch/x86_32/power.hpp"
 #include "arch/x86_32/serial.hpp"
@@ -154,12 +156,15 @@ extern "C" [[noreturn]] void xenith_start(uint32_t magic, uint32_t mbi_phys)
     if (!arch::m2p_init())
         stop("cannot set up the machine-to-phys table");
     arch::pv_entry_init();
+    pv_events_init();
+    arch::vtime_init();
     bool have_dom0 = (mbi->flags & multiboot::has_mods) && mbi->mods_count > 0;
     if (!have_dom0)
         stop("no dom0 kernel module given: nothing to run");
     Domain* dom0 = arch::build_dom0(*mbi, options, strip_module_names);
     if (!dom0)
         stop("domain 0 could not be built");
+    arch::vtime_domain_init(*dom0);
     log::info("starting domain 0");
     arch::enter_vcpu(dom0->vcpus[0]);
 }

@@ -40,4 +40,33 @@ Time_scale Time_scale::make(uint64_t from_hz, uint64_t to_hz)
 
 uint64_t Time_scale::apply(uint64_t value) const { return mul_shr32(value, mult); }
 
+Xen_time_scale xen_time_scale(uint64_t tsc_hz)
+{
+    Xen_time_scale s;
+    if (tsc_hz == 0)
+        return s;
+    // Scale the tick rate by powers of two until ns per scaled tick is in
+    // [1/2, 1): then 2^32 * ns_per_s / rate fits 32 bits with its top bit set.
+    constexpr uint64_t ns_per_s = 1000000000ull;
+    uint64_t rate = tsc_hz;
+    int shift = 0;
+    while (rate <= ns_per_s) {
+        rate <<= 1;
+        ++shift;
+    }
+    while (rate > 2 * ns_per_s) {
+        rate >>= 1;
+        --shift;
+    }
+    s.mul = static_cast<uint32_t>(Time_scale::make(rate, ns_per_s).mult);
+    s.shift = static_cast<int8_t>(shift);
+    return s;
+}
+
+uint64_t apply_xen_scale(const Xen_time_scale& s, uint64_t ticks)
+{
+    ticks = s.shift >= 0 ? ticks << s.shift : ticks >> -s.shift;
+    return mul_shr32(ticks, s.mul);
+}
+
 } // namespace arch

@@ -18,4 +18,14 @@ struct Time_scale {
 // (a * b) >> 32 with a full 128-bit intermediate, saturated to 64 bits.
 uint64_t mul_shr32(uint64_t a, uint64_t b);
 
+// Xen's vcpu_time_info scale (public/xen.h): ns = ((tsc << shift) * mul)
+// >> 32, a negative shift shifting right, with mul in [2^31, 2^32) for
+// the best precision.
+struct Xen_time_scale {
+    uint32_t mul = 0;
+    int8_t shift = 0;
+};
+Xen_time_scale xen_time_scale(uint64_t tsc_hz);
+uint64_t apply_xen_scale(const Xen_time_scale& s, uint64_t ticks);
+
 } // namespace arch

@@ -19,6 +19,8 @@ Timer_mode timer_mode();
 
 // Nanoseconds since timer_init(); monotonic on one CPU.
 uint64_t now_ns();
+// now_ns() at a given TSC reading of this CPU.
+uint64_t now_ns_at(uint64_t tsc);
 
 // Arms this CPU's timer to raise vector::lapic_timer once at now_ns() >=
 // 'deadline_ns' (at once if that has passed). An APIC count-down longer

@@ -50,3 +50,32 @@ TEST(TimeScale, SaturatesInsteadOfWrapping)
 }
 
 } // namespace
+
+namespace {
+
+// The guest-side formula of public/xen.h vcpu_time_info, independently.
+uint64_t guest_ns(const arch::Xen_time_scale& s, uint64_t ticks)
+{
+    unsigned __int128 t = s.shift >= 0 ? static_cast<unsigned __int128>(ticks) << s.shift
+                                       : ticks >> -s.shift;
+    return static_cast<uint64_t>(t * s.mul >> 32);
+}
+
+TEST(XenTimeScale, OneSecondOfTicksIsOneSecondWithin1ppm)
+{
+    for (uint64_t hz : {1000000ull, 14318180ull, 999999999ull, 1000000000ull, 1000000001ull,
+                        2400000000ull, 3999999999ull, 5000000000ull}) {
+        arch::Xen_time_scale s = arch::xen_time_scale(hz);
+        EXPECT_GE(s.mul, 1u << 31) << hz;
+        uint64_t ns = guest_ns(s, hz);
+        EXPECT_NEAR(static_cast<double>(ns), 1e9, 1e3) << hz;
+        EXPECT_EQ(arch::apply_xen_scale(s, hz * 60), guest_ns(s, hz * 60)) << hz;
+    }
+}
+
+TEST(XenTimeScale, ZeroRateGivesZeroScale)
+{
+    EXPECT_EQ(arch::xen_time_scale(0).mul, 0u);
+}
+
+} // namespace
