@@ -1,6 +1,7 @@
 // memory_op: a domain's memory reservation (increase, decrease, populate),
 // its size and limits, its pseudo-physical memory map, and for the
 // privileged domain the machine's memory map and the M2P's frames.
+#include "arch/x86_32/guest_range.hpp"
 #include "arch/x86_32/m2p.hpp"
 #include "arch/x86_32/mm_boot.hpp"
 #include "hypervisor/domain.hpp"
@@ -37,24 +38,28 @@ Zone zone_for(uint32_t mem_flags)
     return Zone::any;
 }
 
-// Returns the number of extents done (a partial count on failure, as Xen).
+// Returns the number of extents done. As Xen's do_memory_op, a request it
+// cannot act on at all (unreadable, unknown domain, order too large, extent
+// list outside guest space) is "0 extents done", not an errno; only a
+// permission refusal is -EPERM.
 long reservation(Vcpu& v, uint32_t cmd, uint32_t arg)
 {
     xen_memory_reservation_t r;
-    if (!copy_from_guest(r, arg))
-        return -XEN_EFAULT;
-    if (r.extent_order > max_extent_order)
-        return -XEN_EINVAL;
+    if (!copy_from_guest(r, arg) || r.extent_order > max_extent_order)
+        return 0;
+    if (r.nr_extents > 0x3FFFFFFFu ||
+        (r.nr_extents && !arch::guest_range_ok(r.extent_start, r.nr_extents * 4)))
+        return 0;
     Domain* d;
     if (long rc = target_domain(v, r.domid, d))
-        return rc;
+        return rc == -XEN_EPERM ? rc : 0;
     uint32_t pages = 1u << r.extent_order;
     uint32_t i = 0;
     for (; i < r.nr_extents; ++i) {
         uint32_t slot = r.extent_start + 4 * i;
         uint32_t in = 0;
         if (cmd != XENMEM_increase_reservation && !copy_from_guest(in, slot))
-            return i ? static_cast<long>(i) : -XEN_EFAULT;
+            break;
         if (cmd == XENMEM_decrease_reservation) {
             if (!domain_release_extent(*d, Mfn{in}, r.extent_order))
                 break;
@@ -63,11 +68,14 @@ long reservation(Vcpu& v, uint32_t cmd, uint32_t arg)
         Mfn m = domain_add_extent(*d, r.extent_order, zone_for(r.mem_flags));
         if (m == invalid_mfn)
             break;
+        uint32_t out = raw(m);
+        if (r.extent_start && !copy_to_guest(slot, out)) {
+            // The guest cannot learn of the frame: take it back.
+            (void)domain_release_extent(*d, m, r.extent_order);
+            break;
+        }
         for (uint32_t p = 0; p < pages; ++p)
             arch::m2p_set(m + p, cmd == XENMEM_populate_physmap ? in + p : arch::m2p_invalid);
-        uint32_t out = raw(m);
-        if (r.extent_start && !copy_to_guest(slot, out))
-            return i ? static_cast<long>(i) : -XEN_EFAULT;
     }
     return static_cast<long>(i);
 }

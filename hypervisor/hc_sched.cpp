@@ -34,7 +34,9 @@ bool events_need_delivery(const Vcpu& v)
 
 bool block_done(Vcpu& v, const void*) { return events_need_delivery(v) || v.domain->shutting_down; }
 
-long block(Vcpu& v)
+} // namespace
+
+long vcpu_block(Vcpu& v)
 {
     // Blocking re-enables event delivery (Xen: "the upcall mask is
     // cleared"); events pending already end it at once.
@@ -45,6 +47,8 @@ long block(Vcpu& v)
     arch::update_vcpu_time(v);
     return 0;
 }
+
+namespace {
 
 constexpr uint32_t max_poll_ports = 128;
 
@@ -120,7 +124,7 @@ long do_sched_op(Vcpu& v, const Hypercall_args& a)
     uint32_t cmd = a.a[0], arg = a.a[1];
     switch (cmd) {
     case SCHEDOP_yield: return 0;
-    case SCHEDOP_block: return block(v);
+    case SCHEDOP_block: return vcpu_block(v);
     case SCHEDOP_shutdown: {
         sched_shutdown_t s;
         if (!copy_from_guest(s, arg))
@@ -145,7 +149,7 @@ long do_sched_op_compat(Vcpu& v, const Hypercall_args& a)
     // The old interface takes the shutdown reason directly in the argument.
     switch (a.a[0]) {
     case SCHEDOP_yield: return 0;
-    case SCHEDOP_block: return block(v);
+    case SCHEDOP_block: return vcpu_block(v);
     case SCHEDOP_shutdown: return shutdown(v, a.a[1]);
     default: return -XEN_ENOSYS;
     }

@@ -11,6 +11,9 @@
 namespace arch {
 namespace {
 
+// emulate_one's answer when the instruction moved eip itself.
+constexpr unsigned already_advanced = 0xFFFF;
+
 constexpr uint8_t forced_prefix[] = {0x0F, 0x0B, 'x', 'e', 'n', 0x0F, 0xA2};
 
 unsigned ring(const Exception_frame& f) { return f.cs & 3; }
@@ -153,8 +156,13 @@ unsigned emulate_one(Vcpu& v, Exception_frame& f, const uint8_t* b)
     case 0xF4:
         if (!kernel)
             return 0;
-        v.info->evtchn_upcall_mask = 0; // HLT waits for events: like block
-        return i + 1;
+        // HLT waits for an event, exactly as SCHEDOP_block (as Xen). The
+        // frame's eip must be past the instruction before blocking, since
+        // an upcall may be delivered on the way back.
+        f.eip += i + 1;
+        (void)vcpu_block(v);
+        return already_advanced;
+
     case 0x0F: break;
     default: return 0;
     }
@@ -218,7 +226,8 @@ bool emulate_privileged(Vcpu& v, Exception_frame& f)
     unsigned len = emulate_one(v, f, b);
     if (len == 0)
         return false;
-    f.eip += len;
+    if (len != already_advanced)
+        f.eip += len;
     return true;
 }
 

@@ -1,16 +1,9 @@
-// Checks of Xen behaviour Xenith does not match yet, kept out of the
-// scenarios until the lead decides: built, not run. Each names its bug.
-//
-// Bug: hypervisor/hc_memory.cpp reservation() answers -EFAULT, -ESRCH,
-// -EPERM or -EINVAL for increase_reservation, decrease_reservation and
-// populate_physmap. Xen's do_memory_op (xen/common/memory.c) returns the
-// number of extents done, start_extent (0 here), when the argument cannot
-// be read, the domain does not exist or may not be touched, or the extent
-// order is too large; increase_reservation, decrease_reservation and
-// populate_physmap return with nothing done when guest_handle_subrange_okay
-// refuses the extent list, before allocating anything; Xenith allocates a
-// frame first and leaves it charged to the domain. These three calls never
-// return an errno in Xen.
+// memory_op's reservation calls on requests they cannot act on. As Xen's
+// do_memory_op (xen/common/memory.c), increase_reservation,
+// decrease_reservation and populate_physmap answer the number of extents
+// done (0 here), not an errno, when the argument cannot be read, the domain
+// does not exist, the extent order is too large, or the extent list lies
+// outside guest space, and nothing is allocated before those checks.
 #include "bad_pointer.hpp"
 #include "hypercall.hpp"
 #include "test.hpp"
