@@ -26,9 +26,10 @@ struct Elf_policy {
     // Features a kernel may require ('!name'): only what the hypervisor
     // implements. writable_page_tables: trap-and-emulate of writes to
     // read-only mapped L1s (arch/x86_32/ptwr.cpp), which 32-bit Linux
-    // requires. pae_pgdir_above_4gb joins when an L3 anywhere in machine
-    // memory works.
-    uint32_t features_offered = 1u << XENFEAT_writable_page_tables;
+    // requires; pae_pgdir_above_4gb: an L3 anywhere in machine memory
+    // (arch/x86_32/guest_cr3.cpp).
+    uint32_t features_offered = 1u << XENFEAT_writable_page_tables |
+                                1u << XENFEAT_pae_pgdir_above_4gb;
     // Building the initial domain: XENFEAT_dom0 is offered, and a kernel whose
     // SUPPORTED_FEATURES note lacks it is refused (as Xen's dom0 builder does).
     bool dom0 = true;

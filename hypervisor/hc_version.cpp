@@ -23,9 +23,14 @@ void put_string(char (&dst)[N], const char* s)
 
 uint32_t features(const Domain& d)
 {
-    uint32_t f = (1u << XENFEAT_mmu_pt_update_preserve_ad);
+    // PV: preserve-A/D updates, and the highmem assist (MMUEXT_CLEAR_PAGE
+    // and COPY_PAGE); grant-table avail bits come with grant tables.
+    uint32_t f = (1u << XENFEAT_mmu_pt_update_preserve_ad) | (1u << XENFEAT_highmem_assist);
     if (d.id == 0)
         f |= 1u << XENFEAT_dom0;
+    // As Xen: reported once the domain has the assist that allows it.
+    if (d.vm_assist & (1u << VMASST_TYPE_pae_extended_cr3))
+        f |= 1u << XENFEAT_pae_pgdir_above_4gb;
     return f;
 }
 

@@ -4,12 +4,12 @@
 #include "hypervisor/xen_errno.hpp"
 
 namespace {
-// Assists this hypervisor provides: trap-and-emulate of page-table writes
-// (writable_pagetables, arch/x86_32/ptwr.cpp). An L3 above 4 GiB
-// (pae_extended_cr3) and 4 GiB segment emulation join this set when they
-// are implemented; until then enabling them is refused with -EINVAL, as Xen
-// does for types it does not know.
-constexpr uint32_t supported = 1u << VMASST_TYPE_writable_pagetables;
+// Assists this hypervisor provides: trap-and-emulate of L1 writes
+// (arch/x86_32/ptwr.cpp) and L3 tables anywhere in machine memory
+// (arch/x86_32/guest_cr3.cpp). 4 GiB segment emulation is not provided:
+// enabling it is -EINVAL, as Xen does for types it does not know.
+constexpr uint32_t supported =
+    1u << VMASST_TYPE_writable_pagetables | 1u << VMASST_TYPE_pae_extended_cr3;
 } // namespace
 
 long do_vm_assist(Vcpu& v, const Hypercall_args& a)

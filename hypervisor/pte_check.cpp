@@ -248,9 +248,10 @@ int validate_l3(Mm_ctx& c, Mfn mfn, uint64_t* t)
 {
     // CR3 holds 32 bits: an L3 above 4 GiB needs the extended-cr3 format
     // the guest announces with VMASST_TYPE_pae_extended_cr3. The domain
-    // builder gets slack until vcpu0 runs (mm.c alloc_l3_table).
+    // builder gets slack until vcpu0 runs; Xen answers -ERANGE (mm.c
+    // promote_l3_table).
     if (raw(mfn) >= 0x100000u && !c.dom.pae_extended_cr3 && c.dom.initialised)
-        return -XEN_EINVAL;
+        return -XEN_ERANGE;
     for (uint32_t i = 0; i < l3_entries; ++i) {
         int rc = i == 3 ? get_l3e_slot3(c, t[i]) : get_l3e(c, t[i]);
         if (rc != 0) {

@@ -131,6 +131,13 @@ Domain* build_dom0(const multiboot::Info& mbi, const Boot_options& opt, bool str
     if (d->max_pages < nr_pages)
         d->max_pages = nr_pages;
 
+    // A kernel that declares extended-cr3 PAE gets the assist from the
+    // start, as Xen's dom0 builder does.
+    if (img.pae == Pae_mode::extended_cr3 || img.pae == Pae_mode::bimodal) {
+        d->vm_assist |= 1u << VMASST_TYPE_pae_extended_cr3;
+        d->mm.pae_extended_cr3 = true;
+    }
+
     Guest_image g(*d, layout, nr_pages);
     if (!g.allocate())
         return nullptr;

@@ -3,6 +3,7 @@
 // the validation itself is the page-type core's (hypervisor/pt_ops.hpp).
 // A batch stops at the first failing request and reports how many were
 // done; the TLB is flushed once per call.
+#include "arch/x86_32/guest_cr3.hpp"
 #include "arch/x86_32/m2p.hpp"
 #include "arch/x86_32/mapcache.hpp"
 #include "arch/x86_32/paging.hpp"
@@ -20,11 +21,7 @@ namespace {
 
 constexpr uint32_t max_batch = 1u << 20;
 
-void flush_tlb_local()
-{
-    uint32_t cr3;
-    asm volatile("movl %%cr3, %0; movl %0, %%cr3" : "=r"(cr3)::"memory");
-}
+void flush_tlb_local(Vcpu& v) { arch::flush_guest_tlb(v); }
 
 // foreigndom bits 15..0: owner of the frames being mapped; DOMID_SELF is
 // the caller. Like Xen's get_pg_owner, naming oneself by id, DOMID_XEN or a
@@ -109,7 +106,7 @@ bool find_l1(Vcpu& v, uint32_t va, Mfn& l1)
     return true;
 }
 
-long flush_after_va_update(uint32_t va, uint32_t flags)
+long flush_after_va_update(Vcpu& v, uint32_t va, uint32_t flags)
 {
     uint32_t scope = flags & ~UVMF_FLUSHTYPE_MASK;
     if (scope != UVMF_LOCAL && scope != UVMF_ALL) {
@@ -119,7 +116,7 @@ long flush_after_va_update(uint32_t va, uint32_t flags)
             return -XEN_EFAULT;
     }
     switch (flags & UVMF_FLUSHTYPE_MASK) {
-    case UVMF_TLB_FLUSH: flush_tlb_local(); break;
+    case UVMF_TLB_FLUSH: flush_tlb_local(v); break;
     case UVMF_INVLPG: arch::invlpg(reinterpret_cast<void*>(va)); break;
     case UVMF_NONE: break;
     default: return -XEN_EINVAL;
@@ -145,7 +142,7 @@ long va_update(Vcpu& v, uint32_t va, uint64_t val, uint32_t flags, const Mm_doma
     }
     if (rc != 0)
         return rc;
-    return flush_after_va_update(va, flags);
+    return flush_after_va_update(v, va, flags);
 }
 
 } // namespace
@@ -186,7 +183,7 @@ long do_mmu_update(Vcpu& v, const Hypercall_args& a)
         }
     }
     if (done)
-        flush_tlb_local();
+        flush_tlb_local(v);
     if (done_out && !copy_to_guest(done_out, done))
         return -XEN_EFAULT;
     return rc;

@@ -1,6 +1,7 @@
 // mmuext_op: pin/unpin, new base pointer, TLB and cache flushes, LDT,
 // clear/copy page. Each op is checked and done in turn; the batch stops at
 // the first failure and reports how many completed.
+#include "arch/x86_32/guest_cr3.hpp"
 #include "arch/x86_32/ldt.hpp"
 #include "arch/x86_32/mapcache.hpp"
 #include "arch/x86_32/pv_frame_space.hpp"
@@ -17,17 +18,6 @@ namespace {
 
 constexpr uint32_t max_batch = 1u << 20;
 
-void load_cr3(Mfn l3)
-{
-    uint32_t pa = static_cast<uint32_t>(mfn_to_paddr(l3));
-    asm volatile("movl %0, %%cr3" ::"r"(pa) : "memory");
-}
-
-void flush_tlb_local()
-{
-    uint32_t cr3;
-    asm volatile("movl %%cr3, %0; movl %0, %%cr3" : "=r"(cr3)::"memory");
-}
 
 bool vcpumask_readable(uint32_t gva)
 {
@@ -81,16 +71,16 @@ long one_op(Vcpu& v, Mm_ctx& ctx, const mmuext_op_t& op)
     case MMUEXT_NEW_BASEPTR: {
         long rc = new_baseptr(ctx, mfn, v.cr3);
         if (rc == 0)
-            load_cr3(v.cr3);
+            arch::flush_guest_tlb(v);
         return rc;
     }
     case MMUEXT_NEW_USER_BASEPTR: return -XEN_EINVAL; // x86_64 only
     case MMUEXT_TLB_FLUSH_LOCAL:
-    case MMUEXT_TLB_FLUSH_ALL: flush_tlb_local(); return 0;
+    case MMUEXT_TLB_FLUSH_ALL: arch::flush_guest_tlb(v); return 0;
     case MMUEXT_TLB_FLUSH_MULTI:
         if (!vcpumask_readable(op.arg2.vcpumask))
             return -XEN_EFAULT;
-        flush_tlb_local();
+        arch::flush_guest_tlb(v);
         return 0;
     case MMUEXT_INVLPG_MULTI:
         if (!vcpumask_readable(op.arg2.vcpumask))

@@ -11,6 +11,9 @@
 // made as two 4-byte halves are handled by the core (upper half first).
 #include "arch/x86_32/ptwr.hpp"
 
+#include "arch/x86_32/guest_cr3.hpp"
+#include "arch/x86_32/percpu.hpp"
+
 #include "arch/x86_32/guest_copy.hpp"
 #include "arch/x86_32/mapcache.hpp"
 #include "arch/x86_32/paging.hpp"
@@ -229,10 +232,8 @@ bool apply(Domain& d, Exception_frame& f, const Insn& in, Mfn table, uint32_t of
         gpr(f, in.reg) = static_cast<uint32_t>(old);
     // A replaced present entry may be cached in this CPU's TLB, which would
     // keep access to a frame whose reference is gone.
-    if (was_present) {
-        uint32_t cr3;
-        asm volatile("movl %%cr3, %0; movl %0, %%cr3" : "=r"(cr3)::"memory");
-    }
+    if (was_present)
+        flush_guest_tlb(*this_cpu().current);
     return true;
 }
 

@@ -5,6 +5,7 @@
 #include "arch/x86_32/cpuid_msr.hpp"
 #include "arch/x86_32/descriptors.hpp"
 #include "arch/x86_32/fault_report.hpp"
+#include "arch/x86_32/guest_cr3.hpp"
 #include "arch/x86_32/idt.hpp"
 #include "arch/x86_32/ldt.hpp"
 #include "arch/x86_32/percpu.hpp"
@@ -143,8 +144,7 @@ void enter_vcpu(Vcpu& v)
     load_syscall_gate(v);
     load_sysenter(cpu);
     load_ldt(v);
-    uint32_t cr3 = static_cast<uint32_t>(mfn_to_paddr(v.cr3));
-    asm volatile("movl %0, %%cr3" ::"r"(cr3) : "memory");
+    flush_guest_tlb(v);
     uint32_t cr0;
     asm volatile("movl %%cr0, %0" : "=r"(cr0));
     cr0 = v.fpu_ts ? cr0 | cr0_ts : cr0 & ~cr0_ts;

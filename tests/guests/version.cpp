@@ -68,10 +68,14 @@ void guest_main(start_info_t* si)
     // pae_extended_cr3 and writable_pagetables assists (common/kernel.c).
     // Xenith offers neither until the page-table issue implements them:
     // flip these checks to "reported" then.
-    CHECK((fi.submap & (1u << XENFEAT_pae_pgdir_above_4gb)) == 0,
-          "  pae_pgdir_above_4gb is not offered yet");
+    // Xen reports pae_pgdir_above_4gb once the domain has the
+    // pae_extended_cr3 assist, which the builder gives a kernel declaring
+    // PAE "yes" (extended-cr3); writable_page_tables only to translated
+    // guests, never to PV ones (xen/common/kernel.c, XENVER_get_features).
+    CHECK(fi.submap & (1u << XENFEAT_pae_pgdir_above_4gb),
+          "  pae_pgdir_above_4gb is reported (extended-cr3 assist)");
     CHECK((fi.submap & (1u << XENFEAT_writable_page_tables)) == 0,
-          "  writable_page_tables is not offered yet");
+          "  writable_page_tables is not reported to a PV guest");
     CHECK((si->flags & SIF_INITDOMAIN) == 0 || (fi.submap & (1u << XENFEAT_dom0)) != 0,
           "  XENFEAT_dom0 is reported to the initial domain");
     CHECK((fi.submap & (1u << XENFEAT_auto_translated_physmap)) == 0,

@@ -609,12 +609,14 @@ TEST(ElfImageReal, PvGrubI386Xen)
     EXPECT_EQ(sink.mem.size(), im.virt_kend - im.virt_kstart);
 }
 
-TEST(ElfImageRefuses, FeaturesThisHypervisorDoesNotOfferYet)
+TEST(ElfImageRefuses, FeaturesThisHypervisorDoesNotOffer)
 {
-    // Xenith's default policy offers only what it implements: trap-and-
-    // emulate page-table writes, so a Linux-like kernel requiring them is
-    // accepted; one requiring an L3 above 4 GiB is refused by name.
+    // Xenith's default policy offers what it implements: trap-and-emulate
+    // page-table writes and L3s above 4 GiB, so kernels requiring them are
+    // accepted; one requiring a translated physmap is refused by name.
     EXPECT_TRUE(parse(build(linux_like()), Elf_policy{}).ok);
-    Spec s = with_note(linux_like(), 10, {str_note(10, "!pae_pgdir_above_4gb")});
-    EXPECT_TRUE(refused(build(s), "requires feature pae_pgdir_above_4gb", Elf_policy{}));
+    Spec high = with_note(linux_like(), 10, {str_note(10, "!pae_pgdir_above_4gb")});
+    EXPECT_TRUE(parse(build(high), Elf_policy{}).ok);
+    Spec s = with_note(linux_like(), 10, {str_note(10, "!auto_translated_physmap")});
+    EXPECT_TRUE(refused(build(s), "requires feature auto_translated_physmap", Elf_policy{}));
 }
