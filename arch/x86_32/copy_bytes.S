@@ -1,7 +1,8 @@
 /* uint32_t xenith_copy_bytes(void* dst, const void* src, uint32_t n)
- * Copies with plain moves; a #PF or #GP on the copy resumes at the fix-up,
- * which returns the count not yet copied (rep movsb keeps %ecx exact at
- * every fault). Callers range-check first (guest_copy.cpp). */
+ * Copies with plain moves, four bytes at a time then the tail; a #PF or #GP
+ * on the copy resumes at a fix-up that returns the count not yet copied
+ * (the rep counters are exact at every fault). Callers range-check first
+ * (guest_copy.cpp). */
 	.text
 	.globl xenith_copy_bytes
 xenith_copy_bytes:
@@ -9,13 +10,38 @@ xenith_copy_bytes:
 	pushl %edi
 	movl 12(%esp), %edi
 	movl 16(%esp), %esi
-	movl 20(%esp), %ecx
-1:	rep movsb
-2:	movl %ecx, %eax
+	movl 20(%esp), %edx
+	movl %edx, %ecx
+	shrl $2, %ecx
+1:	rep movsl
+	movl %edx, %ecx
+	andl $3, %ecx
+2:	rep movsb
+3:	movl %ecx, %eax
 	popl %edi
 	popl %esi
+	ret
+4:	andl $3, %edx               /* fault in the dword part */
+	leal (%edx, %ecx, 4), %ecx
+	jmp 3b
+
+/* uint32_t xenith_put_u32(uint32_t* dst, uint32_t value): one aligned
+ * store, for results written back one at a time; 0 when done, 1 on a
+ * fault. */
+	.globl xenith_put_u32
+xenith_put_u32:
+	movl 4(%esp), %edx
+	movl 8(%esp), %ecx
+5:	movl %ecx, (%edx)
+	xorl %eax, %eax
+	ret
+6:	movl $1, %eax
 	ret
 
 	.section .extable, "a"
 	.align 4
-	.long 1b, 2b
+	.long 1b, 4b
+	.long 2b, 3b
+	.long 5b, 6b
+	.previous
+	.section .note.GNU-stack, "", @progbits

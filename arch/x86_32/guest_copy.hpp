@@ -13,5 +13,7 @@ namespace arch {
 // otherwise how much was left when the guest side faulted.
 [[nodiscard]] size_t copy_from_guest_raw(void* dst, uint32_t guest_va, size_t n);
 [[nodiscard]] size_t copy_to_guest_raw(uint32_t guest_va, const void* src, size_t n);
+// One 32-bit store into guest memory; false if refused or it faulted.
+[[nodiscard]] bool put_guest_u32(uint32_t guest_va, uint32_t value);
 
 } // namespace arch

@@ -104,8 +104,17 @@ return_to_guest:
 	addl $4, %esp
 10:	mov UREGS_es(%esp), %es
 11:	mov UREGS_ds(%esp), %ds
+	/* The hypervisor never loads fs or gs: reload them only when the
+	 * frame asks for other values (another vCPU, a failsafe bounce). */
+	movl %fs, %eax
+	cmpw UREGS_fs(%esp), %ax
+	je 1f
 12:	mov UREGS_fs(%esp), %fs
+1:	movl %gs, %eax
+	cmpw UREGS_gs(%esp), %ax
+	je 2f
 13:	mov UREGS_gs(%esp), %gs
+2:
 	popl %ebx
 	popl %ecx
 	popl %edx
