@@ -1,0 +1,131 @@
+// Hostile-guest smoke test: thousands of hypercalls with arbitrary numbers,
+// sub-ops and arguments (NULL, unmapped, the hypervisor's area, wrapping
+// addresses, a scratch page filled with random bytes, extreme integers).
+// Calls that would legitimately tear down the guest itself (its page
+// tables, descriptor tables, trap table, stacks, callbacks, iret, shutdown,
+// blocking forever) are left out, so any crash or hang is the hypervisor's.
+// The scenario also rejects any hypervisor fatal report.
+#include "console.hpp"
+#include "hypercall.hpp"
+#include "test.hpp"
+
+namespace {
+
+alignas(4096) uint8_t scratch[2 * 4096];
+uint32_t rng = 0x1234567u;
+
+uint32_t next()
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 17;
+    rng ^= rng << 5;
+    return rng;
+}
+
+uint32_t addr(const void* p) { return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(p)); }
+
+uint32_t arg()
+{
+    switch (next() % 12) {
+    case 0: return 0;
+    case 1: return next() % 16;
+    case 2: return 0xFFFFFFFFu;
+    case 3: return 0x7FF0u + next() % 16;            // DOMID_* values
+    case 4: return 0xF5800000u + (next() & 0xFFFFFF0u); // M2P and up
+    case 5: return 0xFB800000u + (next() & 0xFFFFF0u);  // the hypervisor image
+    case 6: return 0xFFFFF000u + (next() & 0xFF0u);     // wraps past 4 GiB
+    case 7: return 0x1000u + (next() & 0xFFF0u);        // unmapped low memory
+    case 8: return addr(scratch) + (next() % 4096);     // random bytes
+    case 9: return next();
+    case 10: return next() % 64;
+    default: return addr(scratch + 4096) - (next() % 64);
+    }
+}
+
+// Hypercalls whose legitimate effect could destroy the caller itself.
+bool excluded(uint32_t op, uint32_t a0)
+{
+    switch (op) {
+    case __HYPERVISOR_set_trap_table:
+    case __HYPERVISOR_mmu_update:
+    case __HYPERVISOR_set_gdt:
+    case __HYPERVISOR_stack_switch:
+    case __HYPERVISOR_set_callbacks:
+    case __HYPERVISOR_fpu_taskswitch:
+    case __HYPERVISOR_update_descriptor:
+    case __HYPERVISOR_update_va_mapping:
+    case __HYPERVISOR_update_va_mapping_otherdomain:
+    case __HYPERVISOR_iret:
+    case __HYPERVISOR_mmuext_op:
+    case __HYPERVISOR_callback_op:
+    case __HYPERVISOR_set_debugreg:
+    case __HYPERVISOR_multicall:       // could reach any of the above
+    case __HYPERVISOR_sched_op_compat:
+    case __HYPERVISOR_console_io:      // would print random bytes
+        return true;
+    case __HYPERVISOR_sched_op:        // only yield and the harmless queries
+        return a0 != SCHEDOP_yield;
+    case __HYPERVISOR_memory_op:       // no giving away of its own frames
+        return a0 == XENMEM_decrease_reservation || a0 == XENMEM_populate_physmap ||
+               a0 == XENMEM_exchange;
+    case __HYPERVISOR_vcpu_op:         // no moving its vcpu_info away
+        return a0 == VCPUOP_register_vcpu_info || a0 == VCPUOP_down ||
+               a0 == VCPUOP_initialise;
+    case __HYPERVISOR_event_channel_op: // no closing the ports guest-abi uses
+        return a0 == EVTCHNOP_close || a0 == EVTCHNOP_reset;
+    case __HYPERVISOR_physdev_op:
+        return a0 == PHYSDEVOP_set_iopl;
+    default:
+        return false;
+    }
+}
+
+} // namespace
+
+void guest_main(start_info_t* si)
+{
+    // "seed=N" on the command line picks another sequence.
+    const char* c = reinterpret_cast<const char*>(si->cmd_line);
+    if (c[0] == 's' && c[1] == 'e' && c[2] == 'e' && c[3] == 'd' && c[4] == '=') {
+        uint32_t seed = 0;
+        for (c += 5; *c >= '0' && *c <= '9'; ++c)
+            seed = seed * 10 + static_cast<uint32_t>(*c - '0');
+        rng = seed ? seed : 1;
+    }
+    printf("hcfuzz: seed %u\n", rng);
+    constexpr unsigned calls = 20000;
+    unsigned made = 0, enosys = 0, ok = 0, errors = 0, odd = 0;
+    for (unsigned i = 0; i < calls; ++i) {
+        if (i % 512 == 0)
+            for (auto& b : scratch)
+                b = static_cast<uint8_t>(next());
+        // Mostly the implemented hypercalls, where the argument checks are.
+        static constexpr uint8_t implemented[] = {
+            __HYPERVISOR_memory_op, __HYPERVISOR_xen_version, __HYPERVISOR_vm_assist,
+            __HYPERVISOR_vcpu_op, __HYPERVISOR_sched_op, __HYPERVISOR_event_channel_op,
+            __HYPERVISOR_physdev_op, __HYPERVISOR_set_timer_op, __HYPERVISOR_get_debugreg,
+            __HYPERVISOR_event_channel_op_compat};
+        uint32_t op = next() % 4 ? implemented[next() % sizeof implemented] : next() % 64;
+        uint32_t a0 = next() % 4 == 0 ? next() : next() % 32;
+        if (excluded(op, a0))
+            continue;
+        int32_t r = hc::call(op, a0, arg(), arg(), arg(), arg());
+        ++made;
+        if (r == -XEN_ENOSYS)
+            ++enosys;
+        else if (r >= 0)
+            ++ok;
+        else
+            ++errors;
+        if (r < 0 && r < -133) {
+            printf("op %u sub-op %u returned %d, neither a value nor a Xen errno\n", op, a0, r);
+            ++odd;
+        }
+    }
+    printf("hcfuzz: %u hypercalls made: %u succeeded, %u refused with an errno, %u -ENOSYS\n",
+           made, ok, errors, enosys);
+    CHECK(made > calls / 2, "most of the random hypercalls were made");
+    CHECK_EQ(odd, 0, "every result is a value or a Xen errno");
+    CHECK(ok > 0 && errors > 0, "some calls succeeded and some were refused");
+    gtest::finish();
+}
