@@ -93,7 +93,9 @@ struct Auditor {
 
     void l3_entry(Mfn t, uint32_t slot, const Mm_domain& d, uint64_t e)
     {
-        if (pte::flags(e) & pte::l3_disallow)
+        // Some MMUs (QEMU's) set the accessed bit in PDPTEs they load; only
+        // bits a guest could have written count.
+        if (pte::flags(e) & ~pte::A & pte::l3_disallow)
             report.add(t, Audit_kind::bad_flags, 0, pte::flags(e));
         Mfn m = pte::mfn(e);
         Page* pg = fs.page(m);
@@ -130,8 +132,10 @@ struct Auditor {
             for (uint32_t i = 0; i < guest_l2_slots(ti); ++i)
                 if (pte::present(e[i]))
                     l2_entry(t, *d, e[i]);
+            // The MMU sets accessed/dirty bits in whichever copy of a
+            // hypervisor slot it walks: those bits are not a change.
             for (uint32_t i = guest_l2_slots(ti); i < entries_per_table; ++i)
-                if (e[i] != fs.hypervisor_l2e(*d, i))
+                if ((e[i] ^ fs.hypervisor_l2e(*d, i)) & ~uint64_t{pte::A | pte::D})
                     report.add(t, Audit_kind::hypervisor_slot, i, 0);
             break;
         default:

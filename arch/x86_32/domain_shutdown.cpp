@@ -1,3 +1,4 @@
+#include "arch/x86_32/domain_audit.hpp"
 #include "arch/x86_32/power.hpp"
 #include "hypervisor/console.hpp"
 #include "hypervisor/domain.hpp"
@@ -38,6 +39,8 @@ void domain_shutdown(Domain& d, uint32_t reason)
         log::warn("domain %u stopped", d.id);
         arch::machine_halt();
     }
+    // Every reference the domain holds must still add up as it ends.
+    (void)arch::audit_domain(d);
     switch (reason) {
     case SHUTDOWN_poweroff:
         log::info("dom0 powered off: powering the machine off");
