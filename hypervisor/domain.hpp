@@ -6,6 +6,7 @@
 #include "hypervisor/evtchn.hpp"
 #include "hypervisor/frame.hpp"
 #include "hypervisor/frame_space.hpp"
+#include "hypervisor/pirq.hpp"
 #include "hypervisor/spinlock.hpp"
 #include "hypervisor/vcpu.hpp"
 #include "public/xen.h"
@@ -30,6 +31,7 @@ struct Domain {
     unsigned nr_vcpus = 0;
 
     Evtchn_table evtchn;
+    Pirq_table pirqs;        // guarded by evtchn.lock
 
     bool shutting_down = false;
     uint8_t shutdown_reason = 0;

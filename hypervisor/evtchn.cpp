@@ -7,6 +7,7 @@
 #include "hypervisor/evtchn.hpp"
 
 #include "hypervisor/domain.hpp"
+#include "hypervisor/pirq.hpp"
 #include "hypervisor/xen_errno.hpp"
 
 namespace evtchn {
@@ -127,6 +128,9 @@ void unbind(Domain& d, evtchn_port_t port)
         }
         break;
     }
+    case Evtchn_state::pirq:
+        pirq::unbind(d, p.value, port); // masks the GSI, gives its vector back
+        break;
     default:
         break;
     }
@@ -247,6 +251,26 @@ long bind_ipi(Domain& cur, evtchn_bind_ipi_t& a)
     long port = bind_local(cur, Evtchn_state::ipi, a.vcpu, 0);
     if (port < 0)
         return port;
+    a.port = static_cast<evtchn_port_t>(port);
+    return 0;
+}
+
+// Xen's evtchn_bind_pirq: range -EINVAL, unmapped or not the caller's
+// -EPERM, bound already -EEXIST, then a free port; notifies vCPU 0.
+long bind_pirq(Domain& cur, evtchn_bind_pirq_t& a)
+{
+    Lock_guard<Spinlock> g(cur.evtchn.lock);
+    long rc = pirq::check_bind(cur, a.pirq);
+    if (rc != 0)
+        return rc;
+    long port = bind_local(cur, Evtchn_state::pirq, 0, static_cast<uint16_t>(a.pirq));
+    if (port < 0)
+        return port;
+    rc = pirq::bind(cur, a.pirq, static_cast<evtchn_port_t>(port), a.flags);
+    if (rc != 0) {
+        cur.evtchn.ports[port] = Evtchn_port{};
+        return rc;
+    }
     a.port = static_cast<evtchn_port_t>(port);
     return 0;
 }

@@ -60,6 +60,8 @@ bool virq_is_global(uint32_t virq);
 [[nodiscard]] long bind_interdomain(Domain& cur, evtchn_bind_interdomain_t& a);
 [[nodiscard]] long bind_virq(Domain& cur, evtchn_bind_virq_t& a);
 [[nodiscard]] long bind_ipi(Domain& cur, evtchn_bind_ipi_t& a);
+// A mapped pirq of the caller to a fresh port on vCPU 0 (hypervisor/pirq.hpp).
+[[nodiscard]] long bind_pirq(Domain& cur, evtchn_bind_pirq_t& a);
 [[nodiscard]] long close(Domain& cur, evtchn_port_t port);
 [[nodiscard]] long send(Domain& cur, evtchn_port_t port);
 [[nodiscard]] long status(Domain& cur, evtchn_status_t& s);

@@ -1,7 +1,7 @@
 // event_channel_op (and the pre-3.0.2 event_channel_op_compat): copies the
 // sub-op's struct in, runs the evtchn core on it, copies OUT fields back.
-// bind_pirq needs physical interrupt routing, which does not exist yet:
-// -ENOSYS. FIFO ABI ops (init_control, expand_array, set_priority) are
+// bind_pirq routes a physical interrupt (hypervisor/pirq.hpp). FIFO ABI
+// ops (init_control, expand_array, set_priority) are
 // -ENOSYS as on a Xen without FIFO, so guests stay on the 2-level ABI.
 #include "hypervisor/domain.hpp"
 #include "hypervisor/evtchn.hpp"
@@ -23,6 +23,7 @@ long run(Domain& d, uint32_t cmd, evtchn_op_t& op, bool& out)
     case EVTCHNOP_bind_interdomain: out = true; return evtchn::bind_interdomain(d, u.bind_interdomain);
     case EVTCHNOP_bind_virq: out = true; return evtchn::bind_virq(d, u.bind_virq);
     case EVTCHNOP_bind_ipi: out = true; return evtchn::bind_ipi(d, u.bind_ipi);
+    case EVTCHNOP_bind_pirq: out = true; return evtchn::bind_pirq(d, u.bind_pirq);
     case EVTCHNOP_status: out = true; return evtchn::status(d, u.status);
     case EVTCHNOP_close: return evtchn::close(d, u.close.port);
     case EVTCHNOP_send: return evtchn::send(d, u.send.port);
@@ -45,6 +46,7 @@ uint32_t arg_size(uint32_t cmd)
     case EVTCHNOP_bind_interdomain: return sizeof(evtchn_bind_interdomain_t);
     case EVTCHNOP_bind_virq: return sizeof(evtchn_bind_virq_t);
     case EVTCHNOP_bind_ipi: return sizeof(evtchn_bind_ipi_t);
+    case EVTCHNOP_bind_pirq: return sizeof(evtchn_bind_pirq_t);
     case EVTCHNOP_status: return sizeof(evtchn_status_t);
     case EVTCHNOP_close: return sizeof(evtchn_close_t);
     case EVTCHNOP_send: return sizeof(evtchn_send_t);

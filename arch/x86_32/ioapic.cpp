@@ -127,6 +127,17 @@ bool mask(uint32_t gsi)
     return true;
 }
 
+bool unmask(uint32_t gsi)
+{
+    uint32_t pin;
+    Unit* u = unit_for(gsi, pin);
+    if (!u)
+        return false;
+    Lock_guard<Spinlock> g(lock);
+    write(*u, reg_redir + 2 * pin, read(*u, reg_redir + 2 * pin) & ~redir_masked);
+    return true;
+}
+
 bool read_entry(uint32_t gsi, uint64_t& raw)
 {
     uint32_t pin;

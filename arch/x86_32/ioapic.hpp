@@ -25,6 +25,8 @@ uint32_t gsi_limit();
 // polarity), identity-mapped, edge and active high by default.
 [[nodiscard]] bool route_isa(uint8_t irq, uint8_t vector, uint32_t dest_apic_id, bool masked = false);
 [[nodiscard]] bool mask(uint32_t gsi);
+// Clears the mask bit of an entry programmed before, leaving the rest.
+[[nodiscard]] bool unmask(uint32_t gsi);
 // The raw 64-bit redirection entry for 'gsi' (diagnostics).
 [[nodiscard]] bool read_entry(uint32_t gsi, uint64_t& raw);
 // Programs the ISA SCI line (IRQ 9) masked and reads the entry back:

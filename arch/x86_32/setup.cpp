@@ -2,6 +2,7 @@
 #include <cstdint>
 
 #include "arch/x86_32/apic_irq.hpp"
+#include "arch/x86_32/pirq_irq.hpp"
 #include "arch/x86_32/cpu_selftest.hpp"
 #include "arch/x86_32/cpu_tables.hpp"
 #include "arch/x86_32/crash.hpp"
@@ -150,6 +151,7 @@ extern "C" [[noreturn]] void xenith_start(uint32_t magic, uint32_t mbi_phys)
 
     arch::platform_init();
     arch::apic_irq_init();
+    arch::pirq_irq_init();
     arch::smp_init(options.maxcpus);
     arch::run_fault_test(options.hv_fault_test);
 
