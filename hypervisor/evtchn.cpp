@@ -417,6 +417,11 @@ bool port_pending(const Domain& d, evtchn_port_t port)
     return port < Evtchn_table::nr_ports && test(d.shared->evtchn_pending, port);
 }
 
+bool port_masked(const Domain& d, evtchn_port_t port)
+{
+    return port < Evtchn_table::nr_ports && test(d.shared->evtchn_mask, port);
+}
+
 bool send_virq(Vcpu& v, uint32_t virq)
 {
     if (virq >= NR_VIRQS || virq_is_global(virq))

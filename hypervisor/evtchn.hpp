@@ -78,5 +78,6 @@ bool send_global_virq(Domain& d, uint32_t virq);
 void set_pending(Domain& d, Vcpu& v, evtchn_port_t port);
 
 bool port_pending(const Domain& d, evtchn_port_t port);
+bool port_masked(const Domain& d, evtchn_port_t port);
 
 } // namespace evtchn

@@ -149,6 +149,8 @@ bool vtimer_set_periodic(Vcpu& v, uint64_t period_ns)
     return vtimer_set(v, Timer_kind::periodic, now_ns() + period_ns);
 }
 
+const Timer_queue& vtimer_queue(unsigned cpu) { return queues[cpu < max_cpus ? cpu : 0]; }
+
 void wait_until(Vcpu& v, Wait_done done, const void* ctx)
 {
     while (!done(v, ctx)) {

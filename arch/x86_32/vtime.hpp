@@ -37,6 +37,10 @@ void vtimer_cancel(Vcpu& v, Timer_kind kind);
 // Sets v's periodic timer: period 0 stops it.
 [[nodiscard]] bool vtimer_set_periodic(Vcpu& v, uint64_t period_ns);
 
+// CPU 'cpu''s timer queue, for the debug shell: read without its owner's
+// co-operation, so a dump may catch it mid-update.
+const Timer_queue& vtimer_queue(unsigned cpu);
+
 // Halts this CPU with interrupts enabled until done(v, ctx) holds (checked
 // with interrupts off before each halt, so no wake-up is lost). Returns
 // with interrupts off.
