@@ -9,11 +9,12 @@ namespace {
 
 void help();
 
-// VIRQ_DEBUG is global: it goes to dom0, if dom0 bound it.
+// VIRQ_DEBUG is a per-vCPU VIRQ (Xen's virq_is_global): it goes to dom0's
+// vCPU 0, if bound there.
 void send_debug_virq()
 {
     Domain* d = domain_by_id(0);
-    bool sent = d && evtchn::send_global_virq(*d, VIRQ_DEBUG);
+    bool sent = d && d->nr_vcpus > 0 && evtchn::send_virq(d->vcpus[0], VIRQ_DEBUG);
     console::printf("(v) VIRQ_DEBUG %s\n", sent ? "sent to dom0" : "not bound by dom0: not sent");
 }
 
