@@ -447,4 +447,10 @@ bool send_global_virq(Domain& d, uint32_t virq)
     return true;
 }
 
+bool notify_domain_exception()
+{
+    Domain* dom0 = hooks.lookup ? hooks.lookup(0) : nullptr;
+    return dom0 && send_global_virq(*dom0, VIRQ_DOM_EXC);
+}
+
 } // namespace evtchn
