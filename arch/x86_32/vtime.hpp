@@ -23,6 +23,11 @@ void vtime_init();
 // shared_info and vcpu_info pointers are set).
 void vtime_domain_init(Domain& d);
 
+// XENPF_settime: the wall clock read secs.nsecs when system time was
+// 'system_time'; every domain's shared_info wall clock is rewritten
+// (wc_version protocol).
+void vtime_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t system_time);
+
 // Versioned update of v's vcpu_time_info to "now" (public/xen.h protocol:
 // version odd while the fields change).
 void update_vcpu_time(Vcpu& v);
