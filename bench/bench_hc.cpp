@@ -2,13 +2,22 @@
 // operation (smallest over several runs of a loop): a null hypercall, a
 // multicall of 32 null entries, a software interrupt from ring 1 that the
 // hypervisor reflects to the guest's handler, and a system call from ring 3
-// through the CPU's direct gate. bench/run.sh compares them with the
-// native floors (bench/native).
+// through the CPU's direct gate; and for events: EVTCHNOP_send on an IPI
+// port to the entry of the event callback, a set_timer_op deadline to the
+// callback, and a block woken by an already expired timer (set_timer_op,
+// SCHEDOP_block, upcall, back). bench/run.sh compares them with the native
+// floors (bench/native).
 #include "console.hpp"
 #include "hypercall.hpp"
+#include "shared.hpp"
 #include "traps.hpp"
 
 extern "C" {
+// The event callback of the event benchmarks: the TSC at entry, then iret
+// (events stay masked; the C side clears what is pending).
+volatile uint32_t bench_upcall_lo, bench_upcall_hi;
+void bench_event_entry();
+extern char failsafe_entry[];
 uint32_t bench_kernel_esp, bench_ring3_result;
 alignas(16) uint8_t bench_kernel_stack[8192];
 alignas(16) uint8_t bench_user_stack[8192];
@@ -21,6 +30,16 @@ void bench_ring3_entry();
 asm(R"(
     .text
     .globl bench_iret_handler, bench_back_handler, bench_run_ring3, bench_ring3_entry
+    .globl bench_event_entry
+bench_event_entry:
+    pushl %eax
+    pushl %edx
+    rdtsc
+    movl %eax, bench_upcall_lo
+    movl %edx, bench_upcall_hi
+    popl %edx
+    popl %eax
+    iret
 bench_iret_handler:
     iret
 bench_back_handler:
@@ -79,6 +98,117 @@ uint32_t addr(void (*fn)()) { return static_cast<uint32_t>(reinterpret_cast<uint
 
 multicall_entry_t batch[32];
 
+uint64_t upcall_tsc() { return (uint64_t{bench_upcall_hi} << 32) | bench_upcall_lo; }
+
+// After an upcall to bench_event_entry: clear the port and the selector
+// and pending flags, so the next event raises them 0 -> 1 again.
+void clear_events(uint32_t port)
+{
+    vcpu_info_t* v = vcpu0_info();
+    shared_info_t* s = guest_shared_info();
+    __atomic_and_fetch(&s->evtchn_pending[port / 32], ~(1u << (port % 32)), __ATOMIC_SEQ_CST);
+    __atomic_store_n(&v->evtchn_pending_sel, 0u, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&v->evtchn_upcall_pending, uint8_t{0}, __ATOMIC_SEQ_CST);
+}
+
+// Mean cycles from start to the callback's entry over n events, best of
+// 'rounds'; 'event' raises one and returns the TSC it counts from.
+template <typename F>
+uint32_t best_to_upcall(F event, uint32_t port, unsigned n)
+{
+    uint64_t best_total = ~0ull;
+    for (unsigned r = 0; r < rounds; ++r) {
+        uint64_t total = 0;
+        for (unsigned i = 0; i < n; ++i) {
+            vcpu0_info()->evtchn_upcall_mask = 0;
+            uint64_t t0 = event();
+            vcpu0_info()->evtchn_upcall_mask = 1;
+            total += upcall_tsc() - t0;
+            clear_events(port);
+        }
+        if (total < best_total)
+            best_total = total;
+    }
+    return static_cast<uint32_t>(best_total / n);
+}
+
+// 64-by-32 division by shift and subtract (no libgcc in the guest).
+uint64_t div64(uint64_t n, uint32_t d)
+{
+    uint64_t q = 0, r = 0;
+    for (int b = 63; b >= 0; --b) {
+        r = (r << 1) | ((n >> b) & 1);
+        if (r >= d) {
+            r -= d;
+            q |= 1ull << b;
+        }
+    }
+    return q;
+}
+
+// TSC ticks in 'ns' by the vcpu_time_info scale (ns = ticks, shifted by
+// tsc_shift, times mul / 2^32; inverted here).
+uint64_t ns_to_tsc(uint64_t ns)
+{
+    const vcpu_time_info_t& t = vcpu0_info()->time;
+    uint64_t scaled = div64(ns << 32, t.tsc_to_system_mul);
+    return t.tsc_shift >= 0 ? scaled >> t.tsc_shift : scaled << -t.tsc_shift;
+}
+
+// System time now, extrapolated from the last record with the TSC.
+uint64_t now_ns(uint64_t tsc)
+{
+    const vcpu_time_info_t& t = vcpu0_info()->time;
+    uint64_t d = tsc - t.tsc_timestamp;
+    d = t.tsc_shift >= 0 ? d << t.tsc_shift : d >> -t.tsc_shift;
+    // (d * mul) >> 32 in two 32x32 halves.
+    uint64_t lo = (d & 0xFFFFFFFFu) * t.tsc_to_system_mul;
+    uint64_t hi = (d >> 32) * t.tsc_to_system_mul;
+    return t.system_time + hi + (lo >> 32);
+}
+
+uint32_t ipi_port, timer_port;
+
+void bench_events()
+{
+    hc::set_callbacks(ring1_cs, addr(bench_event_entry), ring1_cs, hc::arg(failsafe_entry));
+    evtchn_bind_ipi_t ipi = {0, 0};
+    evtchn_bind_virq_t virq = {VIRQ_TIMER, 0, 0};
+    if (hc::event_channel_op(EVTCHNOP_bind_ipi, &ipi) != 0 ||
+        hc::event_channel_op(EVTCHNOP_bind_virq, &virq) != 0) {
+        printf("bench: cannot bind the event ports\n");
+        return;
+    }
+    ipi_port = ipi.port;
+    timer_port = virq.port;
+    printf("bench event_send_to_upcall %u\n", best_to_upcall([] {
+        evtchn_send_t send = {ipi_port};
+        uint64_t t0 = rdtsc();
+        hc::event_channel_op(EVTCHNOP_send, &send);
+        return t0;
+    }, ipi_port, iterations));
+    // The deadline 50 us ahead, as a TSC value; the guest spins unmasked
+    // until the callback ran. Counted from the deadline, not the call.
+    printf("bench timer_to_upcall %u\n", best_to_upcall([] {
+        uint64_t now_tsc = rdtsc();
+        uint64_t deadline_tsc = now_tsc + ns_to_tsc(50000);
+        bench_upcall_lo = 0;
+        bench_upcall_hi = 0;
+        hc::set_timer_op(now_ns(now_tsc) + 50000);
+        while (bench_upcall_lo == 0 && bench_upcall_hi == 0)
+            asm volatile("pause" ::: "memory");
+        return deadline_tsc;
+    }, timer_port, iterations / 20));
+    // A timer already expired (1 ns after boot), then block: the hypervisor
+    // halts, the timer interrupt wakes it, the upcall runs, block returns.
+    printf("bench block_wake %u\n", best([] {
+        hc::set_timer_op(1);
+        hc::sched_block();
+        vcpu0_info()->evtchn_upcall_mask = 1;
+        clear_events(timer_port);
+    }, iterations / 20));
+}
+
 } // namespace
 
 extern "C" void bench_ring3_loop()
@@ -124,6 +254,7 @@ void guest_main(start_info_t*)
     printf("bench reflected_int_ring1 %u\n", best([] { asm volatile("int $0x40" ::: "memory"); }));
     bench_run_ring3(bench_ring3_entry);
     printf("bench direct_syscall_ring3 %u\n", bench_ring3_result);
+    bench_events();
     printf("bench done\n");
     hc::sched_shutdown(SHUTDOWN_poweroff);
 }

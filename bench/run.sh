@@ -17,6 +17,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 n3=$(get "$native" int_iret_ring3); n0=$(get "$native" int_iret_ring0)
 null=$(get "$pv" null_hypercall); mc=$(get "$pv" multicall32)
 refl=$(get "$pv" reflected_int_ring1); sys=$(get "$pv" direct_syscall_ring3)
+evs=$(get "$pv" event_send_to_upcall); tmr=$(get "$pv" timer_to_upcall); blk=$(get "$pv" block_wake)
 printf '%-34s %10s  %s\n' figure cycles ratio
 printf '%-34s %10s\n' "native int/iret ring 0" "$n0"
 printf '%-34s %10s\n' "native int/iret ring 3 -> 0" "$n3"
@@ -24,6 +25,9 @@ printf '%-34s %10s  %s x native ring-3 int/iret\n' "PV null hypercall" "$null" "
 printf '%-34s %10s  %s x one null hypercall\n' "PV multicall of 32 null entries" "$mc" "$(ratio "$mc" "$null")"
 printf '%-34s %10s  %s x native ring-3 int/iret\n' "PV int from ring 1, reflected" "$refl" "$(ratio "$refl" "$n3")"
 printf '%-34s %10s  %s x native ring-3 int/iret\n' "PV int 0x80 from ring 3, direct" "$sys" "$(ratio "$sys" "$n3")"
+printf '%-34s %10s  %s x native ring-3 int/iret\n' "PV event send to upcall entry" "$evs" "$(ratio "$evs" "$n3")"
+printf '%-34s %10s  %s x native ring-3 int/iret\n' "PV timer deadline to upcall entry" "$tmr" "$(ratio "$tmr" "$n3")"
+printf '%-34s %10s  %s x native ring-3 int/iret\n' "PV block/wake (expired timer)" "$blk" "$(ratio "$blk" "$n3")"
 for k in invlpg cr3_reload pte_write copy_4k; do
     printf '%-34s %10s\n' "native $k" "$(get "$native" "$k")"
 done

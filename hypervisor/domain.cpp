@@ -4,7 +4,6 @@
 
 namespace {
 
-constexpr unsigned max_domains = 64;
 alignas(Domain) unsigned char storage[max_domains][sizeof(Domain)];
 bool used[max_domains];
 Spinlock table_lock;

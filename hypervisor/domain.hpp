@@ -41,8 +41,9 @@ struct Domain {
     Spinlock mm_lock;
 };
 
-// Domain table. Ids are Xen's: 0 is dom0, DOMID_FIRST_RESERVED and up are
+// Domain table: ids 0 .. max_domains - 1. Ids are Xen's: 0 is dom0, DOMID_FIRST_RESERVED and up are
 // special and never name a Domain.
+constexpr unsigned max_domains = 64;
 Domain* domain_by_id(uint16_t id);
 // A fresh, zeroed domain in slot 'id', or nullptr if taken or out of range.
 Domain* domain_create(uint16_t id, bool privileged);

@@ -441,6 +441,11 @@ bool port_pending(const Domain& d, evtchn_port_t port)
     return port < Evtchn_table::nr_ports && test(d.shared->evtchn_pending, port);
 }
 
+bool port_masked(const Domain& d, evtchn_port_t port)
+{
+    return port < Evtchn_table::nr_ports && test(d.shared->evtchn_mask, port);
+}
+
 bool send_virq(Vcpu& v, uint32_t virq)
 {
     if (virq >= NR_VIRQS || virq_is_global(virq))
@@ -464,6 +469,12 @@ bool send_global_virq(Domain& d, uint32_t virq)
         return false;
     set_pending(d, d.vcpus[d.evtchn.ports[port].vcpu], port);
     return true;
+}
+
+bool notify_domain_exception()
+{
+    Domain* dom0 = hooks.lookup ? hooks.lookup(0) : nullptr;
+    return dom0 && send_global_virq(*dom0, VIRQ_DOM_EXC);
 }
 
 } // namespace evtchn

@@ -74,11 +74,17 @@ bool virq_is_global(uint32_t virq);
 bool send_virq(Vcpu& v, uint32_t virq);
 bool send_global_virq(Domain& d, uint32_t virq);
 
+// A domain shut down or crashed: VIRQ_DOM_EXC for the domain handling
+// global VIRQs, dom0 (Xen: __domain_finalise_shutdown and domain_crash,
+// through send_global_virq). False when dom0 is missing or did not bind it.
+bool notify_domain_exception();
+
 // The 2-level pending protocol on port 'port' notifying vCPU 'v': sets the
 // pending bit; on 0->1 with the port unmasked, sets the selector bit and
 // evtchn_upcall_pending, and kicks v when the latter went 0->1.
 void set_pending(Domain& d, Vcpu& v, evtchn_port_t port);
 
 bool port_pending(const Domain& d, evtchn_port_t port);
+bool port_masked(const Domain& d, evtchn_port_t port);
 
 } // namespace evtchn

@@ -1,7 +1,7 @@
 // console_io: a privileged domain writes to and reads from the hypervisor's
 // console (the serial line). Output is passed through as the guest wrote it.
-#include "arch/x86_32/serial.hpp"
 #include "hypervisor/console.hpp"
+#include "hypervisor/console_input.hpp"
 #include "hypervisor/domain.hpp"
 #include "hypervisor/guest_access.hpp"
 #include "hypervisor/hypercall.hpp"
@@ -23,22 +23,22 @@ long console_write(uint32_t buf, uint32_t count)
     return 0;
 }
 
+// Drains what the UART interrupt queued for dom0 (console_input), as
+// Xen's CONSOLEIO_read does from its serial ring: returns the bytes read,
+// 0 when none are waiting.
 long console_read(uint32_t buf, uint32_t count)
 {
     char chunk[64];
     uint32_t done = 0;
     while (done < count) {
-        uint32_t n = 0;
-        while (n < sizeof chunk && done + n < count) {
-            int c = arch::com1().get();
-            if (c < 0)
-                break;
-            chunk[n++] = static_cast<char>(c);
-        }
+        uint32_t want = count - done < sizeof chunk ? count - done : sizeof chunk;
+        uint32_t n = console_input::peek(chunk, want);
         if (n == 0)
             break;
+        // As Xen: bytes that could not be copied stay queued.
         if (!copy_bytes_to_guest(buf + done, chunk, n))
             return -XEN_EFAULT;
+        console_input::consume(n);
         done += n;
     }
     return static_cast<long>(done);

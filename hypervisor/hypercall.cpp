@@ -40,6 +40,7 @@ constexpr Table make_table()
     t.fn[__HYPERVISOR_event_channel_op] = do_event_channel_op;
     t.fn[__HYPERVISOR_event_channel_op_compat] = do_event_channel_op_compat;
     t.fn[__HYPERVISOR_set_timer_op] = do_set_timer_op;
+    t.fn[__HYPERVISOR_platform_op] = do_platform_op;
     return t;
 }
 

@@ -28,6 +28,8 @@ public:
     // Takes the first entry whose deadline is <= now; false when none.
     bool pop_expired(uint64_t now, Timer_entry& out);
     unsigned size() const { return n_; }
+    // Entry i in deadline order, i < size() (diagnostics).
+    const Timer_entry& at(unsigned i) const { return e_[i]; }
 
 private:
     int find(const void* owner, Timer_kind kind) const;

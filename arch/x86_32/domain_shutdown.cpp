@@ -2,6 +2,7 @@
 #include "arch/x86_32/power.hpp"
 #include "hypervisor/console.hpp"
 #include "hypervisor/domain.hpp"
+#include "hypervisor/evtchn.hpp"
 #include "hypervisor/panic.hpp"
 #include "hypervisor/shutdown.hpp"
 #include "public/sched.h"
@@ -35,6 +36,10 @@ void domain_shutdown(Domain& d, uint32_t reason)
     d.shutting_down = true;
     d.shutdown_reason = static_cast<uint8_t>(reason);
     log::info("domain %u shut down: %s (reason %u)", d.id, reason_name(reason), reason);
+    // Xen raises it for every shutdown, dom0's own included (which then
+    // ends the machine here before dom0 could see it).
+    if (evtchn::notify_domain_exception())
+        log::debug("VIRQ_DOM_EXC raised for dom0");
     if (d.id != 0) {
         log::warn("domain %u stopped", d.id);
         arch::machine_halt();
@@ -61,6 +66,8 @@ void domain_crash(Domain& d, const arch::Exception_frame* regs)
         print_regs(*regs);
     d.shutting_down = true;
     d.shutdown_reason = SHUTDOWN_crash;
+    if (evtchn::notify_domain_exception())
+        log::debug("VIRQ_DOM_EXC raised for dom0");
     if (d.id == 0)
         log::error("dom0 crashed: stopping the machine");
     crash_stop();

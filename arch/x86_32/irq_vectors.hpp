@@ -9,6 +9,8 @@ namespace arch::vector {
 constexpr uint8_t pic_master_base = 0x20;
 constexpr uint8_t pic_slave_base = 0x28;
 constexpr uint8_t first_device = 0x30;   // IO-APIC routed GSIs from here
+// COM1's receive interrupt (ISA IRQ 4): first_device + its ISA IRQ number.
+constexpr uint8_t com1 = first_device + 4;
 constexpr uint8_t lapic_timer = 0xF0;
 // Inter-processor "call function" request (arch/x86_32/ipi.hpp).
 constexpr uint8_t call_function = 0xFC;

@@ -163,6 +163,8 @@ bool verify_kept()
     return ok;
 }
 
+Frame_table_info table_info;
+
 void print_totals(const Frame_table_info& ft)
 {
     Frame_allocator& fa = frame_allocator();
@@ -180,6 +182,8 @@ void print_totals(const Frame_table_info& ft)
 
 const Memory_map& machine_ram_map() { return ram; }
 
+const Frame_table_info& frame_table_info() { return table_info; }
+
 bool memory_init(const multiboot::Info& mbi)
 {
     mapcache_init();
@@ -188,11 +192,10 @@ bool memory_init(const multiboot::Info& mbi)
         return false;
     }
     reserve_boot_data(mbi, virt_to_phys(&mbi));
-    Frame_table_info ft;
-    if (!frame_table_init(ram, avail, ft))
+    if (!frame_table_init(ram, avail, table_info))
         return false;
     heap_init();
-    print_totals(ft);
+    print_totals(table_info);
     if (!verify_kept())
         return false;
     return memory_self_check(ram.total() - ram.total_below(4 * GiB));

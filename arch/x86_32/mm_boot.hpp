@@ -4,6 +4,7 @@
 // heap. Prints the totals and checks memory above 4 GiB.
 #pragma once
 #include "boot/multiboot.hpp"
+#include "arch/x86_32/frametable.hpp"
 #include "hypervisor/memmap.hpp"
 
 namespace arch {
@@ -16,6 +17,9 @@ namespace arch {
 // Every usable RAM range of the machine (page aligned, sorted), as found
 // at boot: what XENMEM_machine_memory_map reports to the privileged domain.
 const Memory_map& machine_ram_map();
+
+// The frame table's size, as built by memory_init() (debug key 'i').
+const Frame_table_info& frame_table_info();
 
 // Exercises the allocator, the map cache and the heap on the live machine;
 // with RAM above 4 GiB, writes and reads back frames there through the map

@@ -56,6 +56,14 @@ void Uart::put(char c)
     outb(static_cast<uint16_t>(base_ + THR), static_cast<uint8_t>(c));
 }
 
+void Uart::enable_rx_interrupt()
+{
+    if (!base_)
+        return;
+    outb(static_cast<uint16_t>(base_ + MCR), 0x0B); // DTR, RTS, OUT2
+    outb(static_cast<uint16_t>(base_ + IER), 0x01); // received data available
+}
+
 int Uart::get()
 {
     if (!base_ || !(inb(static_cast<uint16_t>(base_ + LSR)) & LSR_DR))

@@ -12,6 +12,10 @@ public:
     // Non-blocking; returns -1 when nothing is waiting.
     int get();
     bool present() const { return base_ != 0; }
+    // Raises the UART's interrupt line when a byte has arrived (IER bit 0)
+    // and sets OUT2, which gates that line to the interrupt controller on
+    // PC boards.
+    void enable_rx_interrupt();
 
 private:
     uint16_t base_ = 0;

@@ -13,6 +13,7 @@
 #include "arch/x86_32/pv_entry.hpp"
 #include "arch/x86_32/pv_events.hpp"
 #include "arch/x86_32/vtime.hpp"
+#include "arch/x86_32/serial_irq.hpp"
 #include "arch/x86_32/platform.hpp"
 #include "arch/x86_32/power.hpp"
 #include "arch/x86_32/serial.hpp"
@@ -167,6 +168,10 @@ extern "C" [[noreturn]] void xenith_start(uint32_t magic, uint32_t mbi_phys)
     if (!dom0)
         stop("domain 0 could not be built");
     arch::vtime_domain_init(*dom0);
+    // dom0 runs on this CPU: serial input interrupts come here, where a
+    // blocked dom0 halts.
+    if (options.console_com1)
+        (void)arch::serial_irq_init(arch::this_cpu().apic_id);
     log::info("starting domain 0");
     arch::enter_vcpu(dom0->vcpus[0]);
 }

@@ -108,6 +108,17 @@ void vtime_domain_init(Domain& d)
         update_vcpu_time(d.vcpus[i]);
 }
 
+void vtime_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t system_time)
+{
+    // Xen's do_settime: the clock at system time 0, in u64 ns arithmetic.
+    uint64_t at_zero = secs * ns_per_s + nsecs - system_time;
+    wc_sec = at_zero / ns_per_s;
+    wc_nsec = static_cast<uint32_t>(at_zero % ns_per_s);
+    for (unsigned id = 0; id < max_domains; ++id)
+        if (Domain* d = domain_by_id(static_cast<uint16_t>(id)); d && d->shared)
+            write_wallclock(*d->shared);
+}
+
 void update_vcpu_time(Vcpu& v)
 {
     vcpu_time_info& t = v.info->time;
@@ -148,6 +159,8 @@ bool vtimer_set_periodic(Vcpu& v, uint64_t period_ns)
     }
     return vtimer_set(v, Timer_kind::periodic, now_ns() + period_ns);
 }
+
+const Timer_queue& vtimer_queue(unsigned cpu) { return queues[cpu < max_cpus ? cpu : 0]; }
 
 void wait_until(Vcpu& v, Wait_done done, const void* ctx)
 {

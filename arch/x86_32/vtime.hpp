@@ -23,6 +23,11 @@ void vtime_init();
 // shared_info and vcpu_info pointers are set).
 void vtime_domain_init(Domain& d);
 
+// XENPF_settime: the wall clock read secs.nsecs when system time was
+// 'system_time'; every domain's shared_info wall clock is rewritten
+// (wc_version protocol).
+void vtime_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t system_time);
+
 // Versioned update of v's vcpu_time_info to "now" (public/xen.h protocol:
 // version odd while the fields change).
 void update_vcpu_time(Vcpu& v);
@@ -36,6 +41,10 @@ void vtimer_cancel(Vcpu& v, Timer_kind kind);
 
 // Sets v's periodic timer: period 0 stops it.
 [[nodiscard]] bool vtimer_set_periodic(Vcpu& v, uint64_t period_ns);
+
+// CPU 'cpu''s timer queue, for the debug shell: read without its owner's
+// co-operation, so a dump may catch it mid-update.
+const Timer_queue& vtimer_queue(unsigned cpu);
 
 // Halts this CPU with interrupts enabled until done(v, ctx) holds (checked
 // with interrupts off before each halt, so no wake-up is lost). Returns

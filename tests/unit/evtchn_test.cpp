@@ -209,6 +209,22 @@ TEST_F(Evtchn_test, VirqDeliveryFollowsBinding)
     EXPECT_EQ(s0().vcpu_info[1].evtchn_upcall_pending, 1) << "global VIRQ follows bind_vcpu";
 }
 
+TEST_F(Evtchn_test, DomainExceptionGoesToDom0WhenBound)
+{
+    EXPECT_FALSE(evtchn::notify_domain_exception()) << "VIRQ_DOM_EXC not bound yet";
+    evtchn_bind_virq_t d1v{VIRQ_DOM_EXC, 0, 0};
+    ASSERT_EQ(evtchn::bind_virq(d1(), d1v), 0);
+    EXPECT_FALSE(evtchn::notify_domain_exception()) << "bound by domain 1 only: not dom0";
+    EXPECT_FALSE(pending(f[1]->s, d1v.port));
+    evtchn_bind_virq_t v{VIRQ_DOM_EXC, 0, 0};
+    ASSERT_EQ(evtchn::bind_virq(d0(), v), 0);
+    EXPECT_TRUE(evtchn::notify_domain_exception());
+    EXPECT_TRUE(pending(s0(), v.port));
+    EXPECT_EQ(s0().vcpu_info[0].evtchn_upcall_pending, 1);
+    doms[0] = nullptr;
+    EXPECT_FALSE(evtchn::notify_domain_exception()) << "no dom0";
+}
+
 TEST_F(Evtchn_test, BindIpiAndSend)
 {
     evtchn_bind_ipi_t i{1, 0};

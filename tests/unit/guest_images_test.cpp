@@ -13,7 +13,8 @@
 namespace {
 
 const char* const guest_names[] = {"hello",  "version", "sched",      "multicall", "memory",
-                                   "traps",  "privileged", "badptr", "events",  "memory_errors", "pirq"};
+                                   "traps",  "privileged", "badptr", "events",  "memory_errors", "pirq",
+                                   "console_input", "platform"};
 
 std::vector<uint8_t> read_guest(const std::string& name)
 {
