@@ -2,6 +2,8 @@
 // Xen's errno, and the 2-level pending protocol in shared_info.
 #include <gtest/gtest.h>
 
+#include "fake_domain.hpp"
+
 #include <memory>
 
 #include "hypervisor/domain.hpp"
@@ -10,10 +12,6 @@
 
 namespace {
 
-struct Fake_domain {
-    Domain d;
-    shared_info s{};
-};
 
 Fake_domain* doms[4];
 unsigned kicks;
@@ -35,17 +33,7 @@ protected:
         kicks = 0;
         for (unsigned i = 0; i < 2; ++i) {
             f[i] = std::make_unique<Fake_domain>();
-            Domain& d = f[i]->d;
-            d.id = static_cast<uint16_t>(i);
-            d.privileged = i == 0;
-            d.shared = &f[i]->s;
-            d.nr_vcpus = 2;
-            for (unsigned v = 0; v < Domain::max_vcpus; ++v) {
-                d.vcpus[v].domain = &d;
-                d.vcpus[v].id = v;
-                d.vcpus[v].info = &f[i]->s.vcpu_info[v];
-            }
-            evtchn::init(d);
+            f[i]->setup(static_cast<uint16_t>(i), 2);
             doms[i] = f[i].get();
         }
         evtchn::set_hooks({lookup, kick});

@@ -3,6 +3,8 @@
 // protocol (level lines masked until the guest's EOI, edge never).
 #include <gtest/gtest.h>
 
+#include "fake_domain.hpp"
+
 #include <memory>
 #include <vector>
 
@@ -13,10 +15,6 @@
 
 namespace {
 
-struct Fake_domain {
-    Domain d;
-    shared_info s{};
-};
 
 Fake_domain* doms[2];
 
@@ -70,18 +68,8 @@ protected:
         io = Fake_ioapic{};
         for (unsigned i = 0; i < 2; ++i) {
             f[i] = std::make_unique<Fake_domain>();
-            Domain& d = f[i]->d;
-            d.id = static_cast<uint16_t>(i);
-            d.privileged = i == 0;
-            d.shared = &f[i]->s;
-            d.nr_vcpus = 2;
-            for (unsigned v = 0; v < Domain::max_vcpus; ++v) {
-                d.vcpus[v].domain = &d;
-                d.vcpus[v].id = v;
-                d.vcpus[v].info = &f[i]->s.vcpu_info[v];
-            }
-            evtchn::init(d);
-            pirq::init(d);
+            f[i]->setup(static_cast<uint16_t>(i), 2);
+            pirq::init(f[i]->d);
             doms[i] = f[i].get();
         }
         evtchn::set_hooks({lookup, kick});
