@@ -28,6 +28,14 @@ void gate_start(uint16_t count)
 
 bool gate_expired() { return (inb(port_control) & out2) != 0; }
 
+uint16_t read_count()
+{
+    outb(port_mode, 0x80); // latch channel 2's count
+    uint8_t lo = inb(port_ch2);
+    uint8_t hi = inb(port_ch2);
+    return static_cast<uint16_t>(lo | hi << 8);
+}
+
 void gate_stop() { outb(port_control, static_cast<uint8_t>(inb(port_control) & ~(speaker | gate2))); }
 
 } // namespace arch::pit

@@ -11,9 +11,11 @@ namespace arch {
 namespace {
 
 constexpr uint64_t ns_per_s = 1000000000ull;
-// 20 ms of PIT ticks per run, three runs, median taken: long enough that
-// the few microseconds of polling slack stay below 0.1 %.
-constexpr uint16_t calib_pit_ticks = pit::hz / 50;
+// Each run counts about 33 ms of PIT ticks and reads the PIT count and the
+// TSC together at both ends, so the figure does not depend on when the
+// polling loop happens to notice the end (a virtual CPU can be descheduled
+// for milliseconds). Three runs, median taken.
+constexpr uint16_t calib_pit_ticks = 40000;
 constexpr int calib_runs = 3;
 
 uint64_t tsc_rate;
@@ -27,7 +29,33 @@ Timer_mode mode = Timer_mode::none;
 struct Sample {
     uint64_t tsc;
     uint32_t apic;
+    uint32_t pit;
 };
+
+// The TSC at the moment the PIT count was read: the middle of the two TSC
+// reads around it, retried until they are close (not interrupted).
+struct Stamp {
+    uint64_t tsc;
+    uint16_t count;
+    uint32_t apic;
+};
+
+Stamp stamp(bool with_apic)
+{
+    Stamp best{};
+    uint64_t best_spread = ~0ull;
+    for (int i = 0; i < 8; ++i) {
+        uint64_t a = rdtsc();
+        uint16_t c = pit::read_count();
+        uint32_t ap = with_apic ? lapic::read(lapic::timer_current) : 0;
+        uint64_t b = rdtsc();
+        if (b - a < best_spread) {
+            best_spread = b - a;
+            best = {a + (b - a) / 2, c, ap};
+        }
+    }
+    return best;
+}
 
 Sample measure_once(bool with_apic)
 {
@@ -36,17 +64,16 @@ Sample measure_once(bool with_apic)
         lapic::write(lapic::timer_divide, lapic::divide_by_16);
         lapic::write(lapic::timer_initial, 0xFFFFFFFF);
     }
-    pit::gate_start(calib_pit_ticks);
-    uint64_t t0 = rdtsc();
-    uint32_t a0 = with_apic ? lapic::read(lapic::timer_current) : 0;
-    while (!pit::gate_expired())
-        ;
-    uint64_t t1 = rdtsc();
-    uint32_t a1 = with_apic ? lapic::read(lapic::timer_current) : 0;
+    pit::gate_start(0xFFFF);
+    Stamp first = stamp(with_apic);
+    Stamp last = first;
+    while (static_cast<uint16_t>(first.count - last.count) < calib_pit_ticks && !pit::gate_expired())
+        last = stamp(with_apic);
     pit::gate_stop();
     if (with_apic)
         lapic::write(lapic::timer_initial, 0);
-    return {t1 - t0, a0 - a1};
+    return {last.tsc - first.tsc, first.apic - last.apic,
+            static_cast<uint16_t>(first.count - last.count)};
 }
 
 template <typename T>
@@ -59,7 +86,10 @@ T median3(T a, T b, T c)
     return c;
 }
 
-uint64_t ticks_to_hz(uint64_t ticks) { return ticks * pit::hz / calib_pit_ticks; }
+uint64_t ticks_to_hz(uint64_t ticks, uint32_t pit_ticks)
+{
+    return pit_ticks ? ticks * pit::hz / pit_ticks : 0;
+}
 
 void log_rate(const char* what, uint64_t hz, const char* tail)
 {
@@ -83,15 +113,20 @@ bool timer_init()
     Sample s[calib_runs];
     for (Sample& x : s)
         x = measure_once(apic);
-    tsc_rate = ticks_to_hz(median3(s[0].tsc, s[1].tsc, s[2].tsc));
-    apic_rate = apic ? ticks_to_hz(median3(s[0].apic, s[1].apic, s[2].apic)) : 0;
+    uint64_t tsc_hz_run[calib_runs], apic_hz_run[calib_runs];
+    for (int i = 0; i < calib_runs; ++i) {
+        tsc_hz_run[i] = ticks_to_hz(s[i].tsc, s[i].pit);
+        apic_hz_run[i] = ticks_to_hz(s[i].apic, s[i].pit);
+    }
+    tsc_rate = median3(tsc_hz_run[0], tsc_hz_run[1], tsc_hz_run[2]);
+    apic_rate = apic ? median3(apic_hz_run[0], apic_hz_run[1], apic_hz_run[2]) : 0;
     if (tsc_rate == 0)
         return false;
     tsc_base = rdtsc();
     tsc_to_ns = Time_scale::make(tsc_rate, ns_per_s);
     ns_to_tsc = Time_scale::make(ns_per_s, tsc_rate);
     ns_to_apic = Time_scale::make(ns_per_s, apic_rate);
-    log_rate("timer: TSC", tsc_rate, " (PIT channel 2, median of 3 x 20 ms)");
+    log_rate("timer: TSC", tsc_rate, " (PIT channel 2, median of 3 x 33 ms)");
     if (!apic) {
         log::warn("timer: no local APIC: no one-shot timer");
         return true;

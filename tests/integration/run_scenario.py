@@ -17,6 +17,9 @@ A scenario is a small TOML file in tests/integration/scenarios/:
     reject = ["regex", ...]  # must not appear anywhere
     exits = true             # QEMU must terminate by itself (power-off/reset)
     input = [["after regex", "text to type"], ...]  # serial input, optional
+    clock = {start = "regex (\\d+)", end = "regex (\\d+)", max_ppm = 100}
+                             # optional: the guest prints its time in ns at
+                             # two points; compared with the host's clock
 
 Exit status 0 on success. On failure the reason and the console's tail are
 printed; the whole console is kept in <build>/integration-logs/<name>.log.
@@ -92,6 +95,8 @@ def run(scn, cmd, log_path):
     deadline = time.monotonic() + timeout
     exited = False
     settled_at = None
+    clock = scn.get("clock")
+    seen = {}  # clock key -> (host monotonic seconds, guest ns)
     try:
         while True:
             left = deadline - time.monotonic()
@@ -106,6 +111,11 @@ def run(scn, cmd, log_path):
                     break
                 out += chunk
             text = out.decode("utf-8", "replace")
+            if clock:
+                for key in ("start", "end"):
+                    m = key not in seen and re.search(clock[key], text, re.M)
+                    if m:
+                        seen[key] = (time.monotonic(), int(m.group(1)))
             # A scenario that expects the machine to stay up (halted, idle)
             # ends once every expectation is met and a short grace passed.
             if not scn.get("exits", True) and not inputs and not check(scn, text, False):
@@ -123,7 +133,23 @@ def run(scn, cmd, log_path):
     text = out.decode("utf-8", "replace").replace("\r\n", "\n")
     with open(log_path, "w") as f:
         f.write(text)
-    return text, exited, proc.returncode
+    return text, exited, proc.returncode, seen
+
+
+def check_clock(scn, seen):
+    clock = scn.get("clock")
+    if not clock:
+        return []
+    if "start" not in seen or "end" not in seen:
+        return ["clock lines not both seen"]
+    host = seen["end"][0] - seen["start"][0]
+    guest = (seen["end"][1] - seen["start"][1]) / 1e9
+    ppm = abs(guest - host) / host * 1e6
+    print(f"clock: guest {guest:.6f} s, host {host:.6f} s, drift {ppm:.1f} ppm "
+          f"(limit {clock['max_ppm']})")
+    if ppm > clock["max_ppm"]:
+        return [f"guest clock drifted {ppm:.1f} ppm from the host's"]
+    return []
 
 
 def check(scn, text, exited):
@@ -162,9 +188,9 @@ def main():
     with tempfile.TemporaryDirectory() as workdir:
         cmd = qemu_command(scn, os.path.abspath(args.build_dir), args.source_dir, workdir)
         start = time.monotonic()
-        text, exited, rc = run(scn, cmd, log_path)
+        text, exited, rc, seen = run(scn, cmd, log_path)
         took = time.monotonic() - start
-    errors = check(scn, text, exited)
+    errors = check(scn, text, exited) + check_clock(scn, seen)
     print(f"scenario {name}: {scn.get('description', '')}")
     print("qemu: " + " ".join(cmd))
     print(f"took {took:.1f} s, qemu {'exited with ' + str(rc) if exited else 'was killed'}")
