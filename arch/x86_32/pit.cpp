@@ -15,6 +15,9 @@ constexpr uint16_t port_mode = 0x43;
 constexpr uint16_t port_ch2 = 0x42;
 // Channel 2, lobyte/hibyte access, mode 0 (interrupt on terminal count).
 constexpr uint8_t ch2_mode0 = 0xB0;
+// Channel 2, lobyte/hibyte access, mode 2 (rate generator: counts down and
+// reloads for ever).
+constexpr uint8_t ch2_mode2 = 0xB4;
 
 } // namespace
 
@@ -24,6 +27,14 @@ void gate_start(uint16_t count)
     outb(port_mode, ch2_mode0);
     outb(port_ch2, static_cast<uint8_t>(count));
     outb(port_ch2, static_cast<uint8_t>(count >> 8));
+}
+
+void periodic_start()
+{
+    outb(port_control, static_cast<uint8_t>((inb(port_control) & ~(speaker | gate2)) | gate2));
+    outb(port_mode, ch2_mode2);
+    outb(port_ch2, 0); // 0 = 65536: the longest period
+    outb(port_ch2, 0);
 }
 
 bool gate_expired() { return (inb(port_control) & out2) != 0; }

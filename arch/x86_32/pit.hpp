@@ -12,6 +12,8 @@ constexpr uint32_t hz = 1193182;
 // high; OUT2 rises when the count runs out.
 void gate_start(uint16_t count);
 bool gate_expired();
+// Channel 2 counting down from 65536 over and over (gate on, speaker off).
+void periodic_start();
 // Channel 2's current count (latched, so the two bytes belong together).
 uint16_t read_count();
 void gate_stop();

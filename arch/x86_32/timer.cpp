@@ -11,11 +11,11 @@ namespace arch {
 namespace {
 
 constexpr uint64_t ns_per_s = 1000000000ull;
-// Each run counts about 33 ms of PIT ticks and reads the PIT count and the
-// TSC together at both ends, so the figure does not depend on when the
-// polling loop happens to notice the end (a virtual CPU can be descheduled
-// for milliseconds). Three runs, median taken.
-constexpr uint16_t calib_pit_ticks = 40000;
+// Each run follows the PIT through 100 ms of ticks, reading its count and
+// the TSC together, so the figure does not depend on when the polling loop
+// happens to look (a virtual CPU can be descheduled for milliseconds) and
+// one tick is 8 ppm of the interval. Three runs, median taken.
+constexpr uint32_t calib_pit_ticks = pit::hz / 10;
 constexpr int calib_runs = 3;
 
 uint64_t tsc_rate;
@@ -64,16 +64,21 @@ Sample measure_once(bool with_apic)
         lapic::write(lapic::timer_divide, lapic::divide_by_16);
         lapic::write(lapic::timer_initial, 0xFFFFFFFF);
     }
-    pit::gate_start(0xFFFF);
+    pit::periodic_start();
     Stamp first = stamp(with_apic);
     Stamp last = first;
-    while (static_cast<uint16_t>(first.count - last.count) < calib_pit_ticks && !pit::gate_expired())
-        last = stamp(with_apic);
+    uint32_t ticks = 0;
+    // Samples come far more often than the 55 ms the counter takes to wrap,
+    // so each step's decrease modulo 2^16 is the ticks elapsed.
+    while (ticks < calib_pit_ticks) {
+        Stamp s = stamp(with_apic);
+        ticks += static_cast<uint16_t>(last.count - s.count);
+        last = s;
+    }
     pit::gate_stop();
     if (with_apic)
         lapic::write(lapic::timer_initial, 0);
-    return {last.tsc - first.tsc, first.apic - last.apic,
-            static_cast<uint16_t>(first.count - last.count)};
+    return {last.tsc - first.tsc, first.apic - last.apic, ticks};
 }
 
 template <typename T>
@@ -126,7 +131,7 @@ bool timer_init()
     tsc_to_ns = Time_scale::make(tsc_rate, ns_per_s);
     ns_to_tsc = Time_scale::make(ns_per_s, tsc_rate);
     ns_to_apic = Time_scale::make(ns_per_s, apic_rate);
-    log_rate("timer: TSC", tsc_rate, " (PIT channel 2, median of 3 x 33 ms)");
+    log_rate("timer: TSC", tsc_rate, " (PIT channel 2, median of 3 x 100 ms)");
     if (!apic) {
         log::warn("timer: no local APIC: no one-shot timer");
         return true;
