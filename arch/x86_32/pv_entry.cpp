@@ -93,6 +93,19 @@ bool gate_selector_ok(uint16_t cs)
     return (cs & ~3u) == (FLAT_RING1_CS & ~3u) || (cs & ~3u) == (FLAT_RING3_CS & ~3u);
 }
 
+// A #DB in ring 0 comes from a breakpoint a guest placed on its own memory
+// (set_debugreg) that the hypervisor touched while copying to or from it:
+// the access completed (data breakpoints are traps), so it is the guest's
+// business only. Its DR6 is kept for the guest, as Xen does.
+void hypervisor_debug_trap(Exception_frame&)
+{
+    uint32_t dr6;
+    asm volatile("movl %%db6, %0" : "=r"(dr6));
+    if (Vcpu* v = this_cpu().current)
+        v->debugreg[6] |= dr6 & 0xF;
+    asm volatile("movl %0, %%db6" ::"r"(0xFFFF0FF0u));
+}
+
 } // namespace
 
 void load_sysenter(Percpu& cpu)
@@ -131,6 +144,8 @@ void pv_entry_init()
     if (!set_interrupt_handler(hypercall_vector, hypercall_entry, 1, Gate_type::interrupt))
         log::error("cannot install the hypercall gate");
     set_guest_exception_handler(guest_exception);
+    if (!set_interrupt_handler(1, hypervisor_debug_trap))
+        log::error("cannot install the hypervisor's #DB handler");
     ldt_init();
 }
 

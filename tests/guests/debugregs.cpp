@@ -1,0 +1,48 @@
+// Debug registers: set_debugreg/get_debugreg rules, a data breakpoint the
+// guest takes itself (#DB), and the same breakpoint hit by the hypervisor
+// while it writes a hypercall result into the watched buffer: the
+// hypervisor must carry on (the trap is the guest's business), not stop.
+#include "console.hpp"
+#include "hypercall.hpp"
+#include "test.hpp"
+#include "traps.hpp"
+
+#include "public/version.h"
+
+namespace {
+
+alignas(16) char watched[16];
+
+uint32_t addr(const void* p) { return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(p)); }
+
+void touch(void* p) { *static_cast<volatile char*>(p) = 1; }
+
+// L0 enabled, breakpoint 0 on data writes and reads (RW=11), 4 bytes (LEN=11).
+constexpr uint32_t dr7_rw4 = 1u | (3u << 16) | (3u << 18);
+
+} // namespace
+
+void guest_main(start_info_t*)
+{
+    CHECK_EQ(hc::set_debugreg(0, addr(watched)), 0, "set_debugreg DR0 = a guest buffer");
+    CHECK_EQ(hc::get_debugreg(0), static_cast<int32_t>(addr(watched)), "get_debugreg DR0 reads it back");
+    CHECK_EQ(hc::set_debugreg(7, dr7_rw4), 0, "set_debugreg DR7: read/write breakpoint on it");
+    CHECK_EQ(hc::get_debugreg(7) & 0xF0003, static_cast<int32_t>(dr7_rw4 & 0xF0003),
+             "get_debugreg DR7 keeps the enable and type bits");
+
+    Fault f = try_fault(touch, watched);
+    CHECK(f.happened && f.vector == 1, "the guest's own write to the buffer -> #DB to the guest");
+
+    CHECK_EQ(hc::xen_version(XENVER_extraversion, watched), 0,
+             "the hypervisor writes a result into the watched buffer and carries on");
+
+    CHECK_EQ(hc::set_debugreg(1, 0xF5800000u), -XEN_EPERM, "DR1 inside the hypervisor -> -EPERM");
+    CHECK_EQ(hc::set_debugreg(7, 1u << 13), -XEN_EPERM, "DR7 with GD (general detect) -> -EPERM");
+    CHECK_EQ(hc::set_debugreg(4, 0), -XEN_EINVAL, "set_debugreg DR4 -> -EINVAL");
+    CHECK_EQ(hc::get_debugreg(5), -XEN_EINVAL, "get_debugreg DR5 -> -EINVAL");
+    CHECK_EQ(hc::set_debugreg(7, 0), 0, "breakpoints off again");
+    CHECK(watched[0] == '-', "  the hypervisor's result is in the buffer");
+    f = try_fault(touch, watched);
+    CHECK(!f.happened, "  the buffer is no longer watched");
+    gtest::finish();
+}
