@@ -12,6 +12,8 @@
 #include "shared.hpp"
 #include "traps.hpp"
 
+#include "best_of.hpp"
+
 extern "C" {
 // The event callback of the event benchmarks: the TSC at entry, then iret
 // (events stay masked; the C side clears what is pending).
@@ -69,30 +71,12 @@ bench_run_ring3:
 
 namespace {
 
-constexpr unsigned iterations = 2000, rounds = 5;
+using bench::best;
+using bench::iterations;
+using bench::rdtsc;
+using bench::rounds;
+
 constexpr uint16_t ring1_cs = 0xe019, ring1_ds = 0xe021;
-
-inline uint64_t rdtsc()
-{
-    uint32_t lo, hi;
-    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t{hi} << 32) | lo;
-}
-
-template <typename F>
-uint32_t best(F body, unsigned n = iterations)
-{
-    uint64_t best_total = ~0ull;
-    for (unsigned r = 0; r < rounds; ++r) {
-        uint64_t t0 = rdtsc();
-        for (unsigned i = 0; i < n; ++i)
-            body();
-        uint64_t t = rdtsc() - t0;
-        if (t < best_total)
-            best_total = t;
-    }
-    return static_cast<uint32_t>(best_total / n);
-}
 
 uint32_t addr(void (*fn)()) { return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(fn)); }
 
@@ -213,16 +197,7 @@ void bench_events()
 
 extern "C" void bench_ring3_loop()
 {
-    uint64_t best_total = ~0ull;
-    for (unsigned r = 0; r < rounds; ++r) {
-        uint64_t t0 = rdtsc();
-        for (unsigned i = 0; i < iterations; ++i)
-            asm volatile("int $0x80" ::: "memory");
-        uint64_t t = rdtsc() - t0;
-        if (t < best_total)
-            best_total = t;
-    }
-    bench_ring3_result = static_cast<uint32_t>(best_total / iterations);
+    bench_ring3_result = bench::best([] { asm volatile("int $0x80" ::: "memory"); });
     asm volatile("int $0x81");
 }
 

@@ -2,6 +2,8 @@
 // smallest per-operation cost over several runs of a loop, in TSC cycles.
 #include <cstdint>
 
+#include "../best_of.hpp"
+
 extern "C" {
 void isr_return();
 void isr_back_to_ring0();
@@ -12,7 +14,7 @@ uint32_t ring3_result;
 
 namespace {
 
-constexpr unsigned iterations = 2000, rounds = 5;
+using bench::best;
 
 inline void outb(uint16_t p, uint8_t v) { asm volatile("outb %0, %1" ::"a"(v), "Nd"(p)); }
 inline uint8_t inb(uint16_t p)
@@ -20,12 +22,6 @@ inline uint8_t inb(uint16_t p)
     uint8_t v;
     asm volatile("inb %1, %0" : "=a"(v) : "Nd"(p));
     return v;
-}
-inline uint64_t rdtsc()
-{
-    uint32_t lo, hi;
-    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t{hi} << 32) | lo;
 }
 
 void putc(char c)
@@ -124,33 +120,9 @@ void setup_paging()
                  ::"r"(l3) : "eax", "memory");
 }
 
-template <typename F>
-uint32_t best(F body)
-{
-    uint64_t best_total = ~0ull;
-    for (unsigned r = 0; r < rounds; ++r) {
-        uint64_t t0 = rdtsc();
-        for (unsigned i = 0; i < iterations; ++i)
-            body();
-        uint64_t t = rdtsc() - t0;
-        if (t < best_total)
-            best_total = t;
-    }
-    return static_cast<uint32_t>(best_total / iterations);
-}
-
 extern "C" void ring3_int80_loop()
 {
-    uint64_t best_total = ~0ull;
-    for (unsigned r = 0; r < rounds; ++r) {
-        uint64_t t0 = rdtsc();
-        for (unsigned i = 0; i < iterations; ++i)
-            asm volatile("int $0x80" ::: "memory");
-        uint64_t t = rdtsc() - t0;
-        if (t < best_total)
-            best_total = t;
-    }
-    ring3_result = static_cast<uint32_t>(best_total / iterations);
+    ring3_result = best([] { asm volatile("int $0x80" ::: "memory"); });
     asm volatile("int $0x81");
 }
 
