@@ -19,10 +19,9 @@ struct Domain {
     Mm_domain mm;            // what page-table validation needs to know
     uint32_t vm_assist = 0;  // VMASST_TYPE_* bits
 
-    // Memory: every frame the domain owns is linked through Page::next.
+    // Memory: frames owned (Page::owner names the domain) and the limit.
     uint32_t tot_pages = 0;
     uint32_t max_pages = 0;
-    Mfn page_list = invalid_mfn;
 
     Mfn shared_info_mfn = invalid_mfn;
     shared_info* shared = nullptr;   // direct-mapped

@@ -29,7 +29,6 @@ struct Vcpu {
     bool event_masks_events = false;
     bool syscall_masks_events = false;
     bool sysenter_masks_events = false;
-    bool nmi_pending = false;
     // A failsafe callback was delivered and the guest has not entered the
     // hypervisor since (a second exit failure then crashes the domain).
     bool failsafe_pending = false;
@@ -53,7 +52,6 @@ struct Vcpu {
 
     // VCPUOP_register_runstate_memory_area: guest virtual address, 0 = none.
     uint32_t runstate_guest = 0;
-    uint32_t runstate_state = 0;
     uint64_t runstate_entry_ns = 0;
     uint64_t runstate_time[4]{};
 

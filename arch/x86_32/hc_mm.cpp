@@ -21,8 +21,6 @@ namespace {
 
 constexpr uint32_t max_batch = 1u << 20;
 
-void flush_tlb_local(Vcpu& v) { arch::flush_guest_tlb(v); }
-
 // foreigndom bits 15..0: owner of the frames being mapped; DOMID_SELF is
 // the caller. Like Xen's get_pg_owner, naming oneself by id, DOMID_XEN or a
 // missing domain is -ESRCH. Naming another domain needs privilege.
@@ -116,7 +114,7 @@ long flush_after_va_update(Vcpu& v, uint32_t va, uint32_t flags)
             return -XEN_EFAULT;
     }
     switch (flags & UVMF_FLUSHTYPE_MASK) {
-    case UVMF_TLB_FLUSH: flush_tlb_local(v); break;
+    case UVMF_TLB_FLUSH: arch::flush_guest_tlb(v); break;
     case UVMF_INVLPG: arch::invlpg(reinterpret_cast<void*>(va)); break;
     case UVMF_NONE: break;
     default: return -XEN_EINVAL;
@@ -183,7 +181,7 @@ long do_mmu_update(Vcpu& v, const Hypercall_args& a)
         }
     }
     if (done)
-        flush_tlb_local(v);
+        arch::flush_guest_tlb(v);
     if (done_out && !copy_to_guest(done_out, done))
         return -XEN_EFAULT;
     return rc;

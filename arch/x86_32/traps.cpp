@@ -9,7 +9,6 @@
 namespace arch {
 namespace {
 
-constexpr uint8_t vector_gp = 13;
 constexpr uint8_t vector_pf = 14;
 
 uint32_t spurious[256];
