@@ -11,9 +11,6 @@
 namespace arch {
 namespace {
 
-// emulate_one's answer when the instruction moved eip itself.
-constexpr unsigned already_advanced = 0xFFFF;
-
 constexpr uint8_t forced_prefix[] = {0x0F, 0x0B, 'x', 'e', 'n', 0x0F, 0xA2};
 
 unsigned ring(const Exception_frame& f) { return f.cs & 3; }
@@ -156,12 +153,10 @@ unsigned emulate_one(Vcpu& v, Exception_frame& f, const uint8_t* b)
     case 0xF4:
         if (!kernel)
             return 0;
-        // HLT waits for an event, exactly as SCHEDOP_block (as Xen). The
-        // frame's eip must be past the instruction before blocking, since
-        // an upcall may be delivered on the way back.
-        f.eip += i + 1;
+        // HLT waits for an event, exactly as SCHEDOP_block (as Xen); the
+        // upcall it waited for is delivered on the way out, after eip moved.
         (void)vcpu_block(v);
-        return already_advanced;
+        return i + 1;
 
     case 0x0F: break;
     default: return 0;
@@ -226,8 +221,7 @@ bool emulate_privileged(Vcpu& v, Exception_frame& f)
     unsigned len = emulate_one(v, f, b);
     if (len == 0)
         return false;
-    if (len != already_advanced)
-        f.eip += len;
+    f.eip += len;
     return true;
 }
 
