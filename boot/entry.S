@@ -4,10 +4,10 @@
  * builds the early PAE tables, turns paging on and jumps to the hypervisor's
  * virtual range. */
 #include "boot/layout.h"
-#include "arch/x86_32/cpu_layout.h"
+#include "arch/x86_32/cpu/cpu_layout.h"
 
 #define PHYS(sym)  ((sym) - HV_DIRECTMAP_START)
-/* The boot CPU runs on CPU area 0's stack (arch/x86_32/cpu_layout.h), below
+/* The boot CPU runs on CPU area 0's stack (arch/x86_32/cpu/cpu_layout.h), below
  * its Stack_top block. */
 #define BOOT_STACK_TOP  (xenith_cpu_areas + CPU_AREA_STACK + STACK_SIZE - STACK_TOP_SIZE)
 #define PTE_P      0x001

@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "arch/x86_32/guest_copy.hpp"
+#include "arch/x86_32/include/guest_copy.hpp"
 
 template <typename T>
 [[nodiscard]] bool copy_from_guest(T& dst, uint32_t gva)

@@ -2,10 +2,10 @@
 // written back to it; a failing entry does not stop the batch (Xen's
 // semantics: the caller inspects every result). A bad entry pointer stops
 // the batch with -EFAULT; an iret entry is refused and ends the batch.
-#include "hypervisor/domain.hpp"
+#include "hypervisor/domain/domain.hpp"
 #include "hypervisor/guest_access.hpp"
 #include "hypervisor/hypercall.hpp"
-#include "hypervisor/xen_errno.hpp"
+#include "hypervisor/lib/xen_errno.hpp"
 
 namespace {
 // Entries are read a chunk at a time: one guest copy instead of one per

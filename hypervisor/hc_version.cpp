@@ -1,10 +1,10 @@
 // xen_version: what this hypervisor is and offers. Xenith speaks the
 // xen-3.0-x86_32p guest ABI and reports itself as interface version 4.0.
-#include "hypervisor/boot_info.hpp"
-#include "hypervisor/domain.hpp"
+#include "hypervisor/boot/boot_info.hpp"
+#include "hypervisor/domain/domain.hpp"
 #include "hypervisor/guest_access.hpp"
 #include "hypervisor/hypercall.hpp"
-#include "hypervisor/xen_errno.hpp"
+#include "hypervisor/lib/xen_errno.hpp"
 #include "public/version.h"
 
 namespace {

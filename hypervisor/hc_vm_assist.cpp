@@ -1,12 +1,12 @@
 // vm_assist: turn hypervisor assists on or off for the calling domain.
-#include "hypervisor/domain.hpp"
+#include "hypervisor/domain/domain.hpp"
 #include "hypervisor/hypercall.hpp"
-#include "hypervisor/xen_errno.hpp"
+#include "hypervisor/lib/xen_errno.hpp"
 
 namespace {
 // Assists this hypervisor provides: trap-and-emulate of L1 writes
-// (arch/x86_32/ptwr.cpp) and L3 tables anywhere in machine memory
-// (arch/x86_32/guest_cr3.cpp). 4 GiB segment emulation is not provided:
+// (arch/x86_32/pv/ptwr.cpp) and L3 tables anywhere in machine memory
+// (arch/x86_32/mm/guest_cr3.cpp). 4 GiB segment emulation is not provided:
 // enabling it is -EINVAL, as Xen does for types it does not know.
 constexpr uint32_t supported =
     1u << VMASST_TYPE_writable_pagetables | 1u << VMASST_TYPE_pae_extended_cr3;

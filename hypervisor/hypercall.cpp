@@ -1,6 +1,6 @@
 #include "hypervisor/hypercall.hpp"
 
-#include "hypervisor/xen_errno.hpp"
+#include "hypervisor/lib/xen_errno.hpp"
 #include "public/xen.h"
 
 namespace {

@@ -21,7 +21,8 @@ long hypercall_dispatch(Vcpu& v, uint32_t nr, const Hypercall_args& args, bool i
 // (also what an emulated HLT does).
 long vcpu_block(Vcpu& v);
 
-// Handlers, one family per file (hypervisor/hc_*.cpp, arch/x86_32/hc_*.cpp).
+// Handlers, one family per file: hypervisor/<subsystem>/hc_*.cpp for the
+// common ones, arch/x86_32/pv/hc_*.cpp for the x86 ones.
 long do_console_io(Vcpu& v, const Hypercall_args& a);
 long do_xen_version(Vcpu& v, const Hypercall_args& a);
 long do_sched_op(Vcpu& v, const Hypercall_args& a);

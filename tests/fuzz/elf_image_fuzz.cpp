@@ -3,7 +3,7 @@
 // promise the domain builder relies on: an accepted image loads only inside
 // [virt_kstart, virt_kend), below the hypervisor area, from bytes inside the
 // image, with the entry point and hypercall page inside that range.
-#include "hypervisor/elf_image.hpp"
+#include "hypervisor/boot/elf_image.hpp"
 
 #include <cstdlib>
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "hypervisor/memmap.hpp"
+#include "hypervisor/boot/memmap.hpp"
 
 namespace {
 

@@ -8,8 +8,8 @@
 #include <cstdlib>
 #include <new>
 
-#include "hypervisor/pt_ops.hpp"
-#include "hypervisor/xen_errno.hpp"
+#include "hypervisor/mm/pt_ops.hpp"
+#include "hypervisor/lib/xen_errno.hpp"
 #include "tests/unit/fake_frame_space.hpp"
 
 namespace {

@@ -1,4 +1,4 @@
-#include "hypervisor/boot_layout.hpp"
+#include "hypervisor/boot/boot_layout.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "hypervisor/cmdline.hpp"
+#include "hypervisor/boot/cmdline.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "hypervisor/cpuid_policy.hpp"
+#include "arch/x86_32/pv/cpuid_policy.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "hypervisor/descriptor.hpp"
+#include "arch/x86_32/pv/descriptor.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "hypervisor/elf_image.hpp"
+#include "hypervisor/boot/elf_image.hpp"
 #include "tests/unit/elf_image_builder.hpp"
 
 #include <gtest/gtest.h>

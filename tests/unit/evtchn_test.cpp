@@ -6,9 +6,9 @@
 
 #include <memory>
 
-#include "hypervisor/domain.hpp"
-#include "hypervisor/evtchn.hpp"
-#include "hypervisor/xen_errno.hpp"
+#include "hypervisor/domain/domain.hpp"
+#include "hypervisor/event/evtchn.hpp"
+#include "hypervisor/lib/xen_errno.hpp"
 
 namespace {
 

@@ -1,8 +1,8 @@
 // A domain for host tests of the event-channel and pirq cores: the Domain
 // object with a shared_info page of its own and its vCPUs wired to it.
 #pragma once
-#include "hypervisor/domain.hpp"
-#include "hypervisor/evtchn.hpp"
+#include "hypervisor/domain/domain.hpp"
+#include "hypervisor/event/evtchn.hpp"
 
 struct Fake_domain {
     Domain d;

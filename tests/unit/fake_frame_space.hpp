@@ -4,11 +4,11 @@
 #include <cstdint>
 #include <cstring>
 
-#include "hypervisor/frame_space.hpp"
-#include "hypervisor/page_audit.hpp"
-#include "hypervisor/page_ref.hpp"
-#include "hypervisor/page_type.hpp"
-#include "hypervisor/pte_check.hpp"
+#include "hypervisor/mm/frame_space.hpp"
+#include "hypervisor/mm/page_audit.hpp"
+#include "hypervisor/mm/page_ref.hpp"
+#include "hypervisor/mm/page_type.hpp"
+#include "hypervisor/mm/pte_check.hpp"
 
 class Fake_frame_space final : public Frame_space {
 public:

@@ -1,4 +1,4 @@
-#include "hypervisor/format.hpp"
+#include "hypervisor/lib/format.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "hypervisor/frame_alloc.hpp"
+#include "hypervisor/mm/frame_alloc.hpp"
 
 #include <gtest/gtest.h>
 

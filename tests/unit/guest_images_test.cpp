@@ -1,6 +1,6 @@
 // The PV test guests (tests/guests, built by the same CMake build) must be
 // images a Xen domain builder accepts, with the notes guest-abi declares.
-#include "hypervisor/elf_image.hpp"
+#include "hypervisor/boot/elf_image.hpp"
 
 #include <gtest/gtest.h>
 

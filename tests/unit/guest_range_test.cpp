@@ -1,4 +1,4 @@
-#include "arch/x86_32/guest_range.hpp"
+#include "arch/x86_32/include/guest_range.hpp"
 
 #include <gtest/gtest.h>
 

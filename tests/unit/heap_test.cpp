@@ -1,4 +1,4 @@
-#include "hypervisor/heap.hpp"
+#include "hypervisor/mm/heap.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "hypervisor/memmap.hpp"
+#include "hypervisor/boot/memmap.hpp"
 
 #include <gtest/gtest.h>
 

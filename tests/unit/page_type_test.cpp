@@ -1,11 +1,11 @@
 // Page types, reference counts and PAE entry validation against a fake
 // machine. Frame roles: see fake_frame_space.hpp.
-#include "hypervisor/page_type.hpp"
+#include "hypervisor/mm/page_type.hpp"
 
 #include <gtest/gtest.h>
 
-#include "hypervisor/pt_ops.hpp"
-#include "hypervisor/xen_errno.hpp"
+#include "hypervisor/mm/pt_ops.hpp"
+#include "hypervisor/lib/xen_errno.hpp"
 #include "tests/unit/fake_frame_space.hpp"
 
 namespace {

@@ -8,10 +8,10 @@
 #include <memory>
 #include <vector>
 
-#include "hypervisor/domain.hpp"
-#include "hypervisor/evtchn.hpp"
-#include "hypervisor/pirq.hpp"
-#include "hypervisor/xen_errno.hpp"
+#include "hypervisor/domain/domain.hpp"
+#include "hypervisor/event/evtchn.hpp"
+#include "hypervisor/event/pirq.hpp"
+#include "hypervisor/lib/xen_errno.hpp"
 
 namespace {
 

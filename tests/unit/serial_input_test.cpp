@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "hypervisor/serial_input.hpp"
+#include "hypervisor/console/serial_input.hpp"
 
 namespace {
 

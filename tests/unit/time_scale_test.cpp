@@ -2,7 +2,7 @@
 
 #include <random>
 
-#include "arch/x86_32/time_scale.hpp"
+#include "arch/x86_32/time/time_scale.hpp"
 
 namespace {
 

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "hypervisor/calendar.hpp"
-#include "hypervisor/timer_queue.hpp"
+#include "hypervisor/lib/calendar.hpp"
+#include "hypervisor/event/timer_queue.hpp"
 
 namespace {
 

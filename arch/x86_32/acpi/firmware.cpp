@@ -2,10 +2,10 @@
 // through the direct map or ioremap(), and the boot log.
 #include "arch/x86_32/acpi/firmware.hpp"
 
-#include "arch/x86_32/ioremap.hpp"
-#include "arch/x86_32/paging.hpp"
-#include "hypervisor/console.hpp"
-#include "hypervisor/format.hpp"
+#include "arch/x86_32/mm/ioremap.hpp"
+#include "arch/x86_32/mm/paging.hpp"
+#include "hypervisor/console/console.hpp"
+#include "hypervisor/lib/format.hpp"
 
 namespace arch {
 namespace {

@@ -1,0 +1,43 @@
+// Per-CPU data, reached through one accessor. Like Xen, the accessor derives
+// the CPU from the stack pointer: every hypervisor stack is STACK_SIZE
+// aligned and keeps a pointer to its CPU's Percpu at its top, so no segment
+// register is taken away from guests.
+#pragma once
+#include <cstdint>
+
+#include "arch/x86_32/cpu/cpu_layout.h"
+
+namespace arch {
+
+constexpr unsigned max_cpus = 64;
+
+struct Cpu_area;
+}
+struct Vcpu;
+namespace arch {
+
+struct Percpu {
+    unsigned index;        // 0 = boot CPU
+    uint32_t apic_id;
+    Cpu_area* area;        // stack, GDT page, TSSes (cpu_area.hpp)
+    uint32_t gdt_window;   // virtual base of the 15-page GDT the CPU runs on
+    bool online;           // tables loaded on this CPU
+    bool reporting_fatal;  // a fatal report is in progress on this CPU
+    Vcpu* current;         // the vCPU running (or last run) here; nullptr: idle
+
+    // Usable hypervisor stack: [stack_bottom, stack_top).
+    uint32_t stack_bottom() const;
+    uint32_t stack_top() const;
+};
+
+// Valid on any hypervisor stack (not on the double-fault stack, whose
+// handler receives its Percpu explicitly).
+inline Percpu& this_cpu()
+{
+    uint32_t esp;
+    asm("movl %%esp, %0" : "=r"(esp));
+    uint32_t top = (esp | (STACK_SIZE - 1)) + 1;
+    return **reinterpret_cast<Percpu**>(top - STACK_TOP_SIZE + STACK_TOP_CPU);
+}
+
+} // namespace arch

@@ -1,0 +1,77 @@
+#include "arch/x86_32/domain/domain_audit.hpp"
+
+#include "arch/x86_32/include/pv_frame_space.hpp"
+#include "hypervisor/console/console.hpp"
+#include "hypervisor/domain/domain.hpp"
+#include "hypervisor/mm/heap.hpp"
+#include "hypervisor/mm/mm.hpp"
+#include "hypervisor/mm/page_audit.hpp"
+
+namespace arch {
+namespace {
+
+constexpr uint32_t max_audited_frames = 0x40000; // 1 GiB
+constexpr unsigned max_refs = Domain::max_vcpus * (1 + 14 + 16 + 1);
+
+unsigned collect_refs(const Domain& d, External_ref* refs)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < d.nr_vcpus; ++i) {
+        const Vcpu& v = d.vcpus[i];
+        if (v.cr3 != invalid_mfn)
+            refs[n++] = {v.cr3, 1, 1};
+        for (unsigned g = 0; g < v.nr_gdt_frames; ++g)
+            refs[n++] = {v.gdt_frames[g], 1, 1};
+        for (unsigned l = 0; l < v.nr_ldt_frames; ++l)
+            refs[n++] = {v.ldt_frames[l], 1, 1};
+        if (v.info_mfn != invalid_mfn)
+            refs[n++] = {v.info_mfn, 1, 1};
+    }
+    return n;
+}
+
+const char* kind_name(Audit_kind k)
+{
+    static constexpr const char* names[] = {
+        "general count", "type count", "linear count", "validated but unused",
+        "used but not validated", "page table mapped writable", "wrong target type",
+        "foreign mapping", "hypervisor frame mapped", "bad flags", "hypervisor slot changed",
+        "entry outside memory", "unknown owner"};
+    return names[static_cast<unsigned>(k)];
+}
+
+} // namespace
+
+bool audit_domain(Domain& d)
+{
+    uint32_t frames = max_mfn();
+    if (frames > max_audited_frames) {
+        log::info("audit: d%u not audited (%u frames: more than the audit covers)", d.id, frames);
+        return true;
+    }
+    auto* scratch = static_cast<uint32_t*>(heap_alloc(size_t{frames} * 4 * sizeof(uint32_t)));
+    auto* refs = static_cast<External_ref*>(heap_alloc(max_refs * sizeof(External_ref)));
+    if (!scratch || !refs) {
+        heap_free(scratch);
+        heap_free(refs);
+        log::warn("audit: d%u not audited (no memory for it)", d.id);
+        return true;
+    }
+    Audit_scratch s{scratch, scratch + frames, scratch + 2 * frames, scratch + 3 * frames};
+    unsigned n = collect_refs(d, refs);
+    Audit_report r = audit_frames(pv_frame_space(), Mfn{0}, frames, refs, n, s);
+    heap_free(scratch);
+    heap_free(refs);
+    if (r.clean()) {
+        log::info("audit: d%u: %u frames checked, every reference count consistent", d.id, frames);
+        return true;
+    }
+    log::error("audit: d%u: %u disagreement(s)", d.id, r.issues);
+    for (uint32_t i = 0; i < r.issues && i < Audit_report::kept_max; ++i)
+        log::error("audit:   mfn %#x (type_info %#x): %s (expected %lld, found %lld)",
+                   raw(r.kept[i].mfn), mfn_to_page(r.kept[i].mfn)->type_info,
+                   kind_name(r.kept[i].kind), r.kept[i].expected, r.kept[i].actual);
+    return false;
+}
+
+} // namespace arch

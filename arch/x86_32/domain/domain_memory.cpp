@@ -1,0 +1,46 @@
+#include "hypervisor/mm/domain_memory.hpp"
+
+#include "arch/x86_32/include/m2p.hpp"
+#include "arch/x86_32/mm/mapcache.hpp"
+#include "arch/x86_32/include/pv_frame_space.hpp"
+#include "hypervisor/domain/domain.hpp"
+#include "hypervisor/mm/mm.hpp"
+#include "hypervisor/mm/page_ref.hpp"
+#include "hypervisor/mm/page_type.hpp"
+
+Mfn domain_add_extent(Domain& d, unsigned order, Zone z)
+{
+    uint32_t pages = 1u << order;
+    if (d.tot_pages + pages > d.max_pages || d.tot_pages + pages < d.tot_pages)
+        return invalid_mfn;
+    Mfn m = alloc_frames(order, z);
+    if (m == invalid_mfn)
+        return invalid_mfn;
+    if (order && !frame_allocator().split(m, order)) {
+        (void)free_frames(m, order);
+        return invalid_mfn;
+    }
+    for (uint32_t i = 0; i < pages; ++i) {
+        // Whatever the frame held before must not leak into the guest.
+        arch::Frame_mapping f(m + i);
+        __builtin_memset(f.get(), 0, page_size);
+        assign_page(*mfn_to_page(m + i), d.id);
+    }
+    d.tot_pages += pages;
+    return m;
+}
+
+bool domain_release_extent(Domain& d, Mfn first, unsigned order)
+{
+    for (uint32_t i = 0; i < (1u << order); ++i) {
+        Page* pg = mfn_to_page(first + i);
+        if (!pg || pg->owner != d.id || !pgc::is_allocated(pg->count_info))
+            return false;
+        arch::m2p_set(first + i, arch::m2p_invalid);
+        --d.tot_pages;
+        // Frames still mapped or typed keep their references until released.
+        if (relinquish_page(*pg))
+            arch::pv_frame_space().page_released(first + i);
+    }
+    return true;
+}

@@ -1,0 +1,214 @@
+#include "arch/x86_32/domain/guest_image.hpp"
+
+#include "arch/x86_32/cpu/cpu_layout.h"
+#include "arch/x86_32/include/m2p.hpp"
+#include "arch/x86_32/mm/mapcache.hpp"
+#include "arch/x86_32/mm/paging.hpp"
+#include "arch/x86_32/include/pv_frame_space.hpp"
+#include "hypervisor/console/console.hpp"
+#include "hypervisor/domain/domain.hpp"
+#include "hypervisor/mm/domain_memory.hpp"
+#include "hypervisor/mm/heap.hpp"
+#include "hypervisor/mm/mm.hpp"
+#include "hypervisor/mm/page_ref.hpp"
+#include "hypervisor/mm/pt_ops.hpp"
+
+namespace arch {
+namespace {
+
+constexpr uint64_t data_pte = PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D;
+constexpr uint64_t table_pte = PTE_P | PTE_US | PTE_A;   // bootstrap tables: read-only
+constexpr uint64_t l2_pte = PTE_P | PTE_RW | PTE_US | PTE_A;
+
+class Loader final : public Elf_sink {
+public:
+    explicit Loader(Guest_image& g) : g_(g) {}
+    void copy(uint32_t va, const uint8_t* src, uint32_t len) override { g_.copy_in(va, src, len); }
+    void zero(uint32_t, uint32_t) override {} // frames are zeroed when allocated
+
+private:
+    Guest_image& g_;
+};
+
+} // namespace
+
+Guest_image::Guest_image(Domain& d, const Boot_layout& l, uint32_t nr_pages)
+    : d_(d), l_(l), nr_pages_(nr_pages)
+{
+}
+
+Guest_image::~Guest_image() { heap_free(p2m_); }
+
+bool Guest_image::allocate()
+{
+    p2m_ = static_cast<uint32_t*>(heap_alloc(size_t{nr_pages_} * 4));
+    if (!p2m_) {
+        log::error("d%u: no hypervisor memory for a %u-entry p2m", d_.id, nr_pages_);
+        return false;
+    }
+    for (uint32_t pfn = 0; pfn < nr_pages_; ++pfn) {
+        Zone z = pfn < l_.region_pages ? Zone::below_4g : Zone::any;
+        Mfn m = domain_add_extent(d_, 0, z);
+        if (m == invalid_mfn) {
+            log::error("d%u: out of memory after %u of %u pages", d_.id, pfn, nr_pages_);
+            return false;
+        }
+        p2m_[pfn] = raw(m);
+        m2p_set(m, pfn);
+    }
+    return true;
+}
+
+Mfn Guest_image::mfn_of_va(uint32_t va) const { return Mfn{p2m_[(va - l_.v_start) >> page_shift]}; }
+
+void Guest_image::fill(uint32_t va, const uint8_t* src, uint32_t len)
+{
+    while (len) {
+        uint32_t off = va & (page_size - 1);
+        uint32_t n = page_size - off < len ? page_size - off : len;
+        Frame_mapping f(mfn_of_va(va));
+        __builtin_memcpy(f.as<uint8_t>() + off, src, n);
+        va += n;
+        src += n;
+        len -= n;
+    }
+}
+
+void Guest_image::copy_in(uint32_t va, const uint8_t* src, uint32_t len) { fill(va, src, len); }
+
+void Guest_image::load_kernel(const Elf_image& img)
+{
+    Loader loader(*this);
+    load_segments(img, loader);
+}
+
+void Guest_image::write_p2m()
+{
+    fill(l_.p2m_start, reinterpret_cast<const uint8_t*>(p2m_), nr_pages_ * 4);
+}
+
+void Guest_image::write_start_info(const Elf_image&, uint32_t mod_len, const char* cmdline, bool dom0)
+{
+    start_info_t si{};
+    static constexpr char magic[] = XEN_START_INFO_MAGIC;
+    __builtin_memcpy(si.magic, magic, sizeof magic);
+    si.nr_pages = nr_pages_;
+    si.shared_info = 0; // filled in by start_vcpu0 once the page exists
+    si.flags = dom0 ? (SIF_PRIVILEGED | SIF_INITDOMAIN) : 0;
+    si.pt_base = l_.pt_base;
+    si.nr_pt_frames = l_.nr_pt_frames;
+    si.mfn_list = l_.p2m_start;
+    si.mod_start = mod_len ? l_.ramdisk_start : 0;
+    si.mod_len = mod_len;
+    for (unsigned i = 0; cmdline && cmdline[i] && i + 1 < MAX_GUEST_CMDLINE; ++i)
+        si.cmd_line[i] = static_cast<int8_t>(cmdline[i]);
+    fill(l_.start_info, reinterpret_cast<const uint8_t*>(&si), sizeof si);
+}
+
+void Guest_image::write_hypercall_page(uint32_t va)
+{
+    // Stub n at n*32: "mov $n, %eax; int $0x82; ret". The iret stub pushes
+    // eax first and does not return (do_iret restores it from the stack).
+    uint8_t page[page_size];
+    __builtin_memset(page, 0xCC, sizeof page);
+    for (uint32_t n = 0; n < page_size / 32; ++n) {
+        uint8_t* s = page + n * 32;
+        unsigned i = 0;
+        if (n == __HYPERVISOR_iret)
+            s[i++] = 0x50;
+        s[i++] = 0xB8;
+        s[i++] = static_cast<uint8_t>(n);
+        s[i++] = 0;
+        s[i++] = 0;
+        s[i++] = 0;
+        s[i++] = 0xCD;
+        s[i++] = 0x82;
+        if (n != __HYPERVISOR_iret)
+            s[i++] = 0xC3;
+    }
+    fill(va, page, page_size);
+}
+
+uint64_t* Guest_image::table(uint32_t va) { return static_cast<uint64_t*>(map_frame(mfn_of_va(va))); }
+
+void Guest_image::build_page_tables()
+{
+    // L3 at pt_base, then one L2 per GiB slot (slot 3 always), then the L1s.
+    uint32_t first_slot = l_.v_start >> 30, last_slot = (l_.v_end - 1) >> 30;
+    uint32_t l2_va[4] = {};
+    uint32_t next = l_.pt_base + page_size;
+    for (uint32_t s = 0; s < 4; ++s)
+        if ((s >= first_slot && s <= last_slot) || s == 3) {
+            l2_va[s] = next;
+            next += page_size;
+        }
+    uint64_t* l3 = table(l_.pt_base);
+    for (uint32_t s = 0; s < 4; ++s)
+        if (l2_va[s])
+            l3[s] = mfn_to_paddr(mfn_of_va(l2_va[s])) | PTE_P;
+    unmap_frame(l3);
+    uint32_t pt_end = l_.pt_base + l_.nr_pt_frames * page_size;
+    uint32_t chunk = l_.v_start & ~((2u << 20) - 1);
+    for (; chunk < l_.v_end; chunk += 2u << 20, next += page_size) {
+        uint64_t* l2 = table(l2_va[chunk >> 30]);
+        l2[(chunk >> 21) & 511] = mfn_to_paddr(mfn_of_va(next)) | l2_pte;
+        unmap_frame(l2);
+        uint64_t* l1 = table(next);
+        for (uint32_t i = 0; i < 512; ++i) {
+            uint32_t va = chunk + i * page_size;
+            if (va < l_.v_start || va >= l_.v_end)
+                continue;
+            bool is_table = va >= l_.pt_base && va < pt_end;
+            l1[i] = mfn_to_paddr(mfn_of_va(va)) | (is_table ? table_pte : data_pte);
+        }
+        unmap_frame(l1);
+    }
+}
+
+bool Guest_image::start_vcpu0(uint32_t entry)
+{
+    Mfn si = alloc_frames(0, Zone::direct);
+    if (si == invalid_mfn) {
+        log::error("d%u: no memory for shared_info", d_.id);
+        return false;
+    }
+    d_.shared_info_mfn = si;
+    d_.shared = phys_to_virt<shared_info>(static_cast<uint32_t>(mfn_to_paddr(si)));
+    __builtin_memset(static_cast<void*>(d_.shared), 0, page_size);
+    for (auto& vi : d_.shared->vcpu_info)
+        vi.evtchn_upcall_mask = 1;
+    // Shared with the guest: it maps the page by machine address.
+    assign_page(*mfn_to_page(si), d_.id);
+
+    start_info_t* sip = reinterpret_cast<start_info_t*>(map_frame(mfn_of_va(l_.start_info)));
+    sip->shared_info = static_cast<uint32_t>(mfn_to_paddr(si));
+    unmap_frame(sip);
+
+    Mm_ctx ctx{pv_frame_space(), d_.mm};
+    Mfn l3 = mfn_of_va(l_.pt_base);
+    Vcpu& v = d_.vcpus[0];
+    if (int rc = pin_table(ctx, l3, 3); rc != 0) {
+        log::error("d%u: bootstrap page tables refused (%d)", d_.id, rc);
+        return false;
+    }
+    if (int rc = new_baseptr(ctx, l3, v.cr3); rc != 0) {
+        log::error("d%u: bootstrap L3 refused as base pointer (%d)", d_.id, rc);
+        return false;
+    }
+    d_.mm.initialised = true;
+    d_.nr_vcpus = 1;
+    v.info = &d_.shared->vcpu_info[0];
+    v.up = true;
+    v.regs = cpu_user_regs{};
+    v.regs.eip = entry;
+    v.regs.esp = l_.stack_page + page_size;
+    v.regs.esi = l_.start_info;
+    v.regs.cs = FLAT_RING1_CS;
+    v.regs.ss = v.regs.ds = v.regs.es = v.regs.fs = v.regs.gs = FLAT_RING1_DS;
+    v.regs.eflags = 0x202; // IF, and the always-one bit
+    v.kernel_ss = FLAT_RING1_DS;
+    v.kernel_sp = v.regs.esp;
+    return true;
+}
+
+} // namespace arch

@@ -1,0 +1,109 @@
+#include "arch/x86_32/mm/mapcache.hpp"
+
+#include "arch/x86_32/mm/paging.hpp"
+#include "arch/x86_32/cpu/percpu.hpp"
+#include "hypervisor/console/console.hpp"
+
+namespace arch {
+namespace {
+
+constexpr uint32_t window_pages = (HV_MAPCACHE_END - HV_MAPCACHE_START) >> page_shift;
+constexpr uint32_t l1_tables = window_pages / 512;
+static_assert(mapcache_slots_per_cpu * max_cpus <= window_pages, "map cache window too small");
+static_assert(mapcache_slots_per_cpu <= 32, "slot mask is one word");
+
+alignas(4096) pte_t cache_l1[l1_tables][512];
+uint32_t in_use[max_cpus];  // bit i: slot i of that CPU holds a mapping
+
+// Interrupt handlers may map frames too: the mask is changed with
+// interrupts off so a handler cannot take the slot being claimed.
+uint32_t irq_save()
+{
+    uint32_t flags;
+    asm volatile("pushfl; popl %0; cli" : "=r"(flags)::"memory");
+    return flags;
+}
+void irq_restore(uint32_t flags) { asm volatile("pushl %0; popfl" ::"r"(flags) : "memory", "cc"); }
+
+// A 64-bit PTE is two 32-bit stores on i686: the half holding the present
+// bit goes last when mapping and first when unmapping, so the CPU never
+// walks a present entry with a half-written address.
+void set_pte(uint32_t slot, pte_t v)
+{
+    auto* half = reinterpret_cast<volatile uint32_t*>(&cache_l1[slot / 512][slot % 512]);
+    half[1] = static_cast<uint32_t>(v >> 32);
+    half[0] = static_cast<uint32_t>(v);
+}
+void clear_pte(uint32_t slot)
+{
+    auto* half = reinterpret_cast<volatile uint32_t*>(&cache_l1[slot / 512][slot % 512]);
+    half[0] = 0;
+    half[1] = 0;
+}
+uintptr_t slot_va(uint32_t slot) { return HV_MAPCACHE_START + (slot << page_shift); }
+
+} // namespace
+
+void mapcache_init()
+{
+    for (uint32_t i = 0; i < l1_tables; ++i)
+        boot_l2_high[l2_slot(HV_MAPCACHE_START) + i] = virt_to_phys(cache_l1[i]) | PTE_P | PTE_RW;
+}
+
+void* map_frame(Mfn m)
+{
+    if (m == invalid_mfn)  // any other 32-bit frame number is below 2^52
+        return nullptr;
+    uint64_t pa = mfn_to_paddr(m);
+    if (pa < HV_DIRECTMAP_SIZE)
+        return phys_to_virt<void>(static_cast<uint32_t>(pa));
+    uint32_t flags = irq_save();
+    unsigned cpu = this_cpu().index;
+    uint32_t mask = in_use[cpu];
+    if (mask == (1ull << mapcache_slots_per_cpu) - 1) {
+        irq_restore(flags);
+        log::warn("map cache: CPU %u has all %u slots in use; cannot map mfn %#x", cpu,
+                  mapcache_slots_per_cpu, raw(m));
+        return nullptr;
+    }
+    uint32_t i = static_cast<uint32_t>(__builtin_ctz(~mask));
+    in_use[cpu] = mask | (1u << i);
+    uint32_t slot = cpu * mapcache_slots_per_cpu + i;
+    // The slot was non-present since its last unmap (flushed then), so no
+    // stale translation can exist: no INVLPG is needed here.
+    set_pte(slot, pa | PTE_P | PTE_RW | PTE_A | PTE_D);
+    irq_restore(flags);
+    return reinterpret_cast<void*>(slot_va(slot));
+}
+
+void unmap_frame(const void* va)
+{
+    uintptr_t a = reinterpret_cast<uintptr_t>(va);
+    if (a >= HV_DIRECTMAP_START)
+        return;  // a direct-map address handed out by map_frame()
+    if (a < HV_MAPCACHE_START || a >= HV_MAPCACHE_END) {
+        log::error("unmap_frame: %p is not a map cache address", va);
+        return;
+    }
+    uint32_t slot = static_cast<uint32_t>(a - HV_MAPCACHE_START) >> page_shift;
+    uint32_t flags = irq_save();
+    unsigned cpu = this_cpu().index;
+    uint32_t bit = 1u << (slot % mapcache_slots_per_cpu);
+    if (slot / mapcache_slots_per_cpu != cpu || !(in_use[cpu] & bit)) {
+        irq_restore(flags);
+        log::error("unmap_frame: %p is not mapped by CPU %u", va, cpu);
+        return;
+    }
+    clear_pte(slot);
+    invlpg(reinterpret_cast<void*>(slot_va(slot)));
+    in_use[cpu] &= ~bit;
+    irq_restore(flags);
+}
+
+unsigned mapcache_free_slots()
+{
+    return mapcache_slots_per_cpu -
+           static_cast<unsigned>(__builtin_popcount(in_use[this_cpu().index]));
+}
+
+} // namespace arch

@@ -1,0 +1,50 @@
+// Temporary mappings of any machine frame, including frames above 4 GiB and
+// above the direct map, through per-CPU slots in the map cache window
+// (HV_MAPCACHE_START..END, boot/layout.h).
+//
+// Each CPU owns a fixed run of slots, so mapping needs no lock and no
+// cross-CPU TLB shootdown: a slot is only ever used, changed and flushed
+// (local INVLPG) by its own CPU. A mapping is therefore only valid on the
+// CPU that made it, and must be undone there, before that CPU blocks or
+// switches context. Frames inside the direct map are returned directly.
+#pragma once
+#include "hypervisor/mm/frame.hpp"
+
+namespace arch {
+
+constexpr unsigned mapcache_slots_per_cpu = 16;
+
+// Installs the map cache's L1 tables into boot_l2_high. Boot, once, before
+// any guest L2 is made from boot_l2_high.
+void mapcache_init();
+
+// A writable mapping of 'm', or nullptr (and a logged warning) when this
+// CPU's slots are all in use or 'm' is invalid.
+[[nodiscard]] void* map_frame(Mfn m);
+// Undoes map_frame(); 'va' may point anywhere inside the mapped frame.
+void unmap_frame(const void* va);
+
+// Free slots left for the calling CPU (for tests and diagnostics).
+unsigned mapcache_free_slots();
+
+class [[nodiscard]] Frame_mapping {
+public:
+    explicit Frame_mapping(Mfn m) : va_(map_frame(m)) {}
+    ~Frame_mapping()
+    {
+        if (va_)
+            unmap_frame(va_);
+    }
+    Frame_mapping(const Frame_mapping&) = delete;
+    Frame_mapping& operator=(const Frame_mapping&) = delete;
+
+    explicit operator bool() const { return va_ != nullptr; }
+    void* get() const { return va_; }
+    template <typename T>
+    T* as() const { return static_cast<T*>(va_); }
+
+private:
+    void* va_;
+};
+
+} // namespace arch

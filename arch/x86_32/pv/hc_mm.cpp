@@ -1,0 +1,205 @@
+// Page-table hypercalls: mmu_update, mmuext_op, update_va_mapping and
+// update_va_mapping_otherdomain. Arguments are copied in and checked here;
+// the validation itself is the page-type core's (hypervisor/mm/pt_ops.hpp).
+// A batch stops at the first failing request and reports how many were
+// done; the TLB is flushed once per call.
+#include "arch/x86_32/mm/guest_cr3.hpp"
+#include "arch/x86_32/include/m2p.hpp"
+#include "arch/x86_32/mm/mapcache.hpp"
+#include "arch/x86_32/mm/paging.hpp"
+#include "arch/x86_32/include/pv_frame_space.hpp"
+#include "hypervisor/domain/domain.hpp"
+#include "hypervisor/guest_access.hpp"
+#include "hypervisor/hypercall.hpp"
+#include "hypervisor/mm/mm.hpp"
+#include "hypervisor/mm/page_ref.hpp"
+#include "hypervisor/mm/page_type.hpp"
+#include "hypervisor/mm/pt_ops.hpp"
+#include "hypervisor/lib/xen_errno.hpp"
+
+namespace {
+
+constexpr uint32_t max_batch = 1u << 20;
+
+// foreigndom bits 15..0: owner of the frames being mapped; DOMID_SELF is
+// the caller. Like Xen's get_pg_owner, naming oneself by id, DOMID_XEN or a
+// missing domain is -ESRCH. Naming another domain needs privilege.
+long resolve_pg_owner(Domain& self, uint32_t foreigndom, Domain*& owner, Mm_domain*& mm,
+                      Mm_domain& io_domain)
+{
+    uint16_t id = static_cast<uint16_t>(foreigndom & 0xFFFF);
+    if (id == DOMID_SELF) {
+        owner = &self;
+        mm = &self.mm;
+        return 0;
+    }
+    if (id == self.id || id == DOMID_XEN)
+        return -XEN_ESRCH;
+    if (!self.privileged)
+        return -XEN_EPERM;
+    if (id == DOMID_IO) {
+        io_domain = Mm_domain{};
+        io_domain.id = DOMID_IO;
+        io_domain.privileged = true;
+        owner = &self;
+        mm = &io_domain;
+        return 0;
+    }
+    owner = domain_by_id(id);
+    if (!owner)
+        return -XEN_ESRCH;
+    mm = &owner->mm;
+    return 0;
+}
+
+long one_mmu_update(Domain& d, Mm_ctx& ctx, const mmu_update_t& req, const Mm_domain& pg_owner)
+{
+    uint32_t cmd = static_cast<uint32_t>(req.ptr & 3);
+    Mfn mfn = paddr_to_mfn(req.ptr);
+    switch (cmd) {
+    case MMU_NORMAL_PT_UPDATE:
+    case MMU_PT_UPDATE_PRESERVE_AD: {
+        if (req.ptr & 4)
+            return -XEN_EINVAL; // entries are 8 bytes
+        uint32_t slot = static_cast<uint32_t>(req.ptr & 0xFF8) >> 3;
+        return mmu_normal_update(ctx, mfn, slot, req.val, cmd == MMU_PT_UPDATE_PRESERVE_AD,
+                                 pg_owner);
+    }
+    case MMU_MACHPHYS_UPDATE: {
+        Page* pg = mfn_to_page(mfn);
+        if (!pg || pg->owner != pg_owner.id || !pgc::is_allocated(pg->count_info))
+            return -XEN_EINVAL;
+        (void)d;
+        arch::m2p_set(mfn, static_cast<uint32_t>(req.val));
+        return 0;
+    }
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+// Walks v's current page tables to the L1 that maps 'va'.
+bool find_l1(Vcpu& v, uint32_t va, Mfn& l1)
+{
+    if (v.cr3 == invalid_mfn)
+        return false;
+    uint64_t l3e, l2e;
+    {
+        arch::Frame_mapping m(v.cr3);
+        if (!m)
+            return false;
+        l3e = m.as<uint64_t>()[va >> 30];
+    }
+    if (!(l3e & arch::PTE_P))
+        return false;
+    {
+        arch::Frame_mapping m(paddr_to_mfn(l3e & arch::PTE_ADDR_MASK));
+        if (!m)
+            return false;
+        l2e = m.as<uint64_t>()[(va >> 21) & 511];
+    }
+    if (!(l2e & arch::PTE_P) || (l2e & arch::PTE_PS))
+        return false;
+    l1 = paddr_to_mfn(l2e & arch::PTE_ADDR_MASK);
+    return true;
+}
+
+long flush_after_va_update(Vcpu& v, uint32_t va, uint32_t flags)
+{
+    uint32_t scope = flags & ~UVMF_FLUSHTYPE_MASK;
+    if (scope != UVMF_LOCAL && scope != UVMF_ALL) {
+        // UVMF_MULTI: scope is the guest address of a vCPU bitmap.
+        uint32_t mask;
+        if (!copy_from_guest(mask, scope))
+            return -XEN_EFAULT;
+    }
+    switch (flags & UVMF_FLUSHTYPE_MASK) {
+    case UVMF_TLB_FLUSH: arch::flush_guest_tlb(v); break;
+    case UVMF_INVLPG: arch::invlpg(reinterpret_cast<void*>(va)); break;
+    case UVMF_NONE: break;
+    default: return -XEN_EINVAL;
+    }
+    return 0;
+}
+
+long va_update(Vcpu& v, uint32_t va, uint64_t val, uint32_t flags, const Mm_domain& pg_owner)
+{
+    if (va >= HYPERVISOR_VIRT_START)
+        return -XEN_EINVAL;
+    if ((flags & UVMF_FLUSHTYPE_MASK) == 3)
+        return -XEN_EINVAL;
+    Domain& d = *v.domain;
+    long rc;
+    {
+        Lock_guard<Spinlock> g(d.mm_lock);
+        Mfn l1;
+        if (!find_l1(v, va, l1))
+            return -XEN_EINVAL;
+        Mm_ctx ctx{arch::pv_frame_space(), d.mm};
+        rc = mmu_normal_update(ctx, l1, (va >> 12) & 511, val, false, pg_owner);
+    }
+    if (rc != 0)
+        return rc;
+    return flush_after_va_update(v, va, flags);
+}
+
+} // namespace
+
+long do_mmu_update(Vcpu& v, const Hypercall_args& a)
+{
+    uint32_t reqs = a.a[0], count = a.a[1], done_out = a.a[2], foreigndom = a.a[3];
+    Domain& self = *v.domain;
+    if (count > max_batch)
+        return -XEN_EINVAL;
+    Domain* owner;
+    Mm_domain* pg_owner;
+    Mm_domain io;
+    if (long rc = resolve_pg_owner(self, foreigndom, owner, pg_owner, io))
+        return rc;
+    Domain* pt_owner = &self;
+    if (uint32_t pt = foreigndom >> 16) {
+        if (!self.privileged)
+            return -XEN_EPERM;
+        pt_owner = domain_by_id(static_cast<uint16_t>(pt - 1));
+        if (!pt_owner)
+            return -XEN_ESRCH;
+    }
+    long rc = 0;
+    uint32_t done = 0;
+    {
+        Lock_guard<Spinlock> g(pt_owner->mm_lock);
+        Mm_ctx ctx{arch::pv_frame_space(), pt_owner->mm};
+        for (; done < count; ++done) {
+            mmu_update_t req;
+            if (!copy_from_guest(req, reqs + done * static_cast<uint32_t>(sizeof req))) {
+                rc = -XEN_EFAULT;
+                break;
+            }
+            rc = one_mmu_update(*pt_owner, ctx, req, *pg_owner);
+            if (rc != 0)
+                break;
+        }
+    }
+    if (done)
+        arch::flush_guest_tlb(v);
+    if (done_out && !copy_to_guest(done_out, done))
+        return -XEN_EFAULT;
+    return rc;
+}
+
+long do_update_va_mapping(Vcpu& v, const Hypercall_args& a)
+{
+    uint64_t val = (uint64_t{a.a[2]} << 32) | a.a[1];
+    return va_update(v, a.a[0], val, a.a[3], v.domain->mm);
+}
+
+long do_update_va_mapping_otherdomain(Vcpu& v, const Hypercall_args& a)
+{
+    uint64_t val = (uint64_t{a.a[2]} << 32) | a.a[1];
+    Domain* owner;
+    Mm_domain* pg_owner;
+    Mm_domain io;
+    if (long rc = resolve_pg_owner(*v.domain, a.a[4], owner, pg_owner, io))
+        return rc;
+    return va_update(v, a.a[0], val, a.a[3], *pg_owner);
+}

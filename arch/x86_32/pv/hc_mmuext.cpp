@@ -1,0 +1,149 @@
+// mmuext_op: pin/unpin, new base pointer, TLB and cache flushes, LDT,
+// clear/copy page. Each op is checked and done in turn; the batch stops at
+// the first failure and reports how many completed.
+#include "arch/x86_32/mm/guest_cr3.hpp"
+#include "arch/x86_32/pv/ldt.hpp"
+#include "arch/x86_32/mm/mapcache.hpp"
+#include "arch/x86_32/include/pv_frame_space.hpp"
+#include "hypervisor/domain/domain.hpp"
+#include "hypervisor/guest_access.hpp"
+#include "hypervisor/hypercall.hpp"
+#include "hypervisor/mm/mm.hpp"
+#include "hypervisor/mm/page_ref.hpp"
+#include "hypervisor/mm/page_type.hpp"
+#include "hypervisor/mm/pt_ops.hpp"
+#include "hypervisor/lib/xen_errno.hpp"
+
+namespace {
+
+constexpr uint32_t max_batch = 1u << 20;
+
+
+bool vcpumask_readable(uint32_t gva)
+{
+    uint32_t mask;
+    return copy_from_guest(mask, gva);
+}
+
+// CLEAR_PAGE and COPY_PAGE write a frame of the caller's: it must be one
+// it could map writable (a writable type reference proves that).
+long with_writable(Mm_ctx& ctx, Mfn m, uint16_t owner, void (*fn)(void*, const void*), Mfn src)
+{
+    Page* pg = mfn_to_page(m);
+    if (!pg || !get_page(*pg, owner))
+        return -XEN_EINVAL;
+    long rc = get_page_type(ctx, m, *pg, pgt::bits(Page_type::writable));
+    if (rc == 0) {
+        Page* sp = src == invalid_mfn ? nullptr : mfn_to_page(src);
+        if (src != invalid_mfn && (!sp || !get_page(*sp, owner))) {
+            rc = -XEN_EINVAL;
+        } else {
+            arch::Frame_mapping dst(m);
+            if (src == invalid_mfn) {
+                fn(dst.get(), nullptr);
+            } else {
+                arch::Frame_mapping s(src);
+                fn(dst.get(), s.get());
+                if (put_page(*sp))
+                    ctx.fs.page_released(src);
+            }
+        }
+        put_page_type(ctx, m, *pg);
+    }
+    if (put_page(*pg))
+        ctx.fs.page_released(m);
+    return rc;
+}
+
+void clear_fn(void* dst, const void*) { __builtin_memset(dst, 0, 4096); }
+void copy_fn(void* dst, const void* src) { __builtin_memcpy(dst, src, 4096); }
+
+long one_op(Vcpu& v, Mm_ctx& ctx, const mmuext_op_t& op)
+{
+    Domain& d = *v.domain;
+    Mfn mfn{op.arg1.mfn};
+    switch (op.cmd) {
+    case MMUEXT_PIN_L1_TABLE: return pin_table(ctx, mfn, 1);
+    case MMUEXT_PIN_L2_TABLE: return pin_table(ctx, mfn, 2);
+    case MMUEXT_PIN_L3_TABLE: return pin_table(ctx, mfn, 3);
+    case MMUEXT_PIN_L4_TABLE: return -XEN_EINVAL; // no L4 in PAE
+    case MMUEXT_UNPIN_TABLE: return unpin_table(ctx, mfn);
+    case MMUEXT_NEW_BASEPTR: {
+        long rc = new_baseptr(ctx, mfn, v.cr3);
+        if (rc == 0)
+            arch::flush_guest_tlb(v);
+        return rc;
+    }
+    case MMUEXT_NEW_USER_BASEPTR: return -XEN_EINVAL; // x86_64 only
+    case MMUEXT_TLB_FLUSH_LOCAL:
+    case MMUEXT_TLB_FLUSH_ALL: arch::flush_guest_tlb(v); return 0;
+    case MMUEXT_TLB_FLUSH_MULTI:
+        if (!vcpumask_readable(op.arg2.vcpumask))
+            return -XEN_EFAULT;
+        arch::flush_guest_tlb(v);
+        return 0;
+    case MMUEXT_INVLPG_MULTI:
+        if (!vcpumask_readable(op.arg2.vcpumask))
+            return -XEN_EFAULT;
+        [[fallthrough]];
+    case MMUEXT_INVLPG_LOCAL:
+    case MMUEXT_INVLPG_ALL:
+        if (op.arg1.linear_addr < HYPERVISOR_VIRT_START)
+            asm volatile("invlpg (%0)" ::"r"(op.arg1.linear_addr) : "memory");
+        return 0;
+    case MMUEXT_FLUSH_CACHE:
+    case MMUEXT_FLUSH_CACHE_GLOBAL:
+        if (!d.privileged)
+            return -XEN_EACCES;
+        asm volatile("wbinvd" ::: "memory");
+        return 0;
+    case MMUEXT_SET_LDT: return arch::set_ldt(v, op.arg1.linear_addr, op.arg2.nr_ents);
+    case MMUEXT_CLEAR_PAGE: return with_writable(ctx, mfn, d.id, clear_fn, invalid_mfn);
+    case MMUEXT_COPY_PAGE:
+        return with_writable(ctx, mfn, d.id, copy_fn, Mfn{op.arg2.src_mfn});
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+// Xen's get_pg_owner: oneself by id, DOMID_XEN and missing domains are
+// -ESRCH. Operations on another domain's tables are not supported here.
+long check_foreigndom(const Domain& d, uint16_t fd)
+{
+    if (fd == DOMID_SELF)
+        return 0;
+    if (fd == d.id || fd == DOMID_XEN || (fd != DOMID_IO && !domain_by_id(fd)))
+        return -XEN_ESRCH;
+    return d.privileged ? -XEN_EOPNOTSUPP : -XEN_EPERM;
+}
+
+} // namespace
+
+long do_mmuext_op(Vcpu& v, const Hypercall_args& a)
+{
+    uint32_t ops = a.a[0], count = a.a[1], done_out = a.a[2], foreigndom = a.a[3];
+    Domain& d = *v.domain;
+    if (count > max_batch)
+        return -XEN_EINVAL;
+    if (long rc = check_foreigndom(d, static_cast<uint16_t>(foreigndom)))
+        return rc;
+    long rc = 0;
+    uint32_t done = 0;
+    {
+        Lock_guard<Spinlock> g(d.mm_lock);
+        Mm_ctx ctx{arch::pv_frame_space(), d.mm};
+        for (; done < count; ++done) {
+            mmuext_op_t op;
+            if (!copy_from_guest(op, ops + done * static_cast<uint32_t>(sizeof op))) {
+                rc = -XEN_EFAULT;
+                break;
+            }
+            rc = one_op(v, ctx, op);
+            if (rc != 0)
+                break;
+        }
+    }
+    if (done_out && !copy_to_guest(done_out, done))
+        return -XEN_EFAULT;
+    return rc;
+}

@@ -1,0 +1,173 @@
+#include "arch/x86_32/pv/pv_entry.hpp"
+
+#include "arch/x86_32/cpu/cpu_area.hpp"
+#include "arch/x86_32/cpu/cpu_tables.hpp"
+#include "arch/x86_32/cpu/cpuid_msr.hpp"
+#include "arch/x86_32/cpu/descriptors.hpp"
+#include "arch/x86_32/cpu/fault_report.hpp"
+#include "arch/x86_32/mm/guest_cr3.hpp"
+#include "arch/x86_32/cpu/idt.hpp"
+#include "arch/x86_32/pv/ldt.hpp"
+#include "arch/x86_32/cpu/percpu.hpp"
+#include "arch/x86_32/pv/pv_emulate.hpp"
+#include "arch/x86_32/pv/ptwr.hpp"
+#include "hypervisor/console/console.hpp"
+#include "hypervisor/domain/domain.hpp"
+#include "hypervisor/hypercall.hpp"
+#include "hypervisor/domain/shutdown.hpp"
+
+extern "C" [[noreturn]] void pv_resume_frame(arch::Exception_frame* frame);
+extern "C" char sysenter_entry[];
+
+namespace arch {
+namespace {
+
+constexpr uint32_t cr0_ts = 1u << 3;
+
+void hypercall_entry(Exception_frame& f)
+{
+    Vcpu* v = this_cpu().current;
+    v->failsafe_pending = false;
+    Hypercall_args a{{f.ebx, f.ecx, f.edx, f.esi, f.edi}};
+    long r = hypercall_dispatch(*v, f.eax, a, false);
+    // iret restores eax itself (the guest's saved value) and returns it.
+    f.eax = static_cast<uint32_t>(r);
+}
+
+bool has_error_code(uint8_t v)
+{
+    return v == 8 || (v >= 10 && v <= 14) || v == 17;
+}
+
+void guest_exception(Exception_frame& f, uint32_t cr2)
+{
+    Vcpu& v = *this_cpu().current;
+    v.failsafe_pending = false;
+    uint8_t vector = static_cast<uint8_t>(f.entry_vector);
+    switch (vector) {
+    case 6:
+        if (emulate_forced_cpuid(v, f))
+            return;
+        break;
+    case 7:
+        // Lazy FPU: the real TS is only set while the guest asked for it
+        // (fpu_taskswitch); then the #NM is the guest's to handle.
+        asm volatile("clts");
+        if (!v.fpu_ts)
+            return;
+        v.fpu_ts = false;
+        break;
+    case 14:
+        if (emulate_pt_write(v, f, cr2))
+            return;
+        break;
+    case 13:
+        if (emulate_privileged(v, f))
+            return;
+        if (reflect_software_interrupt(v, f))
+            return;
+        break;
+    default:
+        break;
+    }
+    if (bounce_exception(f, vector, has_error_code(vector), f.error_code, cr2))
+        return;
+    log::error("d%u v%u: exception %u at %04x:%08x (error %#x) and no usable guest handler",
+               v.domain->id, v.id, vector, f.cs, f.eip, f.error_code);
+    domain_crash(*v.domain, &f);
+}
+
+// Xen's guest_gate_selector_okay: a gate the CPU takes without the
+// hypervisor may only lead to a code segment of the guest's own tables
+// (whose descriptors never have DPL 0) or to the flat ring-1/3 code
+// segments, never to anything else in the reserved GDT page.
+bool gate_selector_ok(uint16_t cs)
+{
+    unsigned index = cs >> 3;
+    if ((cs & 3) == 0)
+        return false;
+    if (cs & 4)
+        return true;
+    if (index != 0 && index < Vcpu::max_gdt_entries)
+        return true;
+    return (cs & ~3u) == (FLAT_RING1_CS & ~3u) || (cs & ~3u) == (FLAT_RING3_CS & ~3u);
+}
+
+// A #DB in ring 0 comes from a breakpoint a guest placed on its own memory
+// (set_debugreg) that the hypervisor touched while copying to or from it:
+// the access completed (data breakpoints are traps), so it is the guest's
+// business only. Its DR6 is kept for the guest, as Xen does.
+void hypervisor_debug_trap(Exception_frame&)
+{
+    uint32_t dr6;
+    asm volatile("movl %%db6, %0" : "=r"(dr6));
+    if (Vcpu* v = this_cpu().current)
+        v->debugreg[6] |= dr6 & 0xF;
+    asm volatile("movl %0, %%db6" ::"r"(0xFFFF0FF0u));
+}
+
+} // namespace
+
+void load_sysenter(Percpu& cpu)
+{
+    // Only CPUs with SYSENTER (CPUID.1:EDX.SEP; P6 model 3 and later).
+    if (!(cpuid(1).edx & (1u << 11)))
+        return;
+    wrmsr(msr_sysenter_cs, HV_CS);
+    wrmsr(msr_sysenter_esp, reinterpret_cast<uint32_t>(&cpu.area->top.guest_frame.es));
+    wrmsr(msr_sysenter_eip, reinterpret_cast<uint32_t>(&sysenter_entry));
+}
+
+void load_guest_kernel_stack(Vcpu& v)
+{
+    Tss& tss = this_cpu().area->tss;
+    tss.ss1 = static_cast<uint16_t>(v.kernel_ss);
+    tss.esp1 = v.kernel_sp;
+}
+
+void load_syscall_gate(Vcpu& v)
+{
+    const trap_info& ti = v.traps[syscall_vector];
+    unsigned cpu = this_cpu().index;
+    // Only a gate that needs no event masking can bypass the hypervisor.
+    if (ti.address != 0 && (ti.flags & 3) == 3 && !(ti.flags & 4) && gate_selector_ok(ti.cs))
+        set_syscall_gate(cpu, ti.cs, ti.address);
+    else
+        clear_syscall_gate(cpu);
+}
+
+Exception_frame& guest_frame() { return this_cpu().area->top.guest_frame; }
+
+void pv_entry_init()
+{
+    // An interrupt gate: the hypervisor runs hypercalls with interrupts off.
+    if (!set_interrupt_handler(hypercall_vector, hypercall_entry, 1, Gate_type::interrupt))
+        log::error("cannot install the hypercall gate");
+    set_guest_exception_handler(guest_exception);
+    if (!set_interrupt_handler(1, hypervisor_debug_trap))
+        log::error("cannot install the hypervisor's #DB handler");
+    ldt_init();
+}
+
+void enter_vcpu(Vcpu& v)
+{
+    Percpu& cpu = this_cpu();
+    cpu.current = &v;
+    if (!map_guest_gdt_frames(cpu, v.gdt_frames, v.nr_gdt_frames))
+        log::error("d%u v%u: cannot map its GDT", v.domain->id, v.id);
+    load_guest_kernel_stack(v);
+    load_syscall_gate(v);
+    load_sysenter(cpu);
+    load_ldt(v);
+    flush_guest_tlb(v);
+    uint32_t cr0;
+    asm volatile("movl %%cr0, %0" : "=r"(cr0));
+    cr0 = v.fpu_ts ? cr0 | cr0_ts : cr0 & ~cr0_ts;
+    asm volatile("movl %0, %%cr0" ::"r"(cr0));
+    Exception_frame& f = guest_frame();
+    static_assert(sizeof(f) == sizeof(v.regs));
+    __builtin_memcpy(&f, &v.regs, sizeof(f));
+    pv_resume_frame(&f);
+}
+
+} // namespace arch

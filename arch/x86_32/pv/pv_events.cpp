@@ -1,0 +1,43 @@
+#include "arch/x86_32/pv/pv_events.hpp"
+
+#include "arch/x86_32/cpu/percpu.hpp"
+#include "arch/x86_32/pv/pv_entry.hpp"
+#include "hypervisor/console/console.hpp"
+#include "hypervisor/domain/domain.hpp"
+#include "hypervisor/event/evtchn.hpp"
+#include "hypervisor/domain/shutdown.hpp"
+
+namespace {
+
+// A vCPU blocked in the hypervisor halts on its own CPU, and any interrupt
+// there ends the halt for another look at its events; vCPUs only ever run
+// on the CPU that set them up, so there is no other CPU to interrupt.
+void kick(Vcpu&) {}
+
+} // namespace
+
+void pv_events_init() { evtchn::set_hooks({domain_by_id, kick}); }
+
+// Xen x86_32 test_all_events: with an upcall pending and not masked, mask
+// further upcalls and enter the event callback through a frame shaped like
+// an exception without error code. The mask is saved in the frame, so the
+// guest's iret (or HYPERVISOR_iret) restores it; the guest clears
+// evtchn_upcall_pending itself before scanning, so nothing is delivered
+// twice, and anything raised after that scan sets it again and is seen on
+// the next exit.
+extern "C" void pv_exit_to_guest(arch::Exception_frame* frame)
+{
+    Vcpu* v = arch::this_cpu().current;
+    if (!v || !v->info)
+        return;
+    vcpu_info* vi = v->info;
+    if (!__atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_ACQUIRE) || vi->evtchn_upcall_mask)
+        return;
+    if (v->event_callback.eip == 0)
+        return;
+    if (!arch::push_bounce_frame(*v, *frame, static_cast<uint16_t>(v->event_callback.cs),
+                                 v->event_callback.eip, true, nullptr, 0)) {
+        log::warn("d%u v%u: cannot deliver an event upcall", v->domain->id, v->id);
+        domain_crash(*v->domain, frame);
+    }
+}

@@ -1,0 +1,35 @@
+// The hypervisor console: a fan-out to output sinks (serial lines, VGA) and
+// the leveled logger every part of the hypervisor prints through.
+#pragma once
+#include <cstdarg>
+#include <cstddef>
+
+#include "hypervisor/boot/cmdline.hpp"
+
+namespace console {
+
+using Write_fn = void (*)(const char* s, size_t len);
+
+// Up to four sinks; registration happens during single-threaded boot.
+void add_sink(Write_fn fn);
+void write(const char* s, size_t len);
+void puts(const char* s);
+[[gnu::format(printf, 1, 2)]] void printf(const char* f, ...);
+void vprintf(const char* f, va_list ap);
+
+// A CPU that panics may interrupt another that holds the console lock; the
+// panic path takes the console over instead of deadlocking.
+void take_over_for_panic();
+
+void vlog(Log_level l, const char* f, va_list ap);
+void set_level(Log_level l);
+Log_level level();
+
+} // namespace console
+
+namespace log {
+[[gnu::format(printf, 1, 2)]] void error(const char* f, ...);
+[[gnu::format(printf, 1, 2)]] void warn(const char* f, ...);
+[[gnu::format(printf, 1, 2)]] void info(const char* f, ...);
+[[gnu::format(printf, 1, 2)]] void debug(const char* f, ...);
+} // namespace log

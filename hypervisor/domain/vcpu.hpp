@@ -1,0 +1,60 @@
+// A virtual CPU of a PV domain: the guest state the hypervisor keeps for it
+// while it is not running, and the virtual "hardware" the guest programs
+// through hypercalls (trap table, callbacks, kernel stack, GDT, LDT, CR3).
+#pragma once
+#include <cstdint>
+
+#include "hypervisor/mm/frame.hpp"
+#include "public/xen.h"
+
+struct Domain;
+
+struct Vcpu {
+    static constexpr unsigned max_gdt_frames = 14; // FIRST_RESERVED_GDT_PAGE
+    static constexpr uint32_t max_gdt_entries = max_gdt_frames * 512;
+
+    Domain* domain = nullptr;
+    unsigned id = 0;
+    bool up = false;          // VCPUOP_is_up
+    bool blocked = false;
+
+    cpu_user_regs regs{};     // saved guest registers while not running
+
+    // The virtual IDT (set_trap_table): 0 address = no handler.
+    trap_info traps[256]{};
+    uint32_t kernel_ss = 0, kernel_sp = 0;   // stack_switch
+    xen_callback event_callback{}, failsafe_callback{}, nmi_callback{};
+    xen_callback sysenter_callback{}, syscall_callback{};
+    bool failsafe_masks_events = false;
+    bool event_masks_events = false;
+    bool syscall_masks_events = false;
+    bool sysenter_masks_events = false;
+    // A failsafe callback was delivered and the guest has not entered the
+    // hypervisor since (a second exit failure then crashes the domain).
+    bool failsafe_pending = false;
+
+    Mfn cr3 = invalid_mfn;    // current L3 (MMUEXT_NEW_BASEPTR)
+    Mfn l3_shadow = invalid_mfn; // below-4 GiB copy of an L3 above 4 GiB
+    Mfn gdt_frames[max_gdt_frames]{};
+    unsigned nr_gdt_frames = 0;
+    uint32_t gdt_ents = 0;
+    uint32_t ldt_base = 0, ldt_ents = 0;
+    Mfn ldt_frames[16]{};      // typed descriptor pages, referenced
+    unsigned nr_ldt_frames = 0;
+    uint32_t debugreg[8]{};
+    bool fpu_ts = false;      // virtual CR0.TS (fpu_taskswitch)
+    uint32_t iopl = 0;        // PHYSDEVOP_set_iopl (virtual IOPL, 0..3)
+
+    // Where this vCPU's vcpu_info lives: in shared_info by default, or a
+    // page the guest registered (VCPUOP_register_vcpu_info).
+    vcpu_info* info = nullptr;
+    Mfn info_mfn = invalid_mfn;
+
+    // VCPUOP_register_runstate_memory_area: guest virtual address, 0 = none.
+    uint32_t runstate_guest = 0;
+    uint64_t runstate_entry_ns = 0;
+    uint64_t runstate_time[4]{};
+
+    // Virtual timers (arch vtime): the periodic timer's period, 0 = off.
+    uint64_t periodic_period_ns = 0;
+};

@@ -1,0 +1,64 @@
+// The narrow interface through which the page-type core sees machine memory
+// and domains. The hypervisor implements it over the frame table and the
+// map cache; tests implement it over arrays.
+#pragma once
+#include <cstdint>
+
+#include "hypervisor/mm/frame.hpp"
+#include "hypervisor/mm/page.hpp"
+
+// Special domain ids (public/xen.h).
+constexpr uint16_t DOMID_IO = 0x7FF1;
+constexpr uint16_t DOMID_XEN = 0x7FF2;
+constexpr uint16_t DOMID_INVALID = 0x7FF4;
+
+// What page-table validation needs to know about a domain.
+struct Mm_domain {
+    uint16_t id = DOMID_INVALID;
+    bool privileged = false;        // Xen's is_priv: may map I/O it is entitled to, the M2P read-only
+    bool io_caps = false;           // has iomem/ioport capabilities: may set PWT/PCD/PAT in L1s
+    bool pae_extended_cr3 = false;  // VMASST_TYPE_pae_extended_cr3: L3 may live above 4 GiB
+    bool initialised = false;       // vcpu0 started: the L3-below-4GiB rule applies
+};
+
+constexpr uint32_t entries_per_table = 512;
+// L2 slots the hypervisor owns in the L2 that PAE L3 slot 3 points to
+// (boot/layout.h HV_FIRST_L2_SLOT: 0xF5800000 is HYPERVISOR_VIRT_START).
+constexpr uint32_t first_hypervisor_l2_slot = 428;
+constexpr uint32_t l3_entries = 4;
+
+class Frame_space {
+public:
+    // Descriptor of a frame inside the frame table, or nullptr.
+    virtual Page* page(Mfn mfn) = 0;
+    // The frame's 512 entries. Only called for frames with a descriptor.
+    virtual uint64_t* map(Mfn mfn) = 0;
+    virtual bool is_ram(Mfn mfn) = 0;
+    // Frames the hypervisor itself uses (image, heap, frame table, its page
+    // tables); never mappable by guests.
+    virtual bool is_hypervisor(Mfn mfn) = 0;
+    // Frames of the machine-to-phys table: privileged guests may map them read-only.
+    virtual bool is_m2p(Mfn mfn) = 0;
+    // May 'd' map the non-RAM frame (Xen's iomem_access_permitted)?
+    virtual bool iomem_permitted(const Mm_domain& d, Mfn mfn) = 0;
+    // EFER.NXE on: bit 63 of a PTE is NX, not reserved.
+    virtual bool nx_enabled() = 0;
+    // The entry the hypervisor keeps in 'slot' (428..511) of d's top L2.
+    virtual uint64_t hypervisor_l2e(const Mm_domain& d, uint32_t slot) = 0;
+    // Check a frame's 512 descriptors for use as GDT/LDT (seg_desc type).
+    virtual bool descriptors_ok(const Mm_domain& d, Mfn mfn) = 0;
+    // The last general reference on a frame was dropped: it goes back to the allocator.
+    virtual void page_released(Mfn mfn) = 0;
+    // Lookup for the audit; nullptr when unknown.
+    virtual const Mm_domain* domain(uint16_t id) = 0;
+
+protected:
+    ~Frame_space() = default;
+};
+
+// Everything an operation needs: the memory and the domain whose tables
+// are being validated or changed.
+struct Mm_ctx {
+    Frame_space& fs;
+    const Mm_domain& dom;
+};

@@ -1,0 +1,171 @@
+// memory_op: a domain's memory reservation (increase, decrease, populate),
+// its size and limits, its pseudo-physical memory map, and for the
+// privileged domain the machine's memory map and the M2P's frames.
+#include "arch/x86_32/include/guest_range.hpp"
+#include "arch/x86_32/include/m2p.hpp"
+#include "arch/x86_32/include/machine_memory.hpp"
+#include "hypervisor/domain/domain.hpp"
+#include "hypervisor/mm/domain_memory.hpp"
+#include "hypervisor/guest_access.hpp"
+#include "hypervisor/hypercall.hpp"
+#include "hypervisor/mm/mm.hpp"
+#include "hypervisor/lib/xen_errno.hpp"
+#include "public/memory.h"
+
+namespace {
+
+constexpr uint32_t max_extent_order = 9;
+
+long target_domain(Vcpu& v, uint16_t id, Domain*& d)
+{
+    if (id == DOMID_SELF || id == v.domain->id) {
+        d = v.domain;
+        return 0;
+    }
+    if (!v.domain->privileged)
+        return -XEN_EPERM;
+    d = domain_by_id(id);
+    return d ? 0 : -XEN_ESRCH;
+}
+
+Zone zone_for(uint32_t mem_flags)
+{
+    uint32_t bits = mem_flags & 0xFF; // XENMEMF_address_bits
+    if (bits != 0 && bits <= 26)
+        return Zone::direct;
+    if (bits != 0 && bits <= 32)
+        return Zone::below_4g;
+    return Zone::any;
+}
+
+// Returns the number of extents done. As Xen's do_memory_op, a request it
+// cannot act on at all (unreadable, unknown domain, order too large, extent
+// list outside guest space) is "0 extents done", not an errno; only a
+// permission refusal is -EPERM.
+long reservation(Vcpu& v, uint32_t cmd, uint32_t arg)
+{
+    xen_memory_reservation_t r;
+    if (!copy_from_guest(r, arg) || r.extent_order > max_extent_order)
+        return 0;
+    if (r.nr_extents > 0x3FFFFFFFu ||
+        (r.nr_extents && !arch::guest_range_ok(r.extent_start, r.nr_extents * 4)))
+        return 0;
+    Domain* d;
+    if (long rc = target_domain(v, r.domid, d))
+        return rc == -XEN_EPERM ? rc : 0;
+    uint32_t pages = 1u << r.extent_order;
+    uint32_t i = 0;
+    for (; i < r.nr_extents; ++i) {
+        uint32_t slot = r.extent_start + 4 * i;
+        uint32_t in = 0;
+        if (cmd != XENMEM_increase_reservation && !copy_from_guest(in, slot))
+            break;
+        if (cmd == XENMEM_decrease_reservation) {
+            if (!domain_release_extent(*d, Mfn{in}, r.extent_order))
+                break;
+            continue;
+        }
+        Mfn m = domain_add_extent(*d, r.extent_order, zone_for(r.mem_flags));
+        if (m == invalid_mfn)
+            break;
+        uint32_t out = raw(m);
+        if (r.extent_start && !copy_to_guest(slot, out)) {
+            // The guest cannot learn of the frame: take it back.
+            (void)domain_release_extent(*d, m, r.extent_order);
+            break;
+        }
+        for (uint32_t p = 0; p < pages; ++p)
+            arch::m2p_set(m + p, cmd == XENMEM_populate_physmap ? in + p : arch::m2p_invalid);
+    }
+    return static_cast<long>(i);
+}
+
+long reservation_size(Vcpu& v, uint32_t cmd, uint32_t arg)
+{
+    domid_t id;
+    if (!copy_from_guest(id, arg))
+        return -XEN_EFAULT;
+    Domain* d;
+    if (long rc = target_domain(v, id, d))
+        return rc;
+    switch (cmd) {
+    case XENMEM_current_reservation: return static_cast<long>(d->tot_pages);
+    case XENMEM_maximum_reservation: return static_cast<long>(d->max_pages);
+    default: {
+        // PV: the largest pseudo-physical frame is what the guest says in
+        // shared_info (arch.max_pfn), as Xen's arch_get_max_pfn.
+        uint32_t max_pfn = d->shared->arch.max_pfn;
+        return static_cast<long>(max_pfn ? max_pfn - 1 : 0);
+    }
+    }
+}
+
+long put_e820(uint32_t arg, const xen_e820_entry_t* e, uint32_t n)
+{
+    xen_memory_map_t map;
+    if (!copy_from_guest(map, arg))
+        return -XEN_EFAULT;
+    if (map.nr_entries < n)
+        n = map.nr_entries;
+    for (uint32_t i = 0; i < n; ++i)
+        if (!copy_to_guest(map.buffer + i * static_cast<uint32_t>(sizeof *e), e[i]))
+            return -XEN_EFAULT;
+    map.nr_entries = n;
+    return copy_to_guest(arg, map) ? 0 : -XEN_EFAULT;
+}
+
+long memory_map(Vcpu& v, uint32_t arg)
+{
+    // A PV domain's pseudo-physical space: one RAM range up to its limit.
+    xen_e820_entry_t e{0, uint64_t{v.domain->max_pages} << 12, XEN_E820_RAM};
+    return put_e820(arg, &e, 1);
+}
+
+long machine_memory_map(Vcpu& v, uint32_t arg)
+{
+    if (!v.domain->privileged)
+        return -XEN_EPERM;
+    const Memory_map& ram = arch::machine_ram_map();
+    xen_e820_entry_t e[Memory_map::capacity];
+    uint32_t n = 0;
+    for (unsigned i = 0; i < ram.count(); ++i)
+        e[n++] = xen_e820_entry_t{ram[i].start, ram[i].end - ram[i].start, XEN_E820_RAM};
+    return put_e820(arg, e, n);
+}
+
+long machphys_mfn_list(uint32_t arg)
+{
+    xen_machphys_mfn_list_t l;
+    if (!copy_from_guest(l, arg))
+        return -XEN_EFAULT;
+    uint32_t n = arch::m2p_chunks();
+    if (l.max_extents < n)
+        n = l.max_extents;
+    for (uint32_t i = 0; i < n; ++i) {
+        uint32_t m = raw(arch::m2p_chunk(i));
+        if (!copy_to_guest(l.extent_start + 4 * i, m))
+            return -XEN_EFAULT;
+    }
+    l.nr_extents = n;
+    return copy_to_guest(arg, l) ? 0 : -XEN_EFAULT;
+}
+
+} // namespace
+
+long do_memory_op(Vcpu& v, const Hypercall_args& a)
+{
+    uint32_t cmd = a.a[0], arg = a.a[1];
+    switch (cmd) {
+    case XENMEM_increase_reservation:
+    case XENMEM_decrease_reservation:
+    case XENMEM_populate_physmap: return reservation(v, cmd, arg);
+    case XENMEM_maximum_ram_page: return static_cast<long>(max_mfn());
+    case XENMEM_current_reservation:
+    case XENMEM_maximum_reservation:
+    case XENMEM_maximum_gpfn: return reservation_size(v, cmd, arg);
+    case XENMEM_memory_map: return memory_map(v, arg);
+    case XENMEM_machine_memory_map: return machine_memory_map(v, arg);
+    case XENMEM_machphys_mfn_list: return machphys_mfn_list(arg);
+    default: return -XEN_ENOSYS;
+    }
+}

@@ -1,0 +1,219 @@
+#include "hypervisor/mm/pt_ops.hpp"
+
+#include "hypervisor/mm/page_ref.hpp"
+#include "hypervisor/mm/page_type.hpp"
+#include "hypervisor/mm/pte_check.hpp"
+#include "hypervisor/lib/xen_errno.hpp"
+
+namespace {
+// A general reference on a frame of the domain that holds page tables or
+// data (never hypervisor, M2P or I/O frames).
+Page* get_domain_frame(Mm_ctx& c, Mfn mfn)
+{
+    Page* pg = c.fs.page(mfn);
+    if (pg == nullptr || !c.fs.is_ram(mfn) || c.fs.is_hypervisor(mfn) || c.fs.is_m2p(mfn) ||
+        !get_page(*pg, c.dom.id))
+        return nullptr;
+    return pg;
+}
+
+void release(Mm_ctx& c, Mfn mfn, Page& pg)
+{
+    if (put_page(pg))
+        c.fs.page_released(mfn);
+}
+
+uint64_t with_ad(uint64_t o, uint64_t n, bool preserve_ad)
+{
+    return preserve_ad ? n | (o & (pte::A | pte::D)) : n;
+}
+
+// The new entry's references are taken before the old entry's are dropped,
+// so a failure leaves the entry and every count untouched.
+int mod_l1_entry(Mm_ctx& c, uint64_t* t, uint32_t slot, uint64_t n, bool preserve_ad,
+                 const Mm_domain& pg_owner)
+{
+    uint64_t o = t[slot];
+    n = with_ad(o, n, preserve_ad);
+    if (pte::present(n)) {
+        if (pte::flags(n) & pte::l1_disallow(c.fs, c.dom))
+            return -XEN_EINVAL;
+        if (!pte::changed_beyond(o, n, pte::fastpath_whitelist)) {
+            t[slot] = n;
+            return 0;
+        }
+        if (int rc = get_l1e(c, n, pg_owner); rc != 0)
+            return rc;
+    }
+    t[slot] = n;
+    put_l1e(c, o);
+    return 0;
+}
+
+int mod_l2_entry(Mm_ctx& c, Mfn table, uint32_t type_info, uint32_t slot, uint64_t n,
+                 bool preserve_ad)
+{
+    // The hypervisor's slots of the top L2 are not the guest's to change.
+    if (slot >= guest_l2_slots(type_info))
+        return -XEN_EPERM;
+    uint64_t* t = c.fs.map(table);
+    uint64_t o = t[slot];
+    n = with_ad(o, n, preserve_ad);
+    if (pte::present(n)) {
+        if (pte::flags(n) & pte::l2_disallow(c.fs))
+            return -XEN_EINVAL;
+        if (!pte::changed_beyond(o, n, pte::fastpath_whitelist)) {
+            t[slot] = n;
+            return 0;
+        }
+        if (int rc = get_l2e(c, n, table); rc != 0)
+            return rc;
+    }
+    t[slot] = n;
+    put_l2e(c, o, table);
+    return 0;
+}
+
+int mod_l3_entry(Mm_ctx& c, Mfn table, uint32_t slot, uint64_t n, bool preserve_ad)
+{
+    // Slot 3 carries the hypervisor's L2 and is fixed for the L3's life;
+    // slots past the 4 PDPTEs do not exist (mm.c mod_l3_entry).
+    if (slot >= 3)
+        return -XEN_EINVAL;
+    uint64_t* t = c.fs.map(table);
+    uint64_t o = t[slot];
+    n = with_ad(o, n, preserve_ad);
+    if (pte::present(n)) {
+        if (pte::flags(n) & pte::l3_disallow)
+            return -XEN_EINVAL;
+        if (!pte::changed_beyond(o, n, pte::fastpath_whitelist)) {
+            t[slot] = n;
+            return 0;
+        }
+        if (int rc = get_l3e(c, n); rc != 0)
+            return rc;
+    }
+    t[slot] = n;
+    put_l3e(c, o);
+    return 0;
+}
+
+int plain_write(Mm_ctx& c, Mfn mfn, Page& pg, uint32_t slot, uint64_t val)
+{
+    if (get_page_type(c, mfn, pg, pgt::bits(Page_type::writable)) != 0)
+        return -XEN_EINVAL;
+    c.fs.map(mfn)[slot] = val;
+    put_page_type(c, mfn, pg);
+    return 0;
+}
+} // namespace
+
+int pin_table(Mm_ctx& c, Mfn mfn, uint32_t level)
+{
+    if (level < 1 || level > 3)
+        return -XEN_EINVAL;
+    Page* pg = get_domain_frame(c, mfn);
+    if (pg == nullptr)
+        return -XEN_EINVAL;
+    int rc = get_page_type(c, mfn, *pg, pgt::bits(static_cast<Page_type>(level)));
+    if (rc == 0 && pgt::is_pinned(pg->type_info)) {
+        put_page_type(c, mfn, *pg);
+        rc = -XEN_EINVAL;
+    }
+    if (rc != 0) {
+        release(c, mfn, *pg);
+        return rc;
+    }
+    pg->type_info |= pgt::pinned;
+    return 0;
+}
+
+int unpin_table(Mm_ctx& c, Mfn mfn)
+{
+    Page* pg = get_domain_frame(c, mfn);
+    if (pg == nullptr)
+        return -XEN_EINVAL;
+    if (!pgt::is_pinned(pg->type_info)) {
+        release(c, mfn, *pg);
+        return -XEN_EINVAL;
+    }
+    pg->type_info &= ~pgt::pinned;
+    put_page_type(c, mfn, *pg);
+    release(c, mfn, *pg); // the pin's reference
+    release(c, mfn, *pg); // ours
+    return 0;
+}
+
+int new_baseptr(Mm_ctx& c, Mfn mfn, Mfn& base)
+{
+    if (mfn == base)
+        return 0; // same table: only a TLB flush, which the caller does
+    Page* pg = get_domain_frame(c, mfn);
+    if (pg == nullptr)
+        return -XEN_EINVAL;
+    if (int rc = get_page_type(c, mfn, *pg, pgt::bits(Page_type::l3)); rc != 0) {
+        release(c, mfn, *pg);
+        return rc;
+    }
+    drop_baseptr(c, base);
+    base = mfn;
+    return 0;
+}
+
+void drop_baseptr(Mm_ctx& c, Mfn& base)
+{
+    if (base == invalid_mfn)
+        return;
+    if (Page* old = c.fs.page(base)) {
+        put_page_type(c, base, *old);
+        release(c, base, *old);
+    }
+    base = invalid_mfn;
+}
+
+int mmu_normal_update(Mm_ctx& c, Mfn table, uint32_t slot, uint64_t val, bool preserve_ad,
+                      const Mm_domain& pg_owner)
+{
+    if (slot >= entries_per_table)
+        return -XEN_EINVAL;
+    Page* pg = get_domain_frame(c, table);
+    if (pg == nullptr)
+        return -XEN_EINVAL;
+    uint32_t ti = pg->type_info;
+    int rc;
+    if (pgt::count(ti) == 0 || !pgt::is_validated(ti) || !is_page_table(pgt::type(ti)))
+        rc = plain_write(c, table, *pg, slot, val);
+    else if (pgt::type(ti) == Page_type::l1)
+        rc = mod_l1_entry(c, c.fs.map(table), slot, val, preserve_ad, pg_owner);
+    else if (pgt::type(ti) == Page_type::l2)
+        rc = mod_l2_entry(c, table, ti, slot, val, preserve_ad);
+    else
+        rc = mod_l3_entry(c, table, slot, val, preserve_ad);
+    release(c, table, *pg);
+    return rc;
+}
+
+int ptwr_emulated_write(Mm_ctx& c, Mfn table, uint32_t offset, uint32_t bytes, uint64_t val)
+{
+    if ((bytes != 4 && bytes != 8) || offset % bytes != 0 || offset >= page_size)
+        return -XEN_EINVAL;
+    Page* pg = c.fs.page(table);
+    if (pg == nullptr || pg->owner != c.dom.id || pgt::type(pg->type_info) != Page_type::l1 ||
+        pgt::count(pg->type_info) == 0 || !pgt::is_validated(pg->type_info))
+        return -XEN_EINVAL;
+    uint64_t* t = c.fs.map(table);
+    uint32_t slot = offset / 8;
+    uint64_t o = t[slot];
+    bool upper = bytes == 4 && (offset & 4) != 0;
+    uint64_t n = val;
+    if (bytes == 4)
+        n = upper ? (o & 0xFFFFFFFFull) | (val << 32) : (o & ~0xFFFFFFFFull) | (val & 0xFFFFFFFFull);
+    if (int rc = get_l1e(c, n, c.dom); rc != 0) {
+        if (!upper || !pte::present(n))
+            return rc;
+        n &= ~static_cast<uint64_t>(pte::P);
+    }
+    t[slot] = n;
+    put_l1e(c, o);
+    return 0;
+}

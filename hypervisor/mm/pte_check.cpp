@@ -1,0 +1,302 @@
+#include "hypervisor/mm/pte_check.hpp"
+
+#include "hypervisor/mm/page_ref.hpp"
+#include "hypervisor/lib/xen_errno.hpp"
+
+namespace pte {
+uint32_t l1_disallow(Frame_space& fs, const Mm_domain& d)
+{
+    // The global bit is allowed in L1s (user mappings); cache attributes
+    // only for domains with I/O capabilities (mm.c l1_disallow_mask).
+    uint32_t m = base_disallow & ~G;
+    if (fs.nx_enabled())
+        m &= ~NX;
+    if (d.io_caps)
+        m &= ~(PSE | PCD | PWT);
+    return m;
+}
+
+uint32_t l2_disallow(Frame_space& fs)
+{
+    // PSE stays disallowed: PV guests get no superpages.
+    return fs.nx_enabled() ? base_disallow & ~NX : base_disallow;
+}
+} // namespace pte
+
+namespace {
+enum class Target { ram, io, m2p, hypervisor };
+
+// What an L1 entry points at. Only 'ram' frames carry references. The
+// answer depends on facts fixed for the frame's life as long as a
+// reference is held (ownership cannot change then).
+Target classify(Frame_space& fs, Mfn m, Page*& pg)
+{
+    pg = nullptr;
+    if (fs.is_m2p(m))
+        return Target::m2p;
+    if (fs.is_hypervisor(m))
+        return Target::hypervisor;
+    if (!fs.is_ram(m))
+        return Target::io;
+    pg = fs.page(m);
+    if (pg == nullptr)
+        return Target::hypervisor; // RAM the frame table does not cover: unmanageable
+    if (pg->owner == DOMID_IO)
+        return Target::io;
+    return Target::ram;
+}
+
+void release(Mm_ctx& c, Mfn m, Page& pg)
+{
+    if (put_page(pg))
+        c.fs.page_released(m);
+}
+
+// Read-only mapping of another validated L2 (Xen's get_l2_linear_pagetable).
+// An L2 holding linear entries may not itself be linearly mapped, and vice
+// versa, so releasing one never recurses further (XSA-240).
+bool get_linear_l2(Mm_ctx& c, uint64_t e, Mfn table)
+{
+    if (pte::flags(e) & pte::RW)
+        return false;
+    Mfn target = pte::mfn(e);
+    if (target == table)
+        return true; // a self-map holds no reference
+    Page* tp = c.fs.page(table);
+    Page* pg = c.fs.page(target);
+    if (tp == nullptr || pg == nullptr || tp->owner != c.dom.id || !get_page(*pg, c.dom.id))
+        return false;
+    int32_t entries = pgc::linear(tp->count_info);
+    int32_t uses = pgc::linear(pg->count_info);
+    uint32_t ti = pg->type_info;
+    if (entries < 0 || entries == pgc::linear_max || uses > 0 || uses == pgc::linear_min ||
+        pgt::count(ti) == pgt::count_mask || pgt::type(ti) != Page_type::l2 || !pgt::is_validated(ti)) {
+        release(c, target, *pg);
+        return false;
+    }
+    tp->count_info = pgc::with_linear(tp->count_info, entries + 1);
+    pg->count_info = pgc::with_linear(pg->count_info, uses - 1);
+    pg->type_info = pgt::with_count(ti, pgt::count(ti) + 1);
+    return true;
+}
+
+// Take a general and a type reference on a frame of the domain.
+int get_page_and_type(Mm_ctx& c, Mfn m, uint32_t type)
+{
+    Page* pg = c.fs.page(m);
+    if (pg == nullptr || !c.fs.is_ram(m) || c.fs.is_hypervisor(m) || c.fs.is_m2p(m) ||
+        !get_page(*pg, c.dom.id))
+        return -XEN_EINVAL;
+    int rc = get_page_type(c, m, *pg, type);
+    if (rc != 0)
+        release(c, m, *pg);
+    return rc;
+}
+
+void put_page_and_type(Mm_ctx& c, Mfn m)
+{
+    Page* pg = c.fs.page(m);
+    if (pg == nullptr)
+        return;
+    put_page_type(c, m, *pg);
+    release(c, m, *pg);
+}
+} // namespace
+
+int get_l1e(Mm_ctx& c, uint64_t e, const Mm_domain& pg_owner)
+{
+    uint32_t f = pte::flags(e);
+    if (!(f & pte::P))
+        return 0;
+    if (f & pte::l1_disallow(c.fs, c.dom))
+        return -XEN_EINVAL;
+    Mfn m = pte::mfn(e);
+    Page* pg;
+    switch (classify(c.fs, m, pg)) {
+    case Target::m2p:
+        // Shared read-only with privileged domains; a writable type can
+        // never be had (Xen: could_not_pin).
+        return (!(f & pte::RW) && pg_owner.privileged) ? 0 : -XEN_EBUSY;
+    case Target::hypervisor:
+        return -XEN_EBUSY;
+    case Target::io:
+        return c.fs.iomem_permitted(pg_owner, m) ? 0 : -XEN_EPERM;
+    case Target::ram:
+        break;
+    }
+    if (!get_page(*pg, pg_owner.id))
+        return -XEN_EBUSY;
+    if ((f & pte::RW) && get_page_type(c, m, *pg, pgt::bits(Page_type::writable)) != 0) {
+        release(c, m, *pg);
+        return -XEN_EBUSY;
+    }
+    return 0;
+}
+
+void put_l1e(Mm_ctx& c, uint64_t e)
+{
+    if (!pte::present(e))
+        return;
+    Mfn m = pte::mfn(e);
+    Page* pg;
+    if (classify(c.fs, m, pg) != Target::ram)
+        return;
+    if (pte::flags(e) & pte::RW)
+        put_page_type(c, m, *pg);
+    release(c, m, *pg);
+}
+
+int get_l2e(Mm_ctx& c, uint64_t e, Mfn table)
+{
+    uint32_t f = pte::flags(e);
+    if (!(f & pte::P))
+        return 0;
+    if (f & pte::l2_disallow(c.fs))
+        return -XEN_EINVAL;
+    int rc = get_page_and_type(c, pte::mfn(e), pgt::bits(Page_type::l1));
+    if (rc == -XEN_EINVAL && get_linear_l2(c, e, table))
+        rc = 0;
+    return rc;
+}
+
+void put_l2e(Mm_ctx& c, uint64_t e, Mfn table)
+{
+    Mfn m = pte::mfn(e);
+    if (!pte::present(e) || m == table)
+        return;
+    Page* pg = c.fs.page(m);
+    if (pg == nullptr)
+        return;
+    if (pgt::type(pg->type_info) == Page_type::l2) {
+        // A linear entry: undo both halves of the linear bookkeeping.
+        Page* tp = c.fs.page(table);
+        pg->count_info = pgc::with_linear(pg->count_info, pgc::linear(pg->count_info) + 1);
+        if (tp != nullptr)
+            tp->count_info = pgc::with_linear(tp->count_info, pgc::linear(tp->count_info) - 1);
+    }
+    put_page_and_type(c, m);
+}
+
+int get_l3e(Mm_ctx& c, uint64_t e)
+{
+    uint32_t f = pte::flags(e);
+    if (!(f & pte::P))
+        return 0;
+    if (f & pte::l3_disallow)
+        return -XEN_EINVAL;
+    // Linear L3 entries are refused for 32-bit PAE guests (mm.c
+    // get_page_from_l3e: !is_pv_32bit_domain), so a self-map fails here.
+    return get_page_and_type(c, pte::mfn(e), pgt::bits(Page_type::l2));
+}
+
+void put_l3e(Mm_ctx& c, uint64_t e)
+{
+    if (pte::present(e))
+        put_page_and_type(c, pte::mfn(e));
+}
+
+namespace {
+int validate_l1(Mm_ctx& c, uint64_t* t)
+{
+    for (uint32_t i = 0; i < entries_per_table; ++i) {
+        int rc = get_l1e(c, t[i], c.dom);
+        if (rc != 0) {
+            while (i-- > 0)
+                put_l1e(c, t[i]);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+int validate_l2(Mm_ctx& c, Mfn mfn, uint64_t* t, uint32_t type_info)
+{
+    uint32_t n = guest_l2_slots(type_info);
+    for (uint32_t i = 0; i < n; ++i) {
+        int rc = get_l2e(c, t[i], mfn);
+        if (rc != 0) {
+            while (i-- > 0)
+                put_l2e(c, t[i], mfn);
+            return rc;
+        }
+    }
+    // The hypervisor's slots: whatever the guest put there is replaced.
+    for (uint32_t i = n; i < entries_per_table; ++i)
+        t[i] = c.fs.hypervisor_l2e(c.dom, i);
+    return 0;
+}
+
+// Slot 3 maps the top GiB: it must hold an L2 that takes the pae_xen_l2
+// type, and that L2 may not be shared with any other L3 (mm.c
+// create_pae_xen_mappings: "PAE L3 3rd slot is shared").
+int get_l3e_slot3(Mm_ctx& c, uint64_t e)
+{
+    if (!pte::present(e) || (pte::flags(e) & pte::l3_disallow))
+        return -XEN_EINVAL;
+    Mfn m = pte::mfn(e);
+    int rc = get_page_and_type(c, m, pgt::bits(Page_type::l2) | pgt::pae_xen_l2);
+    if (rc != 0)
+        return rc;
+    if (pgt::count(c.fs.page(m)->type_info) != 1) {
+        put_page_and_type(c, m);
+        return -XEN_EINVAL;
+    }
+    return 0;
+}
+
+int validate_l3(Mm_ctx& c, Mfn mfn, uint64_t* t)
+{
+    // CR3 holds 32 bits: an L3 above 4 GiB needs the extended-cr3 format
+    // the guest announces with VMASST_TYPE_pae_extended_cr3. The domain
+    // builder gets slack until vcpu0 runs; Xen answers -ERANGE (mm.c
+    // promote_l3_table).
+    if (raw(mfn) >= 0x100000u && !c.dom.pae_extended_cr3 && c.dom.initialised)
+        return -XEN_ERANGE;
+    for (uint32_t i = 0; i < l3_entries; ++i) {
+        int rc = i == 3 ? get_l3e_slot3(c, t[i]) : get_l3e(c, t[i]);
+        if (rc != 0) {
+            while (i-- > 0)
+                put_l3e(c, t[i]);
+            return rc;
+        }
+    }
+    return 0;
+}
+} // namespace
+
+int validate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info)
+{
+    switch (pgt::type(type_info)) {
+    case Page_type::l1:
+        return validate_l1(c, c.fs.map(mfn));
+    case Page_type::l2:
+        return validate_l2(c, mfn, c.fs.map(mfn), type_info);
+    case Page_type::l3:
+        return validate_l3(c, mfn, c.fs.map(mfn));
+    case Page_type::seg_desc:
+        return c.fs.descriptors_ok(c.dom, mfn) ? 0 : -XEN_EINVAL;
+    default:
+        return 0;
+    }
+}
+
+void devalidate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info)
+{
+    uint64_t* t = c.fs.map(mfn);
+    switch (pgt::type(type_info)) {
+    case Page_type::l1:
+        for (uint32_t i = 0; i < entries_per_table; ++i)
+            put_l1e(c, t[i]);
+        break;
+    case Page_type::l2:
+        for (uint32_t i = 0; i < guest_l2_slots(type_info); ++i)
+            put_l2e(c, t[i], mfn);
+        break;
+    case Page_type::l3:
+        for (uint32_t i = 0; i < l3_entries; ++i)
+            put_l3e(c, t[i]);
+        break;
+    default:
+        break;
+    }
+}
