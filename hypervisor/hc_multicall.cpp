@@ -14,11 +14,10 @@ namespace {
 constexpr uint32_t chunk = 16;
 } // namespace
 
-long do_multicall(Vcpu& v, const Hypercall_args& a)
+namespace {
+
+long run_batch(Vcpu& v, uint32_t list, uint32_t nr)
 {
-    uint32_t list = a.a[0], nr = a.a[1];
-    if (nr > 0x10000)
-        return -XEN_EINVAL;
     multicall_entry_t batch[chunk];
     constexpr uint32_t size = sizeof(multicall_entry_t);
     for (uint32_t first = 0; first < nr; first += chunk) {
@@ -39,4 +38,18 @@ long do_multicall(Vcpu& v, const Hypercall_args& a)
         }
     }
     return 0;
+}
+
+} // namespace
+
+long do_multicall(Vcpu& v, const Hypercall_args& a)
+{
+    uint32_t list = a.a[0], nr = a.a[1];
+    if (nr > 0x10000)
+        return -XEN_EINVAL;
+    // Entries run to completion: none of them continues on its own.
+    v.in_multicall = true;
+    long rc = run_batch(v, list, nr);
+    v.in_multicall = false;
+    return rc;
 }

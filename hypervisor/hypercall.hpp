@@ -22,7 +22,7 @@ long hypercall_dispatch(Vcpu& v, uint32_t nr, const Hypercall_args& args, bool i
 long vcpu_block(Vcpu& v);
 
 // Handlers, one family per file: hypervisor/<subsystem>/hc_*.cpp for the
-// common ones, arch/x86_32/pv/hc_*.cpp for the x86 ones.
+// common ones, arch/x86_32/{mm,pv}/hc_*.cpp for the x86 ones.
 long do_console_io(Vcpu& v, const Hypercall_args& a);
 long do_xen_version(Vcpu& v, const Hypercall_args& a);
 long do_sched_op(Vcpu& v, const Hypercall_args& a);

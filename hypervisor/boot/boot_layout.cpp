@@ -29,10 +29,12 @@ void count_tables(uint64_t start, uint64_t end, uint32_t& l2, uint32_t& l1)
 
 Boot_layout_error compute_boot_layout(const Boot_layout_request& req, Boot_layout& out)
 {
-    if (req.kernel_end <= req.kernel_start)
+    if (req.kernel_end <= req.kernel_start || req.virt_base > req.kernel_start)
         return Boot_layout_error::bad_kernel_range;
+    if (req.virt_base % page)
+        return Boot_layout_error::unaligned_virt_base;
     Boot_layout l{};
-    l.v_start = static_cast<uint32_t>(round_down(req.kernel_start, four_mib));
+    l.v_start = req.virt_base;
     uint64_t cursor = round_up(req.kernel_end, page);
     l.ramdisk_start = static_cast<uint32_t>(cursor);
     cursor = round_up(cursor + req.ramdisk_len, page);
@@ -83,7 +85,9 @@ const char* boot_layout_error_text(Boot_layout_error e)
 {
     switch (e) {
     case Boot_layout_error::none: return "ok";
-    case Boot_layout_error::bad_kernel_range: return "the kernel's virtual address range is empty";
+    case Boot_layout_error::bad_kernel_range:
+        return "the kernel's virtual address range is empty or starts below VIRT_BASE";
+    case Boot_layout_error::unaligned_virt_base: return "the kernel's VIRT_BASE is not page aligned";
     case Boot_layout_error::hits_hypervisor:
         return "the bootstrap region would reach the hypervisor's area at 0xF5800000";
     case Boot_layout_error::too_little_memory:

@@ -1,19 +1,24 @@
 // The start-of-day virtual layout of a PV domain, as Xen's public xen.h
 // documents it ("Start-of-day memory layout"):
-//   1. one contiguous virtual region, starting at the kernel's load address
-//      rounded down to 4 MiB and ending on a 4 MiB boundary;
+//   1. one contiguous virtual region, starting at the kernel's VIRT_BASE
+//      (XEN_ELFNOTE_VIRT_BASE, 0 when the kernel names none, as Xen's
+//      libelf) and ending on a 4 MiB boundary;
 //   2. in order, each 4 KiB-aligned: kernel image, initial ram disk (optional),
 //      the page-frame list (mfn_list, 4 bytes per page on x86_32), start_info
 //      (for dom0 it also holds the console info), for other domains the
 //      xenstore and console ring pages, the bootstrap page tables, the stack;
 //   3. at least 512 KiB of padding after the last element, extending the
 //      region by 4 MiB when needed;
-//   4. the region maps the first pseudo-physical pages 1:1.
+//   4. the region maps the first pseudo-physical pages 1:1: pfn 0 at
+//      VIRT_BASE, so a kernel linked above its VIRT_BASE (Linux: base
+//      0xC0000000, image at 0xC1000000) finds pfn (va - VIRT_BASE) >> 12
+//      behind every address of the region, the gap below its image included.
 // Portable and unit-tested: the builder only fills in what this computes.
 #pragma once
 #include <cstdint>
 
 struct Boot_layout_request {
+    uint32_t virt_base;        // where the region starts; <= kernel_start
     uint32_t kernel_start;     // virtual, from the image's PT_LOADs
     uint32_t kernel_end;       // virtual, exclusive
     uint64_t ramdisk_len;      // 0: no ramdisk
@@ -22,7 +27,7 @@ struct Boot_layout_request {
 };
 
 struct Boot_layout {
-    uint32_t v_start;          // 4 MiB aligned
+    uint32_t v_start;          // VIRT_BASE: pfn 0
     uint32_t ramdisk_start;    // virtual; == end of kernel when no ramdisk
     uint32_t p2m_start;        // mfn_list
     uint32_t start_info;
@@ -39,7 +44,8 @@ struct Boot_layout {
 
 enum class Boot_layout_error {
     none,
-    bad_kernel_range,          // empty, inverted or unaligned-start kernel
+    bad_kernel_range,          // empty or inverted kernel, or VIRT_BASE above it
+    unaligned_virt_base,       // VIRT_BASE not on a page boundary
     hits_hypervisor,           // region would reach HYPERVISOR_VIRT_START
     too_little_memory,         // nr_pages cannot cover the bootstrap region
 };

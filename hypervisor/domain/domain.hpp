@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 
+#include "arch/x86_32/include/arch_domain.hpp"
 #include "hypervisor/event/evtchn.hpp"
 #include "hypervisor/mm/frame.hpp"
 #include "hypervisor/mm/frame_space.hpp"
@@ -38,7 +39,12 @@ struct Domain {
     // Serialises page-table changes of this domain (the page-type core
     // assumes a single writer per domain).
     Spinlock mm_lock;
+
+    arch::Arch_domain arch;
 };
+
+// Xen's is_hardware_domain(): the domain that owns the machine's devices.
+inline bool is_hardware_domain(const Domain& d) { return d.id == 0; }
 
 // Domain table: ids 0 .. max_domains - 1. Ids are Xen's: 0 is dom0, DOMID_FIRST_RESERVED and up are
 // special and never name a Domain.

@@ -57,4 +57,14 @@ struct Vcpu {
 
     // Virtual timers (arch vtime): the periodic timer's period, 0 = off.
     uint64_t periodic_period_ns = 0;
+
+    // A hypercall of this vCPU is running a multicall batch.
+    bool in_multicall = false;
+    // The running hypercall asked to be re-entered with these registers
+    // (arch hypercall_continuation.hpp).
+    struct {
+        bool pending = false;
+        uint32_t nr = 0;
+        uint32_t args[5]{};
+    } continuation;
 };

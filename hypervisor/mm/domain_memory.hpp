@@ -16,3 +16,17 @@ struct Domain;
 // Gives back 2^order frames starting at 'first'; each must be d's. False
 // (nothing changed for the failing frame) if one is not.
 [[nodiscard]] bool domain_release_extent(Domain& d, Mfn first, unsigned order);
+
+// XENMEM_exchange's steps (Xen's steal_page and assign_pages with
+// MEMF_no_refcount): tot_pages is left alone, the caller trades frames one
+// for one.
+// Takes frame m from d if d owns it and nothing but the allocation holds it
+// (no mapping, no type reference, not pinned); it then belongs to nobody.
+[[nodiscard]] bool domain_steal_page(Domain& d, Mfn m);
+// Undoes domain_steal_page(): m is d's again, as it was.
+void domain_return_page(Domain& d, Mfn m);
+// A stolen frame goes back to the allocator.
+void domain_free_stolen_page(Mfn m);
+// 2^order fresh frames from the allocator become d's, zeroed, each freeable
+// on its own.
+void domain_take_frames(Domain& d, Mfn first, unsigned order);

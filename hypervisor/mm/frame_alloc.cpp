@@ -82,11 +82,15 @@ void Frame_allocator::clear_head(uint32_t frame, unsigned order)
     --free_blocks_[pool_of(frame)][order];
 }
 
-// Lowest free block of 'order' in 'pool'; the caller knows there is one.
-uint32_t Frame_allocator::find_head(unsigned pool, unsigned order)
+// Lowest free block of 'order' in 'pool' whose first 'need' frames end at
+// or below frame 'limit' (need <= limit), or nr_frames_ if there is none.
+uint32_t Frame_allocator::find_head(unsigned pool, unsigned order, uint32_t limit, uint32_t need)
 {
     uint32_t first = hint_[pool][order];
     uint32_t end = (pool_end(pool) + block_frames(order) - 1) >> order;  // in blocks
+    uint32_t below = ((limit - need) >> order) + 1;  // blocks starting low enough
+    if (below < end)
+        end = below;
     const uint32_t* map = bitmap_ + bitmap_offset_[order];
     for (uint32_t w = first / 32; w * 32 < end; ++w) {
         uint32_t bits = map[w];
@@ -100,7 +104,7 @@ uint32_t Frame_allocator::find_head(unsigned pool, unsigned order)
         hint_[pool][order] = idx;
         return idx << order;
     }
-    return nr_frames_;  // counts and bitmap disagree: treat as empty
+    return nr_frames_;  // none below the limit (or counts and bitmap disagree)
 }
 
 // Puts a block whose frames are all owned by the caller on the free lists,
@@ -121,16 +125,20 @@ void Frame_allocator::insert_free(uint32_t frame, unsigned order)
     set_head(frame, order);
 }
 
-// Takes a free block of at least 'order' from 'pool', splits it down and
+// Takes a free block of at least 'order' from 'pool' whose first 2^order
+// frames lie below frame 'limit', splits it down (the low part is kept) and
 // returns its first frame, or nr_frames_ if the pool has none.
-uint32_t Frame_allocator::take_block(unsigned pool, unsigned order)
+uint32_t Frame_allocator::take_block(unsigned pool, unsigned order, uint32_t limit)
 {
     unsigned k = order;
-    while (k <= max_order && free_blocks_[pool][k] == 0)
-        ++k;
-    if (k > max_order)
-        return nr_frames_;
-    uint32_t frame = find_head(pool, k);
+    uint32_t frame = nr_frames_;
+    for (; k <= max_order; ++k) {
+        if (free_blocks_[pool][k] == 0)
+            continue;
+        frame = find_head(pool, k, limit, block_frames(order));
+        if (frame < nr_frames_)
+            break;
+    }
     if (frame >= nr_frames_)
         return nr_frames_;
     clear_head(frame, k);
@@ -180,13 +188,20 @@ uint32_t Frame_allocator::add_free(Mfn first, uint32_t count)
 
 Mfn Frame_allocator::alloc(unsigned order, Zone z)
 {
-    if (order > max_order)
+    uint32_t limit = z == Zone::any ? UINT32_MAX : z == Zone::below_4g ? low_frames : direct_frames;
+    return alloc_below(order, limit);
+}
+
+Mfn Frame_allocator::alloc_below(unsigned order, uint32_t limit)
+{
+    if (order > max_order || limit < block_frames(order))
         return invalid_mfn;
     Lock_guard<Spinlock> g(lock_);
-    // Highest acceptable pool first.
-    unsigned top = z == Zone::any ? 2 : z == Zone::below_4g ? 1 : 0;
-    for (unsigned p = top + 1; p-- > 0;) {
-        uint32_t frame = take_block(p, order);
+    // Highest acceptable pool first, keeping low memory for those who need it.
+    for (unsigned p = pools; p-- > 0;) {
+        if (pool_start(p) >= limit)
+            continue;
+        uint32_t frame = take_block(p, order, limit);
         if (frame < nr_frames_)
             return Mfn{frame};
     }

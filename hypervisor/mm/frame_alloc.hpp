@@ -72,6 +72,9 @@ public:
 
     // A block of 2^order frames aligned to its size, or invalid_mfn.
     [[nodiscard]] Mfn alloc(unsigned order, Zone z);
+    // The same, wholly below frame 'limit' (XENMEMF_address_bits): from the
+    // highest pool that has such a block.
+    [[nodiscard]] Mfn alloc_below(unsigned order, uint32_t limit);
     // Refuses (returns false, changes nothing) unless [m, m + 2^order) is
     // exactly one block handed out by alloc(order, ...).
     [[nodiscard]] bool free(Mfn m, unsigned order);
@@ -95,9 +98,9 @@ private:
     bool test_bit(unsigned order, uint32_t idx) const;
     void set_head(uint32_t frame, unsigned order);
     void clear_head(uint32_t frame, unsigned order);
-    uint32_t find_head(unsigned pool, unsigned order);
+    uint32_t find_head(unsigned pool, unsigned order, uint32_t limit, uint32_t need);
     void insert_free(uint32_t frame, unsigned order);
-    uint32_t take_block(unsigned pool, unsigned order);
+    uint32_t take_block(unsigned pool, unsigned order, uint32_t limit);
     bool block_is_allocated(uint32_t frame, unsigned order) const;
 
     Page* pages_ = nullptr;

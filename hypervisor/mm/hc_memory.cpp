@@ -8,15 +8,17 @@
 #include "hypervisor/mm/domain_memory.hpp"
 #include "hypervisor/guest_access.hpp"
 #include "hypervisor/hypercall.hpp"
+#include "hypervisor/mm/memory_op.hpp"
 #include "hypervisor/mm/mm.hpp"
 #include "hypervisor/lib/xen_errno.hpp"
 #include "public/memory.h"
 
-namespace {
+unsigned max_order(const Domain& d)
+{
+    return is_hardware_domain(d) || d.privileged ? Frame_allocator::max_order : 9;
+}
 
-constexpr uint32_t max_extent_order = 9;
-
-long target_domain(Vcpu& v, uint16_t id, Domain*& d)
+long memory_target_domain(Vcpu& v, uint16_t id, Domain*& d)
 {
     if (id == DOMID_SELF || id == v.domain->id) {
         d = v.domain;
@@ -27,6 +29,8 @@ long target_domain(Vcpu& v, uint16_t id, Domain*& d)
     d = domain_by_id(id);
     return d ? 0 : -XEN_ESRCH;
 }
+
+namespace {
 
 Zone zone_for(uint32_t mem_flags)
 {
@@ -45,13 +49,13 @@ Zone zone_for(uint32_t mem_flags)
 long reservation(Vcpu& v, uint32_t cmd, uint32_t arg)
 {
     xen_memory_reservation_t r;
-    if (!copy_from_guest(r, arg) || r.extent_order > max_extent_order)
+    if (!copy_from_guest(r, arg) || r.extent_order > max_order(*v.domain))
         return 0;
     if (r.nr_extents > 0x3FFFFFFFu ||
         (r.nr_extents && !arch::guest_range_ok(r.extent_start, r.nr_extents * 4)))
         return 0;
     Domain* d;
-    if (long rc = target_domain(v, r.domid, d))
+    if (long rc = memory_target_domain(v, r.domid, d))
         return rc == -XEN_EPERM ? rc : 0;
     uint32_t pages = 1u << r.extent_order;
     uint32_t i = 0;
@@ -86,7 +90,7 @@ long reservation_size(Vcpu& v, uint32_t cmd, uint32_t arg)
     if (!copy_from_guest(id, arg))
         return -XEN_EFAULT;
     Domain* d;
-    if (long rc = target_domain(v, id, d))
+    if (long rc = memory_target_domain(v, id, d))
         return rc;
     switch (cmd) {
     case XENMEM_current_reservation: return static_cast<long>(d->tot_pages);
@@ -166,6 +170,7 @@ long do_memory_op(Vcpu& v, const Hypercall_args& a)
     case XENMEM_memory_map: return memory_map(v, arg);
     case XENMEM_machine_memory_map: return machine_memory_map(v, arg);
     case XENMEM_machphys_mfn_list: return machphys_mfn_list(arg);
+    case XENMEM_exchange: return memory_exchange(v, arg);
     default: return -XEN_ENOSYS;
     }
 }

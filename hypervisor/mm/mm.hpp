@@ -13,6 +13,8 @@
 // frames are reachable through the direct map; others through the map
 // cache (arch/x86_32/mm/mapcache.hpp).
 [[nodiscard]] Mfn alloc_frames(unsigned order, Zone z);
+// The same, wholly below machine frame 'limit'.
+[[nodiscard]] Mfn alloc_frames_below(unsigned order, uint32_t limit);
 // Refuses (false, logged by the caller if it cares) a double free, a wrong
 // order, a reserved or out-of-range frame.
 [[nodiscard]] bool free_frames(Mfn m, unsigned order);

@@ -199,6 +199,8 @@ XEN_ABI_OFFSET(mmuext_op, arg2, 8);
 #define VMASST_TYPE_4gb_segments_notify 1 /* trap 15 when that happens */
 #define VMASST_TYPE_writable_pagetables 2 /* trap-and-emulate L1 writes */
 #define VMASST_TYPE_pae_extended_cr3 3    /* PDPT may live above 4 GiB */
+#define VMASST_TYPE_architectural_iopl 4  /* IOPL from EFLAGS, ring 1 counts as 0 */
+#define VMASST_TYPE_runstate_update_flag 5 /* XEN_RUNSTATE_UPDATE in state_entry_time */
 #define VMASST_TYPE_m2p_strict 32         /* x86_64 only */
 
 /* Domain identifiers. Ordinary domains are 0..DOMID_FIRST_RESERVED-1. */

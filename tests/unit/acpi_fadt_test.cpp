@@ -25,6 +25,9 @@ TEST(AcpiFadt, QemuPcRevision1HasPm1aAndNoResetRegister)
     EXPECT_EQ(f.pm1a_cnt.address, 0x604u);
     EXPECT_EQ(f.pm1a_cnt.bit_width, 16);
     EXPECT_FALSE(f.pm1b_cnt.present());
+    EXPECT_EQ(f.pm_tmr.space, acpi::Gas::io);
+    EXPECT_EQ(f.pm_tmr.address, 0x608u);
+    EXPECT_EQ(f.pm_tmr.bit_width, 32);
     EXPECT_EQ(f.smi_cmd, 0xB2u);
     EXPECT_EQ(f.acpi_enable, 0xF1);
     EXPECT_FALSE(f.reset_supported()) << "the bytes after a 116-byte FADT belong to the next table";
@@ -39,6 +42,7 @@ TEST(AcpiFadt, QemuQ35Revision3HasResetRegisterAndXBlocks)
     EXPECT_EQ(f.dsdt, mem.phys_of("DSDT"));
     EXPECT_EQ(f.pm1a_cnt.space, acpi::Gas::io);
     EXPECT_EQ(f.pm1a_cnt.address, 0x604u);
+    EXPECT_EQ(f.pm_tmr.address, 0x608u);
     ASSERT_TRUE(f.reset_supported());
     EXPECT_EQ(f.reset_reg.space, acpi::Gas::io);
     EXPECT_EQ(f.reset_reg.address, 0xCF9u);

@@ -15,7 +15,7 @@ Boot_layout layout_of(const Boot_layout_request& r)
 
 TEST(BootLayout, ElementsFollowTheKernelInXenOrderEachPageAligned)
 {
-    Boot_layout l = layout_of({0xC0100000, 0xC0123456, 5000, 16384, true});
+    Boot_layout l = layout_of({0xC0000000, 0xC0100000, 0xC0123456, 5000, 16384, true});
     EXPECT_EQ(l.v_start, 0xC0000000u);
     EXPECT_EQ(l.ramdisk_start, 0xC0124000u);
     EXPECT_EQ(l.p2m_start, 0xC0126000u);                  // 5000 bytes -> 2 pages
@@ -28,7 +28,7 @@ TEST(BootLayout, ElementsFollowTheKernelInXenOrderEachPageAligned)
 
 TEST(BootLayout, DomUGetsStoreAndConsolePagesBeforeTheTables)
 {
-    Boot_layout l = layout_of({0xC0000000, 0xC0010000, 0, 8192, false});
+    Boot_layout l = layout_of({0xC0000000, 0xC0000000, 0xC0010000, 0, 8192, false});
     EXPECT_EQ(l.store_page, l.start_info + 4096);
     EXPECT_EQ(l.console_page, l.start_info + 8192);
     EXPECT_EQ(l.pt_base, l.start_info + 3 * 4096);
@@ -37,7 +37,7 @@ TEST(BootLayout, DomUGetsStoreAndConsolePagesBeforeTheTables)
 TEST(BootLayout, RegionIsFourMibAlignedWithHalfMibPadding)
 {
     for (uint32_t kend : {0xC0010000u, 0xC03A0000u, 0xC03F0000u, 0xC0B00000u}) {
-        Boot_layout l = layout_of({0xC0000000, kend, 0, 65536, true});
+        Boot_layout l = layout_of({0xC0000000, 0xC0000000, kend, 0, 65536, true});
         EXPECT_EQ(l.v_end % (4 * MiB), 0u);
         EXPECT_GE(l.v_end - (l.stack_page + 4096), 512u * 1024);
         EXPECT_EQ(l.region_pages, (l.v_end - l.v_start) / 4096);
@@ -46,7 +46,7 @@ TEST(BootLayout, RegionIsFourMibAlignedWithHalfMibPadding)
 
 TEST(BootLayout, TablesCoverTheWholeRegionIncludingThemselves)
 {
-    Boot_layout l = layout_of({0xC0000000, 0xC1000000, 32 * MiB, 262144, true});
+    Boot_layout l = layout_of({0xC0000000, 0xC0000000, 0xC1000000, 32 * MiB, 262144, true});
     uint32_t two_mib_chunks = (l.v_end - l.v_start) / (2 * MiB);
     EXPECT_EQ(l.nr_l1, two_mib_chunks);
     EXPECT_EQ(l.nr_l2, 1u); // all in slot 3
@@ -55,7 +55,7 @@ TEST(BootLayout, TablesCoverTheWholeRegionIncludingThemselves)
 
 TEST(BootLayout, LowKernelStillGetsTheSlotThreeDirectory)
 {
-    Boot_layout l = layout_of({0x00100000, 0x00200000, 0, 4096, true});
+    Boot_layout l = layout_of({0x00000000, 0x00100000, 0x00200000, 0, 4096, true});
     EXPECT_EQ(l.v_start, 0u);
     EXPECT_EQ(l.nr_l2, 2u);
 }
@@ -63,17 +63,55 @@ TEST(BootLayout, LowKernelStillGetsTheSlotThreeDirectory)
 TEST(BootLayout, RefusesTooLittleMemory)
 {
     Boot_layout l{};
-    EXPECT_EQ(compute_boot_layout({0xC0000000, 0xC0400000, 0, 1024, true}, l),
+    EXPECT_EQ(compute_boot_layout({0xC0000000, 0xC0000000, 0xC0400000, 0, 1024, true}, l),
               Boot_layout_error::too_little_memory);
 }
 
 TEST(BootLayout, RefusesEmptyKernelAndRegionsReachingTheHypervisor)
 {
     Boot_layout l{};
-    EXPECT_EQ(compute_boot_layout({0xC0100000, 0xC0100000, 0, 4096, true}, l),
+    EXPECT_EQ(compute_boot_layout({0xC0000000, 0xC0100000, 0xC0100000, 0, 4096, true}, l),
               Boot_layout_error::bad_kernel_range);
-    EXPECT_EQ(compute_boot_layout({0xF5000000, 0xF5700000, 0, 1u << 20, true}, l),
+    EXPECT_EQ(compute_boot_layout({0xF5000000, 0xF5000000, 0xF5700000, 0, 1u << 20, true}, l),
               Boot_layout_error::hits_hypervisor);
-    EXPECT_EQ(compute_boot_layout({0xC0000000, 0xC0100000, 0xFFFFFFFFull, 1u << 20, true}, l),
+    EXPECT_EQ(compute_boot_layout({0xC0000000, 0xC0000000, 0xC0100000, 0xFFFFFFFFull, 1u << 20, true}, l),
               Boot_layout_error::hits_hypervisor);
+}
+
+TEST(BootLayout, RegionStartsAtVirtBaseBelowTheImageWithPfnZeroThere)
+{
+    // Linux 5.4 i386: VIRT_BASE 0xC0000000, image linked at 0xC1000000.
+    Boot_layout l = layout_of({0xC0000000, 0xC1000000, 0xC1719000, 0, 32768, true});
+    EXPECT_EQ(l.v_start, 0xC0000000u);
+    EXPECT_EQ(l.p2m_start, 0xC1719000u);
+    EXPECT_EQ(l.region_pages, (l.v_end - 0xC0000000u) / 4096);
+    // The gap below the image is part of the region and of its tables.
+    EXPECT_EQ(l.nr_l1, (l.v_end - 0xC0000000u) / (2 * MiB));
+}
+
+TEST(BootLayout, VirtBaseNeedNotBeSuperpageAligned)
+{
+    Boot_layout l = layout_of({0xC0201000, 0xC0201000, 0xC0300000, 0, 8192, true});
+    EXPECT_EQ(l.v_start, 0xC0201000u);
+    EXPECT_EQ(l.v_end % (4 * MiB), 0u);
+    EXPECT_EQ(l.region_pages, (l.v_end - l.v_start) / 4096);
+    EXPECT_EQ(l.nr_l1, (l.v_end - 0xC0200000u) / (2 * MiB));
+}
+
+TEST(BootLayout, RefusesVirtBaseAboveTheImageOrOffAPageBoundary)
+{
+    Boot_layout l{};
+    EXPECT_EQ(compute_boot_layout({0xC0200000, 0xC0100000, 0xC0300000, 0, 8192, true}, l),
+              Boot_layout_error::bad_kernel_range);
+    EXPECT_EQ(compute_boot_layout({0xC0000010, 0xC0100000, 0xC0300000, 0, 8192, true}, l),
+              Boot_layout_error::unaligned_virt_base);
+}
+
+TEST(BootLayout, ZeroVirtBaseWithAHighImageNeedsTheWholeLowRegion)
+{
+    // Xen's libelf takes an unset VIRT_BASE as 0: pfn 0 is at address 0 and
+    // the region reaches the image, more than a small domain has.
+    Boot_layout l{};
+    EXPECT_EQ(compute_boot_layout({0, 0xC0000000, 0xC0100000, 0, 65536, true}, l),
+              Boot_layout_error::too_little_memory);
 }

@@ -195,6 +195,38 @@ TEST(FrameAlloc, ZonesAreRespectedAndHighMemoryPreferred)
     EXPECT_EQ(m.alloc->alloc(0, Zone::below_4g), invalid_mfn);
 }
 
+TEST(FrameAlloc, AllocBelowALimitInsideAPoolNeverReturnsAFrameAtOrAboveIt)
+{
+    // Pool 1 holds frames on both sides of a 1 GiB limit (address_bits 30).
+    constexpr uint32_t limit = 0x40000;
+    Machine m(limit + 4096);
+    m.alloc->add_free(Mfn{limit - 64}, 64 + 4096);
+    // The highest pool is preferred, but only below the limit.
+    for (int i = 0; i < 64; ++i) {
+        Mfn f = m.alloc->alloc_below(0, limit);
+        ASSERT_NE(f, invalid_mfn);
+        EXPECT_LT(raw(f), limit);
+    }
+    EXPECT_EQ(m.alloc->alloc_below(0, limit), invalid_mfn) << "only frames above the limit are left";
+    EXPECT_NE(m.alloc->alloc(0, Zone::below_4g), invalid_mfn);
+}
+
+TEST(FrameAlloc, AllocBelowReturnsAWholeAlignedBlockUnderTheLimit)
+{
+    constexpr uint32_t limit = direct + 1024;
+    Machine m(direct + 8192);
+    m.alloc->add_free(Mfn{direct}, 8192);
+    Mfn f = m.alloc->alloc_below(9, limit);
+    ASSERT_NE(f, invalid_mfn);
+    EXPECT_EQ(raw(f) % 512, 0u);
+    EXPECT_LE(raw(f) + 512, limit);
+    Mfn g = m.alloc->alloc_below(9, limit);
+    ASSERT_NE(g, invalid_mfn);
+    EXPECT_LE(raw(g) + 512, limit);
+    EXPECT_EQ(m.alloc->alloc_below(9, limit), invalid_mfn);
+    EXPECT_EQ(m.alloc->alloc_below(10, 512), invalid_mfn) << "a limit below the block size";
+}
+
 TEST(FrameAlloc, BlocksNeverStraddleTheDirectMapBoundary)
 {
     Machine m(direct + 2048);

@@ -9,7 +9,9 @@ constexpr uint32_t off_smi_cmd = 48;
 constexpr uint32_t off_acpi_enable = 52;
 constexpr uint32_t off_pm1a_cnt = 64;
 constexpr uint32_t off_pm1b_cnt = 68;
+constexpr uint32_t off_pm_tmr = 76;
 constexpr uint32_t off_pm1_cnt_len = 89;
+constexpr uint32_t off_pm_tmr_len = 91;
 constexpr uint32_t off_iapc_boot_arch = 109;
 constexpr uint32_t off_flags = 112;
 constexpr uint32_t off_reset_reg = 116;
@@ -17,6 +19,7 @@ constexpr uint32_t off_reset_value = 128;
 constexpr uint32_t off_x_dsdt = 140;
 constexpr uint32_t off_x_pm1a_cnt = 172;
 constexpr uint32_t off_x_pm1b_cnt = 184;
+constexpr uint32_t off_x_pm_tmr = 208;
 constexpr uint32_t gas_len = 12;
 
 Gas read_gas(const uint8_t* p)
@@ -157,6 +160,7 @@ bool parse_fadt(const Table& t, Fadt& out)
     uint8_t cnt_len = t.data[off_pm1_cnt_len];
     f.pm1a_cnt = pick(t, off_x_pm1a_cnt, io_block(rd32(t.data + off_pm1a_cnt), cnt_len));
     f.pm1b_cnt = pick(t, off_x_pm1b_cnt, io_block(rd32(t.data + off_pm1b_cnt), cnt_len));
+    f.pm_tmr = pick(t, off_x_pm_tmr, io_block(rd32(t.data + off_pm_tmr), t.data[off_pm_tmr_len]));
     // IAPC_BOOT_ARCH and the reset register arrived with ACPI 2.0.
     if (f.revision >= 2 && t.length >= off_reset_value + 1) {
         f.iapc_boot_arch = rd16(t.data + off_iapc_boot_arch);

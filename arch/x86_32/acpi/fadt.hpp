@@ -24,6 +24,8 @@ struct Fadt {
     static constexpr uint32_t hw_reduced_acpi = 1u << 20;
     // IAPC_BOOT_ARCH bit 1: an 8042 keyboard controller is present.
     static constexpr uint16_t boot_arch_8042 = 1u << 1;
+    // IAPC_BOOT_ARCH bit 5: there is no CMOS real-time clock.
+    static constexpr uint16_t boot_arch_no_cmos_rtc = 1u << 5;
 
     uint8_t revision = 0;
     uint32_t flags = 0;
@@ -32,6 +34,7 @@ struct Fadt {
     uint8_t acpi_enable = 0;
     Gas pm1a_cnt;              // X_PM1a_CNT_BLK when present, else PM1a_CNT_BLK
     Gas pm1b_cnt;
+    Gas pm_tmr;                // X_PM_TMR_BLK when present, else PM_TMR_BLK
     Gas reset_reg;
     uint8_t reset_value = 0;
     uint16_t iapc_boot_arch = 0;

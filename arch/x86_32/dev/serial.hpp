@@ -12,6 +12,7 @@ public:
     // Non-blocking; returns -1 when nothing is waiting.
     int get();
     bool present() const { return base_ != 0; }
+    uint16_t base() const { return base_; }
     // Raises the UART's interrupt line when a byte has arrived (IER bit 0)
     // and sets OUT2, which gates that line to the interrupt controller on
     // PC boards.

@@ -4,6 +4,7 @@
 #include "arch/x86_32/include/m2p.hpp"
 #include "arch/x86_32/mm/mapcache.hpp"
 #include "arch/x86_32/mm/paging.hpp"
+#include "arch/x86_32/pv/io_ports.hpp"
 #include "arch/x86_32/include/pv_frame_space.hpp"
 #include "hypervisor/boot/boot_layout.hpp"
 #include "hypervisor/console/console.hpp"
@@ -110,7 +111,7 @@ Domain* build_dom0(const multiboot::Info& mbi, const Boot_options& opt, bool str
 
     uint32_t nr_pages = dom0_pages(opt);
     Boot_layout layout;
-    Boot_layout_request req{img.virt_kstart, img.virt_kend, have_ramdisk ? ramdisk.len : 0u,
+    Boot_layout_request req{img.virt_base, img.virt_kstart, img.virt_kend, have_ramdisk ? ramdisk.len : 0u,
                             nr_pages, true};
     if (Boot_layout_error e = compute_boot_layout(req, layout); e != Boot_layout_error::none) {
         log::error("dom0: cannot lay out %u MiB: %s", nr_pages >> 8, boot_layout_error_text(e));
@@ -130,6 +131,11 @@ Domain* build_dom0(const multiboot::Info& mbi, const Boot_options& opt, bool str
                        : max_mfn();
     if (d->max_pages < nr_pages)
         d->max_pages = nr_pages;
+
+    if (!io_ports_init_hardware_domain(*d)) {
+        log::error("dom0: cannot record its I/O port permissions");
+        return nullptr;
+    }
 
     // A kernel that declares extended-cr3 PAE gets the assist from the
     // start, as Xen's dom0 builder does.

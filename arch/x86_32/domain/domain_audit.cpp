@@ -11,11 +11,13 @@ namespace arch {
 namespace {
 
 constexpr uint32_t max_audited_frames = 0x40000; // 1 GiB
-constexpr unsigned max_refs = Domain::max_vcpus * (1 + 14 + 16 + 1);
+constexpr unsigned max_refs = 1 + Domain::max_vcpus * (1 + 14 + 16 + 1);
 
 unsigned collect_refs(const Domain& d, External_ref* refs)
 {
     unsigned n = 0;
+    if (d.shared_info_mfn != invalid_mfn)
+        refs[n++] = {d.shared_info_mfn, 1, 0}; // the hypervisor's reference
     for (unsigned i = 0; i < d.nr_vcpus; ++i) {
         const Vcpu& v = d.vcpus[i];
         if (v.cr3 != invalid_mfn)

@@ -16,18 +16,41 @@ Mfn domain_add_extent(Domain& d, unsigned order, Zone z)
     Mfn m = alloc_frames(order, z);
     if (m == invalid_mfn)
         return invalid_mfn;
-    if (order && !frame_allocator().split(m, order)) {
-        (void)free_frames(m, order);
-        return invalid_mfn;
-    }
-    for (uint32_t i = 0; i < pages; ++i) {
-        // Whatever the frame held before must not leak into the guest.
-        arch::Frame_mapping f(m + i);
-        __builtin_memset(f.get(), 0, page_size);
-        assign_page(*mfn_to_page(m + i), d.id);
-    }
+    domain_take_frames(d, m, order);
     d.tot_pages += pages;
     return m;
+}
+
+void domain_take_frames(Domain& d, Mfn first, unsigned order)
+{
+    if (order)
+        (void)frame_allocator().split(first, order);
+    for (uint32_t i = 0; i < (1u << order); ++i) {
+        // Whatever the frame held before must not leak into the guest.
+        arch::Frame_mapping f(first + i);
+        __builtin_memset(f.get(), 0, page_size);
+        assign_page(*mfn_to_page(first + i), d.id);
+    }
+}
+
+bool domain_steal_page(Domain& d, Mfn m)
+{
+    Page* pg = mfn_to_page(m);
+    if (!pg || pg->owner != d.id || pg->count_info != (pgc::allocated | 1) ||
+        pgt::count(pg->type_info) != 0 || (pg->type_info & pgt::pinned))
+        return false;
+    pg->count_info = 0;
+    pg->type_info = 0;
+    pg->owner = DOMID_INVALID;
+    return true;
+}
+
+void domain_return_page(Domain& d, Mfn m) { assign_page(*mfn_to_page(m), d.id); }
+
+void domain_free_stolen_page(Mfn m)
+{
+    arch::m2p_set(m, arch::m2p_invalid);
+    (void)free_frames(m, 0);
 }
 
 bool domain_release_extent(Domain& d, Mfn first, unsigned order)

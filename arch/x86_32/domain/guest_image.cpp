@@ -177,8 +177,11 @@ bool Guest_image::start_vcpu0(uint32_t entry)
     __builtin_memset(static_cast<void*>(d_.shared), 0, page_size);
     for (auto& vi : d_.shared->vcpu_info)
         vi.evtchn_upcall_mask = 1;
-    // Shared with the guest: it maps the page by machine address.
+    // Shared with the guest: it maps the page by machine address. The
+    // hypervisor's own reference keeps the frame while it writes it, even if
+    // the guest gives the page back (decrease_reservation) or maps it.
     assign_page(*mfn_to_page(si), d_.id);
+    (void)get_page(*mfn_to_page(si), d_.id);
 
     start_info_t* sip = reinterpret_cast<start_info_t*>(map_frame(mfn_of_va(l_.start_info)));
     sip->shared_info = static_cast<uint32_t>(mfn_to_paddr(si));

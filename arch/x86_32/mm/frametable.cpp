@@ -115,6 +115,7 @@ bool frame_table_init(const Memory_map& ram, Memory_map& avail, Frame_table_info
 } // namespace arch
 
 Mfn alloc_frames(unsigned order, Zone z) { return arch::allocator.alloc(order, z); }
+Mfn alloc_frames_below(unsigned order, uint32_t limit) { return arch::allocator.alloc_below(order, limit); }
 bool free_frames(Mfn m, unsigned order) { return arch::allocator.free(m, order); }
 Page* mfn_to_page(Mfn m) { return raw(m) < arch::table_frames_in_use ? &arch::table[raw(m)] : nullptr; }
 uint32_t max_mfn() { return arch::table_frames_in_use; }

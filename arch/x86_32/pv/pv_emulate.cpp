@@ -3,6 +3,7 @@
 #include "arch/x86_32/cpu/cpuid_msr.hpp"
 #include "arch/x86_32/include/guest_copy.hpp"
 #include "arch/x86_32/cpu/io.hpp"
+#include "arch/x86_32/pv/io_ports.hpp"
 #include "arch/x86_32/pv/pv_entry.hpp"
 #include "arch/x86_32/pv/cpuid_policy.hpp"
 #include "hypervisor/domain/domain.hpp"
@@ -15,42 +16,18 @@ constexpr uint8_t forced_prefix[] = {0x0F, 0x0B, 'x', 'e', 'n', 0x0F, 0xA2};
 
 unsigned ring(const Exception_frame& f) { return f.cs & 3; }
 
-// Ports the hypervisor drives itself: the PICs and ELCR, the PIT, the
-// serial console lines. Everything else is the privileged domain's.
-bool port_is_hypervisors(uint32_t port, unsigned size)
-{
-    struct Range {
-        uint32_t first, last;
-    };
-    static constexpr Range owned[] = {{0x20, 0x21}, {0xA0, 0xA1}, {0x4D0, 0x4D1},
-                                      {0x40, 0x43}, {0x3F8, 0x3FF}, {0x2F8, 0x2FF}};
-    for (const Range& r : owned)
-        if (port <= r.last && port + size - 1 >= r.first)
-            return true;
-    return false;
-}
-
-bool io_allowed(const Vcpu& v, const Exception_frame& f, uint32_t port, unsigned size)
-{
-    return v.domain->privileged && ring(f) <= v.iopl && port + size <= 0x10000 &&
-           !port_is_hypervisors(port, size);
-}
-
 bool do_io(Vcpu& v, Exception_frame& f, bool in, uint32_t port, unsigned size)
 {
-    if (!io_allowed(v, f, port, size))
+    if (!io_privileged(v, f))
         return false;
-    uint16_t p = static_cast<uint16_t>(port);
+    // The port wraps at 64 KiB as the hardware's does.
+    port &= 0xFFFF;
+    Domain& d = *v.domain;
     if (in) {
-        uint32_t val = size == 1 ? inb(p) : size == 2 ? inw(p) : inl(p);
         uint32_t mask = size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
-        f.eax = (f.eax & ~mask) | (val & mask);
-    } else if (size == 1) {
-        outb(p, static_cast<uint8_t>(f.eax));
-    } else if (size == 2) {
-        outw(p, static_cast<uint16_t>(f.eax));
+        f.eax = (f.eax & ~mask) | (guest_io_read(d, port, size) & mask);
     } else {
-        outl(p, f.eax);
+        guest_io_write(d, port, size, f.eax);
     }
     return true;
 }

@@ -9,8 +9,10 @@
 #include "arch/x86_32/cpu/idt.hpp"
 #include "arch/x86_32/pv/ldt.hpp"
 #include "arch/x86_32/cpu/percpu.hpp"
+#include "arch/x86_32/include/hypercall_continuation.hpp"
+#include "arch/x86_32/irq/lapic.hpp"
 #include "arch/x86_32/pv/pv_emulate.hpp"
-#include "arch/x86_32/pv/ptwr.hpp"
+#include "arch/x86_32/mm/ptwr.hpp"
 #include "hypervisor/console/console.hpp"
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/hypercall.hpp"
@@ -30,6 +32,19 @@ void hypercall_entry(Exception_frame& f)
     v->failsafe_pending = false;
     Hypercall_args a{{f.ebx, f.ecx, f.edx, f.esi, f.edi}};
     long r = hypercall_dispatch(*v, f.eax, a, false);
+    if (v->continuation.pending) {
+        // The guest re-issues the call: back onto its "int $0x82" with the
+        // continuation's registers.
+        v->continuation.pending = false;
+        f.eax = v->continuation.nr;
+        f.ebx = v->continuation.args[0];
+        f.ecx = v->continuation.args[1];
+        f.edx = v->continuation.args[2];
+        f.esi = v->continuation.args[3];
+        f.edi = v->continuation.args[4];
+        f.eip -= 2;
+        return;
+    }
     // iret restores eax itself (the guest's saved value) and returns it.
     f.eax = static_cast<uint32_t>(r);
 }
@@ -168,6 +183,33 @@ void enter_vcpu(Vcpu& v)
     static_assert(sizeof(f) == sizeof(v.regs));
     __builtin_memcpy(&f, &v.regs, sizeof(f));
     pv_resume_frame(&f);
+}
+
+bool hypercall_preempt_check(const Vcpu& v)
+{
+    if (v.in_multicall)
+        return false;
+    // An interrupt is waiting (hypercalls run with interrupts off), or an
+    // event for the guest itself.
+    if (lapic::present())
+        for (uint32_t i = 1; i < 8; ++i)
+            if (lapic::read(static_cast<lapic::Reg>(lapic::irr + i * 0x10)))
+                return true;
+    const vcpu_info* vi = v.info;
+    return vi && vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask;
+}
+
+long hypercall_continue(Vcpu& v, uint32_t nr, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3,
+                        uint32_t a4)
+{
+    v.continuation.pending = true;
+    v.continuation.nr = nr;
+    v.continuation.args[0] = a0;
+    v.continuation.args[1] = a1;
+    v.continuation.args[2] = a2;
+    v.continuation.args[3] = a3;
+    v.continuation.args[4] = a4;
+    return static_cast<long>(nr);
 }
 
 } // namespace arch

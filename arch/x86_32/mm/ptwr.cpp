@@ -9,7 +9,7 @@
 // mov imm32 -> m32 (C7 /0), xchg (87), lock cmpxchg (0F B1) and lock
 // cmpxchg8b (0F C7 /1), after lock and segment prefixes. 8-byte PTE writes
 // made as two 4-byte halves are handled by the core (upper half first).
-#include "arch/x86_32/pv/ptwr.hpp"
+#include "arch/x86_32/mm/ptwr.hpp"
 
 #include "arch/x86_32/mm/guest_cr3.hpp"
 #include "arch/x86_32/cpu/percpu.hpp"
