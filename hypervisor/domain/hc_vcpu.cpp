@@ -33,7 +33,8 @@ long register_vcpu_info(Vcpu& t, uint32_t arg)
     vcpu_register_vcpu_info_t r;
     if (!copy_from_guest(r, arg))
         return -XEN_EFAULT;
-    if (r.rsvd != 0 || r.offset > page_size - sizeof(vcpu_info) || r.mfn >> 32)
+    // As Xen, rsvd is not looked at (Linux leaves it uninitialised).
+    if (r.offset > page_size - sizeof(vcpu_info) || r.mfn >> 32)
         return -XEN_EINVAL;
     if (t.info_mfn != invalid_mfn)
         return -XEN_EINVAL; // once only, as Xen

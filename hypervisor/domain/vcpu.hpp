@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 
+#include "arch/x86_32/include/arch_vcpu.hpp"
 #include "hypervisor/mm/frame.hpp"
 #include "public/xen.h"
 
@@ -57,6 +58,8 @@ struct Vcpu {
 
     // Virtual timers (arch vtime): the periodic timer's period, 0 = off.
     uint64_t periodic_period_ns = 0;
+
+    arch::Arch_vcpu arch;
 
     // A hypercall of this vCPU is running a multicall batch.
     bool in_multicall = false;

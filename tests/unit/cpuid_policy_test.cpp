@@ -49,3 +49,33 @@ TEST(CpuidPolicy, StructuredLeafKeepsOnlyHarmlessBits)
     EXPECT_EQ(g.ecx, 0u);
     EXPECT_EQ(guest_cpuid(7, 1, Cpuid_regs{1, 1, 1, 1}, 4, 0).ebx, 0u);
 }
+
+namespace {
+constexpr uint32_t cr4_tsd = 1u << 2, cr4_de = 1u << 3, cr4_pae = 1u << 5, cr4_pge = 1u << 7;
+constexpr uint32_t cr4_osfxsr = 1u << 9, cr4_osxmmexcpt = 1u << 10, cr4_osxsave = 1u << 18;
+// A leaf 1 with TSC, DE, FXSR, SSE and XSAVE on.
+constexpr Cpuid_regs full_leaf1{0x663, 0, 1u << 26, (1u << 4) | (1u << 2) | (1u << 24) | (1u << 25)};
+} // namespace
+
+TEST(GuestCr4, GuestSeesTheHypervisorsSseBitsWhateverItWrites)
+{
+    uint32_t host = cr4_pae | cr4_pge | cr4_osfxsr | cr4_osxmmexcpt;
+    EXPECT_EQ(guest_cr4(0, host, full_leaf1), cr4_pae | cr4_osfxsr | cr4_osxmmexcpt);
+    // Linux's fpu__init_cpu_generic asks for OSFXSR|OSXMMEXCPT: accepted, no change.
+    EXPECT_EQ(guest_cr4(cr4_pae | cr4_osfxsr | cr4_osxmmexcpt, host, full_leaf1),
+              cr4_pae | cr4_osfxsr | cr4_osxmmexcpt);
+    // Without them on the host the guest cannot turn them on.
+    EXPECT_EQ(guest_cr4(cr4_osfxsr | cr4_osxmmexcpt, cr4_pae, full_leaf1), cr4_pae);
+}
+
+TEST(GuestCr4, OnlyTsdIsTheGuestsToSetUnderThisPolicy)
+{
+    uint32_t host = cr4_pae;
+    EXPECT_EQ(guest_cr4(cr4_tsd, host, full_leaf1), cr4_pae | cr4_tsd);
+    // DE and XSAVE are hidden from the guest's CPUID, so their bits are dropped.
+    EXPECT_EQ(guest_cr4(cr4_de | cr4_osxsave, host, full_leaf1), cr4_pae);
+    // PGE and anything else the guest names stay the hypervisor's.
+    EXPECT_EQ(guest_cr4(cr4_pge | 0xFFF80000u, host, full_leaf1), cr4_pae);
+    // No TSC, no TSD.
+    EXPECT_EQ(guest_cr4(cr4_tsd, host, Cpuid_regs{}), cr4_pae);
+}

@@ -1,5 +1,7 @@
 #include "arch/x86_32/cpu/cpu_tables.hpp"
 
+#include "arch/x86_32/cpu/fpu.hpp"
+
 #include "arch/x86_32/cpu/cpu_area.hpp"
 #include "arch/x86_32/cpu/idt.hpp"
 #include "arch/x86_32/mm/paging.hpp"
@@ -211,6 +213,7 @@ void cpu_tables_init(Percpu& p)
                  : "eax", "memory");
     asm volatile("ltr %w0" ::"r"(TSS_SEL));
     idt_load(p.index);
+    fpu_init_cpu(p.index);
     p.online = true;
 }
 

@@ -4,6 +4,7 @@
 #include "arch/x86_32/include/m2p.hpp"
 #include "arch/x86_32/mm/mapcache.hpp"
 #include "arch/x86_32/mm/paging.hpp"
+#include "arch/x86_32/pv/guest_cr4.hpp"
 #include "arch/x86_32/include/pv_frame_space.hpp"
 #include "hypervisor/console/console.hpp"
 #include "hypervisor/domain/domain.hpp"
@@ -211,6 +212,7 @@ bool Guest_image::start_vcpu0(uint32_t entry)
     v.regs.eflags = 0x202; // IF, and the always-one bit
     v.kernel_ss = FLAT_RING1_DS;
     v.kernel_sp = v.regs.esp;
+    guest_cr4_init(v);
     return true;
 }
 

@@ -65,3 +65,21 @@ Cpuid_regs guest_cpuid(uint32_t leaf, uint32_t subleaf, Cpuid_regs host, uint32_
         return r;
     }
 }
+
+uint32_t guest_cr4(uint32_t requested, uint32_t host_cr4, Cpuid_regs host_leaf1)
+{
+    constexpr uint32_t tsd = 1u << 2, de = 1u << 3, pae = 1u << 5, mce = 1u << 6;
+    constexpr uint32_t osfxsr = 1u << 9, osxmmexcpt = 1u << 10, fsgsbase = 1u << 16;
+    constexpr uint32_t osxsave = 1u << 18;
+    Cpuid_regs seen = guest_cpuid(1, 0, host_leaf1, 0, 0);
+    uint32_t controllable = 0;
+    if (seen.edx & (1u << 4))
+        controllable |= tsd;
+    if (seen.edx & (1u << 2))
+        controllable |= de;
+    if (seen.ecx & (1u << 26))
+        controllable |= osxsave;
+    // FSGSBASE is a leaf-7 feature this policy never shows.
+    (void)fsgsbase;
+    return (requested & controllable) | (host_cr4 & (pae | mce | osfxsr | osxmmexcpt));
+}

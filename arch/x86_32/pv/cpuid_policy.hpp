@@ -20,3 +20,11 @@ struct Cpuid_regs {
 // hypervisor leaves.
 Cpuid_regs guest_cpuid(uint32_t leaf, uint32_t subleaf, Cpuid_regs host, uint32_t version_major,
                        uint32_t version_minor);
+
+// The CR4 a PV guest reads after writing 'requested' (Xen's
+// pv_fixup_guest_cr4): the guest controls TSD, DE, FSGSBASE and OSXSAVE
+// where the CPUID it sees offers them (with this policy only TSD, when the
+// CPU has a TSC), and sees the hypervisor's own choice of PAE, MCE, OSFXSR
+// and OSXMMEXCPT ('host_cr4'). Any write succeeds; other bits are dropped.
+// 'host_leaf1' is the CPU's real CPUID leaf 1.
+uint32_t guest_cr4(uint32_t requested, uint32_t host_cr4, Cpuid_regs host_leaf1);

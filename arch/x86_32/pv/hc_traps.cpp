@@ -3,6 +3,7 @@
 // (fpu_taskswitch), debug registers and the iret hypercall.
 #include "arch/x86_32/cpu/percpu.hpp"
 #include "arch/x86_32/pv/pv_entry.hpp"
+#include "arch/x86_32/cpu/fpu.hpp"
 #include "hypervisor/console/console.hpp"
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/guest_access.hpp"
@@ -122,11 +123,10 @@ long do_callback_op(Vcpu& v, const Hypercall_args& a)
 
 long do_fpu_taskswitch(Vcpu& v, const Hypercall_args& a)
 {
+    // The virtual TS; the real one stays set while another vCPU's state is
+    // in the registers (Xen clears it only when the state is this vCPU's).
     v.fpu_ts = a.a[0] != 0;
-    uint32_t cr0;
-    asm volatile("movl %%cr0, %0" : "=r"(cr0));
-    cr0 = v.fpu_ts ? cr0 | 8u : cr0 & ~8u;
-    asm volatile("movl %0, %%cr0" ::"r"(cr0));
+    arch::fpu_switch_to(v);
     return 0;
 }
 

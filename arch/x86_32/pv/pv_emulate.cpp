@@ -3,6 +3,7 @@
 #include "arch/x86_32/cpu/cpuid_msr.hpp"
 #include "arch/x86_32/include/guest_copy.hpp"
 #include "arch/x86_32/cpu/io.hpp"
+#include "arch/x86_32/pv/guest_cr4.hpp"
 #include "arch/x86_32/pv/io_ports.hpp"
 #include "arch/x86_32/pv/pv_entry.hpp"
 #include "arch/x86_32/pv/cpuid_policy.hpp"
@@ -62,11 +63,7 @@ uint32_t read_cr(Vcpu& v, unsigned n, bool& ok)
     }
     case 2: return v.info->arch.cr2;
     case 3: return xen_pfn_to_cr3(raw(v.cr3));
-    case 4: {
-        uint32_t cr4;
-        asm volatile("movl %%cr4, %0" : "=r"(cr4));
-        return cr4;
-    }
+    case 4: return v.arch.cr4;
     default: ok = false; return 0;
     }
 }
@@ -85,6 +82,10 @@ bool mov_cr(Vcpu& v, Exception_frame& f, const uint8_t* insn, bool to_cr)
         if (ok)
             *reg = val;
         return ok;
+    }
+    if (cr == 4) {
+        guest_cr4_write(v, *reg);
+        return true;
     }
     if (cr != 0)
         return false;

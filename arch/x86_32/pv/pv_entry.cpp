@@ -5,8 +5,10 @@
 #include "arch/x86_32/cpu/cpuid_msr.hpp"
 #include "arch/x86_32/cpu/descriptors.hpp"
 #include "arch/x86_32/cpu/fault_report.hpp"
+#include "arch/x86_32/cpu/fpu.hpp"
 #include "arch/x86_32/mm/guest_cr3.hpp"
 #include "arch/x86_32/cpu/idt.hpp"
+#include "arch/x86_32/pv/guest_cr4.hpp"
 #include "arch/x86_32/pv/ldt.hpp"
 #include "arch/x86_32/cpu/percpu.hpp"
 #include "arch/x86_32/include/hypercall_continuation.hpp"
@@ -23,8 +25,6 @@ extern "C" char sysenter_entry[];
 
 namespace arch {
 namespace {
-
-constexpr uint32_t cr0_ts = 1u << 3;
 
 void hypercall_entry(Exception_frame& f)
 {
@@ -65,9 +65,10 @@ void guest_exception(Exception_frame& f, uint32_t cr2)
             return;
         break;
     case 7:
-        // Lazy FPU: the real TS is only set while the guest asked for it
-        // (fpu_taskswitch); then the #NM is the guest's to handle.
-        asm volatile("clts");
+        // Lazy FPU: the vCPU's own state is loaded first (Xen's
+        // do_device_not_available); the #NM is the guest's only when it
+        // had set its virtual TS (fpu_taskswitch), which this clears.
+        fpu_take(v);
         if (!v.fpu_ts)
             return;
         v.fpu_ts = false;
@@ -175,10 +176,8 @@ void enter_vcpu(Vcpu& v)
     load_sysenter(cpu);
     load_ldt(v);
     flush_guest_tlb(v);
-    uint32_t cr0;
-    asm volatile("movl %%cr0, %0" : "=r"(cr0));
-    cr0 = v.fpu_ts ? cr0 | cr0_ts : cr0 & ~cr0_ts;
-    asm volatile("movl %0, %%cr0" ::"r"(cr0));
+    fpu_switch_to(v);
+    guest_cr4_load(v);
     Exception_frame& f = guest_frame();
     static_assert(sizeof(f) == sizeof(v.regs));
     __builtin_memcpy(&f, &v.regs, sizeof(f));

@@ -1,0 +1,18 @@
+// What a vCPU holds of the x86 machine beyond the core's view of it (Xen's
+// struct arch_vcpu): its virtual CR4 and its FPU/SSE register state.
+#pragma once
+#include <cstdint>
+
+namespace arch {
+
+struct Arch_vcpu {
+    // The CR4 the guest reads (Xen's ctrlreg[4], pv_fixup_guest_cr4()).
+    uint32_t cr4 = 0;
+    // The x87/MMX/SSE state while another vCPU owns the FPU: an FXSAVE
+    // image (FNSAVE's on CPUs without FXSR). Until the vCPU first uses the
+    // FPU, fpu_used is false and it starts from the reset state.
+    bool fpu_used = false;
+    alignas(16) uint8_t fpu[512]{};
+};
+
+} // namespace arch
