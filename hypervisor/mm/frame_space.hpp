@@ -31,8 +31,11 @@ class Frame_space {
 public:
     // Descriptor of a frame inside the frame table, or nullptr.
     virtual Page* page(Mfn mfn) = 0;
-    // The frame's 512 entries. Only called for frames with a descriptor.
+    // The frame's 512 entries, mapped until unmap() is given the same
+    // pointer; nullptr when no mapping can be made. Only called for frames
+    // with a descriptor. Callers go through Table_map, never these two.
     virtual uint64_t* map(Mfn mfn) = 0;
+    virtual void unmap(uint64_t* table) = 0;
     virtual bool is_ram(Mfn mfn) = 0;
     // Frames the hypervisor itself uses (image, heap, frame table, its page
     // tables); never mappable by guests.
@@ -54,6 +57,31 @@ public:
 
 protected:
     ~Frame_space() = default;
+};
+
+// One table mapped for exactly the lifetime of this object (map in the
+// constructor, unmap in the destructor): validation of a table keeps its
+// own mapping while it maps the tables below it, however many, so it never
+// reads a frame other than the one it validates. A failed mapping is
+// reported by operator bool and must make the operation fail.
+class [[nodiscard]] Table_map {
+public:
+    Table_map(Frame_space& fs, Mfn m) : fs_(fs), t_(fs.map(m)) {}
+    ~Table_map()
+    {
+        if (t_)
+            fs_.unmap(t_);
+    }
+    Table_map(const Table_map&) = delete;
+    Table_map& operator=(const Table_map&) = delete;
+
+    explicit operator bool() const { return t_ != nullptr; }
+    uint64_t* get() const { return t_; }
+    uint64_t& operator[](uint32_t i) const { return t_[i]; }
+
+private:
+    Frame_space& fs_;
+    uint64_t* t_;
 };
 
 // Everything an operation needs: the memory and the domain whose tables

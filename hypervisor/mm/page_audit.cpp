@@ -121,7 +121,11 @@ struct Auditor {
             report.add(t, Audit_kind::unknown_owner, 0, pg.owner);
             return;
         }
-        const uint64_t* e = fs.map(t);
+        Table_map e(fs, t);
+        if (!e) {
+            report.add(t, Audit_kind::unmappable);
+            return;
+        }
         switch (pgt::type(ti)) {
         case Page_type::l1:
             for (uint32_t i = 0; i < entries_per_table; ++i)

@@ -22,6 +22,7 @@ enum class Audit_kind : uint8_t {
     hypervisor_slot,      // an L2 hypervisor slot that differs from the hypervisor's
     outside_range,        // an entry points outside the audited frames
     unknown_owner,        // a page table whose owner the frame space does not know
+    unmappable,           // a page table the audit could not map to read
 };
 
 struct Audit_issue {

@@ -57,5 +57,10 @@ void put_page_type(Mm_ctx& c, Mfn mfn, Page& pg)
     // Last reference on a page table: it stops being one before its
     // entries' references go, so nothing can use it half torn down.
     pg.type_info = pgt::with_count(x & ~pgt::validated, 0);
-    devalidate_table(c, mfn, x);
+    if (!devalidate_table(c, mfn, x)) {
+        // The table could not be mapped (never, with the mapping depth
+        // bounded): its entries keep their references. Frames stay pinned
+        // by a leak the audit reports, instead of being freed unchecked.
+        pg.type_info = pgt::with_count(x, 0);
+    }
 }

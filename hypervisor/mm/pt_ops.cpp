@@ -56,7 +56,9 @@ int mod_l2_entry(Mm_ctx& c, Mfn table, uint32_t type_info, uint32_t slot, uint64
     // The hypervisor's slots of the top L2 are not the guest's to change.
     if (slot >= guest_l2_slots(type_info))
         return -XEN_EPERM;
-    uint64_t* t = c.fs.map(table);
+    Table_map t(c.fs, table);
+    if (!t)
+        return -XEN_ENOMEM;
     uint64_t o = t[slot];
     n = with_ad(o, n, preserve_ad);
     if (pte::present(n)) {
@@ -80,7 +82,9 @@ int mod_l3_entry(Mm_ctx& c, Mfn table, uint32_t slot, uint64_t n, bool preserve_
     // slots past the 4 PDPTEs do not exist (mm.c mod_l3_entry).
     if (slot >= 3)
         return -XEN_EINVAL;
-    uint64_t* t = c.fs.map(table);
+    Table_map t(c.fs, table);
+    if (!t)
+        return -XEN_ENOMEM;
     uint64_t o = t[slot];
     n = with_ad(o, n, preserve_ad);
     if (pte::present(n)) {
@@ -102,9 +106,13 @@ int plain_write(Mm_ctx& c, Mfn mfn, Page& pg, uint32_t slot, uint64_t val)
 {
     if (get_page_type(c, mfn, pg, pgt::bits(Page_type::writable)) != 0)
         return -XEN_EINVAL;
-    c.fs.map(mfn)[slot] = val;
+    int rc = -XEN_ENOMEM;
+    if (Table_map t(c.fs, mfn); t) {
+        t[slot] = val;
+        rc = 0;
+    }
     put_page_type(c, mfn, pg);
-    return 0;
+    return rc;
 }
 } // namespace
 
@@ -183,8 +191,10 @@ int mmu_normal_update(Mm_ctx& c, Mfn table, uint32_t slot, uint64_t val, bool pr
     int rc;
     if (pgt::count(ti) == 0 || !pgt::is_validated(ti) || !is_page_table(pgt::type(ti)))
         rc = plain_write(c, table, *pg, slot, val);
-    else if (pgt::type(ti) == Page_type::l1)
-        rc = mod_l1_entry(c, c.fs.map(table), slot, val, preserve_ad, pg_owner);
+    else if (pgt::type(ti) == Page_type::l1) {
+        Table_map t(c.fs, table);
+        rc = t ? mod_l1_entry(c, t.get(), slot, val, preserve_ad, pg_owner) : -XEN_ENOMEM;
+    }
     else if (pgt::type(ti) == Page_type::l2)
         rc = mod_l2_entry(c, table, ti, slot, val, preserve_ad);
     else
@@ -201,7 +211,9 @@ int ptwr_emulated_write(Mm_ctx& c, Mfn table, uint32_t offset, uint32_t bytes, u
     if (pg == nullptr || pg->owner != c.dom.id || pgt::type(pg->type_info) != Page_type::l1 ||
         pgt::count(pg->type_info) == 0 || !pgt::is_validated(pg->type_info))
         return -XEN_EINVAL;
-    uint64_t* t = c.fs.map(table);
+    Table_map t(c.fs, table);
+    if (!t)
+        return -XEN_ENOMEM;
     uint32_t slot = offset / 8;
     uint64_t o = t[slot];
     bool upper = bytes == 4 && (offset & 4) != 0;

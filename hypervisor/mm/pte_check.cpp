@@ -266,23 +266,28 @@ int validate_l3(Mm_ctx& c, Mfn mfn, uint64_t* t)
 
 int validate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info)
 {
-    switch (pgt::type(type_info)) {
-    case Page_type::l1:
-        return validate_l1(c, c.fs.map(mfn));
-    case Page_type::l2:
-        return validate_l2(c, mfn, c.fs.map(mfn), type_info);
-    case Page_type::l3:
-        return validate_l3(c, mfn, c.fs.map(mfn));
-    case Page_type::seg_desc:
+    Page_type type = pgt::type(type_info);
+    if (type == Page_type::seg_desc)
         return c.fs.descriptors_ok(c.dom, mfn) ? 0 : -XEN_EINVAL;
-    default:
+    if (!is_page_table(type))
         return 0;
+    Table_map t(c.fs, mfn);
+    if (!t)
+        return -XEN_ENOMEM;
+    switch (type) {
+    case Page_type::l1: return validate_l1(c, t.get());
+    case Page_type::l2: return validate_l2(c, mfn, t.get(), type_info);
+    default: return validate_l3(c, mfn, t.get());
     }
 }
 
-void devalidate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info)
+bool devalidate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info)
 {
-    uint64_t* t = c.fs.map(mfn);
+    if (!is_page_table(pgt::type(type_info)))
+        return true;
+    Table_map t(c.fs, mfn);
+    if (!t)
+        return false;
     switch (pgt::type(type_info)) {
     case Page_type::l1:
         for (uint32_t i = 0; i < entries_per_table; ++i)
@@ -299,4 +304,5 @@ void devalidate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info)
     default:
         break;
     }
+    return true;
 }

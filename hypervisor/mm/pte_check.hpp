@@ -79,9 +79,11 @@ void put_l2e(Mm_ctx& c, uint64_t e, Mfn table);
 [[nodiscard]] int get_l3e(Mm_ctx& c, uint64_t e);
 void put_l3e(Mm_ctx& c, uint64_t e);
 
-// Whole-table validation (type count 0 -> 1) and devalidation (1 -> 0).
+// Whole-table validation (type count 0 -> 1) and devalidation (1 -> 0);
+// devalidation is false, having released nothing, when the table cannot
+// be mapped.
 [[nodiscard]] int validate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info);
-void devalidate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info);
+[[nodiscard]] bool devalidate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info);
 
 // Slots of an L2 that belong to the guest.
 constexpr uint32_t guest_l2_slots(uint32_t type_info)

@@ -1,5 +1,12 @@
 // A small machine for page-type tests: 64 frames straddling 4 GiB, some of
 // them the hypervisor's, the M2P's or I/O memory, and two domains.
+//
+// Mappings are strict, like a map cache that reuses a slot the moment it
+// is given back: map() hands out a private copy of the frame in one of a
+// few slots, unmap() writes it back and fills the slot with 0xFF (an entry
+// with every reserved bit set). Code that keeps using a table after
+// unmapping it reads garbage and fails its checks; code that maps more
+// frames at once than 'map_limit' gets nullptr.
 #pragma once
 #include <cstdint>
 #include <cstring>
@@ -24,6 +31,12 @@ public:
     bool bad_descriptors[frames] = {};
     bool nx = false;
     uint32_t released = 0;
+    // Distinct frames mapped at once: the limit, now, the most seen; and
+    // unmaps of pointers that were not mapped.
+    uint32_t map_limit = max_slots;
+    uint32_t mapped_now = 0;
+    uint32_t max_mapped = 0;
+    uint32_t bad_unmaps = 0;
     Mm_domain dom0;
     Mm_domain domu;
 
@@ -61,7 +74,40 @@ public:
             return nullptr;
         return &pages[index(m)];
     }
-    uint64_t* map(Mfn m) override { return mem[index(m)]; }
+    uint64_t* map(Mfn m) override
+    {
+        uint32_t i = index(m);
+        for (Slot& sl : slots_)
+            if (sl.refs && sl.frame == i) {
+                ++sl.refs;
+                return sl.buf;
+            }
+        if (mapped_now >= map_limit)
+            return nullptr;
+        for (Slot& sl : slots_)
+            if (sl.refs == 0) {
+                std::memcpy(sl.buf, mem[i], sizeof sl.buf);
+                sl.frame = i;
+                sl.refs = 1;
+                if (++mapped_now > max_mapped)
+                    max_mapped = mapped_now;
+                return sl.buf;
+            }
+        return nullptr;
+    }
+    void unmap(uint64_t* t) override
+    {
+        for (Slot& sl : slots_)
+            if (sl.refs && sl.buf == t) {
+                if (--sl.refs == 0) {
+                    std::memcpy(mem[sl.frame], sl.buf, sizeof sl.buf);
+                    std::memset(sl.buf, 0xFF, sizeof sl.buf);
+                    --mapped_now;
+                }
+                return;
+            }
+        ++bad_unmaps;
+    }
     bool is_ram(Mfn m) override { return !in_range(m) ? false : index(m) < first_io; }
     bool is_hypervisor(Mfn m) override
     {
@@ -91,6 +137,13 @@ public:
     }
 
 private:
+    static constexpr uint32_t max_slots = 8;
+    struct Slot {
+        uint32_t frame = 0;
+        uint32_t refs = 0;
+        uint64_t buf[entries_per_table];
+    };
+    Slot slots_[max_slots];
     uint32_t general_[frames];
     uint32_t type_[frames];
     uint32_t lin_e_[frames];

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "hypervisor/mm/pt_ops.hpp"
 #include "hypervisor/lib/xen_errno.hpp"
 #include "tests/unit/fake_frame_space.hpp"
@@ -43,6 +45,11 @@ protected:
         fs.table(2)[0] = ent(3, RW);
         fs.table(1)[0] = ent(2, pte::P);
         fs.table(1)[3] = ent(5, pte::P);
+    }
+    void TearDown() override
+    {
+        EXPECT_EQ(fs.mapped_now, 0u) << "a table was left mapped";
+        EXPECT_EQ(fs.bad_unmaps, 0u) << "a pointer was unmapped that was not mapped";
     }
     void expect_clean(const External_ref* ext = nullptr, uint32_t n = 0)
     {
@@ -623,4 +630,74 @@ TEST_F(PageType, TheLastReferenceReturnsTheFrame)
     EXPECT_EQ(fs.released, 0u);
     ASSERT_EQ(unpin_table(u, F::mfn(10)), 0);
     EXPECT_EQ(fs.released, 1u);
+}
+
+// --- mapping lifetimes --------------------------------------------------------
+
+TEST_F(PageType, ValidatingAnAddressSpaceMapsAtMostOneTablePerLevel)
+{
+    build_tables();
+    ASSERT_EQ(pin_table(u, F::mfn(1), 3), 0);
+    // The L3 stays mapped while its L2s are validated, and each L2 while its
+    // L1s are: three at once, never more, whatever the number of tables.
+    EXPECT_EQ(fs.max_mapped, 3u);
+    EXPECT_EQ(unpin_table(u, F::mfn(1)), 0);
+    expect_clean();
+}
+
+TEST_F(PageType, ATableThatCannotBeMappedFailsValidationAndTakesNothing)
+{
+    build_tables();
+    fs.map_limit = 2; // room for the L3 and an L2, not the L1 below
+    EXPECT_EQ(pin_table(u, F::mfn(1), 3), -XEN_ENOMEM);
+    for (uint32_t i = 1; i <= 5; ++i)
+        EXPECT_EQ(tcount(i), 0u) << "frame " << i;
+    EXPECT_EQ(gcount(4), 1u) << "the data frame keeps only its allocation reference";
+    fs.map_limit = 8;
+    EXPECT_EQ(pin_table(u, F::mfn(1), 3), 0) << "and it pins once mapping works";
+    EXPECT_EQ(unpin_table(u, F::mfn(1)), 0);
+    expect_clean();
+}
+
+TEST_F(PageType, AnUpdateWhoseTableCannotBeMappedIsEnomemAndChangesNothing)
+{
+    ASSERT_EQ(pin_table(u, F::mfn(3), 1), 0);
+    fs.map_limit = 0;
+    EXPECT_EQ(update(u, 3, 7, ent(4, RW)), -XEN_ENOMEM);
+    fs.map_limit = 8;
+    EXPECT_EQ(fs.table(3)[7], 0u);
+    EXPECT_EQ(gcount(4), 1u);
+    EXPECT_EQ(unpin_table(u, F::mfn(3)), 0);
+    expect_clean();
+}
+
+TEST_F(PageType, ManyL3sSharingL2sPinAndUnpinInEveryOrderWithConsistentCounts)
+{
+    // Six L3s (frames 10..15) share two L2s for slot 0 and 1 (frames 2 and
+    // 6, each with an L1); each has its own top L2 (frames 20..25).
+    fs.table(3)[0] = ent(4, RW);
+    fs.table(7)[0] = ent(8, RW);
+    fs.table(2)[0] = ent(3, RW);
+    fs.table(6)[0] = ent(7, RW);
+    for (uint32_t k = 0; k < 6; ++k) {
+        fs.table(10 + k)[0] = ent(2, pte::P);
+        fs.table(10 + k)[1] = ent(6, pte::P);
+        fs.table(10 + k)[3] = ent(20 + k, pte::P);
+    }
+    uint32_t order[6] = {0, 1, 2, 3, 4, 5};
+    int rounds = 0;
+    do {
+        for (uint32_t k : order)
+            ASSERT_EQ(pin_table(u, F::mfn(10 + k), 3), 0) << "pin L3 " << k;
+        EXPECT_EQ(tcount(2), 6u);
+        EXPECT_EQ(tcount(6), 6u);
+        EXPECT_LE(fs.max_mapped, 3u);
+        // Unpinned in the order they were pinned: the shared L2s are torn
+        // down by whichever L3 goes last.
+        for (uint32_t k : order)
+            ASSERT_EQ(unpin_table(u, F::mfn(10 + k)), 0) << "unpin L3 " << k;
+        EXPECT_EQ(tcount(2), 0u);
+        expect_clean();
+        ++rounds;
+    } while (std::next_permutation(order, order + 6) && rounds < 120);
 }

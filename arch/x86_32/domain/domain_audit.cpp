@@ -38,7 +38,7 @@ const char* kind_name(Audit_kind k)
         "general count", "type count", "linear count", "validated but unused",
         "used but not validated", "page table mapped writable", "wrong target type",
         "foreign mapping", "hypervisor frame mapped", "bad flags", "hypervisor slot changed",
-        "entry outside memory", "unknown owner"};
+        "entry outside memory", "unknown owner", "could not be mapped"};
     return names[static_cast<unsigned>(k)];
 }
 

@@ -194,8 +194,10 @@ bool apply(Domain& d, Exception_frame& f, const Insn& in, Mfn table, uint32_t of
 {
     Lock_guard<Spinlock> g(d.mm_lock);
     Mm_ctx ctx{pv_frame_space(), d.mm};
-    uint64_t* t = ctx.fs.map(table);
-    uint32_t* w = reinterpret_cast<uint32_t*>(t) + off / 4;
+    Table_map t(ctx.fs, table);
+    if (!t)
+        return false;
+    uint32_t* w = reinterpret_cast<uint32_t*>(t.get()) + off / 4;
     bool wide = in.op == Op::cmpxchg8b;
     if ((wide && (off & 7)) || (!wide && (off & 3)))
         return false;

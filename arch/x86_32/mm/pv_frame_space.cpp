@@ -16,56 +16,15 @@ namespace {
 // memory for a privileged domain, never RAM a guest can own.
 constexpr uint32_t isa_hole_end = 0x100;
 
-// The page-type core never unmaps, and keeps the pointers of the tables it
-// is validating while it maps their children: an L3, the L2 being
-// validated (and a linear-table check), and one L1 at a time, however many
-// L1s that L2 has. Each CPU keeps a ring of mappings; a miss reuses the
-// oldest slot that holds no L2 or L3 (L1s and data frames are leaves, done
-// with once the next frame is asked for), so the ancestors of the frame
-// being validated survive. A hierarchy has at most five L2/L3 frames, so
-// a leaf slot is always found in a ring of eight.
-constexpr unsigned ring_size = 8;
-struct Map_ring {
-    Mfn mfn[ring_size];
-    void* va[ring_size];
-    unsigned next;
-};
-Map_ring rings[max_cpus];
-
-bool holds_upper_table(Mfn m)
-{
-    Page* p = mfn_to_page(m);
-    if (!p)
-        return false;
-    Page_type t = pgt::type(p->type_info);
-    return t == Page_type::l2 || t == Page_type::l3;
-}
-
 class Pv_frame_space final : public Frame_space {
 public:
     Page* page(Mfn m) override { return mfn_to_page(m); }
 
-    uint64_t* map(Mfn m) override
-    {
-        Map_ring& r = rings[this_cpu().index];
-        for (unsigned i = 0; i < ring_size; ++i)
-            if (r.va[i] && r.mfn[i] == m)
-                return static_cast<uint64_t*>(r.va[i]);
-        unsigned slot = r.next;
-        for (unsigned i = 0; i < ring_size; ++i) {
-            unsigned cand = (r.next + i) % ring_size;
-            if (!r.va[cand] || !holds_upper_table(r.mfn[cand])) {
-                slot = cand;
-                break;
-            }
-        }
-        r.next = (slot + 1) % ring_size;
-        if (r.va[slot])
-            unmap_frame(r.va[slot]);
-        r.va[slot] = map_frame(m);
-        r.mfn[slot] = m;
-        return static_cast<uint64_t*>(r.va[slot]);
-    }
+    // The map cache's per-CPU slots, one per table the core holds mapped:
+    // the core's Table_map nests at most an L3, an L2 and an L1 (with one
+    // more for a linear L2 check), far fewer than a CPU's slots.
+    uint64_t* map(Mfn m) override { return static_cast<uint64_t*>(map_frame(m)); }
+    void unmap(uint64_t* t) override { unmap_frame(t); }
 
     bool is_ram(Mfn m) override
     {
