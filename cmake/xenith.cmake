@@ -75,9 +75,9 @@ endfunction()
 # A Xen PV test guest: build/tests/guests/<name>.elf, linked against guest-abi
 # with guest-abi/guest.ld (ELF32 i386 at 0xC0000000, see the notes in
 # guest-abi/start.S). Guests use only guest-abi and include/public.
-#   xenith_add_guest(hello SOURCES hello.cpp)
+#   xenith_add_guest(hello SOURCES hello.cpp [LINK_BASE 0xC1000000])
 function(xenith_add_guest name)
-  cmake_parse_arguments(G "" "" "SOURCES" ${ARGN})
+  cmake_parse_arguments(G "" "LINK_BASE" "SOURCES" ${ARGN})
   set(target guest_${name})
   add_executable(${target} ${G_SOURCES})
   xenith_freestanding(${target})
@@ -85,6 +85,10 @@ function(xenith_add_guest name)
   set(lds ${PROJECT_SOURCE_DIR}/guest-abi/guest.ld)
   # start.S (entry, notes, hypercall page) is reached only through the entry
   # symbol, so the static library must be asked for it explicitly.
+  # The base must be defined before the script reads it.
+  if(G_LINK_BASE)
+    target_link_options(${target} PRIVATE -Wl,--defsym,guest_link_base=${G_LINK_BASE})
+  endif()
   target_link_options(${target} PRIVATE -Wl,-T,${lds} -Wl,-u,_start -Wl,-u,hypercall_page)
   set_target_properties(${target} PROPERTIES
     OUTPUT_NAME ${name} SUFFIX ".elf" LINK_DEPENDS ${lds}

@@ -5,11 +5,17 @@
 
 namespace {
 // Assists this hypervisor provides: trap-and-emulate of L1 writes
-// (arch/x86_32/pv/ptwr.cpp) and L3 tables anywhere in machine memory
-// (arch/x86_32/mm/guest_cr3.cpp). 4 GiB segment emulation is not provided:
-// enabling it is -EINVAL, as Xen does for types it does not know.
-constexpr uint32_t supported =
-    1u << VMASST_TYPE_writable_pagetables | 1u << VMASST_TYPE_pae_extended_cr3;
+// (arch/x86_32/mm/ptwr.cpp), L3 tables anywhere in machine memory
+// (arch/x86_32/mm/guest_cr3.cpp), the architectural IOPL (the kernel
+// counts as ring 0 for port I/O, its IOPL travels in EFLAGS through iret
+// and bounce frames: arch/x86_32/pv/io_ports.cpp, hc_traps.cpp,
+// pv_bounce.cpp) and the runstate update flag (hypervisor/domain/hc_vcpu.cpp).
+// 4 GiB segment emulation is not provided: enabling it is -EINVAL, as Xen
+// answers for types it does not offer.
+constexpr uint32_t supported = 1u << VMASST_TYPE_writable_pagetables |
+                               1u << VMASST_TYPE_pae_extended_cr3 |
+                               1u << VMASST_TYPE_architectural_iopl |
+                               1u << VMASST_TYPE_runstate_update_flag;
 } // namespace
 
 long do_vm_assist(Vcpu& v, const Hypercall_args& a)

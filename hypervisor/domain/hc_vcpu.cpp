@@ -28,6 +28,34 @@ vcpu_runstate_info_t runstate_of(const Vcpu& t)
     return r;
 }
 
+// The guest's registered copy of its runstate (Xen's update_runstate_area):
+// with VMASST_TYPE_runstate_update_flag, XEN_RUNSTATE_UPDATE is set in
+// state_entry_time (its top byte is written first and last) while the rest
+// changes, so a reader on another vCPU can tell a torn copy.
+bool write_runstate_area(Vcpu& t)
+{
+    vcpu_runstate_info_t r = runstate_of(t);
+    uint32_t gva = t.runstate_guest;
+    constexpr uint32_t flag_byte = offsetof(vcpu_runstate_info_t, state_entry_time) + 7;
+    bool flagged = (t.domain->vm_assist & (1u << VMASST_TYPE_runstate_update_flag)) != 0;
+    if (flagged) {
+        uint8_t top = static_cast<uint8_t>((r.state_entry_time | XEN_RUNSTATE_UPDATE) >> 56);
+        if (!copy_bytes_to_guest(gva + flag_byte, &top, 1))
+            return false;
+        __atomic_thread_fence(__ATOMIC_RELEASE);
+        r.state_entry_time |= XEN_RUNSTATE_UPDATE;
+    }
+    if (!copy_to_guest(gva, r))
+        return false;
+    if (flagged) {
+        __atomic_thread_fence(__ATOMIC_RELEASE);
+        uint8_t top = static_cast<uint8_t>((r.state_entry_time & ~XEN_RUNSTATE_UPDATE) >> 56);
+        if (!copy_bytes_to_guest(gva + flag_byte, &top, 1))
+            return false;
+    }
+    return true;
+}
+
 long register_vcpu_info(Vcpu& t, uint32_t arg)
 {
     vcpu_register_vcpu_info_t r;
@@ -110,13 +138,11 @@ long do_vcpu_op(Vcpu& v, const Hypercall_args& a)
         vcpu_register_runstate_memory_area_t area;
         if (!copy_from_guest(area, arg))
             return -XEN_EFAULT;
-        uint32_t gva = area.addr.h;
-        if (gva) {
-            vcpu_runstate_info_t r = runstate_of(t);
-            if (!copy_to_guest(gva, r))
-                return -XEN_EFAULT;
+        t.runstate_guest = area.addr.h;
+        if (t.runstate_guest && !write_runstate_area(t)) {
+            t.runstate_guest = 0;
+            return -XEN_EFAULT;
         }
-        t.runstate_guest = gva;
         return 0;
     }
     case VCPUOP_register_vcpu_info:

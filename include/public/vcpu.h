@@ -25,7 +25,9 @@
 #define VCPUOP_get_runstate_info 4
 struct vcpu_runstate_info {
     int32_t state;                    /* RUNSTATE_* */
-    xen_uint64_a4_t state_entry_time; /* system time (ns) of the last change */
+    /* System time (ns) of the last change; with VMASST_TYPE_runstate_update_flag
+     * bit 63 (XEN_RUNSTATE_UPDATE) is set in the guest's copy while it changes. */
+    xen_uint64_a4_t state_entry_time;
     /* ns spent in each RUNSTATE_*; their sum tracks system time. */
     xen_uint64_a4_t time[4];
 };
@@ -35,6 +37,8 @@ XEN_ABI_SIZE(vcpu_runstate_info, 44);
 XEN_ABI_OFFSET(vcpu_runstate_info, state_entry_time, 4);
 XEN_ABI_OFFSET(vcpu_runstate_info, time, 12);
 XEN_ABI_ALIGN(vcpu_runstate_info, 4);
+
+#define XEN_RUNSTATE_UPDATE (1ULL << 63)
 
 #define RUNSTATE_running 0  /* on a physical CPU */
 #define RUNSTATE_runnable 1 /* waiting for a physical CPU */

@@ -63,6 +63,10 @@ void fpu_init_cpu(unsigned cpu)
     write_cr0(read_cr0() | cr0_mp | cr0_ne | cr0_ts);
     uint32_t cr4 = read_cr4() | cr4_bits;
     asm volatile("movl %0, %%cr4" ::"r"(cr4) : "memory");
+    // Some CPUs (and emulators) keep OSFXSR clear without SSE: what stuck
+    // on the boot CPU is what every CPU uses.
+    if (cpu == 0)
+        cr4_bits &= read_cr4();
 }
 
 uint32_t fpu_cr4_bits() { return cr4_bits; }

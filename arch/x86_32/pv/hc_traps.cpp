@@ -17,7 +17,6 @@ namespace {
 constexpr uint32_t eflags_if = 1u << 9;
 constexpr uint32_t eflags_iopl = 3u << 12;
 constexpr uint32_t eflags_vm = 1u << 17;
-constexpr uint32_t eflags_nt = 1u << 14;
 
 // A guest selector never names ring 0: RPL 0 becomes the kernel's ring 1
 // (Xen fixup_guest_code_selector / fixup_guest_stack_selector).
@@ -188,7 +187,12 @@ long do_iret(Vcpu& v, const Hypercall_args&)
     }
     f.eip = fr.eip;
     f.cs = static_cast<uint16_t>(fr.cs);
-    f.eflags = (fr.eflags & ~(eflags_iopl | eflags_nt)) | eflags_if;
+    // As Xen: the guest's IOPL is virtual (taken from the frame only with
+    // the architectural-IOPL assist); NT and the rest are the guest's own
+    // (the hypervisor's own iret runs with NT clear, from its entry gate).
+    if (v.domain->vm_assist & (1u << VMASST_TYPE_architectural_iopl))
+        v.iopl = (fr.eflags & eflags_iopl) >> 12;
+    f.eflags = (fr.eflags & ~eflags_iopl) | eflags_if;
     if ((fr.cs & 3) != 1) {
         struct {
             uint32_t esp, ss;

@@ -16,6 +16,7 @@ namespace {
 
 constexpr uint32_t eflags_if = 1u << 9;
 constexpr uint32_t eflags_tf = 1u << 8;
+constexpr uint32_t eflags_iopl = 3u << 12;
 constexpr uint32_t eflags_nt = 1u << 14;
 constexpr uint32_t eflags_rf = 1u << 16;
 constexpr uint32_t eflags_vm = 1u << 17;
@@ -39,7 +40,12 @@ bool push_bounce_frame(Vcpu& v, Exception_frame& f, uint16_t cs, uint32_t eip, b
         top[t++] = f.ss;
         top[t++] = f.esp;
     }
-    top[t++] = (f.eflags & ~eflags_if) | (saved_mask ? 0 : eflags_if);
+    // The guest's view of EFLAGS: IF is "events enabled", IOPL its virtual
+    // one with the architectural-IOPL assist (Xen's create_bounce_frame).
+    uint32_t eflags = (f.eflags & ~(eflags_if | eflags_iopl)) | (saved_mask ? 0 : eflags_if);
+    if (v.domain->vm_assist & (1u << VMASST_TYPE_architectural_iopl))
+        eflags |= v.iopl << 12;
+    top[t++] = eflags;
     top[t++] = f.cs | (uint32_t{saved_mask} << 16);
     top[t++] = f.eip;
     for (unsigned i = 0; i < nextra; ++i)
