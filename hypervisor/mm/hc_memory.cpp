@@ -125,16 +125,33 @@ long memory_map(Vcpu& v, uint32_t arg)
     return put_e820(arg, &e, 1);
 }
 
+// The firmware's map with every type (reserved and ACPI ranges too), as
+// Xen gives it to the privileged domain; a machine whose loader gave no
+// map shows its RAM ranges.
 long machine_memory_map(Vcpu& v, uint32_t arg)
 {
     if (!v.domain->privileged)
         return -XEN_EPERM;
-    const Memory_map& ram = arch::machine_ram_map();
-    xen_e820_entry_t e[Memory_map::capacity];
+    static xen_e820_entry_t e[E820_map::capacity > Memory_map::capacity ? E820_map::capacity
+                                                                         : Memory_map::capacity];
     uint32_t n = 0;
-    for (unsigned i = 0; i < ram.count(); ++i)
-        e[n++] = xen_e820_entry_t{ram[i].start, ram[i].end - ram[i].start, XEN_E820_RAM};
+    const E820_map& fw = arch::machine_e820();
+    for (unsigned i = 0; i < fw.count(); ++i)
+        e[n++] = xen_e820_entry_t{fw[i].addr, fw[i].size, fw[i].type};
+    if (n == 0) {
+        const Memory_map& ram = arch::machine_ram_map();
+        for (unsigned i = 0; i < ram.count(); ++i)
+            e[n++] = xen_e820_entry_t{ram[i].start, ram[i].end - ram[i].start, XEN_E820_RAM};
+    }
     return put_e820(arg, e, n);
+}
+
+// Where the M2P lies for this guest (read-only) and how many entries it has.
+long machphys_mapping(uint32_t arg)
+{
+    xen_machphys_mapping_t m{MACH2PHYS_VIRT_START, MACH2PHYS_VIRT_END,
+                             (MACH2PHYS_VIRT_END - MACH2PHYS_VIRT_START) / 4 - 1};
+    return copy_to_guest(arg, m) ? 0 : -XEN_EFAULT;
 }
 
 long machphys_mfn_list(uint32_t arg)
@@ -170,6 +187,7 @@ long do_memory_op(Vcpu& v, const Hypercall_args& a)
     case XENMEM_memory_map: return memory_map(v, arg);
     case XENMEM_machine_memory_map: return machine_memory_map(v, arg);
     case XENMEM_machphys_mfn_list: return machphys_mfn_list(arg);
+    case XENMEM_machphys_mapping: return machphys_mapping(arg);
     case XENMEM_exchange: return memory_exchange(v, arg);
     default: return -XEN_ENOSYS;
     }

@@ -50,6 +50,61 @@ XEN_ABI_OFFSET(xenpf_settime64, system_time, 16);
 #endif
 typedef struct xenpf_settime xenpf_settime_t;
 
+/*
+ * Boot firmware information for the initial domain. IN type, index; OUT the
+ * member of u that type names. -ESRCH when the firmware gave no such entry.
+ */
+#define XENPF_firmware_info 50
+#define XEN_FW_DISK_INFO 1          /* int 13h AH=08/41/48 */
+#define XEN_FW_DISK_MBR_SIGNATURE 2 /* MBR offset 0x1b8 */
+#define XEN_FW_VBEDDC_INFO 3        /* int 10h AX=4F15 */
+#define XEN_FW_EFI_INFO 4           /* EFI; -ENOSYS when not booted from EFI */
+#define XEN_FW_KBD_SHIFT_FLAGS 5    /* int 16h AH=02: keyboard shift flags */
+struct xenpf_firmware_info {
+    uint32_t type;  /* IN: XEN_FW_* */
+    uint32_t index; /* IN */
+    union {
+        struct {
+            uint8_t device;
+            uint8_t version;
+            uint16_t interface_support;
+            uint16_t legacy_max_cylinder;
+            uint8_t legacy_max_head;
+            uint8_t legacy_sectors_per_track;
+            XEN_GUEST_HANDLE(void) edd_params;
+        } disk_info;
+        struct {
+            uint8_t device;
+            uint32_t mbr_signature;
+        } disk_mbr_signature;
+        struct {
+            uint8_t capabilities;
+            uint8_t edid_transfer_time;
+            XEN_GUEST_HANDLE(uint8) edid;
+        } vbeddc_info;
+        uint8_t kbd_shift_flags;
+    } u; /* OUT */
+};
+typedef struct xenpf_firmware_info xenpf_firmware_info_t;
+XEN_ABI_OFFSET(xenpf_firmware_info, u, 8);
+
+/*
+ * A physical CPU's identity. IN xen_cpuid; OUT the rest. A CPU that is not
+ * present gets XEN_PCPU_FLAGS_INVALID.
+ */
+#define XENPF_get_cpuinfo 55
+#define XEN_PCPU_FLAGS_ONLINE 1
+#define XEN_PCPU_FLAGS_INVALID 2
+struct xenpf_pcpuinfo {
+    uint32_t xen_cpuid;   /* IN */
+    uint32_t max_present; /* OUT: the highest present CPU's id */
+    uint32_t flags;       /* OUT: XEN_PCPU_FLAGS_* */
+    uint32_t apic_id;     /* OUT */
+    uint32_t acpi_id;     /* OUT */
+};
+typedef struct xenpf_pcpuinfo xenpf_pcpuinfo_t;
+XEN_ABI_SIZE(xenpf_pcpuinfo, 20);
+
 /* Other commands (not implemented by Xenith). */
 #define XENPF_add_memtype 31
 #define XENPF_del_memtype 32
@@ -57,12 +112,10 @@ typedef struct xenpf_settime xenpf_settime_t;
 #define XENPF_microcode_update 35
 #define XENPF_platform_quirk 39
 #define XENPF_efi_runtime_call 49
-#define XENPF_firmware_info 50
 #define XENPF_enter_acpi_sleep 51
 #define XENPF_change_freq 52
 #define XENPF_getidletime 53
 #define XENPF_set_processor_pminfo 54
-#define XENPF_get_cpuinfo 55
 #define XENPF_core_parking 60
 #define XENPF_get_symbol 63
 
@@ -74,6 +127,8 @@ struct xen_platform_op {
     union {
         struct xenpf_settime32 settime32;
         struct xenpf_settime64 settime64;
+        struct xenpf_firmware_info firmware_info;
+        struct xenpf_pcpuinfo pcpu_info;
         uint8_t pad[XENPF_ARG_BYTES];
         /* Some of Xen's argument structures are 8-aligned. */
         xen_uint64_aligned_t align;

@@ -97,10 +97,79 @@ void test_rejections()
     op.interface_version = XENPF_INTERFACE_VERSION - 1;
     CHECK_EQ(platform_op(&op), -XEN_EACCES, "wrong interface_version: -EACCES");
     CHECK_EQ(read_wallclock().version, kept.version, "  wall clock untouched");
-    op = new_op(XENPF_get_cpuinfo);
-    CHECK_EQ(platform_op(&op), -XEN_ENOSYS, "XENPF_get_cpuinfo: -ENOSYS");
+    op = new_op(XENPF_enter_acpi_sleep);
+    CHECK_EQ(platform_op(&op), -XEN_ENOSYS, "XENPF_enter_acpi_sleep: -ENOSYS");
     op = new_op(0xFFFF);
     CHECK_EQ(platform_op(&op), -XEN_ENOSYS, "unknown command: -ENOSYS");
+}
+
+// What a Linux dom0 asks at boot (xen_boot_params_init_edd,
+// xen_pcpu_init): the firmware's disk, EDID, EFI and keyboard data, and the
+// physical CPUs.
+void test_firmware_and_cpus(uint32_t nr_cpus)
+{
+    static xen_platform_op_t op = new_op(XENPF_firmware_info);
+    op.u.firmware_info.type = XEN_FW_DISK_INFO;
+    CHECK_EQ(platform_op(&op), -XEN_ESRCH, "XEN_FW_DISK_INFO index 0 (no EDD gathered): -ESRCH");
+    op.u.firmware_info.type = XEN_FW_DISK_MBR_SIGNATURE;
+    CHECK_EQ(platform_op(&op), -XEN_ESRCH, "XEN_FW_DISK_MBR_SIGNATURE: -ESRCH");
+    op.u.firmware_info.type = XEN_FW_VBEDDC_INFO;
+    CHECK_EQ(platform_op(&op), -XEN_ESRCH, "XEN_FW_VBEDDC_INFO: -ESRCH");
+    op.u.firmware_info.type = XEN_FW_EFI_INFO;
+    CHECK_EQ(platform_op(&op), -XEN_ENOSYS, "XEN_FW_EFI_INFO, not booted from EFI: -ENOSYS");
+    op.u.firmware_info.type = XEN_FW_KBD_SHIFT_FLAGS;
+    op.u.firmware_info.u.kbd_shift_flags = 0xA5;
+    CHECK_EQ(platform_op(&op), 0, "XEN_FW_KBD_SHIFT_FLAGS: 0");
+    CHECK(op.u.firmware_info.u.kbd_shift_flags != 0xA5, "  the BIOS's shift flags were written");
+    op.u.firmware_info.index = 1;
+    CHECK_EQ(platform_op(&op), -XEN_ESRCH, "XEN_FW_KBD_SHIFT_FLAGS index 1: -ESRCH");
+    op.u.firmware_info.type = 99;
+    CHECK_EQ(platform_op(&op), -XEN_EINVAL, "unknown firmware_info type: -EINVAL");
+
+    op = new_op(XENPF_get_cpuinfo);
+    op.u.pcpu_info.xen_cpuid = 0;
+    CHECK_EQ(platform_op(&op), 0, "XENPF_get_cpuinfo CPU 0: 0");
+    CHECK_EQ(op.u.pcpu_info.flags, XEN_PCPU_FLAGS_ONLINE, "  online");
+    CHECK_EQ(op.u.pcpu_info.apic_id, 0, "  APIC id 0");
+    CHECK_EQ(op.u.pcpu_info.max_present, nr_cpus - 1, "  max_present: the last CPU");
+    op.u.pcpu_info.xen_cpuid = nr_cpus - 1;
+    CHECK_EQ(platform_op(&op), 0, "XENPF_get_cpuinfo of the last CPU: 0");
+    CHECK_EQ(op.u.pcpu_info.flags, XEN_PCPU_FLAGS_ONLINE, "  online");
+    op.u.pcpu_info.xen_cpuid = 63;
+    CHECK_EQ(platform_op(&op), 0, "XENPF_get_cpuinfo of a CPU that is not there: 0");
+    CHECK_EQ(op.u.pcpu_info.flags, XEN_PCPU_FLAGS_INVALID, "  flagged invalid");
+}
+
+// The host's memory as dom0 sees it.
+void test_machine_memory()
+{
+    static xen_e820_entry_t e[64];
+    xen_memory_map_t map = {64, 0};
+    set_xen_guest_handle(map.buffer, e);
+    CHECK_EQ(hc::memory_op(XENMEM_machine_memory_map, &map), 0, "XENMEM_machine_memory_map: 0");
+    uint64_t ram = 0;
+    bool reserved = false, sorted = true;
+    for (uint32_t i = 0; i < map.nr_entries; ++i) {
+        if (e[i].type == XEN_E820_RAM)
+            ram += e[i].size;
+        reserved = reserved || e[i].type == 2;
+        if (i && e[i].addr < e[i - 1].addr + e[i - 1].size)
+            sorted = false;
+    }
+    CHECK(reserved, "  the firmware's reserved ranges are in it");
+    CHECK(sorted, "  sorted, without overlaps");
+    CHECK(ram > (120ull << 20) && ram <= (128ull << 20), "  its RAM adds up to the machine's 128 MiB");
+    map.nr_entries = 1;
+    CHECK_EQ(hc::memory_op(XENMEM_machine_memory_map, &map), 0, "  a one-entry buffer gets one entry");
+    CHECK_EQ(map.nr_entries, 1, "  and says so");
+
+    xen_machphys_mapping_t m = {};
+    CHECK_EQ(hc::memory_op(XENMEM_machphys_mapping, &m), 0, "XENMEM_machphys_mapping: 0");
+    CHECK_EQ(m.v_start, 0xF5800000u, "  v_start = MACH2PHYS_VIRT_START");
+    CHECK_EQ(m.v_end, 0xF6800000u, "  v_end = MACH2PHYS_VIRT_END");
+    CHECK_EQ(m.max_mfn, 0x3FFFFFu, "  max_mfn: 16 MiB of 4-byte entries");
+    CHECK_EQ(hc::memory_op(XENMEM_machphys_mapping, reinterpret_cast<void*>(0xF5800000u)), -XEN_EFAULT,
+             "  into the hypervisor's area: -EFAULT");
 }
 
 } // namespace
@@ -115,5 +184,7 @@ void guest_main(start_info_t*)
     test_settime64();
     test_settime32();
     test_rejections();
+    test_firmware_and_cpus(2);
+    test_machine_memory();
     check_bad_pointers(cases, -XEN_EFAULT);
 }

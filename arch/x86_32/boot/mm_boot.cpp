@@ -26,6 +26,7 @@ constexpr uint32_t max_string = 4096;
 // too large for the boot stack, and there is no allocator yet.
 constinit Memory_map ram;
 constinit Memory_map avail;
+constinit E820_map firmware_map;
 
 // What must never reach the free lists, checked once the table exists.
 struct Kept {
@@ -72,6 +73,7 @@ bool read_map(const multiboot::Info& mbi)
         if (buf) {
             sanitise_multiboot_mmap(buf, mbi.mmap_length, ram, st);
             sanitise_multiboot_mmap(buf, mbi.mmap_length, avail, st);
+            firmware_map.build_from_multiboot(buf, mbi.mmap_length);
             log::info("memory map: %u entries from the loader (%u ignored, %u clipped)%s",
                       st.entries, st.ignored, st.clipped, st.malformed ? ", malformed tail" : "");
         }
@@ -181,6 +183,7 @@ void print_totals(const Frame_table_info& ft)
 } // namespace
 
 const Memory_map& machine_ram_map() { return ram; }
+const E820_map& machine_e820() { return firmware_map; }
 
 const Frame_table_info& frame_table_info() { return table_info; }
 
