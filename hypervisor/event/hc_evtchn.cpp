@@ -1,8 +1,10 @@
 // event_channel_op (and the pre-3.0.2 event_channel_op_compat): copies the
 // sub-op's struct in, runs the evtchn core on it, copies OUT fields back.
-// bind_pirq routes a physical interrupt (hypervisor/event/pirq.hpp). FIFO ABI
-// ops (init_control, expand_array, set_priority) are
-// -ENOSYS as on a Xen without FIFO, so guests stay on the 2-level ABI.
+// bind_pirq routes a physical interrupt (hypervisor/event/pirq.hpp). The
+// FIFO ABI is not offered: its ops answer as a Xen built without
+// CONFIG_EVTCHN_FIFO does (init_control and expand_array -EOPNOTSUPP,
+// set_priority -EINVAL for a bad port, else -ENOSYS as for the 2-level ABI),
+// so guests stay on the 2-level ABI.
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/event/evtchn.hpp"
 #include "hypervisor/guest_access.hpp"
@@ -34,6 +36,13 @@ long run(Domain& d, uint32_t cmd, evtchn_op_t& op, bool& out)
         __builtin_memcpy(&r, &u, sizeof r);
         return evtchn::reset(d, r.dom);
     }
+    case EVTCHNOP_init_control:
+    case EVTCHNOP_expand_array: return -XEN_EOPNOTSUPP;
+    case EVTCHNOP_set_priority: {
+        evtchn_set_priority_t p;
+        __builtin_memcpy(&p, &u, sizeof p);
+        return p.port > d.evtchn.max_port || p.port >= Evtchn_table::nr_ports ? -XEN_EINVAL : -XEN_ENOSYS;
+    }
     default: return -XEN_ENOSYS;
     }
 }
@@ -53,6 +62,9 @@ uint32_t arg_size(uint32_t cmd)
     case EVTCHNOP_bind_vcpu: return sizeof(evtchn_bind_vcpu_t);
     case EVTCHNOP_unmask: return sizeof(evtchn_unmask_t);
     case EVTCHNOP_reset: return sizeof(evtchn_reset_t);
+    case EVTCHNOP_init_control: return sizeof(evtchn_init_control_t);
+    case EVTCHNOP_expand_array: return sizeof(evtchn_expand_array_t);
+    case EVTCHNOP_set_priority: return sizeof(evtchn_set_priority_t);
     default: return 0;
     }
 }

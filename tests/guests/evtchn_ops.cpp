@@ -182,7 +182,17 @@ void test_virq_ipi_vcpu()
     // Xen's evtchn_bind_pirq: an unmapped pirq fails pirq_access_permitted
     // (the whole protocol is in the pirq guest).
     CHECK_EQ(evtchn(EVTCHNOP_bind_pirq, &pirq), -XEN_EPERM, "bind_pirq of an unmapped pirq: -EPERM");
-    CHECK_EQ(evtchn(EVTCHNOP_init_control, &pirq), -XEN_ENOSYS, "FIFO init_control: -ENOSYS");
+    // The FIFO ABI is not offered: answered as a Xen without CONFIG_EVTCHN_FIFO.
+    static evtchn_init_control_t ic = {};
+    CHECK_EQ(evtchn(EVTCHNOP_init_control, &ic), -XEN_EOPNOTSUPP, "FIFO init_control: -EOPNOTSUPP");
+    CHECK_EQ(evtchn(EVTCHNOP_init_control, reinterpret_cast<void*>(0xF5800000u)), -XEN_EFAULT,
+             "  its argument in the hypervisor's area: -EFAULT first");
+    static evtchn_expand_array_t ea = {};
+    CHECK_EQ(evtchn(EVTCHNOP_expand_array, &ea), -XEN_EOPNOTSUPP, "FIFO expand_array: -EOPNOTSUPP");
+    static evtchn_set_priority_t sp = {1, 0};
+    CHECK_EQ(evtchn(EVTCHNOP_set_priority, &sp), -XEN_ENOSYS, "set_priority on the 2-level ABI: -ENOSYS");
+    sp.port = 5000;
+    CHECK_EQ(evtchn(EVTCHNOP_set_priority, &sp), -XEN_EINVAL, "  of a port out of range: -EINVAL");
     CHECK_EQ(evtchn(99, &pirq), -XEN_ENOSYS, "unknown op 99: -ENOSYS");
 }
 

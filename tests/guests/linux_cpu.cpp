@@ -89,6 +89,54 @@ void test_fpu_survives_lazy_switch()
     CHECK_EQ(x87_result, 7, "  after clts the x87 stack holds what it held (7)");
 }
 
+uint64_t rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+    asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return (uint64_t{hi} << 32) | lo;
+}
+
+uint32_t cpuid_ext1_edx()
+{
+    uint32_t a = 0x80000000u, b, c = 0, d;
+    asm volatile(XEN_CPUID : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+    if (a < 0x80000001u)
+        return 0;
+    a = 0x80000001u;
+    c = 0;
+    asm volatile(XEN_CPUID : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+    return d;
+}
+
+void test_pat(bool pat)
+{
+    if (!pat) {
+        printf("  (no PAT on this CPU)\n");
+        return;
+    }
+    CHECK_EQ(rdmsr(0x277), 0x0000050100070406ull, "PAT reads Xen's fixed value (WB WT UC- UC WC WP UC UC)");
+}
+
+alignas(4096) uint8_t nx_page[4096];
+
+void test_nx(bool nx)
+{
+    uint32_t va = hc::arg(nx_page), mfn = pfn_to_mfn(virt_to_pfn(nx_page));
+    uint64_t pte = (uint64_t{mfn} << 12) | pte_kernel_rw | (1ull << 63);
+    int32_t rc = hc::update_va_mapping(va, pte, UVMF_INVLPG);
+    if (!nx) {
+        CHECK_EQ(rc, -XEN_EINVAL, "without NX, bit 63 in a PTE is reserved: -EINVAL");
+        return;
+    }
+    CHECK_EQ(rc, 0, "NX offered: a PTE with bit 63 is accepted");
+    nx_page[0] = 0xC3; // ret
+    Fault f = try_fault([](void*) { reinterpret_cast<void (*)()>(nx_page)(); });
+    CHECK(f.happened && f.vector == 14, "  executing from it faults");
+    CHECK(f.error_code & (1u << 4), "  as an instruction fetch (#PF error code I/D)");
+    CHECK_EQ(hc::update_va_mapping(va, pte & ~(1ull << 63), UVMF_INVLPG), 0, "  and runs again without NX");
+    CHECK(!try_fault([](void*) { reinterpret_cast<void (*)()>(nx_page)(); }).happened, "  it executes");
+}
+
 alignas(4096) uint8_t info_page[4096];
 
 void test_register_vcpu_info()
@@ -115,5 +163,9 @@ void guest_main(start_info_t*)
     if (sse)
         test_sse();
     test_fpu_survives_lazy_switch();
+    test_pat(edx & (1u << 16));
+    bool nx = cpuid_ext1_edx() & (1u << 20);
+    printf("CPU: NX %d\n", nx);
+    test_nx(nx);
     test_register_vcpu_info();
 }

@@ -1,10 +1,14 @@
-// Port I/O of a privileged kernel as Linux 5.4 makes it at boot, with
-// Xen's rules: PIT channel 2 and port 0x61 for its TSC calibration
-// (quick_pit_calibrate), the RTC through its index latch, PCI configuration
-// space through 0xCF8/0xCFC; the hypervisor's own ports (PIC, PIT channel 0,
-// the serial line, reset control) read all-ones and ignore writes.
+// Device access of a privileged kernel as Linux 5.4 makes it at boot, with
+// Xen's rules: port I/O (PIT channel 2 and port 0x61 for its TSC
+// calibration (quick_pit_calibrate), the RTC through its index latch, PCI
+// configuration space through 0xCF8/0xCFC; the hypervisor's own ports (PIC,
+// PIT channel 0, the serial line, reset control) read all-ones and ignore
+// writes); device memory (any but the local APIC's and the IO-APICs');
+// the IO-APIC registers through PHYSDEVOP_apic_read/write; PCI devices
+// announced with PHYSDEVOP_pci_device_add and manage_pci_add.
 #include "console.hpp"
 #include "hypercall.hpp"
+#include "shared.hpp"
 #include "test.hpp"
 #include "traps.hpp"
 
@@ -120,6 +124,65 @@ void test_architectural_iopl()
     CHECK_EQ(set_iopl(1), 0, "IOPL 1 again");
 }
 
+alignas(4096) uint8_t mmio_window[4096];
+
+int32_t map_frame(uint32_t mfn)
+{
+    return hc::update_va_mapping(hc::arg(mmio_window), (uint64_t{mfn} << 12) | pte_present | pte_accessed,
+                                 UVMF_INVLPG);
+}
+
+void test_device_memory()
+{
+    // Xen's get_page_from_l1e: MMIO the domain may not map is -EPERM.
+    CHECK_EQ(map_frame(0xFEE00), -XEN_EPERM, "mapping the local APIC's registers: -EPERM");
+    CHECK_EQ(map_frame(0xFEC00), -XEN_EPERM, "mapping the IO-APIC's registers: -EPERM");
+    CHECK_EQ(map_frame(0xFED00), 0, "mapping other device memory (the HPET's page): 0");
+    CHECK_EQ(map_frame(0xB8), 0, "mapping the VGA text buffer in the ISA hole: 0");
+    uint32_t own = pfn_to_mfn(virt_to_pfn(mmio_window));
+    CHECK_EQ(hc::update_va_mapping(hc::arg(mmio_window), (uint64_t{own} << 12) | pte_kernel_rw, UVMF_INVLPG),
+             0, "  the window gets its own frame back");
+}
+
+void test_ioapic_window()
+{
+    static physdev_apic_t a = {};
+    a.apic_physbase = 0xFEC00000u;
+    a.reg = 1;
+    CHECK_EQ(hc::physdev_op(PHYSDEVOP_apic_read, &a), 0, "PHYSDEVOP_apic_read of the IO-APIC version: 0");
+    CHECK_EQ(a.value & 0xFF, 0x20, "  version 0x20 (QEMU's IO-APIC)");
+    CHECK_EQ((a.value >> 16) & 0xFF, 23, "  24 redirection entries");
+    a.reg = 0x10;
+    CHECK_EQ(hc::physdev_op(PHYSDEVOP_apic_read, &a), 0, "  a redirection entry reads");
+    CHECK(a.value & (1u << 16), "  masked, as the hypervisor left it");
+    a.apic_physbase = 0xFEC01000u;
+    CHECK_EQ(hc::physdev_op(PHYSDEVOP_apic_read, &a), -XEN_EINVAL, "no IO-APIC at that address: -EINVAL");
+    a.apic_physbase = 0xFEC00000u;
+    a.reg = 0x10;
+    a.value = 0x30;
+    CHECK_EQ(hc::physdev_op(PHYSDEVOP_apic_write, &a), 0, "PHYSDEVOP_apic_write of an entry's low half: 0");
+    a.value = 0x430; // delivery mode 4 (NMI)
+    CHECK_EQ(hc::physdev_op(PHYSDEVOP_apic_write, &a), -XEN_EINVAL, "  an NMI delivery mode: -EINVAL");
+    CHECK_EQ(hc::physdev_op(PHYSDEVOP_apic_read, &a), 0, "  the entry reads back");
+    CHECK(a.value & (1u << 16), "  still masked: routing stays the hypervisor's");
+}
+
+void test_pci_announcements()
+{
+    static physdev_pci_device_add_t add = {};
+    add.bus = 0;
+    add.devfn = 0x08; // 00:01.0
+    CHECK_EQ(hc::physdev_op(PHYSDEVOP_pci_device_add, &add), 0, "PHYSDEVOP_pci_device_add: 0");
+    CHECK_EQ(hc::physdev_op(PHYSDEVOP_pci_device_add, &add), 0, "  announcing it again: 0");
+    static physdev_manage_pci_t m = {0, 0x10};
+    CHECK_EQ(hc::physdev_op(PHYSDEVOP_manage_pci_add, &m), 0, "PHYSDEVOP_manage_pci_add: 0");
+    CHECK_EQ(hc::physdev_op(PHYSDEVOP_manage_pci_remove, &m), 0, "PHYSDEVOP_manage_pci_remove: 0");
+    CHECK_EQ(hc::physdev_op(PHYSDEVOP_manage_pci_remove, &m), -XEN_ENODEV, "  removing it again: -ENODEV");
+    add.flags = XEN_PCI_DEV_PXM;
+    CHECK_EQ(hc::call(__HYPERVISOR_physdev_op, PHYSDEVOP_pci_device_add, 0xF57FFFF4u), -XEN_EFAULT,
+             "pci_device_add whose proximity word is in the hypervisor's area: -EFAULT");
+}
+
 } // namespace
 
 void guest_main(start_info_t*)
@@ -130,4 +193,7 @@ void guest_main(start_info_t*)
     test_rtc();
     test_pci_config();
     test_architectural_iopl();
+    test_device_memory();
+    test_ioapic_window();
+    test_pci_announcements();
 }

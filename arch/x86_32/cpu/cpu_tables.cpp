@@ -1,5 +1,6 @@
 #include "arch/x86_32/cpu/cpu_tables.hpp"
 
+#include "arch/x86_32/cpu/cpuid_msr.hpp"
 #include "arch/x86_32/cpu/fpu.hpp"
 
 #include "arch/x86_32/cpu/cpu_area.hpp"
@@ -194,6 +195,31 @@ Percpu* cpu_prepare(unsigned index, uint32_t apic_id)
     return &p;
 }
 
+namespace {
+
+// Xen's fixed PAT (XEN_MSR_PAT): WB, WT, UC-, UC, WC, WP, UC, UC. PV guests
+// cannot write the MSR; they read it and pick their cache types from it.
+constexpr uint64_t xen_pat = 0x0000050100070406ull;
+bool nx_on;
+
+// Per-CPU control state guests depend on: the PAT they read, NX for their
+// PTEs, the FPU's enabling bits.
+void cpu_control_init(unsigned index)
+{
+    if (cpuid(1).edx & cpuid1_edx_pat)
+        wrmsr(msr_pat, xen_pat);
+    bool nx = cpuid(0x80000000).eax >= 0x80000001 && (cpuid(0x80000001).edx & ext1_edx_nx);
+    if (nx)
+        wrmsr(msr_efer, rdmsr(msr_efer) | efer_nxe);
+    if (index == 0)
+        nx_on = nx;
+    fpu_init_cpu(index);
+}
+
+} // namespace
+
+bool nx_enabled() { return nx_on; }
+
 void cpu_tables_init(Percpu& p)
 {
     Table_register gdtr{static_cast<uint16_t>(gdt_limit), p.gdt_window};
@@ -213,7 +239,7 @@ void cpu_tables_init(Percpu& p)
                  : "eax", "memory");
     asm volatile("ltr %w0" ::"r"(TSS_SEL));
     idt_load(p.index);
-    fpu_init_cpu(p.index);
+    cpu_control_init(p.index);
     p.online = true;
 }
 

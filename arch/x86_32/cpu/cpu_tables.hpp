@@ -28,6 +28,10 @@ void cpu_tables_init(Percpu& cpu);
 // validated the frames as descriptor pages. False if count is too large.
 [[nodiscard]] bool map_guest_gdt_frames(Percpu& cpu, const Mfn* frames, unsigned count);
 
+// EFER.NXE is on (every CPU turns it on when the CPU has NX): guests may
+// use bit 63 of their PTEs.
+bool nx_enabled();
+
 uint32_t read_cr0();
 uint32_t read_cr2();
 uint32_t read_cr3();

@@ -3,6 +3,7 @@
 #include "arch/x86_32/domain/guest_image.hpp"
 #include "arch/x86_32/include/m2p.hpp"
 #include "arch/x86_32/mm/mapcache.hpp"
+#include "arch/x86_32/mm/iomem.hpp"
 #include "arch/x86_32/mm/paging.hpp"
 #include "arch/x86_32/pv/io_ports.hpp"
 #include "arch/x86_32/include/pv_frame_space.hpp"
@@ -132,8 +133,8 @@ Domain* build_dom0(const multiboot::Info& mbi, const Boot_options& opt, bool str
     if (d->max_pages < nr_pages)
         d->max_pages = nr_pages;
 
-    if (!io_ports_init_hardware_domain(*d)) {
-        log::error("dom0: cannot record its I/O port permissions");
+    if (!io_ports_init_hardware_domain(*d) || !iomem_init_hardware_domain(*d)) {
+        log::error("dom0: cannot record its I/O port and memory permissions");
         return nullptr;
     }
 

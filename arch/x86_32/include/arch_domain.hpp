@@ -12,6 +12,9 @@ struct Arch_domain {
     // Ports the domain's port I/O reaches directly (Xen's ioports rangeset,
     // ioports_access_permitted); empty for a domain given none.
     Rangeset io_ports;
+    // Machine frames outside RAM it may map (Xen's iomem_caps,
+    // iomem_access_permitted); empty for a domain given none.
+    Rangeset io_mem;
     // The RTC index the domain last wrote to port 0x70 (Xen's cmos_idx).
     uint8_t cmos_index = 0;
     // The dword it last wrote to CONFIG_ADDRESS, port 0xCF8 (Xen's pci_cf8).

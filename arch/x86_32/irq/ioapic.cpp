@@ -168,4 +168,40 @@ bool self_test(uint32_t dest_apic_id)
     return ok;
 }
 
+namespace {
+
+constexpr int einval = -22; // XEN_EINVAL (public/errno.h)
+
+const Unit* unit_at(uint64_t physbase)
+{
+    for (unsigned i = 0; madt_ref && i < unit_count; ++i)
+        if (units[i].regs && madt_ref->ioapics[i].address == physbase)
+            return &units[i];
+    return nullptr;
+}
+
+} // namespace
+
+int guest_read(uint64_t physbase, uint32_t reg, uint32_t& value)
+{
+    const Unit* u = unit_at(physbase);
+    if (!u)
+        return einval;
+    Lock_guard<Spinlock> g(lock);
+    value = read(*u, reg & 0xFF);
+    return 0;
+}
+
+int guest_write(uint64_t physbase, uint32_t reg, uint32_t value)
+{
+    if (!unit_at(physbase))
+        return einval;
+    if (reg < reg_redir || (reg & 1))
+        return 0; // the ID register and destinations stay the hypervisor's
+    uint32_t delivery = (value >> 8) & 7; // 0 fixed, 1 lowest priority
+    return delivery > 1 ? einval : 0;
+}
+
+uint32_t frame(unsigned i) { return madt_ref ? madt_ref->ioapics[i].address >> 12 : 0; }
+
 } // namespace arch::ioapic

@@ -27,6 +27,18 @@ uint32_t gsi_limit();
 [[nodiscard]] bool mask(uint32_t gsi);
 // Clears the mask bit of an entry programmed before, leaving the rest.
 [[nodiscard]] bool unmask(uint32_t gsi);
+// The hardware domain's view (PHYSDEVOP_apic_read/write, Xen's
+// ioapic_guest_read/write). -EINVAL when no IO-APIC sits at 'physbase'.
+// Reads return the register. Writes change nothing the hypervisor owns:
+// the ID register and the high (destination) halves are ignored; a
+// redirection entry's low half is checked (delivery modes other than fixed
+// or lowest priority -EINVAL, as Xen) and otherwise ignored, because GSIs
+// are routed through PHYSDEVOP_setup_gsi and map_pirq.
+[[nodiscard]] int guest_read(uint64_t physbase, uint32_t reg, uint32_t& value);
+[[nodiscard]] int guest_write(uint64_t physbase, uint32_t reg, uint32_t value);
+// The IO-APICs' register frames: never mappable by a guest.
+uint32_t frame(unsigned i); // i < count()
+
 // The raw 64-bit redirection entry for 'gsi' (diagnostics).
 [[nodiscard]] bool read_entry(uint32_t gsi, uint64_t& raw);
 // Programs the ISA SCI line (IRQ 9) masked and reads the entry back:

@@ -1,7 +1,9 @@
 #include "arch/x86_32/include/pv_frame_space.hpp"
 
+#include "arch/x86_32/cpu/cpu_tables.hpp"
 #include "arch/x86_32/include/m2p.hpp"
 #include "arch/x86_32/mm/mapcache.hpp"
+#include "arch/x86_32/mm/iomem.hpp"
 #include "arch/x86_32/mm/paging.hpp"
 #include "arch/x86_32/cpu/percpu.hpp"
 #include "arch/x86_32/pv/descriptor.hpp"
@@ -42,15 +44,16 @@ public:
 
     bool is_m2p(Mfn m) override { return is_m2p_frame(m); }
 
-    bool iomem_permitted(const Mm_domain& d, Mfn m) override
+    bool iomem_permitted(const Mm_domain& md, Mfn m) override
     {
-        if (!d.privileged)
-            return false;
         Page* p = mfn_to_page(m);
-        return !p || p->state == Frame_state::absent || raw(m) < isa_hole_end;
+        if (p && p->state != Frame_state::absent && raw(m) >= isa_hole_end)
+            return false; // RAM is never I/O memory
+        Domain* d = domain_by_id(md.id);
+        return d && arch::iomem_permitted(*d, m);
     }
 
-    bool nx_enabled() override { return false; }
+    bool nx_enabled() override { return arch::nx_enabled(); }
 
     uint64_t hypervisor_l2e(const Mm_domain&, uint32_t slot) override { return boot_l2_high[slot]; }
 

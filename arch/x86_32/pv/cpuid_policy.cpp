@@ -17,8 +17,9 @@ constexpr uint32_t leaf1_ecx_hidden = (1u << 3) | (1u << 4) | (1u << 5) | (1u <<
 constexpr uint32_t hypervisor_bit = 1u << 31;
 // Leaf 7.0 EBX kept: BMI1 3, BMI2 8, ERMS 9, ADX 19, CLFLUSHOPT 23.
 constexpr uint32_t leaf7_ebx_kept = (1u << 3) | (1u << 8) | (1u << 9) | (1u << 19) | (1u << 23);
-// 0x80000001 EDX: NX 20, PAGE1GB 26, RDTSCP 27, LM 29.
-constexpr uint32_t ext1_edx_hidden = (1u << 20) | (1u << 26) | (1u << 27) | (1u << 29);
+// 0x80000001 EDX: PAGE1GB 26, RDTSCP 27, LM 29. NX stays: the hypervisor
+// turns EFER.NXE on wherever the CPU has it, and PAE guests may use it.
+constexpr uint32_t ext1_edx_hidden = (1u << 26) | (1u << 27) | (1u << 29);
 // 0x80000001 ECX: SVM 2, EXTAPIC 3, MONITORX 29.
 constexpr uint32_t ext1_ecx_hidden = (1u << 2) | (1u << 3) | (1u << 29);
 

@@ -7,7 +7,7 @@
 // or they would bypass it (virtualisation extensions, MONITOR/MWAIT, the
 // APIC and x2APIC, TSC-deadline, MTRRs, machine checks, PCID, XSAVE and
 // everything that needs it, PSE/PSE36/PGE (no superpages or global pages
-// for PV page tables), long mode, NX (not enabled), thermal and debug
+// for PV page tables), long mode, thermal and debug
 // store). Added: the hypervisor bit, and the Xen leaves at 0x40000000.
 #pragma once
 #include <cstdint>

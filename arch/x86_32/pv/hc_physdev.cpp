@@ -1,13 +1,17 @@
-// physdev_op: a vCPU's I/O privilege and the physical interrupts of
-// hypervisor/event/pirq.hpp. Sub-ops left out answer -ENOSYS: pirq_eoi_gmfn
-// (v1/v2; a guest then asks irq_status_query and always EOIs, as on a
-// Xen without the map), free_irq_vector, the IO-APIC register window
-// (apic_read/write), set_iobitmap and the PCI management calls.
+// physdev_op: a vCPU's I/O privilege, the physical interrupts of
+// hypervisor/event/pirq.hpp, the IO-APIC register window of the hardware
+// domain (apic_read/write) and its PCI device announcements
+// (hypervisor/pci/pci_devices.hpp). Sub-ops left out answer -ENOSYS:
+// pirq_eoi_gmfn (v1/v2; a guest then asks irq_status_query and always
+// EOIs, as on a Xen without the map), free_irq_vector, set_iobitmap, the
+// MSI and MMCONFIG calls.
+#include "arch/x86_32/irq/ioapic.hpp"
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/guest_access.hpp"
 #include "hypervisor/hypercall.hpp"
 #include "hypervisor/event/pirq.hpp"
 #include "hypervisor/lib/xen_errno.hpp"
+#include "hypervisor/pci/pci_devices.hpp"
 #include "public/physdev.h"
 
 namespace {
@@ -42,6 +46,44 @@ long alloc_irq_vector(const Domain& d, physdev_irq_t& op)
     return 0;
 }
 
+// Xen copies the struct back even when the read failed.
+long apic_read(const Domain& d, uint32_t arg)
+{
+    physdev_apic_t op;
+    if (!copy_from_guest(op, arg))
+        return -XEN_EFAULT;
+    if (!d.privileged)
+        return -XEN_EPERM;
+    long rc = arch::ioapic::guest_read(op.apic_physbase, op.reg, op.value);
+    return copy_to_guest(arg, op) ? rc : -XEN_EFAULT;
+}
+
+long apic_write(const Domain& d, physdev_apic_t& op)
+{
+    if (!d.privileged)
+        return -XEN_EPERM;
+    return arch::ioapic::guest_write(op.apic_physbase, op.reg, op.value);
+}
+
+long pci_add(const Domain& d, const Pci_device& dev)
+{
+    if (!d.privileged)
+        return -XEN_EPERM;
+    return pci_devices().add(dev);
+}
+
+long pci_remove(const Domain& d, uint16_t seg, uint8_t bus, uint8_t devfn)
+{
+    if (!d.privileged)
+        return -XEN_EPERM;
+    return pci_devices().remove(seg, bus, devfn);
+}
+
+Pci_device announced(uint16_t seg, uint8_t bus, uint8_t devfn, uint16_t owner)
+{
+    return Pci_device{seg, bus, devfn, false, false, 0, 0, owner};
+}
+
 } // namespace
 
 long do_physdev_op(Vcpu& v, const Hypercall_args& a)
@@ -64,6 +106,40 @@ long do_physdev_op(Vcpu& v, const Hypercall_args& a)
         return with_arg<physdev_setup_gsi_t>(arg, false, [&](auto& s) { return pirq::setup_gsi(d, s); });
     case PHYSDEVOP_alloc_irq_vector:
         return with_arg<physdev_irq_t>(arg, true, [&](auto& op) { return alloc_irq_vector(d, op); });
+    case PHYSDEVOP_apic_read: return apic_read(d, arg);
+    case PHYSDEVOP_apic_write:
+        return with_arg<physdev_apic_t>(arg, false, [&](auto& op) { return apic_write(d, op); });
+    case PHYSDEVOP_manage_pci_add:
+        return with_arg<physdev_manage_pci_t>(
+            arg, false, [&](auto& m) { return pci_add(d, announced(0, m.bus, m.devfn, 0)); });
+    case PHYSDEVOP_manage_pci_remove:
+        return with_arg<physdev_manage_pci_t>(arg, false,
+                                              [&](auto& m) { return pci_remove(d, 0, m.bus, m.devfn); });
+    case PHYSDEVOP_manage_pci_add_ext:
+        return with_arg<physdev_manage_pci_ext_t>(arg, false, [&](auto& m) {
+            Pci_device dev = announced(0, m.bus, m.devfn, 0);
+            dev.is_extfn = m.is_extfn != 0;
+            dev.is_virtfn = m.is_virtfn != 0;
+            dev.physfn_bus = m.physfn.bus;
+            dev.physfn_devfn = m.physfn.devfn;
+            return pci_add(d, dev);
+        });
+    case PHYSDEVOP_pci_device_add:
+        return with_arg<physdev_pci_device_add_t>(arg, false, [&](auto& p) -> long {
+            // The proximity domain follows the fixed part (one NUMA node here).
+            uint32_t pxm;
+            if ((p.flags & XEN_PCI_DEV_PXM) && !copy_from_guest(pxm, arg + sizeof p))
+                return -XEN_EFAULT;
+            Pci_device dev = announced(p.seg, p.bus, p.devfn, 0);
+            dev.is_extfn = (p.flags & XEN_PCI_DEV_EXTFN) != 0;
+            dev.is_virtfn = (p.flags & XEN_PCI_DEV_VIRTFN) != 0;
+            dev.physfn_bus = p.physfn.bus;
+            dev.physfn_devfn = p.physfn.devfn;
+            return pci_add(d, dev);
+        });
+    case PHYSDEVOP_pci_device_remove:
+        return with_arg<physdev_pci_device_t>(arg, false,
+                                              [&](auto& p) { return pci_remove(d, p.seg, p.bus, p.devfn); });
     default:
         return -XEN_ENOSYS;
     }
