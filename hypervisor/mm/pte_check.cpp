@@ -120,7 +120,9 @@ int get_l1e(Mm_ctx& c, uint64_t e, const Mm_domain& pg_owner)
     case Target::hypervisor:
         return -XEN_EBUSY;
     case Target::io:
-        return c.fs.iomem_permitted(pg_owner, m) ? 0 : -XEN_EPERM;
+        // DOMID_IO reverts to the caller for the privilege check (Xen's
+        // get_page_from_l1e).
+        return c.fs.iomem_permitted(pg_owner.id == DOMID_IO ? c.dom : pg_owner, m) ? 0 : -XEN_EPERM;
     case Target::ram:
         break;
     }
