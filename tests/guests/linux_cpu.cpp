@@ -152,6 +152,14 @@ void test_register_vcpu_info()
     CHECK(vi->time.system_time != 0 || vi->time.version != 0, "  and carries the time record");
 }
 
+void test_cpuid_apic_bit(uint32_t emulated_edx)
+{
+    // The unfiltered CPUID (no CPUID faulting here) is the host's.
+    uint32_t a = 1, b, c = 0, d;
+    asm volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+    CHECK_EQ((emulated_edx >> 9) & 1, (d >> 9) & 1, "emulated CPUID shows the host's APIC bit, as Xen");
+}
+
 } // namespace
 
 void guest_main(start_info_t*)
@@ -159,6 +167,7 @@ void guest_main(start_info_t*)
     uint32_t edx = cpuid1_edx();
     bool fxsr = edx & (1u << 24), sse = fxsr && (edx & (1u << 25));
     printf("CPU: FXSR %d SSE %d\n", fxsr, sse);
+    test_cpuid_apic_bit(edx);
     test_cr4(fxsr, sse);
     if (sse)
         test_sse();

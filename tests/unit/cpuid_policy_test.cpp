@@ -13,11 +13,18 @@ TEST(CpuidPolicy, Leaf1HidesWhatThePvGuestMustNotUseAndSetsTheHypervisorBit)
     EXPECT_TRUE(g.ecx & (1u << 31));
     EXPECT_FALSE(g.ecx & (1u << 5));  // VMX
     EXPECT_FALSE(g.ecx & (1u << 26)); // XSAVE
-    EXPECT_FALSE(g.edx & (1u << 9));  // APIC
+    EXPECT_TRUE(g.edx & (1u << 9));   // APIC: the host's, as Xen shows PV guests
     EXPECT_FALSE(g.edx & (1u << 3));  // PSE
     EXPECT_TRUE(g.edx & (1u << 6));   // PAE stays
     EXPECT_TRUE(g.edx & (1u << 25));  // SSE stays
-    EXPECT_EQ(g.ebx >> 16, 0u);
+    EXPECT_EQ(g.ebx >> 24, 0u) << "no initial APIC id";
+    EXPECT_EQ((g.ebx >> 16) & 0xFF, 0x10u) << "the logical processor count stays, as Xen";
+}
+
+TEST(CpuidPolicy, TheApicBitFollowsTheHost)
+{
+    Cpuid_regs g = guest_cpuid(1, 0, Cpuid_regs{0x663, 0, 0, 0xFFFFFFFF & ~(1u << 9)}, 4, 0);
+    EXPECT_FALSE(g.edx & (1u << 9));
 }
 
 TEST(CpuidPolicy, XenSignatureLeaves)

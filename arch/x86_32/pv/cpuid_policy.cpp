@@ -2,11 +2,15 @@
 
 namespace {
 
-// Leaf 1 EDX: VME 1, DE 2, PSE 3, MCE 7, APIC 9, MTRR 12, PGE 13, MCA 14,
-// PSE36 17, DS 21, ACPI 22, TM 29, PBE 31.
-constexpr uint32_t leaf1_edx_hidden = (1u << 1) | (1u << 2) | (1u << 3) | (1u << 7) | (1u << 9) |
-                                      (1u << 12) | (1u << 13) | (1u << 14) | (1u << 17) |
-                                      (1u << 21) | (1u << 22) | (1u << 29) | (1u << 31);
+// Leaf 1 EDX: VME 1, DE 2, PSE 3, MCE 7, MTRR 12, PGE 13, MCA 14, PSE36 17,
+// DS 21, ACPI 22, TM 29, PBE 31. The APIC bit (9) shows the host's, as
+// Xen's PV policy ("!A"): a PV kernel drives no APIC but reads the bit to
+// decide on ACPI and IO-APIC set-up. DE, MCE, MCA and ACPI, which Xen also
+// shows, stay hidden: Xenith emulates neither I/O breakpoints nor the
+// machine-check and thermal MSRs they would lead a guest to.
+constexpr uint32_t leaf1_edx_hidden = (1u << 1) | (1u << 2) | (1u << 3) | (1u << 7) | (1u << 12) |
+                                      (1u << 13) | (1u << 14) | (1u << 17) | (1u << 21) |
+                                      (1u << 22) | (1u << 29) | (1u << 31);
 // Leaf 1 ECX: MONITOR 3, DS_CPL 4, VMX 5, SMX 6, EST 7, TM2 8, SDBG 11,
 // XTPR 14, PDCM 15, PCID 17, DCA 18, X2APIC 21, TSC_DEADLINE 24, XSAVE 26,
 // OSXSAVE 27, AVX 28, F16C 29.
@@ -39,7 +43,7 @@ Cpuid_regs guest_cpuid(uint32_t leaf, uint32_t subleaf, Cpuid_regs host, uint32_
     case 1:
         r.ecx = (r.ecx & ~leaf1_ecx_hidden) | hypervisor_bit;
         r.edx &= ~leaf1_edx_hidden;
-        r.ebx &= 0x0000FFFFu; // no initial APIC id or logical CPU count
+        r.ebx &= 0x00FFFFFFu; // no initial APIC id (Xen: PV guests see 0)
         return r;
     case 5: case 6: case 0xA: case 0xB: case 0xD: case 0x1F:
         return Cpuid_regs{0, 0, 0, 0}; // MWAIT, power, PMU, topology, XSAVE

@@ -4,11 +4,12 @@
 // policy is unit-tested on the host.
 //
 // Hidden: features a PV guest cannot use because the hypervisor owns them
-// or they would bypass it (virtualisation extensions, MONITOR/MWAIT, the
-// APIC and x2APIC, TSC-deadline, MTRRs, machine checks, PCID, XSAVE and
-// everything that needs it, PSE/PSE36/PGE (no superpages or global pages
-// for PV page tables), long mode, thermal and debug
-// store). Added: the hypervisor bit, and the Xen leaves at 0x40000000.
+// or they would bypass it (virtualisation extensions, MONITOR/MWAIT,
+// x2APIC, TSC-deadline, MTRRs, machine checks, PCID, XSAVE and everything
+// that needs it, PSE/PSE36/PGE (no superpages or global pages for PV page
+// tables), long mode, thermal and debug store). The APIC bit and NX show
+// the host's, as in Xen. Added: the hypervisor bit, and the Xen leaves at
+// 0x40000000.
 #pragma once
 #include <cstdint>
 
