@@ -37,7 +37,8 @@ Boot_layout_error compute_boot_layout(const Boot_layout_request& req, Boot_layou
     l.v_start = req.virt_base;
     uint64_t cursor = round_up(req.kernel_end, page);
     l.ramdisk_start = static_cast<uint32_t>(cursor);
-    cursor = round_up(cursor + req.ramdisk_len, page);
+    uint64_t mapped_ramdisk = req.ramdisk_unmapped ? 0 : req.ramdisk_len;
+    cursor = round_up(cursor + mapped_ramdisk, page);
     l.p2m_start = static_cast<uint32_t>(cursor);
     cursor = round_up(cursor + uint64_t{req.nr_pages} * 4, page);
     l.start_info = static_cast<uint32_t>(cursor);
@@ -75,8 +76,10 @@ Boot_layout_error compute_boot_layout(const Boot_layout_request& req, Boot_layou
     l.stack_page = static_cast<uint32_t>(cursor + uint64_t{l.nr_pt_frames} * page);
     l.v_end = static_cast<uint32_t>(end);
     l.region_pages = static_cast<uint32_t>((end - l.v_start) / page);
-    if (l.region_pages > req.nr_pages)
+    uint64_t outside = req.ramdisk_unmapped ? round_up(req.ramdisk_len, page) / page : 0;
+    if (l.region_pages + outside > req.nr_pages)
         return Boot_layout_error::too_little_memory;
+    l.ramdisk_pfn = req.ramdisk_unmapped && req.ramdisk_len ? l.region_pages : 0;
     out = l;
     return Boot_layout_error::none;
 }

@@ -24,11 +24,15 @@ struct Boot_layout_request {
     uint64_t ramdisk_len;      // 0: no ramdisk
     uint32_t nr_pages;         // pages the domain gets in total
     bool is_dom0;              // dom0 has no store/console ring pages
+    // XEN_ELFNOTE_MOD_START_PFN: the ramdisk stays out of the region, in
+    // the pfns right after it, and start_info names its first pfn.
+    bool ramdisk_unmapped = false;
 };
 
 struct Boot_layout {
     uint32_t v_start;          // VIRT_BASE: pfn 0
-    uint32_t ramdisk_start;    // virtual; == end of kernel when no ramdisk
+    uint32_t ramdisk_start;    // virtual; == end of kernel when no ramdisk or unmapped
+    uint32_t ramdisk_pfn;      // unmapped ramdisk: its first pfn (== region_pages); else 0
     uint32_t p2m_start;        // mfn_list
     uint32_t start_info;
     uint32_t store_page;       // 0 for dom0

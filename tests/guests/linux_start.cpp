@@ -4,12 +4,25 @@
 // (va - VIRT_BASE) >> 12, so pfn 0 must be mapped at VIRT_BASE; it then
 // builds its own GDT in one of its pages with DPL-0 kernel descriptors
 // (Xen raises them to ring 1), maps that page read-only, loads it with
-// set_gdt and far-jumps to its own code selector 0x61.
+// set_gdt and far-jumps to its own code selector 0x61. Like Linux it
+// declares XEN_ELFNOTE_MOD_START_PFN: its ramdisk (the second module) is
+// left out of the initial mapping and start_info names it by pfn.
 #include "console.hpp"
 #include "hypercall.hpp"
 #include "shared.hpp"
 #include "test.hpp"
 #include "traps.hpp"
+
+// XEN_ELFNOTE_MOD_START_PFN (16) = 1, as Linux's xen-head.S has it.
+asm(R"(
+    .pushsection .note.Xen, "a", @note
+    .p2align 2
+    .long 4, 4, 16
+    .asciz "Xen"
+    .p2align 2
+    .long 1
+    .popsection
+)");
 
 namespace {
 
@@ -99,10 +112,30 @@ void test_own_gdt()
     CHECK_EQ(got, static_cast<uint32_t>(gdt[kernel_cs]), "  a load through it reads the GDT");
 }
 
+alignas(4096) uint8_t module_window[4096];
+
+void test_unmapped_ramdisk(start_info_t* si)
+{
+    CHECK(si->flags & SIF_MOD_START_PFN, "SIF_MOD_START_PFN: the ramdisk is named by pfn");
+    CHECK(si->mod_len > 4, "  mod_len is the module's size");
+    uint32_t stack_pfn = virt_to_pfn(reinterpret_cast<void*>(si->pt_base)) + si->nr_pt_frames;
+    CHECK(si->mod_start > stack_pfn, "  its first pfn lies beyond the bootstrap region");
+    CHECK(si->mod_start + (si->mod_len + 4095) / 4096 <= si->nr_pages, "  and inside the domain's memory");
+    uint32_t mfn = pfn_to_mfn(si->mod_start);
+    CHECK_EQ(m2p()[mfn], si->mod_start, "  the M2P agrees");
+    CHECK_EQ(hc::update_va_mapping(hc::arg(module_window), (uint64_t{mfn} << 12) | pte_present | pte_accessed,
+                                   UVMF_INVLPG),
+             0, "  its first frame maps");
+    CHECK(module_window[0] == 0x7F && module_window[1] == 'E' && module_window[2] == 'L' &&
+              module_window[3] == 'F',
+          "  and holds the module (an ELF image)");
+}
+
 } // namespace
 
 void guest_main(start_info_t* si)
 {
+    test_unmapped_ramdisk(si);
     test_pfn_zero_at_virt_base(si);
     test_own_gdt();
 }

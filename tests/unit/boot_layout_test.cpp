@@ -115,3 +115,27 @@ TEST(BootLayout, ZeroVirtBaseWithAHighImageNeedsTheWholeLowRegion)
     EXPECT_EQ(compute_boot_layout({0, 0xC0000000, 0xC0100000, 0, 65536, true}, l),
               Boot_layout_error::too_little_memory);
 }
+
+TEST(BootLayout, AnUnmappedRamdiskFollowsTheRegionInPfnsNotInAddresses)
+{
+    // Linux declares XEN_ELFNOTE_MOD_START_PFN: its initramfs is not mapped.
+    Boot_layout_request r{0xC0000000, 0xC1000000, 0xC1719000, 3u << 20, 32768, true, true};
+    Boot_layout l = layout_of(r);
+    EXPECT_EQ(l.p2m_start, 0xC1719000u) << "no ramdisk between the kernel and the p2m";
+    EXPECT_EQ(l.ramdisk_pfn, l.region_pages);
+    Boot_layout mapped = layout_of({0xC0000000, 0xC1000000, 0xC1719000, 3u << 20, 32768, true});
+    EXPECT_EQ(mapped.ramdisk_pfn, 0u);
+    EXPECT_EQ(mapped.p2m_start, 0xC1719000u + (3u << 20));
+}
+
+TEST(BootLayout, AnUnmappedRamdiskStillCountsAgainstTheDomainsMemory)
+{
+    Boot_layout l{};
+    Boot_layout_request fits{0xC0000000, 0xC0000000, 0xC0100000, 0, 2048, true, true};
+    ASSERT_EQ(compute_boot_layout(fits, l), Boot_layout_error::none);
+    uint32_t spare = 2048 - l.region_pages;
+    fits.ramdisk_len = uint64_t{spare} * 4096;
+    EXPECT_EQ(compute_boot_layout(fits, l), Boot_layout_error::none) << "exactly the pages left";
+    fits.ramdisk_len += 1;
+    EXPECT_EQ(compute_boot_layout(fits, l), Boot_layout_error::too_little_memory);
+}

@@ -113,7 +113,7 @@ Domain* build_dom0(const multiboot::Info& mbi, const Boot_options& opt, bool str
     uint32_t nr_pages = dom0_pages(opt);
     Boot_layout layout;
     Boot_layout_request req{img.virt_base, img.virt_kstart, img.virt_kend, have_ramdisk ? ramdisk.len : 0u,
-                            nr_pages, true};
+                            nr_pages, true, img.notes.mod_start_pfn};
     if (Boot_layout_error e = compute_boot_layout(req, layout); e != Boot_layout_error::none) {
         log::error("dom0: cannot lay out %u MiB: %s", nr_pages >> 8, boot_layout_error_text(e));
         return nullptr;
@@ -149,7 +149,9 @@ Domain* build_dom0(const multiboot::Info& mbi, const Boot_options& opt, bool str
     if (!g.allocate())
         return nullptr;
     g.load_kernel(img);
-    if (have_ramdisk)
+    if (have_ramdisk && layout.ramdisk_pfn)
+        g.copy_to_pfn(layout.ramdisk_pfn, ramdisk.data, ramdisk.len);
+    else if (have_ramdisk)
         g.copy_in(layout.ramdisk_start, ramdisk.data, ramdisk.len);
     g.write_p2m();
     g.write_start_info(img, have_ramdisk ? ramdisk.len : 0, kernel.cmdline, true);

@@ -77,6 +77,15 @@ void Guest_image::fill(uint32_t va, const uint8_t* src, uint32_t len)
 
 void Guest_image::copy_in(uint32_t va, const uint8_t* src, uint32_t len) { fill(va, src, len); }
 
+void Guest_image::copy_to_pfn(uint32_t pfn, const uint8_t* src, uint32_t len)
+{
+    for (uint32_t done = 0; done < len; done += page_size, ++pfn) {
+        uint32_t n = len - done < page_size ? len - done : page_size;
+        Frame_mapping f(Mfn{p2m_[pfn]});
+        __builtin_memcpy(f.as<uint8_t>(), src + done, n);
+    }
+}
+
 void Guest_image::load_kernel(const Elf_image& img)
 {
     Loader loader(*this);
@@ -99,8 +108,10 @@ void Guest_image::write_start_info(const Elf_image&, uint32_t mod_len, const cha
     si.pt_base = l_.pt_base;
     si.nr_pt_frames = l_.nr_pt_frames;
     si.mfn_list = l_.p2m_start;
-    si.mod_start = mod_len ? l_.ramdisk_start : 0;
+    si.mod_start = !mod_len ? 0 : l_.ramdisk_pfn ? l_.ramdisk_pfn : l_.ramdisk_start;
     si.mod_len = mod_len;
+    if (mod_len && l_.ramdisk_pfn)
+        si.flags |= SIF_MOD_START_PFN;
     for (unsigned i = 0; cmdline && cmdline[i] && i + 1 < MAX_GUEST_CMDLINE; ++i)
         si.cmd_line[i] = static_cast<int8_t>(cmdline[i]);
     fill(l_.start_info, reinterpret_cast<const uint8_t*>(&si), sizeof si);

@@ -24,6 +24,8 @@ public:
     [[nodiscard]] bool allocate();
     void load_kernel(const Elf_image& img);
     void copy_in(uint32_t va, const uint8_t* src, uint32_t len);
+    // Into the frames of pfn, pfn + 1, ... (memory outside the region).
+    void copy_to_pfn(uint32_t pfn, const uint8_t* src, uint32_t len);
     void write_p2m();
     void write_start_info(const Elf_image& img, uint32_t mod_len, const char* cmdline, bool dom0);
     void write_hypercall_page(uint32_t va);
