@@ -35,7 +35,6 @@ struct Vcpu {
     bool failsafe_pending = false;
 
     Mfn cr3 = invalid_mfn;    // current L3 (MMUEXT_NEW_BASEPTR)
-    Mfn l3_shadow = invalid_mfn; // below-4 GiB copy of an L3 above 4 GiB
     Mfn gdt_frames[max_gdt_frames]{};
     unsigned nr_gdt_frames = 0;
     uint32_t gdt_ents = 0;

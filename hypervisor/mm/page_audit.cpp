@@ -93,9 +93,7 @@ struct Auditor {
 
     void l3_entry(Mfn t, uint32_t slot, const Mm_domain& d, uint64_t e)
     {
-        // Some MMUs (QEMU's) set the accessed bit in PDPTEs they load; only
-        // bits a guest could have written count.
-        if (pte::flags(e) & ~pte::A & pte::l3_disallow)
+        if (pte::flags(e) & pte::l3_disallow)
             report.add(t, Audit_kind::bad_flags, 0, pte::flags(e));
         Mfn m = pte::mfn(e);
         Page* pg = fs.page(m);

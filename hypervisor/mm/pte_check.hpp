@@ -48,9 +48,12 @@ static_assert(flags(make(Mfn{0xFFFFFFFFu}, P | NX)) == (P | NX));
 
 // Unused flag bits plus PAT/PSE, PCD, PWT and GLOBAL; NX only when enabled.
 constexpr uint32_t base_disallow = 0xFFFFF198u;
-// PAE L3 entries (PDPTEs): everything but P and the available bits is
-// must-be-zero (x86_32 page.h L3_DISALLOW_MASK).
-constexpr uint32_t l3_disallow = 0xFFFFF1FEu;
+// PAE L3 entries: what Xen allows a 32-bit PV guest (x86_64 mm.c
+// l3_disallow_mask for compat domains, 0xFFFFF198): P, RW, US, A, D and the
+// available bits; PWT, PCD, PSE and the rest are refused. A real PAE PDPTE
+// has RW, US, A and D reserved, so the CPU never loads the guest's L3
+// itself: it runs on a copy holding only address and P (guest_cr3.cpp).
+constexpr uint32_t l3_disallow = 0xFFFFF198u;
 // Flags that may change without re-checking the entry (Xen's fast path).
 constexpr uint32_t fastpath_whitelist = NX | AVAIL | US | A | D;
 

@@ -114,8 +114,27 @@ void test_reserved_bits()
              "L1 entry with bit 52 set: -EINVAL");
     CHECK_EQ(try_map(pt::entry(data, pt::data_rw) | (1ull << 63)), -XEN_EINVAL,
              "L1 entry with NX while EFER.NXE is off: -EINVAL");
-    CHECK_EQ(pt::set_entry(pt::boot_l3(), 0, pt::entry(pt::alloc_mfn(), pt::l3_flags | pt::RW)),
-             -XEN_EINVAL, "L3 entry with RW (reserved in a PDPTE): -EINVAL");
+    // Xen's compat mask for a 32-bit guest's L3: RW/US/A/D accepted (the CPU
+    // runs on a copy without them), cache-control bits refused. Slot 0 of
+    // the live L3 maps nothing the guest uses.
+    const uint64_t* live = reinterpret_cast<const uint64_t*>(guest_start_info()->pt_base);
+    uint64_t slot0 = live[0];
+    CHECK_EQ(pt::set_entry(pt::boot_l3(), 0, pt::entry(pt::alloc_mfn(), pt::l3_flags | pt::RW | pt::A)), 0,
+             "L3 entry of the live L3 with RW|A: 0, as Xen's compat mask");
+    // A live change takes effect at once: slot 0 -> L2 -> L1 -> a marked frame.
+    uint32_t l2 = pt::alloc_mfn(), l1 = pt::alloc_mfn(), marked = pt::alloc_mfn();
+    int32_t rc;
+    uint32_t* w = reinterpret_cast<uint32_t*>(pt::window(0, marked, true, &rc));
+    w[0] = 0x600DF00D;
+    pt::unwindow(0);
+    uint64_t l1e = pt::entry(marked, pt::data_ro), l2e = pt::entry(l1, pt::l2_flags);
+    CHECK(pt::fill(l1, 1, &l1e, 1) && pt::fill(l2, 0, &l2e, 1), "  an L2 and L1 mapping a marked frame");
+    CHECK_EQ(pt::set_entry(pt::boot_l3(), 0, pt::entry(l2, pt::l3_flags)), 0, "  slot 0 of the live L3 names them");
+    CHECK_EQ(*reinterpret_cast<volatile uint32_t*>(0x1000u), 0x600DF00Du,
+             "  the CPU walks the new entry right after the mmu_update");
+    CHECK_EQ(pt::set_entry(pt::boot_l3(), 0, slot0), 0, "  and back");
+    CHECK_EQ(pt::set_entry(pt::boot_l3(), 0, pt::entry(pt::alloc_mfn(), pt::l3_flags | (1u << 3))),
+             -XEN_EINVAL, "L3 entry with PWT: -EINVAL");
     CHECK_EQ(pt::set_entry(pt::boot_top_l2(), 0, pt::entry(pt::alloc_mfn(), pt::l2_flags | (1u << 7))),
              -XEN_EINVAL, "L2 entry with PSE (no superpages for PV): -EINVAL");
     mmu_update_t u = {pt::maddr(pt::boot_l3()) + 4 + MMU_NORMAL_PT_UPDATE, 0};

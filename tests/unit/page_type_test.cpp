@@ -248,12 +248,18 @@ TEST_F(PageType, L3WithoutSlot3IsEinval)
     expect_clean();
 }
 
-TEST_F(PageType, L3EntryWithFlagsBeyondPresentIsEinval)
+TEST_F(PageType, L3EntriesTakeXensCompatFlagsAndRefuseCacheControl)
 {
     build_tables();
-    fs.table(1)[0] = ent(2, pte::P | pte::RW);
-    EXPECT_EQ(pin_table(u, F::mfn(1), 3), -XEN_EINVAL);
+    // RW, US, A and D are accepted in a 32-bit guest's L3, as Xen does.
+    fs.table(1)[0] = ent(2, pte::P | pte::RW | pte::US | pte::A | pte::D);
+    ASSERT_EQ(pin_table(u, F::mfn(1), 3), 0);
+    ASSERT_EQ(unpin_table(u, F::mfn(1)), 0);
     fs.table(1)[0] = ent(2, pte::P | pte::PWT);
+    EXPECT_EQ(pin_table(u, F::mfn(1), 3), -XEN_EINVAL);
+    fs.table(1)[0] = ent(2, pte::P | pte::PCD);
+    EXPECT_EQ(pin_table(u, F::mfn(1), 3), -XEN_EINVAL);
+    fs.table(1)[0] = ent(2, pte::P | pte::PSE);
     EXPECT_EQ(pin_table(u, F::mfn(1), 3), -XEN_EINVAL);
     expect_clean();
 }

@@ -6,6 +6,10 @@
 namespace arch {
 
 struct Arch_vcpu {
+    // The PDPT the CPU runs on: a copy of the guest's L3 with only address
+    // and present bit (arch/x86_32/mm/guest_cr3.cpp). Vcpus live in the
+    // hypervisor's direct map, below 4 GiB, where CR3 can name it.
+    alignas(32) uint64_t pdpt[4]{};
     // The CR4 the guest reads (Xen's ctrlreg[4], pv_fixup_guest_cr4()).
     uint32_t cr4 = 0;
     // The x87/MMX/SSE state while another vCPU owns the FPU: an FXSAVE

@@ -1,8 +1,12 @@
-// Loading a vCPU's address space. PAE's CR3 holds a 32-bit physical
-// address, so an L3 above 4 GiB (VMASST_TYPE_pae_extended_cr3, the
-// pae_pgdir_above_4gb feature) runs through a per-vCPU copy of its four
-// entries in a frame below 4 GiB, refreshed at every load. Every load also
-// flushes global TLB entries, which guests may create in their L1s.
+// Loading a vCPU's address space. The CPU never runs on the guest's L3
+// itself: PAE's CR3 holds a 32-bit physical address (an L3 above 4 GiB,
+// VMASST_TYPE_pae_extended_cr3, could not be named), and a PDPTE has RW,
+// US, A and D reserved where Xen lets a 32-bit guest set them. Each vCPU
+// runs on its own copy of the four entries (Arch_vcpu::pdpt, below 4 GiB
+// in the direct map), holding only address and present bit, refreshed at every load
+// (so a change to a live L3 takes effect at the flush that follows it).
+// Every load also flushes global TLB entries, which guests may create in
+// their L1s.
 #pragma once
 
 struct Vcpu;
@@ -10,7 +14,7 @@ struct Vcpu;
 namespace arch {
 
 // Loads v's current L3 on this CPU and flushes the whole TLB. Returns false
-// when a below-4 GiB copy was needed and no frame could be had.
+// when the L3 could not be mapped to be copied.
 [[nodiscard]] bool load_guest_cr3(Vcpu& v);
 
 // After a change to v's page tables: the same full flush, with the L3's
