@@ -12,7 +12,7 @@
 #include "public/callback.h"
 
 extern "C" {
-uint32_t um_kernel_esp, um_seen_vector, um_seen_error, um_seen_cs, um_seen_eax;
+uint32_t um_kernel_esp, um_seen_vector, um_seen_error, um_seen_cs, um_seen_eax, um_seen_eflags;
 alignas(16) uint8_t um_kernel_stack[8192];
 alignas(16) uint8_t um_user_stack[4096];
 void um_run(void (*user)());
@@ -24,6 +24,8 @@ void user_int80();
 void user_int81();
 void user_ud2();
 void user_sysenter();
+void user_sysenter_nt();
+void user_sysenter_tf();
 }
 
 // um_run enters ring 3 at 'user' through the iret hypercall (the stub
@@ -64,6 +66,8 @@ um_handler_ud:
     movl $6, %ecx
     jmp 1f
 um_sysenter_cb:
+    movl 8(%esp), %ecx
+    movl %ecx, um_seen_eflags
     movl $0x100, %ecx
 1:  movl %eax, um_seen_eax
     movl %ecx, um_seen_vector
@@ -97,6 +101,24 @@ user_sysenter:
     movl %esp, %ebp
     sysenter
 5:  jmp 5b
+    .globl user_sysenter_nt, user_sysenter_tf
+user_sysenter_nt:
+    pushfl
+    orl $0x4000, (%esp)
+    popfl
+    movl $8, %eax
+    movl %esp, %ebp
+    sysenter
+6:  jmp 6b
+user_sysenter_tf:
+    movl $9, %eax
+    pushfl
+    orl $0x100, (%esp)
+    movl %esp, %ebp
+    addl $4, %ebp
+    popfl               /* TF traps after the next instruction: SYSENTER */
+    sysenter
+7:  jmp 7b
 )");
 
 namespace {
@@ -177,6 +199,19 @@ void guest_main(start_info_t*)
         CHECK_EQ(um_seen_vector, 0x100, "SYSENTER from ring 3 reaches the sysenter callback");
         CHECK_EQ(um_seen_eax, 7, "  with the caller's eax");
         CHECK_EQ(um_seen_cs & 0xFFFF, ring3_cs, "  in a ring-3 frame");
+        CHECK(um_seen_eflags & 0x200, "  its EFLAGS show IF (user space runs with it)");
+        // NT set in user space: the hypervisor's own iret must not become a
+        // task return (that would stop the machine), the guest sees its NT.
+        run(user_sysenter_nt);
+        CHECK_EQ(um_seen_vector, 0x100, "SYSENTER with EFLAGS.NT set reaches the callback, the machine runs on");
+        CHECK_EQ(um_seen_eax, 8, "  with the caller's eax");
+        CHECK(um_seen_eflags & 0x4000, "  the frame carries the guest's NT");
+        // TF set: the single step through the entry path is the
+        // hypervisor's to absorb; the frame carries the guest's TF.
+        run(user_sysenter_tf);
+        CHECK_EQ(um_seen_vector, 0x100, "SYSENTER with EFLAGS.TF set reaches the callback");
+        CHECK_EQ(um_seen_eax, 9, "  with the caller's eax");
+        CHECK(um_seen_eflags & 0x100, "  the frame carries the guest's TF");
         CHECK_EQ(register_sysenter(0), 0, "clear the sysenter callback");
         run(user_sysenter);
         CHECK_EQ(um_seen_vector, 13, "SYSENTER without a callback -> #GP(0)");

@@ -21,7 +21,7 @@
 #include "hypervisor/domain/shutdown.hpp"
 
 extern "C" [[noreturn]] void pv_resume_frame(arch::Exception_frame* frame);
-extern "C" char sysenter_entry[];
+extern "C" char sysenter_entry[], sysenter_eflags_saved[];
 
 namespace arch {
 namespace {
@@ -109,12 +109,28 @@ bool gate_selector_ok(uint16_t cs)
     return (cs & ~3u) == (FLAT_RING1_CS & ~3u) || (cs & ~3u) == (FLAT_RING3_CS & ~3u);
 }
 
+constexpr uint32_t eflags_tf = 1u << 8;
+constexpr uint32_t dr6_bs = 1u << 14;
+
 // A #DB in ring 0 comes from a breakpoint a guest placed on its own memory
 // (set_debugreg) that the hypervisor touched while copying to or from it:
 // the access completed (data breakpoints are traps), so it is the guest's
-// business only. Its DR6 is kept for the guest, as Xen does.
-void hypervisor_debug_trap(Exception_frame&)
+// business only. Its DR6 is kept for the guest, as Xen does. Or it is the
+// single step of a guest that entered with TF through SYSENTER: TF stays
+// until sysenter.S has saved the guest's EFLAGS, then goes (Xen's do_debug).
+void hypervisor_debug_trap(Exception_frame& f)
 {
+    if (f.eflags & eflags_tf) {
+        uint32_t start = reinterpret_cast<uint32_t>(&sysenter_entry);
+        uint32_t saved = reinterpret_cast<uint32_t>(&sysenter_eflags_saved);
+        if (f.eip < start || f.eip >= saved)
+            f.eflags &= ~eflags_tf;
+        uint32_t dr6;
+        asm volatile("movl %%db6, %0" : "=r"(dr6));
+        asm volatile("movl %0, %%db6" ::"r"(dr6 & ~dr6_bs));
+        if (!(dr6 & 0xF))
+            return;
+    }
     uint32_t dr6;
     asm volatile("movl %%db6, %0" : "=r"(dr6));
     if (Vcpu* v = this_cpu().current)
