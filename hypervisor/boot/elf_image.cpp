@@ -263,8 +263,12 @@ bool place_image(const elf32::Ehdr& eh, const Elf_policy& policy, uint64_t pstar
     // Every segment fitted below hv, so the extent does too.
     out.virt_base = static_cast<uint32_t>(base);
     out.paddr_offset = poff;
+    if (out.has_bsd_symtab && pend + shift > hv)
+        return elf_fail(err, "the symbol table block reaches the hypervisor area");
     out.virt_kstart = static_cast<uint32_t>(pstart + shift);
     out.virt_kend = static_cast<uint32_t>(pend + shift);
+    if (out.has_bsd_symtab)
+        out.bsd.vaddr = static_cast<uint32_t>(out.bsd.vaddr + shift);
     if (out.virt_base > out.virt_kstart)
         return elf_fail(err, "VIRT_BASE %#x is above the image start %#x", out.virt_base,
                         out.virt_kstart);
@@ -274,6 +278,49 @@ bool place_image(const elf32::Ehdr& eh, const Elf_policy& policy, uint64_t pstar
         return elf_fail(err, "entry point %#llx is outside the loaded image %#x-%#x",
                         static_cast<unsigned long long>(entry), out.virt_kstart, out.virt_kend);
     out.virt_entry = static_cast<uint32_t>(entry);
+    return true;
+}
+
+constexpr uint32_t sht_symtab = 2, sht_strtab = 3;
+// The block's fixed part: size word, ELF header, three section headers.
+constexpr uint32_t bsd_header_size = 4 + elf32::ehdr_size + 3 * elf32::shdr_size;
+
+constexpr uint64_t round4(uint64_t v) { return (v + 3) & ~uint64_t{3}; }
+
+// Xen's elf_parse_bsdsyms: with the note, the symbol table and its string
+// table follow the image. Xen's libelf loads an image without them (or
+// with tables it cannot read) anyway, marked broken: so does this, with no
+// block.
+bool parse_bsd_symtab(const uint8_t* p, size_t size, const elf32::Ehdr& eh, uint64_t& pend,
+                      Elf_image& out)
+{
+    if (!out.notes.bsd_symtab)
+        return true;
+    unsigned sym = eh.shnum;
+    for (unsigned i = 0; i < eh.shnum && sym == eh.shnum; ++i)
+        if (shdr_at(p, eh, i).type == sht_symtab)
+            sym = i;
+    if (sym == eh.shnum)
+        return true;
+    elf32::Shdr st = shdr_at(p, eh, sym);
+    if (!elf32::in_bounds(st.offset, st.size, size) || st.link >= eh.shnum)
+        return true;
+    elf32::Shdr str = shdr_at(p, eh, st.link);
+    if (str.type != sht_strtab || !elf32::in_bounds(str.offset, str.size, size))
+        return true;
+    Elf_bsd_symtab& b = out.bsd;
+    uint64_t start = round4(pend);
+    uint64_t end = round4(round4(start + bsd_header_size) + st.size);
+    end = round4(end + str.size);
+    b.vaddr = static_cast<uint32_t>(start); // physical for now, placed later
+    b.symtab_offset = st.offset;
+    b.symtab_size = st.size;
+    b.strtab_offset = str.offset;
+    b.strtab_size = str.size;
+    b.symtab_shdr = static_cast<uint32_t>(eh.shoff + uint64_t{sym} * elf32::shdr_size);
+    b.strtab_shdr = static_cast<uint32_t>(eh.shoff + uint64_t{st.link} * elf32::shdr_size);
+    out.has_bsd_symtab = true;
+    pend = end;
     return true;
 }
 
@@ -322,6 +369,7 @@ bool parse_elf_image(const void* data, size_t size, const Elf_policy& policy, El
         !collect_segments(p, size, eh, out, pstart, pend, err) ||
         !parse_segment_notes(p, size, eh, out.notes, err) ||
         (out.notes.xen_note_count == 0 && !parse_section_notes(p, size, eh, out.notes, err)) ||
+        !parse_bsd_symtab(p, size, eh, pend, out) ||
         !check_guest(out.notes, policy, err) || !place_image(eh, policy, pstart, pend, out, err) ||
         !place_extras(out, err))
         return false;
@@ -339,6 +387,59 @@ bool parse_elf_image(const void* data, size_t size, const Elf_policy& policy, El
     return true;
 }
 
+namespace {
+
+void put32(uint8_t* p, uint32_t v)
+{
+    for (unsigned i = 0; i < 4; ++i)
+        p[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+void put16(uint8_t* p, uint16_t v)
+{
+    p[0] = static_cast<uint8_t>(v);
+    p[1] = static_cast<uint8_t>(v >> 8);
+}
+
+// Xen's elf_load_bsdsyms, for ELF32: offsets in the copied section headers
+// are relative to the copied ELF header (4 bytes into the block).
+void load_bsd_symtab(const Elf_image& image, Elf_sink& sink)
+{
+    const Elf_bsd_symtab& b = image.bsd;
+    uint8_t h[bsd_header_size] = {};
+    uint8_t* eh = h + 4;
+    __builtin_memcpy(eh, image.data, elf32::ehdr_size);
+    put32(eh + 20, 1);                         // e_version: EV_CURRENT
+    put32(eh + 28, 0);                         // e_phoff
+    put32(eh + 32, elf32::ehdr_size);          // e_shoff: right after it
+    put16(eh + 40, elf32::ehdr_size);          // e_ehsize
+    put16(eh + 42, 0);                         // e_phentsize
+    put16(eh + 44, 0);                         // e_phnum
+    put16(eh + 46, elf32::shdr_size);          // e_shentsize
+    put16(eh + 48, 3);                         // e_shnum
+    put16(eh + 50, 0);                         // e_shstrndx
+    uint32_t symtab = static_cast<uint32_t>(round4(b.vaddr + bsd_header_size));
+    uint32_t strtab = static_cast<uint32_t>(round4(symtab + uint64_t{b.symtab_size}));
+    uint8_t* sh1 = eh + elf32::ehdr_size + elf32::shdr_size;
+    uint8_t* sh2 = sh1 + elf32::shdr_size;
+    __builtin_memcpy(sh1, image.data + b.symtab_shdr, elf32::shdr_size);
+    __builtin_memcpy(sh2, image.data + b.strtab_shdr, elf32::shdr_size);
+    uint32_t base = b.vaddr + 4;
+    put32(sh1 + 16, symtab - base);            // sh_offset
+    put32(sh1 + 24, 2);                        // sh_link: the STRTAB header
+    put32(sh2 + 16, strtab - base);
+    put32(h, strtab + b.strtab_size - base);   // size from the ELF header on
+    sink.copy(b.vaddr, h, sizeof h);
+    sink.zero(b.vaddr + bsd_header_size, symtab - (b.vaddr + bsd_header_size));
+    if (b.symtab_size)
+        sink.copy(symtab, image.data + b.symtab_offset, b.symtab_size);
+    if (strtab > symtab + b.symtab_size)
+        sink.zero(symtab + b.symtab_size, strtab - (symtab + b.symtab_size));
+    if (b.strtab_size)
+        sink.copy(strtab, image.data + b.strtab_offset, b.strtab_size);
+}
+
+} // namespace
+
 void load_segments(const Elf_image& image, Elf_sink& sink)
 {
     for (unsigned i = 0; i < image.segment_count; ++i) {
@@ -348,4 +449,6 @@ void load_segments(const Elf_image& image, Elf_sink& sink)
         if (s.memsz > s.filesz)
             sink.zero(s.vaddr + s.filesz, s.memsz - s.filesz);
     }
+    if (image.has_bsd_symtab)
+        load_bsd_symtab(image, sink);
 }

@@ -42,6 +42,21 @@ struct Elf_segment {
     uint32_t memsz;
 };
 
+// XEN_ELFNOTE_BSD_SYMTAB: the symbol and string tables, loaded after the
+// image behind a small ELF header of their own (Xen's libelf
+// elf_load_bsdsyms): a 32-bit size, an ELF header naming three section
+// headers (null, SYMTAB, STRTAB) with offsets relative to that header,
+// then the tables, each 4-byte aligned.
+struct Elf_bsd_symtab {
+    uint32_t vaddr = 0;          // start of the block (virt_kend covers it)
+    uint32_t symtab_offset = 0;  // in the image
+    uint32_t symtab_size = 0;
+    uint32_t strtab_offset = 0;
+    uint32_t strtab_size = 0;
+    uint32_t symtab_shdr = 0;    // image offsets of the two section headers
+    uint32_t strtab_shdr = 0;
+};
+
 struct Elf_image {
     static constexpr unsigned max_segments = 16;
 
@@ -66,6 +81,8 @@ struct Elf_image {
 
     Elf_segment segments[max_segments] = {};
     unsigned segment_count = 0;
+    bool has_bsd_symtab = false;
+    Elf_bsd_symtab bsd;
 };
 
 // Parses and validates; on failure 'err' holds the reason and 'out' must not
@@ -84,5 +101,6 @@ protected:
     ~Elf_sink() = default;
 };
 
-// Copies every segment's file bytes and zeroes the rest of its memory size.
+// Copies every segment's file bytes and zeroes the rest of its memory size;
+// then writes the BSD symbol table block when the image has one.
 void load_segments(const Elf_image& image, Elf_sink& sink);

@@ -46,6 +46,10 @@ struct Spec {
     std::vector<Note> notes;
     bool notes_in_section = false;  // SHT_NOTE section instead of PT_NOTE
     std::string xen_guest;          // non-empty: add a __xen_guest section
+    // Non-empty: a SHT_SYMTAB section holding these bytes, linked to a
+    // SHT_STRTAB section holding strtab (or to strtab_link when set).
+    std::vector<uint8_t> symtab, strtab;
+    int strtab_link = -1;
 };
 
 inline void put16(std::vector<uint8_t>& b, size_t at, uint32_t v)
@@ -116,10 +120,15 @@ inline std::vector<uint8_t> build(const Spec& s, Layout* layout = nullptr)
     b.insert(b.end(), s.xen_guest.begin(), s.xen_guest.end());
     if (!s.xen_guest.empty())
         b.push_back(0);
+    size_t symtab_off = b.size();
+    b.insert(b.end(), s.symtab.begin(), s.symtab.end());
+    size_t strtab2_off = b.size();
+    b.insert(b.end(), s.strtab.begin(), s.strtab.end());
     while (b.size() % 4)
         b.push_back(0);
     l.shoff = b.size();
-    unsigned shnum = 2 + (s.notes_in_section ? 1 : 0) + (s.xen_guest.empty() ? 0 : 1);
+    unsigned shnum = 2 + (s.notes_in_section ? 1 : 0) + (s.xen_guest.empty() ? 0 : 1) +
+                     (s.symtab.empty() ? 0 : 2);
     b.resize(b.size() + 40 * shnum, 0);
     size_t sh = l.shoff + 40; // [0] is SHT_NULL
     auto section = [&](uint32_t name, uint32_t type, size_t off, size_t len) {
@@ -134,6 +143,12 @@ inline std::vector<uint8_t> build(const Spec& s, Layout* layout = nullptr)
         section(11, 7, l.notes_off, notes.size());
     if (!s.xen_guest.empty())
         section(21, 1, guest_off, s.xen_guest.size() + 1);
+    if (!s.symtab.empty()) {
+        uint32_t index = static_cast<uint32_t>((sh - l.shoff) / 40);
+        put32(b, sh + 24, s.strtab_link >= 0 ? static_cast<uint32_t>(s.strtab_link) : index + 1);
+        section(0, 2, symtab_off, s.symtab.size());
+        section(0, 3, strtab2_off, s.strtab.size());
+    }
 
     b[0] = 0x7f, b[1] = 'E', b[2] = 'L', b[3] = 'F';
     b[4] = s.ei_class, b[5] = s.ei_data, b[6] = 1;

@@ -620,3 +620,105 @@ TEST(ElfImageRefuses, FeaturesThisHypervisorDoesNotOffer)
     Spec s = with_note(linux_like(), 10, {str_note(10, "!auto_translated_physmap")});
     EXPECT_TRUE(refused(build(s), "requires feature auto_translated_physmap", Elf_policy{}));
 }
+
+// --- XEN_ELFNOTE_BSD_SYMTAB ----------------------------------------------------
+
+namespace {
+
+Spec with_symbols(Spec s, size_t symsz, size_t strsz)
+{
+    s.notes.push_back(str_note(11, "yes")); // XEN_ELFNOTE_BSD_SYMTAB
+    for (size_t i = 0; i < symsz; ++i)
+        s.symtab.push_back(static_cast<uint8_t>(0x40 + i));
+    for (size_t i = 0; i < strsz; ++i)
+        s.strtab.push_back(static_cast<uint8_t>(0xA0 + i));
+    return s;
+}
+
+uint32_t word(const Recording_sink& m, uint32_t at)
+{
+    uint32_t v = 0;
+    for (unsigned i = 0; i < 4; ++i)
+        v |= static_cast<uint32_t>(m.mem.at(at + i) & 0xFF) << (8 * i);
+    return v;
+}
+
+} // namespace
+
+TEST(ElfImageBsdSymtab, TheTablesFollowTheImageBehindTheirOwnElfHeader)
+{
+    std::vector<uint8_t> bytes = build(with_symbols(linux_like(), 33, 10)); // loaded from below
+    Outcome o = parse(bytes);
+    ASSERT_TRUE(o.ok) << o.error;
+    const Elf_image& im = o.image;
+    ASSERT_TRUE(im.has_bsd_symtab);
+    // Image ended at 0xC0105000: size word, 52-byte header, 3 x 40 section
+    // headers (176 bytes), symtab 33 -> 36 rounded, strtab 10 -> 12.
+    uint32_t block = 0xC0105000u;
+    EXPECT_EQ(im.bsd.vaddr, block);
+    EXPECT_EQ(im.virt_kend, block + 176 + 36 + 12);
+    Recording_sink sink;
+    load_segments(im, sink);
+    uint32_t eh = block + 4;
+    EXPECT_EQ(word(sink, block), 176u - 4 + 36 + 10) << "size counts from the ELF header";
+    EXPECT_EQ(word(sink, eh), 0x464C457Fu) << "an ELF header";
+    EXPECT_EQ(word(sink, eh + 32), 52u) << "e_shoff right after it";
+    EXPECT_EQ(word(sink, eh + 48) & 0xFFFF, 3u) << "e_shnum";
+    uint32_t sh1 = eh + 52 + 40, sh2 = sh1 + 40;
+    EXPECT_EQ(word(sink, sh1 + 4), 2u) << "section 1 is the SYMTAB";
+    EXPECT_EQ(word(sink, sh1 + 24), 2u) << "  linked to section 2";
+    EXPECT_EQ(word(sink, sh2 + 4), 3u) << "section 2 is the STRTAB";
+    uint32_t sym = eh + word(sink, sh1 + 16), str = eh + word(sink, sh2 + 16);
+    EXPECT_EQ(sym, block + 176);
+    EXPECT_EQ(str, block + 176 + 36);
+    for (uint32_t i = 0; i < 33; ++i)
+        ASSERT_EQ(sink.mem.at(sym + i), 0x40 + static_cast<int>(i));
+    for (uint32_t i = 0; i < 10; ++i)
+        ASSERT_EQ(sink.mem.at(str + i), 0xA0 + static_cast<int>(i));
+    EXPECT_EQ(word(sink, eh + 44) & 0xFFFF, 0u) << "no program headers";
+}
+
+TEST(ElfImageBsdSymtab, WithoutTheNoteNothingIsAdded)
+{
+    Spec s = linux_like();
+    s.symtab = {1, 2, 3, 4};
+    s.strtab = {0};
+    Outcome o = parse(build(s));
+    ASSERT_TRUE(o.ok) << o.error;
+    EXPECT_FALSE(o.image.has_bsd_symtab);
+    EXPECT_EQ(o.image.virt_kend, 0xC0105000u);
+}
+
+TEST(ElfImageBsdSymtab, TheNoteWithoutASymbolTableLoadsNoBlockAsXen)
+{
+    // Xen's libelf marks such an image broken, warns and loads it anyway.
+    Spec s = linux_like();
+    s.notes.push_back(str_note(11, "yes"));
+    Outcome o = parse(build(s));
+    ASSERT_TRUE(o.ok) << o.error;
+    EXPECT_FALSE(o.image.has_bsd_symtab);
+    EXPECT_EQ(o.image.virt_kend, 0xC0105000u);
+}
+
+TEST(ElfImageBsdSymtab, ALinkThatIsNoStringTableLoadsNoBlockAsXen)
+{
+    Spec s = with_symbols(linux_like(), 16, 4);
+    s.strtab_link = 0; // SHT_NULL, not a string table
+    Outcome o = parse(build(s));
+    ASSERT_TRUE(o.ok) << o.error;
+    EXPECT_FALSE(o.image.has_bsd_symtab);
+}
+
+TEST(ElfImageBsdSymtab, TablesRunningPastTheImageLoadNoBlock)
+{
+    std::vector<uint8_t> b = build(with_symbols(linux_like(), 16, 4));
+    // Grow the symtab section's size beyond the file.
+    uint32_t shoff = get32(b, 32);
+    uint16_t shnum = static_cast<uint16_t>(b[48] | b[49] << 8);
+    for (uint16_t i = 0; i < shnum; ++i)
+        if (get32(b, shoff + 40u * i + 4) == 2)
+            put32(b, shoff + 40u * i + 20, 0x7FFFFFFF);
+    Outcome o = parse(b);
+    ASSERT_TRUE(o.ok) << o.error;
+    EXPECT_FALSE(o.image.has_bsd_symtab) << "nothing is read from outside the image";
+}
