@@ -18,7 +18,7 @@ void on_byte(char c)
     switch (input.receive(c)) {
     case Serial_input::Action::queued:
         // Xen sends VIRQ_CONSOLE to the domain handling global VIRQs: dom0.
-        if (Domain* d = domain_by_id(0))
+        if (Domain_ref d = domain_get(0))
             (void)evtchn::send_global_virq(*d, VIRQ_CONSOLE);
         break;
     case Serial_input::Action::key: debug_keys::handle(c); break;

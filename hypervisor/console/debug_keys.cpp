@@ -13,8 +13,8 @@ void help();
 // vCPU 0, if bound there.
 void send_debug_virq()
 {
-    Domain* d = domain_by_id(0);
-    bool sent = d && d->nr_vcpus > 0 && evtchn::send_virq(d->vcpus[0], VIRQ_DEBUG);
+    Domain_ref d = domain_get(0);
+    bool sent = d && d->nr_vcpus > 0 && evtchn::send_virq(*d->vcpus[0], VIRQ_DEBUG);
     console::printf("(v) VIRQ_DEBUG %s\n", sent ? "sent to dom0" : "not bound by dom0: not sent");
 }
 

@@ -1,16 +1,28 @@
-// A domain: a PV guest's memory, vCPUs and shared pages. Domains live in a
-// fixed table indexed by domain id.
+// A domain: a PV guest's memory, vCPUs and shared pages, and its life.
+//
+// Domains are objects on the hypervisor heap, found by id in a table. Code
+// that uses a domain other than the calling vCPU's own holds a Domain_ref
+// (domain_get): a reference keeps the object, never the domain alive. A
+// domain is destroyed in steps (hypervisor/domain/domain_destroy.hpp): it
+// becomes dying (no new references to it are of use: its vCPUs are down,
+// its ports closed), its frames are relinquished, it becomes dead; the
+// object goes once it is dead, unreferenced, and owns no frame any more
+// (frames other domains still map keep it, as in Xen). Its id is free for
+// a new domain only then.
 #pragma once
 #include <cstdint>
 
 #include "arch/x86_32/include/arch_domain.hpp"
 #include "hypervisor/event/evtchn.hpp"
+#include "hypervisor/mm/domain_frames.hpp"
 #include "hypervisor/mm/frame.hpp"
 #include "hypervisor/mm/frame_space.hpp"
 #include "hypervisor/event/pirq.hpp"
 #include "hypervisor/lib/spinlock.hpp"
 #include "hypervisor/domain/vcpu.hpp"
 #include "public/xen.h"
+
+enum class Domain_life : uint8_t { alive, dying, dead };
 
 struct Domain {
     static constexpr unsigned max_vcpus = XEN_LEGACY_MAX_VCPUS;
@@ -20,14 +32,16 @@ struct Domain {
     Mm_domain mm;            // what page-table validation needs to know
     uint32_t vm_assist = 0;  // VMASST_TYPE_* bits
 
-    // Memory: frames owned (Page::owner names the domain) and the limit.
+    // Memory: frames allocated to it (listed in 'frames') and the limit.
     uint32_t tot_pages = 0;
     uint32_t max_pages = 0;
+    Domain_frames frames;
 
     Mfn shared_info_mfn = invalid_mfn;
     shared_info* shared = nullptr;   // direct-mapped
 
-    Vcpu vcpus[max_vcpus];
+    // vCPUs 0 .. nr_vcpus - 1, made with the domain.
+    Vcpu* vcpus[max_vcpus] = {};
     unsigned nr_vcpus = 0;
 
     Evtchn_table evtchn;
@@ -40,15 +54,77 @@ struct Domain {
     // assumes a single writer per domain).
     Spinlock mm_lock;
 
+    // Lifetime, domain.cpp: atomics, changed under the domain table's lock.
+    Domain_life life = Domain_life::alive;
+    uint32_t refs = 0;          // Domain_refs held
+    uint32_t owned_frames = 0;  // frames whose Page::owner is this domain
+
     arch::Arch_domain arch;
 };
 
 // Xen's is_hardware_domain(): the domain that owns the machine's devices.
 inline bool is_hardware_domain(const Domain& d) { return d.id == 0; }
 
-// Domain table: ids 0 .. max_domains - 1. Ids are Xen's: 0 is dom0, DOMID_FIRST_RESERVED and up are
-// special and never name a Domain.
-constexpr unsigned max_domains = 64;
-Domain* domain_by_id(uint16_t id);
-// A fresh, zeroed domain in slot 'id', or nullptr if taken or out of range.
-Domain* domain_create(uint16_t id, bool privileged);
+// A counted reference to a domain (its object, not its liveness).
+class [[nodiscard]] Domain_ref {
+public:
+    Domain_ref() = default;
+    explicit Domain_ref(Domain* d) : d_(d) {}
+    ~Domain_ref() { reset(); }
+    Domain_ref(Domain_ref&& o) noexcept : d_(o.d_) { o.d_ = nullptr; }
+    Domain_ref& operator=(Domain_ref&& o) noexcept
+    {
+        if (this != &o) {
+            reset();
+            d_ = o.d_;
+            o.d_ = nullptr;
+        }
+        return *this;
+    }
+    Domain_ref(const Domain_ref&) = delete;
+    Domain_ref& operator=(const Domain_ref&) = delete;
+
+    explicit operator bool() const { return d_ != nullptr; }
+    Domain* get() const { return d_; }
+    Domain* operator->() const { return d_; }
+    Domain& operator*() const { return *d_; }
+    void reset();
+
+private:
+    Domain* d_ = nullptr;
+};
+
+struct Domain_config {
+    bool privileged = false;
+    unsigned max_vcpus = 1;
+    uint32_t max_evtchn_port = Evtchn_table::nr_ports - 1;
+};
+
+// Ids are Xen's: 0 is dom0; DOMID_FIRST_RESERVED and up are special and
+// never name a Domain.
+constexpr unsigned max_domains = DOMID_FIRST_RESERVED;
+
+// A reference to the domain with this id (alive or dying; a dead one is
+// gone), or an empty one.
+Domain_ref domain_get(uint16_t id);
+// Raw pointers for the hooks of the portable cores (evtchn, pirq): a
+// domain_get whose reference is released with domain_put.
+Domain* domain_get_raw(uint16_t id);
+void domain_put(Domain* d);
+
+// A fresh domain with id 'id' and its vCPUs, or nullptr when the id is
+// taken (a domain, alive or not yet gone, has it), reserved or out of
+// range, or memory is short. 'err' says which (-EEXIST, -EINVAL, -ENOMEM).
+Domain* domain_create(uint16_t id, const Domain_config& cfg, int& err);
+
+// Calls fn for every domain in the table that is alive or dying, with a
+// reference held for the call.
+void for_each_domain(void (*fn)(Domain& d, void* ctx), void* ctx);
+
+// Frame ownership counts, for the object's lifetime: a frame began to be
+// owned by d, or ceased to be owned by the domain with id 'owner'.
+void domain_frame_owned(Domain& d);
+void domain_frame_disowned(uint16_t owner);
+
+// The domain is dead (domain_destroy.hpp): it goes once nothing holds it.
+void domain_mark_dead(Domain& d);

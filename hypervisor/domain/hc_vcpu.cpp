@@ -127,7 +127,7 @@ long do_vcpu_op(Vcpu& v, const Hypercall_args& a)
     Domain& d = *v.domain;
     if (id >= d.nr_vcpus)
         return -XEN_ENOENT;
-    Vcpu& t = d.vcpus[id];
+    Vcpu& t = *d.vcpus[id];
     switch (cmd) {
     case VCPUOP_is_up: return t.up ? 1 : 0;
     case VCPUOP_get_runstate_info: {

@@ -43,24 +43,25 @@ void print_port(const Domain& d, uint32_t port, const Evtchn_port& p)
 void dump_evtchns()
 {
     console::printf("(e) event channels:\n");
-    for (unsigned id = 0; id < max_domains; ++id) {
-        Domain* d = domain_by_id(static_cast<uint16_t>(id));
-        if (!d || !d->shared)
-            continue;
-        unsigned used = 0;
-        for (uint32_t port = 1; port < Evtchn_table::nr_ports; ++port) {
-            const Evtchn_port& p = d->evtchn.ports[port];
-            if (p.state == Evtchn_state::free)
-                continue;
-            if (used++ == 0)
-                console::printf(" domain %u:\n", d->id);
-            print_port(*d, port, p);
-        }
-        if (used == 0)
-            console::printf(" domain %u: no ports in use\n", d->id);
-        else
-            console::printf(" domain %u: %u ports in use\n", d->id, used);
-    }
+    for_each_domain(
+        [](Domain& d, void*) {
+            if (!d.shared)
+                return;
+            unsigned used = 0;
+            for (uint32_t port = 1; port < Evtchn_table::nr_ports; ++port) {
+                const Evtchn_port& p = d.evtchn.ports[port];
+                if (p.state == Evtchn_state::free)
+                    continue;
+                if (used++ == 0)
+                    console::printf(" domain %u:\n", d.id);
+                print_port(d, port, p);
+            }
+            if (used == 0)
+                console::printf(" domain %u: no ports in use\n", d.id);
+            else
+                console::printf(" domain %u: %u ports in use\n", d.id, used);
+        },
+        nullptr);
 }
 
 } // namespace debug_keys

@@ -6,6 +6,8 @@
 // -EPERM.
 #include "hypervisor/event/evtchn.hpp"
 
+#include "hypervisor/domain/held_domain.hpp"
+
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/event/pirq.hpp"
 #include "hypervisor/lib/xen_errno.hpp"
@@ -47,20 +49,23 @@ bool valid(const Domain& d, evtchn_port_t port)
     return port <= d.evtchn.max_port && port < Evtchn_table::nr_ports;
 }
 
+// Another domain an operation works on, held for the operation.
+class Peer : public Held_domain {
+public:
+    Peer() = default;
+    Peer(Domain& self, uint16_t id) : Held_domain(self, self.id, id, hooks.lookup, hooks.release) {}
+};
+
 // DOMID_SELF or the caller's own id: the caller; another domain only for
 // a privileged caller (XSM_TARGET in Xen's dummy policy).
-Domain* target(Domain& cur, domid_t dom, long& err)
+Peer target(Domain& cur, domid_t dom, long& err)
 {
-    if (dom == DOMID_SELF || dom == cur.id)
-        return &cur;
-    Domain* d = hooks.lookup ? hooks.lookup(dom) : nullptr;
-    if (!d) {
+    Peer d(cur, dom == DOMID_SELF ? cur.id : dom);
+    if (!d)
         err = -XEN_ESRCH;
-        return nullptr;
-    }
-    if (!cur.privileged) {
+    else if (d.get() != &cur && !cur.privileged) {
         err = -XEN_EPERM;
-        return nullptr;
+        return Peer();
     }
     return d;
 }
@@ -119,7 +124,7 @@ void unbind(Domain& d, evtchn_port_t port)
                 slots[p.value] = 0;
         break;
     case Evtchn_state::interdomain: {
-        Domain* r = p.remote_dom == d.id ? &d : hooks.lookup ? hooks.lookup(p.remote_dom) : nullptr;
+        Peer r(d, p.remote_dom);
         if (r) {
             Evtchn_port& rp = r->evtchn.ports[p.value];
             rp.state = Evtchn_state::unbound;
@@ -176,12 +181,12 @@ bool virq_is_global(uint32_t virq)
 long alloc_unbound(Domain& cur, evtchn_alloc_unbound_t& a)
 {
     long err = 0;
-    Domain* d = target(cur, a.dom, err);
+    Peer d = target(cur, a.dom, err);
     if (!d)
         return err;
     domid_t remote = a.remote_dom == DOMID_SELF ? cur.id : a.remote_dom;
     Lock_guard<Spinlock> g(d->evtchn.lock);
-    long port = free_port(*d);
+    long port = free_port(*d.get());
     if (port < 0)
         return port;
     Evtchn_port& p = d->evtchn.ports[port];
@@ -196,14 +201,14 @@ long alloc_unbound(Domain& cur, evtchn_alloc_unbound_t& a)
 long bind_interdomain(Domain& cur, evtchn_bind_interdomain_t& a)
 {
     domid_t rid = a.remote_dom == DOMID_SELF ? cur.id : a.remote_dom;
-    Domain* r = rid == cur.id ? &cur : hooks.lookup ? hooks.lookup(rid) : nullptr;
+    Peer r(cur, rid);
     if (!r)
         return -XEN_ESRCH;
-    Pair_lock g(cur, *r);
+    Pair_lock g(cur, *r.get());
     long lport = free_port(cur);
     if (lport < 0)
         return lport;
-    if (!valid(*r, a.remote_port))
+    if (!valid(*r.get(), a.remote_port))
         return -XEN_EINVAL;
     Evtchn_port& rp = r->evtchn.ports[a.remote_port];
     if (rp.state != Evtchn_state::unbound || rp.remote_dom != cur.id)
@@ -218,7 +223,7 @@ long bind_interdomain(Domain& cur, evtchn_bind_interdomain_t& a)
     rp.value = static_cast<uint16_t>(lport);
     // A send on the remote side while it was unbound was dropped: raise the
     // new port once so the binder looks (Xen does the same).
-    set_pending(cur, cur.vcpus[0], static_cast<evtchn_port_t>(lport));
+    set_pending(cur, *cur.vcpus[0], static_cast<evtchn_port_t>(lport));
     a.local_port = static_cast<evtchn_port_t>(lport);
     return 0;
 }
@@ -282,7 +287,7 @@ long close(Domain& cur, evtchn_port_t port)
     for (;;) {
         // The peer must be locked too; which peer is only known under the
         // lock, so look, lock both, and re-check it did not change.
-        Domain* peer = &cur;
+        Peer peer;
         {
             Lock_guard<Spinlock> g(cur.evtchn.lock);
             const Evtchn_port& p = cur.evtchn.ports[port];
@@ -292,14 +297,13 @@ long close(Domain& cur, evtchn_port_t port)
                 unbind(cur, port);
                 return 0;
             }
-            if (p.remote_dom != cur.id && hooks.lookup)
-                peer = hooks.lookup(p.remote_dom);
+            peer = Peer(cur, p.remote_dom);
             if (!peer)
-                peer = &cur; // peer gone: only our side to free
+                peer = Peer(cur, cur.id); // peer gone: only our side to free
         }
-        Pair_lock g(cur, *peer);
+        Pair_lock g(cur, *peer.get());
         const Evtchn_port& p = cur.evtchn.ports[port];
-        if (p.state == Evtchn_state::interdomain && p.remote_dom != peer->id && peer != &cur)
+        if (p.state == Evtchn_state::interdomain && p.remote_dom != peer->id && peer.get() != &cur)
             continue;
         if (p.state == Evtchn_state::free)
             return -XEN_EINVAL;
@@ -312,13 +316,13 @@ long send(Domain& cur, evtchn_port_t port)
 {
     if (!valid(cur, port))
         return -XEN_EINVAL;
-    Domain* peer = &cur;
+    Peer peer;
     {
         Lock_guard<Spinlock> g(cur.evtchn.lock);
         const Evtchn_port& p = cur.evtchn.ports[port];
         switch (p.state) {
         case Evtchn_state::ipi:
-            set_pending(cur, cur.vcpus[p.vcpu], port);
+            set_pending(cur, *cur.vcpus[p.vcpu], port);
             return 0;
         case Evtchn_state::unbound:
             return 0; // nobody listens yet: dropped, as Xen does
@@ -327,27 +331,26 @@ long send(Domain& cur, evtchn_port_t port)
         default:
             return -XEN_EINVAL;
         }
-        if (p.remote_dom != cur.id)
-            peer = hooks.lookup ? hooks.lookup(p.remote_dom) : nullptr;
+        peer = Peer(cur, p.remote_dom);
         if (!peer)
             return -XEN_EINVAL;
     }
-    Pair_lock g(cur, *peer);
+    Pair_lock g(cur, *peer.get());
     const Evtchn_port& p = cur.evtchn.ports[port];
     if (p.state != Evtchn_state::interdomain || p.remote_dom != peer->id)
         return p.state == Evtchn_state::unbound ? 0 : -XEN_EINVAL;
     const Evtchn_port& rp = peer->evtchn.ports[p.value];
-    set_pending(*peer, peer->vcpus[rp.vcpu], p.value);
+    set_pending(*peer.get(), *peer->vcpus[rp.vcpu], p.value);
     return 0;
 }
 
 long status(Domain& cur, evtchn_status_t& s)
 {
     long err = 0;
-    Domain* d = target(cur, s.dom, err);
+    Peer d = target(cur, s.dom, err);
     if (!d)
         return err;
-    if (!valid(*d, s.port))
+    if (!valid(*d.get(), s.port))
         return -XEN_EINVAL;
     Lock_guard<Spinlock> g(d->evtchn.lock);
     const Evtchn_port& p = d->evtchn.ports[s.port];
@@ -406,7 +409,7 @@ long unmask(Domain& cur, evtchn_port_t port)
     if (!valid(cur, port))
         return -XEN_EINVAL;
     Lock_guard<Spinlock> g(cur.evtchn.lock);
-    Vcpu& v = cur.vcpus[cur.evtchn.ports[port].vcpu];
+    Vcpu& v = *cur.vcpus[cur.evtchn.ports[port].vcpu];
     // Xen's evtchn_2l_unmask: an event that arrived while masked is
     // delivered now.
     if (test_and_clear(cur.shared->evtchn_mask, port) && test(cur.shared->evtchn_pending, port))
@@ -417,11 +420,11 @@ long unmask(Domain& cur, evtchn_port_t port)
 long reset(Domain& cur, domid_t dom)
 {
     long err = 0;
-    Domain* d = target(cur, dom, err);
+    Peer d = target(cur, dom, err);
     if (!d)
         return err;
-    for (evtchn_port_t port = 1; valid(*d, port); ++port) {
-        long rc = close(*d, port);
+    for (evtchn_port_t port = 1; valid(*d.get(), port); ++port) {
+        long rc = close(*d.get(), port);
         (void)rc; // -EINVAL for ports already free
     }
     return 0;
@@ -467,14 +470,14 @@ bool send_global_virq(Domain& d, uint32_t virq)
     uint16_t port = d.evtchn.virq_port[0][virq];
     if (port == 0)
         return false;
-    set_pending(d, d.vcpus[d.evtchn.ports[port].vcpu], port);
+    set_pending(d, *d.vcpus[d.evtchn.ports[port].vcpu], port);
     return true;
 }
 
 bool notify_domain_exception()
 {
-    Domain* dom0 = hooks.lookup ? hooks.lookup(0) : nullptr;
-    return dom0 && send_global_virq(*dom0, VIRQ_DOM_EXC);
+    Held_domain dom0(0, hooks.lookup, hooks.release);
+    return dom0 && send_global_virq(*dom0.get(), VIRQ_DOM_EXC);
 }
 
 } // namespace evtchn

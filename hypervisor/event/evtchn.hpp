@@ -41,7 +41,10 @@ struct Evtchn_table {
 };
 
 struct Evtchn_hooks {
-    Domain* (*lookup)(uint16_t domid) = nullptr;  // nullptr: no such domain
+    // A reference to the domain (nullptr: no such domain), given back with
+    // release once the operation is done with it.
+    Domain* (*lookup)(uint16_t domid) = nullptr;
+    void (*release)(Domain* d) = nullptr;
     void (*kick)(Vcpu& v) = nullptr;              // v has an upcall pending now
 };
 

@@ -6,6 +6,8 @@
 // -EEXIST.
 #include "hypervisor/event/pirq.hpp"
 
+#include "hypervisor/domain/held_domain.hpp"
+
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/event/evtchn.hpp"
 #include "hypervisor/lib/spinlock.hpp"
@@ -47,16 +49,16 @@ bool live(Pirq_state s)
 
 // DOMID_SELF or an existing domain, and the caller must be privileged (Xen's
 // XSM_DM_PRIV/XSM_TARGET defaults for map/unmap, after the domain lookup).
-Domain* target(Domain& cur, domid_t dom, long& err)
+Held_domain target(Domain& cur, domid_t dom, long& err)
 {
-    Domain* d = dom == DOMID_SELF || dom == cur.id ? &cur : hw.lookup ? hw.lookup(dom) : nullptr;
+    Held_domain d(cur, cur.id, dom == DOMID_SELF ? cur.id : dom, hw.lookup, hw.release);
     if (!d) {
         err = -XEN_ESRCH;
-        return nullptr;
+        return d;
     }
     if (!cur.privileged) {
         err = -XEN_EPERM;
-        return nullptr;
+        return Held_domain();
     }
     return d;
 }
@@ -112,9 +114,10 @@ void init(Domain& d)
 long map(Domain& cur, physdev_map_pirq_t& m)
 {
     long err = 0;
-    Domain* d = target(cur, m.domid, err);
-    if (!d)
+    Held_domain held = target(cur, m.domid, err);
+    if (!held)
         return err;
+    Domain* d = held.get();
     long p = check_map(m);
     if (p < 0)
         return p;
@@ -140,9 +143,10 @@ long map(Domain& cur, physdev_map_pirq_t& m)
 long unmap(Domain& cur, const physdev_unmap_pirq_t& u)
 {
     long err = 0;
-    Domain* d = target(cur, u.domid, err);
-    if (!d)
+    Held_domain held = target(cur, u.domid, err);
+    if (!held)
         return err;
+    Domain* d = held.get();
     if (u.pirq < 0 || static_cast<uint32_t>(u.pirq) >= Pirq_table::nr_pirqs)
         return -XEN_EINVAL;
     Lock_guard<Spinlock> g(d->evtchn.lock);
@@ -264,7 +268,10 @@ void interrupt(uint32_t gsi)
     if (gsi >= max_gsis)
         return;
     uint32_t o = __atomic_load_n(&owners[gsi], __ATOMIC_ACQUIRE);
-    Domain* d = o && hw.lookup ? hw.lookup(static_cast<uint16_t>((o >> 16) - 1)) : nullptr;
+    Held_domain held;
+    if (o)
+        held = Held_domain(static_cast<uint16_t>((o >> 16) - 1), hw.lookup, hw.release);
+    Domain* d = held.get();
     if (!d) {
         if (hw.mask)
             hw.mask(gsi); // nobody listens: keep a stray line quiet
@@ -287,7 +294,7 @@ void interrupt(uint32_t gsi)
     } else {
         e.state = Pirq_state::in_flight;
     }
-    Vcpu& v = d->vcpus[d->evtchn.ports[e.port].vcpu];
+    Vcpu& v = *d->vcpus[d->evtchn.ports[e.port].vcpu];
     evtchn::set_pending(*d, v, e.port);
 }
 

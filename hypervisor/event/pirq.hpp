@@ -53,7 +53,9 @@ struct Pirq_table {
 // to a vector of its own on the calling CPU and unmasks it; disable()
 // masks it and gives the vector back.
 struct Pirq_hw {
+    // A reference to the domain (nullptr: none), given back with release.
     Domain* (*lookup)(uint16_t domid) = nullptr;
+    void (*release)(Domain* d) = nullptr;
     uint32_t (*gsi_limit)() = nullptr;             // one past the highest GSI
     bool (*gsi_reserved)(uint32_t gsi) = nullptr;  // the hypervisor's own line
     Gsi_mode (*default_mode)(uint32_t gsi) = nullptr;

@@ -28,5 +28,7 @@ void domain_return_page(Domain& d, Mfn m);
 // A stolen frame goes back to the allocator.
 void domain_free_stolen_page(Mfn m);
 // 2^order fresh frames from the allocator become d's, zeroed, each freeable
-// on its own.
+// on its own. Room for them in d's frame list must have been reserved.
 void domain_take_frames(Domain& d, Mfn first, unsigned order);
+// Room in d's frame list for 'pages' more frames; false when short of memory.
+[[nodiscard]] bool domain_reserve_frames(Domain& d, uint32_t pages);

@@ -18,15 +18,13 @@ unsigned max_order(const Domain& d)
     return is_hardware_domain(d) || d.privileged ? Frame_allocator::max_order : 9;
 }
 
-long memory_target_domain(Vcpu& v, uint16_t id, Domain*& d)
+long memory_target_domain(Vcpu& v, uint16_t id, Domain_ref& d)
 {
-    if (id == DOMID_SELF || id == v.domain->id) {
-        d = v.domain;
-        return 0;
-    }
-    if (!v.domain->privileged)
+    if (id == DOMID_SELF)
+        id = v.domain->id;
+    if (id != v.domain->id && !v.domain->privileged)
         return -XEN_EPERM;
-    d = domain_by_id(id);
+    d = domain_get(id);
     return d ? 0 : -XEN_ESRCH;
 }
 
@@ -54,7 +52,7 @@ long reservation(Vcpu& v, uint32_t cmd, uint32_t arg)
     if (r.nr_extents > 0x3FFFFFFFu ||
         (r.nr_extents && !arch::guest_range_ok(r.extent_start, r.nr_extents * 4)))
         return 0;
-    Domain* d;
+    Domain_ref d;
     if (long rc = memory_target_domain(v, r.domid, d))
         return rc == -XEN_EPERM ? rc : 0;
     uint32_t pages = 1u << r.extent_order;
@@ -89,7 +87,7 @@ long reservation_size(Vcpu& v, uint32_t cmd, uint32_t arg)
     domid_t id;
     if (!copy_from_guest(id, arg))
         return -XEN_EFAULT;
-    Domain* d;
+    Domain_ref d;
     if (long rc = memory_target_domain(v, id, d))
         return rc;
     switch (cmd) {

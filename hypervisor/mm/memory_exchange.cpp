@@ -74,6 +74,8 @@ long exchange_chunk(Domain& d, const xen_memory_exchange_t& x, uint64_t i, unsig
             c.in[c.nr_in++] = m;
         }
     }
+    if (!domain_reserve_frames(d, c.nr_in))
+        return -XEN_ENOMEM;
     for (uint32_t j = 0; j < (1u << out_chunk); ++j) {
         Mfn m = alloc_frames_below(x.out.extent_order, limit);
         if (m == invalid_mfn)
@@ -116,7 +118,7 @@ long memory_exchange(Vcpu& v, uint32_t arg)
     long rc = 0;
     uint64_t in_n = x.in.nr_extents, out_n = x.out.nr_extents;
     unsigned in_chunk = 0, out_chunk = 0;
-    Domain* d = nullptr;
+    Domain_ref d;
     if ((x.in.extent_order > x.out.extent_order ? x.in.extent_order : x.out.extent_order) >
         max_order(*v.domain)) {
         rc = -XEN_EPERM;

@@ -2,6 +2,8 @@
 #pragma once
 #include <cstdint>
 
+#include "hypervisor/domain/domain.hpp"
+
 struct Domain;
 struct Vcpu;
 
@@ -11,7 +13,7 @@ unsigned max_order(const Domain& d);
 
 // The domain a memory_op names: the caller itself (DOMID_SELF or its own
 // id), or for a privileged caller any domain; -EPERM or -ESRCH otherwise.
-[[nodiscard]] long memory_target_domain(Vcpu& v, uint16_t id, Domain*& d);
+[[nodiscard]] long memory_target_domain(Vcpu& v, uint16_t id, Domain_ref& d);
 
 // XENMEM_exchange (memory_exchange.cpp).
 long memory_exchange(Vcpu& v, uint32_t arg);

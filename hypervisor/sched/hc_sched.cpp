@@ -76,7 +76,7 @@ long remote_shutdown(Vcpu& v, uint32_t arg)
         return -XEN_EFAULT;
     if (!v.domain->privileged)
         return -XEN_EPERM;
-    Domain* d = domain_by_id(rs.domain_id);
+    Domain_ref d = domain_get(rs.domain_id);
     if (!d)
         return -XEN_ESRCH;
     if (rs.reason > SHUTDOWN_soft_reset)

@@ -36,7 +36,7 @@ protected:
             f[i]->setup(static_cast<uint16_t>(i), 2);
             doms[i] = f[i].get();
         }
-        evtchn::set_hooks({lookup, kick});
+        evtchn::set_hooks({lookup, nullptr, kick});
     }
     void TearDown() override
     {
@@ -181,10 +181,10 @@ TEST_F(Evtchn_test, BindVirqRules)
 
 TEST_F(Evtchn_test, VirqDeliveryFollowsBinding)
 {
-    EXPECT_FALSE(evtchn::send_virq(d0().vcpus[0], VIRQ_TIMER)) << "unbound VIRQ";
+    EXPECT_FALSE(evtchn::send_virq(*d0().vcpus[0], VIRQ_TIMER)) << "unbound VIRQ";
     evtchn_bind_virq_t v{VIRQ_TIMER, 1, 0};
     ASSERT_EQ(evtchn::bind_virq(d0(), v), 0);
-    EXPECT_TRUE(evtchn::send_virq(d0().vcpus[1], VIRQ_TIMER));
+    EXPECT_TRUE(evtchn::send_virq(*d0().vcpus[1], VIRQ_TIMER));
     EXPECT_TRUE(pending(s0(), v.port));
     EXPECT_EQ(s0().vcpu_info[1].evtchn_upcall_pending, 1);
     EXPECT_EQ(s0().vcpu_info[0].evtchn_upcall_pending, 0);

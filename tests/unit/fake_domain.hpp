@@ -7,6 +7,7 @@
 struct Fake_domain {
     Domain d;
     shared_info s{};
+    Vcpu v[Domain::max_vcpus];
 
     // Domain 'id' (0 is privileged) with nr_vcpus vCPUs and an empty port table.
     void setup(uint16_t id, unsigned nr_vcpus)
@@ -15,10 +16,11 @@ struct Fake_domain {
         d.privileged = id == 0;
         d.shared = &s;
         d.nr_vcpus = nr_vcpus;
-        for (unsigned v = 0; v < Domain::max_vcpus; ++v) {
-            d.vcpus[v].domain = &d;
-            d.vcpus[v].id = v;
-            d.vcpus[v].info = &s.vcpu_info[v];
+        for (unsigned i = 0; i < Domain::max_vcpus; ++i) {
+            v[i].domain = &d;
+            v[i].id = i;
+            v[i].info = &s.vcpu_info[i];
+            d.vcpus[i] = &v[i];
         }
         evtchn::init(d);
     }

@@ -173,5 +173,5 @@ extern "C" [[noreturn]] void xenith_start(uint32_t magic, uint32_t mbi_phys)
     if (options.console_com1)
         (void)arch::serial_irq_init(arch::this_cpu().apic_id);
     log::info("starting domain 0");
-    arch::enter_vcpu(dom0->vcpus[0]);
+    arch::enter_vcpu(*dom0->vcpus[0]);
 }

@@ -50,15 +50,14 @@ const char* kind_name(Timer_kind k)
 void dump_domains()
 {
     console::printf("(d) domains:\n");
-    for (unsigned id = 0; id < max_domains; ++id) {
-        Domain* d = domain_by_id(static_cast<uint16_t>(id));
-        if (!d)
-            continue;
-        console::printf(" domain %u:%s pages %u/%u, %u vcpus%s\n", d->id, d->privileged ? " privileged," : "",
-                        d->tot_pages, d->max_pages, d->nr_vcpus, d->shutting_down ? ", shutting down" : "");
-        for (unsigned i = 0; i < d->nr_vcpus; ++i)
-            print_vcpu(d->vcpus[i]);
-    }
+    for_each_domain(
+        [](Domain& d, void*) {
+            console::printf(" domain %u:%s pages %u/%u, %u vcpus%s\n", d.id, d.privileged ? " privileged," : "",
+                            d.tot_pages, d.max_pages, d.nr_vcpus, d.shutting_down ? ", shutting down" : "");
+            for (unsigned i = 0; i < d.nr_vcpus; ++i)
+                print_vcpu(*d.vcpus[i]);
+        },
+        nullptr);
 }
 
 void dump_queues()

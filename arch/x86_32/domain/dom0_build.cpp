@@ -120,9 +120,13 @@ Domain* build_dom0(const multiboot::Info& mbi, const Boot_options& opt, bool str
     }
     log_layout(layout, nr_pages);
 
-    Domain* d = domain_create(0, true);
+    Domain_config cfg;
+    cfg.privileged = true;
+    cfg.max_vcpus = 1;
+    int rc;
+    Domain* d = domain_create(0, cfg, rc);
     if (!d) {
-        log::error("dom0: domain 0 exists already");
+        log::error("dom0: cannot create domain 0 (%d)", rc);
         return nullptr;
     }
     // dom0 may grow (increase_reservation) up to dom0_mem's max, or by

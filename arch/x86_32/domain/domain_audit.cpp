@@ -19,7 +19,7 @@ unsigned collect_refs(const Domain& d, External_ref* refs)
     if (d.shared_info_mfn != invalid_mfn)
         refs[n++] = {d.shared_info_mfn, 1, 0}; // the hypervisor's reference
     for (unsigned i = 0; i < d.nr_vcpus; ++i) {
-        const Vcpu& v = d.vcpus[i];
+        const Vcpu& v = *d.vcpus[i];
         if (v.cr3 != invalid_mfn)
             refs[n++] = {v.cr3, 1, 1};
         for (unsigned g = 0; g < v.nr_gdt_frames; ++g)

@@ -8,10 +8,31 @@
 #include "hypervisor/mm/page_ref.hpp"
 #include "hypervisor/mm/page_type.hpp"
 
+namespace {
+
+Page* page_of(void*, Mfn m) { return mfn_to_page(m); }
+
+// The frame is d's, allocated and listed; room in the list was reserved.
+void own(Domain& d, Mfn m)
+{
+    Page& pg = *mfn_to_page(m);
+    assign_page(pg, d.id);
+    (void)d.frames.add(m, pg);
+    domain_frame_owned(d);
+}
+
+// The allocation reference is gone: the frame leaves d's list (it stays
+// d's until its last reference goes, page_released).
+void unlist(Domain& d, Mfn m) { d.frames.remove(m, *mfn_to_page(m), page_of, nullptr); }
+
+} // namespace
+
 Mfn domain_add_extent(Domain& d, unsigned order, Zone z)
 {
     uint32_t pages = 1u << order;
     if (d.tot_pages + pages > d.max_pages || d.tot_pages + pages < d.tot_pages)
+        return invalid_mfn;
+    if (!domain_reserve_frames(d, pages))
         return invalid_mfn;
     Mfn m = alloc_frames(order, z);
     if (m == invalid_mfn)
@@ -21,6 +42,8 @@ Mfn domain_add_extent(Domain& d, unsigned order, Zone z)
     return m;
 }
 
+bool domain_reserve_frames(Domain& d, uint32_t pages) { return d.frames.reserve(pages); }
+
 void domain_take_frames(Domain& d, Mfn first, unsigned order)
 {
     if (order)
@@ -29,7 +52,7 @@ void domain_take_frames(Domain& d, Mfn first, unsigned order)
         // Whatever the frame held before must not leak into the guest.
         arch::Frame_mapping f(first + i);
         __builtin_memset(f.get(), 0, page_size);
-        assign_page(*mfn_to_page(first + i), d.id);
+        own(d, first + i);
     }
 }
 
@@ -39,13 +62,16 @@ bool domain_steal_page(Domain& d, Mfn m)
     if (!pg || pg->owner != d.id || pg->count_info != (pgc::allocated | 1) ||
         pgt::count(pg->type_info) != 0 || (pg->type_info & pgt::pinned))
         return false;
+    unlist(d, m);
     pg->count_info = 0;
     pg->type_info = 0;
     pg->owner = DOMID_INVALID;
+    domain_frame_disowned(d.id);
     return true;
 }
 
-void domain_return_page(Domain& d, Mfn m) { assign_page(*mfn_to_page(m), d.id); }
+// The list keeps its chunks, so the frame always fits back in.
+void domain_return_page(Domain& d, Mfn m) { own(d, m); }
 
 void domain_free_stolen_page(Mfn m)
 {
@@ -61,6 +87,7 @@ bool domain_release_extent(Domain& d, Mfn first, unsigned order)
             return false;
         arch::m2p_set(first + i, arch::m2p_invalid);
         --d.tot_pages;
+        unlist(d, first + i);
         // Frames still mapped or typed keep their references until released.
         if (relinquish_page(*pg))
             arch::pv_frame_space().page_released(first + i);

@@ -192,8 +192,11 @@ bool Guest_image::start_vcpu0(uint32_t entry)
     // Shared with the guest: it maps the page by machine address. The
     // hypervisor's own reference keeps the frame while it writes it, even if
     // the guest gives the page back (decrease_reservation) or maps it.
+    // Not in the domain's frame list (the hypervisor gives it back itself,
+    // as Xen's xenheap pages), but the domain's to own and count.
     assign_page(*mfn_to_page(si), d_.id);
     (void)get_page(*mfn_to_page(si), d_.id);
+    domain_frame_owned(d_);
 
     start_info_t* sip = reinterpret_cast<start_info_t*>(map_frame(mfn_of_va(l_.start_info)));
     sip->shared_info = static_cast<uint32_t>(mfn_to_paddr(si));
@@ -201,7 +204,7 @@ bool Guest_image::start_vcpu0(uint32_t entry)
 
     Mm_ctx ctx{pv_frame_space(), d_.mm};
     Mfn l3 = mfn_of_va(l_.pt_base);
-    Vcpu& v = d_.vcpus[0];
+    Vcpu& v = *d_.vcpus[0];
     if (int rc = pin_table(ctx, l3, 3); rc != 0) {
         log::error("d%u: bootstrap page tables refused (%d)", d_.id, rc);
         return false;

@@ -124,7 +124,8 @@ void pirq_irq_init()
     if (!ok)
         log::error("pirq: could not register the device interrupt handlers");
     Pirq_hw hw;
-    hw.lookup = domain_by_id;
+    hw.lookup = domain_get_raw;
+    hw.release = domain_put;
     hw.gsi_limit = gsi_limit;
     hw.gsi_reserved = gsi_is_hypervisors;
     hw.default_mode = default_mode;

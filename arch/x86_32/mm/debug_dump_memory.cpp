@@ -17,9 +17,12 @@ void dump_frames()
     console::printf("(m) frame table: %u frames\n", fa.nr_frames());
     console::printf(" free frames: %u below 72 MiB, %u 72 MiB-4 GiB, %u above 4 GiB\n", fa.free_in_pool(0),
                     fa.free_in_pool(1), fa.free_in_pool(2));
-    for (unsigned id = 0; id < max_domains; ++id)
-        if (Domain* d = domain_by_id(static_cast<uint16_t>(id)))
-            console::printf(" domain %u owns %u frames (max %u)\n", d->id, d->tot_pages, d->max_pages);
+    for_each_domain(
+        [](Domain& d, void*) {
+            console::printf(" domain %u owns %u frames (max %u)%s\n", d.id, d.tot_pages, d.max_pages,
+                            d.life == Domain_life::alive ? "" : ", dying");
+        },
+        nullptr);
 }
 
 void dump_memory_use()

@@ -24,12 +24,12 @@ constexpr uint32_t max_batch = 1u << 20;
 // foreigndom bits 15..0: owner of the frames being mapped; DOMID_SELF is
 // the caller. Like Xen's get_pg_owner, naming oneself by id, DOMID_XEN or a
 // missing domain is -ESRCH. Naming another domain needs privilege.
-long resolve_pg_owner(Domain& self, uint32_t foreigndom, Domain*& owner, Mm_domain*& mm,
+// 'held' keeps a foreign owner for the call.
+long resolve_pg_owner(Domain& self, uint32_t foreigndom, Domain_ref& held, Mm_domain*& mm,
                       Mm_domain& io_domain)
 {
     uint16_t id = static_cast<uint16_t>(foreigndom & 0xFFFF);
     if (id == DOMID_SELF) {
-        owner = &self;
         mm = &self.mm;
         return 0;
     }
@@ -41,14 +41,13 @@ long resolve_pg_owner(Domain& self, uint32_t foreigndom, Domain*& owner, Mm_doma
         io_domain = Mm_domain{};
         io_domain.id = DOMID_IO;
         io_domain.privileged = true;
-        owner = &self;
         mm = &io_domain;
         return 0;
     }
-    owner = domain_by_id(id);
-    if (!owner)
+    held = domain_get(id);
+    if (!held)
         return -XEN_ESRCH;
-    mm = &owner->mm;
+    mm = &held->mm;
     return 0;
 }
 
@@ -151,18 +150,20 @@ long do_mmu_update(Vcpu& v, const Hypercall_args& a)
     Domain& self = *v.domain;
     if (count > max_batch)
         return -XEN_EINVAL;
-    Domain* owner;
+    Domain_ref owner;
     Mm_domain* pg_owner;
     Mm_domain io;
     if (long rc = resolve_pg_owner(self, foreigndom, owner, pg_owner, io))
         return rc;
     Domain* pt_owner = &self;
+    Domain_ref pt_held;
     if (uint32_t pt = foreigndom >> 16) {
         if (!self.privileged)
             return -XEN_EPERM;
-        pt_owner = domain_by_id(static_cast<uint16_t>(pt - 1));
-        if (!pt_owner)
+        pt_held = domain_get(static_cast<uint16_t>(pt - 1));
+        if (!pt_held)
             return -XEN_ESRCH;
+        pt_owner = pt_held.get();
     }
     long rc = 0;
     uint32_t done = 0;
@@ -196,7 +197,7 @@ long do_update_va_mapping(Vcpu& v, const Hypercall_args& a)
 long do_update_va_mapping_otherdomain(Vcpu& v, const Hypercall_args& a)
 {
     uint64_t val = (uint64_t{a.a[2]} << 32) | a.a[1];
-    Domain* owner;
+    Domain_ref owner;
     Mm_domain* pg_owner;
     Mm_domain io;
     if (long rc = resolve_pg_owner(*v.domain, a.a[4], owner, pg_owner, io))

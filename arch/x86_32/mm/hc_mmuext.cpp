@@ -112,7 +112,7 @@ long check_foreigndom(const Domain& d, uint16_t fd)
 {
     if (fd == DOMID_SELF)
         return 0;
-    if (fd == d.id || fd == DOMID_XEN || (fd != DOMID_IO && !domain_by_id(fd)))
+    if (fd == d.id || fd == DOMID_XEN || (fd != DOMID_IO && !domain_get(fd)))
         return -XEN_ESRCH;
     return d.privileged ? -XEN_EOPNOTSUPP : -XEN_EPERM;
 }

@@ -49,7 +49,7 @@ public:
         Page* p = mfn_to_page(m);
         if (p && p->state != Frame_state::absent && raw(m) >= isa_hole_end)
             return false; // RAM is never I/O memory
-        Domain* d = domain_by_id(md.id);
+        Domain_ref d = domain_get(md.id);
         return d && arch::iomem_permitted(*d, m);
     }
 
@@ -78,15 +78,19 @@ public:
     void page_released(Mfn m) override
     {
         Page* p = mfn_to_page(m);
+        uint16_t owner = p ? p->owner : DOMID_INVALID;
         if (p)
             p->owner = DOMID_INVALID;
+        domain_frame_disowned(owner);
         m2p_set(m, m2p_invalid);
         (void)free_frames(m, 0);
     }
 
+    // Only the audit asks, while the domains it looks at are stopped: the
+    // object cannot go while it reads it.
     const Mm_domain* domain(uint16_t id) override
     {
-        Domain* d = domain_by_id(id);
+        Domain_ref d = domain_get(id);
         return d ? &d->mm : nullptr;
     }
 };

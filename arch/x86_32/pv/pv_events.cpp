@@ -16,7 +16,7 @@ void kick(Vcpu&) {}
 
 } // namespace
 
-void pv_events_init() { evtchn::set_hooks({domain_by_id, kick}); }
+void pv_events_init() { evtchn::set_hooks({domain_get_raw, domain_put, kick}); }
 
 // Xen x86_32 test_all_events: with an upcall pending and not masked, mask
 // further upcalls and enter the event callback through a frame shaped like

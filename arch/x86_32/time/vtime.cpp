@@ -105,7 +105,7 @@ void vtime_domain_init(Domain& d)
 {
     write_wallclock(*d.shared);
     for (unsigned i = 0; i < d.nr_vcpus; ++i)
-        update_vcpu_time(d.vcpus[i]);
+        update_vcpu_time(*d.vcpus[i]);
 }
 
 void vtime_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t system_time)
@@ -114,9 +114,12 @@ void vtime_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t system_time)
     uint64_t at_zero = secs * ns_per_s + nsecs - system_time;
     wc_sec = at_zero / ns_per_s;
     wc_nsec = static_cast<uint32_t>(at_zero % ns_per_s);
-    for (unsigned id = 0; id < max_domains; ++id)
-        if (Domain* d = domain_by_id(static_cast<uint16_t>(id)); d && d->shared)
-            write_wallclock(*d->shared);
+    for_each_domain(
+        [](Domain& d, void*) {
+            if (d.shared)
+                write_wallclock(*d.shared);
+        },
+        nullptr);
 }
 
 void update_vcpu_time(Vcpu& v)
