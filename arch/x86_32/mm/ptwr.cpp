@@ -1,14 +1,19 @@
 // Writable page tables (VMASST_TYPE_writable_pagetables). A ring-1 write
 // that faults (present + write) on a read-only mapping of one of the
-// domain's own in-use L1 tables is decoded, validated by the page-type core
-// (ptwr_emulated_write) and completed; eip moves past the instruction.
-// Anything else, or a write that does not validate, is left for the caller
-// to bounce to the guest as the #PF it was (mm.c ptwr_do_page_fault).
+// domain's own in-use L1 tables is emulated by the one instruction
+// emulator (arch/x86_32/x86_emulate) with memory instructions only; its
+// store is validated by the page-type core (ptwr_emulated_write) and
+// completed, and eip moves past the instruction. Anything else, or a
+// store that does not validate, is left for the caller to bounce to the
+// guest as the #PF it was (Xen's ptwr_do_page_fault / ptwr_emulated_update).
 //
-// Decoded: the stores kernels use to write PTEs: mov r32 -> m32 (89),
-// mov imm32 -> m32 (C7 /0), xchg (87), lock cmpxchg (0F B1) and lock
-// cmpxchg8b (0F C7 /1), after lock and segment prefixes. 8-byte PTE writes
-// made as two 4-byte halves are handled by the core (upper half first).
+// The store must land inside the 8-byte entry that faulted, naturally
+// aligned: a 1- or 2-byte store (andb $0xfd, movw) and any compare-
+// exchange (locked read-modify-writes, xchg, cmpxchg, cmpxchg8b) are
+// merged into the whole entry and validated as an 8-byte write; a plain
+// 4-byte store goes to the core as a half, which keeps its rule for an
+// upper half written first. A compare-exchange whose entry changed since
+// the emulator read it is retried by the guest.
 #include "arch/x86_32/mm/ptwr.hpp"
 
 #include "arch/x86_32/mm/guest_cr3.hpp"
@@ -27,140 +32,20 @@
 namespace arch {
 namespace {
 
+using x86emul::Rc;
+using x86emul::Seg;
+
 constexpr uint32_t pf_present = 1u << 0, pf_write = 1u << 1, pf_user = 1u << 2,
                    pf_reserved = 1u << 3;
-constexpr uint32_t flag_cf = 1u << 0, flag_pf = 1u << 2, flag_zf = 1u << 6, flag_sf = 1u << 7,
-                   flag_of = 1u << 11;
-constexpr unsigned max_insn = 15;
 
-enum class Op : uint8_t { mov_reg, mov_imm, xchg, cmpxchg, cmpxchg8b };
-
-struct Insn {
-    Op op;
-    uint8_t reg;   // ModRM.reg: the source register
-    uint8_t len;
-    uint32_t imm;
+struct Ptwr {
+    Domain& d;
+    Mfn table;       // the L1 the faulting address maps (checked: ours, in use)
+    uint32_t cr2;
+    bool flush = false;
 };
 
-class Fetcher {
-public:
-    explicit Fetcher(uint32_t eip) : eip_(eip) {}
-    bool next(uint8_t& b)
-    {
-        if (n_ >= max_insn || copy_from_guest_raw(&b, eip_ + n_, 1) != 0)
-            return false;
-        ++n_;
-        return true;
-    }
-    uint8_t count() const { return n_; }
-
-private:
-    uint32_t eip_;
-    uint8_t n_ = 0;
-};
-
-// Skips the SIB byte and displacement of a memory operand; false for a
-// register operand (mod 3), which cannot be the faulting store.
-bool skip_modrm(Fetcher& f, uint8_t modrm)
-{
-    uint8_t mod = modrm >> 6, rm = modrm & 7, b;
-    if (mod == 3)
-        return false;
-    unsigned disp = mod == 1 ? 1 : mod == 2 ? 4 : 0;
-    if (rm == 4) {
-        if (!f.next(b))
-            return false;
-        if (mod == 0 && (b & 7) == 5)
-            disp = 4;
-    } else if (mod == 0 && rm == 5) {
-        disp = 4;
-    }
-    for (unsigned i = 0; i < disp; ++i)
-        if (!f.next(b))
-            return false;
-    return true;
-}
-
-bool decode(uint32_t eip, Insn& in)
-{
-    Fetcher f(eip);
-    uint8_t b;
-    do {
-        if (!f.next(b))
-            return false;
-        // lock, and the segment overrides a flat PV guest may carry (FS/GS
-        // have other bases: the address is taken from CR2, so harmless).
-    } while (b == 0xF0 || b == 0x2E || b == 0x36 || b == 0x3E || b == 0x26 || b == 0x64 ||
-             b == 0x65);
-    uint8_t modrm;
-    if (b == 0x0F) {
-        if (!f.next(b) || !f.next(modrm))
-            return false;
-        if (b == 0xB1)
-            in.op = Op::cmpxchg;
-        else if (b == 0xC7 && ((modrm >> 3) & 7) == 1)
-            in.op = Op::cmpxchg8b;
-        else
-            return false;
-    } else {
-        if (!f.next(modrm))
-            return false;
-        if (b == 0x89)
-            in.op = Op::mov_reg;
-        else if (b == 0x87)
-            in.op = Op::xchg;
-        else if (b == 0xC7 && ((modrm >> 3) & 7) == 0)
-            in.op = Op::mov_imm;
-        else
-            return false; // 16-bit operands (66), byte stores, everything else
-    }
-    if (!skip_modrm(f, modrm))
-        return false;
-    in.reg = (modrm >> 3) & 7;
-    in.imm = 0;
-    if (in.op == Op::mov_imm)
-        for (unsigned i = 0; i < 4; ++i) {
-            if (!f.next(b))
-                return false;
-            in.imm |= uint32_t{b} << (8 * i);
-        }
-    in.len = f.count();
-    return true;
-}
-
-uint32_t& gpr(Exception_frame& f, uint8_t r)
-{
-    switch (r) {
-    case 0: return f.eax;
-    case 1: return f.ecx;
-    case 2: return f.edx;
-    case 3: return f.ebx;
-    case 4: return f.esp;
-    case 5: return f.ebp;
-    case 6: return f.esi;
-    default: return f.edi;
-    }
-}
-
-// The flags cmpxchg leaves: those of CMP accumulator, destination.
-void set_cmp_flags(Exception_frame& f, uint32_t acc, uint32_t mem)
-{
-    uint32_t r = acc - mem;
-    uint32_t fl = f.eflags & ~(flag_cf | flag_pf | flag_zf | flag_sf | flag_of | (1u << 4));
-    if (acc < mem)
-        fl |= flag_cf;
-    if (r == 0)
-        fl |= flag_zf;
-    if (r & 0x80000000u)
-        fl |= flag_sf;
-    if (((acc ^ mem) & (acc ^ r)) & 0x80000000u)
-        fl |= flag_of;
-    if (!(__builtin_popcount(r & 0xFF) & 1))
-        fl |= flag_pf;
-    if ((acc ^ mem ^ r) & 0x10)
-        fl |= 1u << 4;
-    f.eflags = fl;
-}
+Ptwr& ptwr(x86emul::Ctxt& c) { return *static_cast<Ptwr*>(c.data); }
 
 // The L1 entry that maps 'va' in v's current tables (0 if none).
 uint64_t l1e_of(const Vcpu& v, uint32_t va)
@@ -188,81 +73,122 @@ uint64_t l1e_of(const Vcpu& v, uint32_t va)
     return m ? m.as<uint64_t>()[(va >> 12) & 511] : 0;
 }
 
-// Performs the decoded write on entry bytes 'off' of L1 'table', under the
-// domain's mm lock. False when the core refuses it.
-bool apply(Domain& d, Exception_frame& f, const Insn& in, Mfn table, uint32_t off)
+// Segment bases are not looked up: a PV kernel's data segments are flat,
+// FS and GS are not (per-CPU areas, stack protector), so those are refused.
+bool flat(Seg s) { return s != Seg::fs && s != Seg::gs; }
+
+Rc fetch(x86emul::Ctxt&, uint32_t eip, uint8_t* buf, unsigned n)
 {
-    Lock_guard<Spinlock> g(d.mm_lock);
-    Mm_ctx ctx{pv_frame_space(), d.mm};
-    Table_map t(ctx.fs, table);
-    if (!t)
-        return false;
-    uint32_t* w = reinterpret_cast<uint32_t*>(t.get()) + off / 4;
-    bool wide = in.op == Op::cmpxchg8b;
-    if ((wide && (off & 7)) || (!wide && (off & 3)))
-        return false;
-    uint64_t old = wide ? t[off / 8] : *w;
-    bool was_present = (t[off / 8] & PTE_P) != 0;
-    uint64_t val;
-    switch (in.op) {
-    case Op::mov_reg:
-    case Op::xchg: val = gpr(f, in.reg); break;
-    case Op::mov_imm: val = in.imm; break;
-    case Op::cmpxchg:
-        set_cmp_flags(f, f.eax, static_cast<uint32_t>(old));
-        if (f.eax != old) {
-            f.eax = static_cast<uint32_t>(old);
-            return true;
-        }
-        val = gpr(f, in.reg);
-        break;
-    default: { // cmpxchg8b
-        uint64_t acc = (uint64_t{f.edx} << 32) | f.eax;
-        if (acc != old) {
-            f.eflags &= ~flag_zf;
-            f.eax = static_cast<uint32_t>(old);
-            f.edx = static_cast<uint32_t>(old >> 32);
-            return true;
-        }
-        f.eflags |= flag_zf;
-        val = (uint64_t{f.ecx} << 32) | f.ebx;
-    }
-    }
-    if (ptwr_emulated_write(ctx, table, off, wide ? 8 : 4, val) != 0)
-        return false;
-    if (in.op == Op::xchg)
-        gpr(f, in.reg) = static_cast<uint32_t>(old);
-    // A replaced present entry may be cached in this CPU's TLB, which would
-    // keep access to a frame whose reference is gone.
-    if (was_present)
-        flush_guest_tlb(*this_cpu().current);
-    return true;
+    return copy_from_guest_raw(buf, eip, n) == 0 ? Rc::okay : Rc::unhandleable;
 }
+
+Rc read(x86emul::Ctxt& c, Seg s, uint32_t off, void* buf, unsigned n)
+{
+    if (!flat(s))
+        return Rc::unhandleable;
+    size_t left = copy_from_guest_raw(buf, off, n);
+    return left == 0 ? Rc::okay : x86emul::raise_pf(c, off + static_cast<uint32_t>(n - left), 0);
+}
+
+// Under the domain's mm lock: the store of n bytes at byte 'off' of the
+// table, or a compare-exchange when 'expect' is given.
+Rc store(Ptwr& p, uint32_t off, unsigned n, uint64_t val, const uint64_t* expect)
+{
+    Lock_guard<Spinlock> g(p.d.mm_lock);
+    Mm_ctx ctx{pv_frame_space(), p.d.mm};
+    uint32_t slot = off / 8, shift = (off & 7) * 8;
+    uint64_t old;
+    {
+        Table_map t(ctx.fs, p.table);
+        if (!t)
+            return Rc::unhandleable;
+        old = t[slot];
+    }
+    uint64_t mask = n == 8 ? ~0ull : ((1ull << (8 * n)) - 1) << shift;
+    if (expect && (old & mask) != ((*expect << shift) & mask))
+        return Rc::retry;
+    int rc;
+    if (n == 4 && !expect)
+        rc = ptwr_emulated_write(ctx, p.table, off, 4, val);
+    else
+        rc = ptwr_emulated_write(ctx, p.table, slot * 8, 8, (old & ~mask) | ((val << shift) & mask));
+    if (rc != 0)
+        return Rc::unhandleable;
+    // A replaced present entry may be cached in this CPU's TLB, which would
+    // keep access the new entry no longer grants.
+    if (old & PTE_P)
+        p.flush = true;
+    return Rc::okay;
+}
+
+bool in_faulting_entry(const Ptwr& p, Seg s, uint32_t off, unsigned n)
+{
+    return flat(s) && (off & ~7u) == (p.cr2 & ~7u) && (off & (n - 1)) == 0;
+}
+
+uint64_t load(const void* buf, unsigned n)
+{
+    uint64_t v = 0;
+    __builtin_memcpy(&v, buf, n); // little-endian, as the guest stored it
+    return v;
+}
+
+Rc write(x86emul::Ctxt& c, Seg s, uint32_t off, const void* buf, unsigned n)
+{
+    Ptwr& p = ptwr(c);
+    if (!in_faulting_entry(p, s, off, n))
+        return Rc::unhandleable;
+    return store(p, off & 0xFFFu, n, load(buf, n), nullptr);
+}
+
+Rc cmpxchg(x86emul::Ctxt& c, Seg s, uint32_t off, const void* old, const void* val, unsigned n)
+{
+    Ptwr& p = ptwr(c);
+    if (!in_faulting_entry(p, s, off, n))
+        return Rc::unhandleable;
+    uint64_t expect = load(old, n);
+    return store(p, off & 0xFFFu, n, load(val, n), &expect);
+}
+
+const x86emul::Ops ptwr_ops = {
+    .fetch = fetch, .read = read, .write = write, .cmpxchg = cmpxchg,
+    .read_io = nullptr, .write_io = nullptr, .read_cr = nullptr, .write_cr = nullptr,
+    .read_dr = nullptr, .write_dr = nullptr, .read_msr = nullptr, .write_msr = nullptr,
+    .cpuid = nullptr, .set_if = nullptr, .hlt = nullptr, .wbinvd = nullptr,
+};
 
 } // namespace
 
-bool emulate_pt_write(Vcpu& v, Exception_frame& f, uint32_t cr2)
+x86emul::Rc emulate_pt_write(Vcpu& v, Exception_frame& f, uint32_t cr2, x86emul::Event& ev)
 {
     Domain& d = *v.domain;
     if ((f.cs & 3) != 1 || (f.error_code & (pf_present | pf_write | pf_user | pf_reserved)) !=
                                (pf_present | pf_write))
-        return false;
+        return Rc::unhandleable;
     if (!(d.vm_assist & (1u << VMASST_TYPE_writable_pagetables)) || cr2 >= HYPERVISOR_VIRT_START)
-        return false;
+        return Rc::unhandleable;
     uint64_t l1e = l1e_of(v, cr2);
     if ((l1e & (PTE_P | PTE_RW)) != PTE_P)
-        return false;
+        return Rc::unhandleable;
     Mfn table = paddr_to_mfn(l1e & PTE_ADDR_MASK);
     Page* pg = mfn_to_page(table);
     if (!pg || pg->owner != d.id || pgt::type(pg->type_info) != Page_type::l1)
-        return false;
-    Insn in;
-    if (!decode(f.eip, in))
-        return false;
-    if (!apply(d, f, in, table, cr2 & 0xFFF))
-        return false;
-    f.eip += in.len;
-    return true;
+        return Rc::unhandleable;
+    Ptwr p{d, table, cr2};
+    x86emul::Ctxt c;
+    c.ops = &ptwr_ops;
+    c.data = &p;
+    c.allow = x86emul::cls_mem;
+    c.kernel = true;
+    // rep stos/movs: the iterations that stay in the faulting entry; the
+    // guest's next store faults again for the next one.
+    c.max_reps = 8;
+    Rc rc = x86emul::emulate(c, f);
+    if (p.flush)
+        flush_guest_tlb(v);
+    if (rc == Rc::exception)
+        ev = c.event;
+    return rc;
 }
 
 } // namespace arch

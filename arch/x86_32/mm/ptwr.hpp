@@ -5,13 +5,17 @@
 #include <cstdint>
 
 #include "arch/x86_32/include/exception_frame.hpp"
+#include "arch/x86_32/x86_emulate/x86_emulate.hpp"
 
 struct Vcpu;
 
 namespace arch {
 
-// #PF from the guest at 'cr2': true if it was such a write and it has been
-// emulated (the guest continues after the instruction).
-[[nodiscard]] bool emulate_pt_write(Vcpu& v, Exception_frame& f, uint32_t cr2);
+// #PF from the guest at 'cr2'. okay: emulated, the guest continues after
+// the instruction (or, retry, executes it again); exception: 'ev' is to be
+// delivered instead; unhandleable: not such a write, or it does not
+// validate: the #PF is the guest's.
+[[nodiscard]] x86emul::Rc emulate_pt_write(Vcpu& v, Exception_frame& f, uint32_t cr2,
+                                           x86emul::Event& ev);
 
 } // namespace arch

@@ -1,3 +1,9 @@
+// Privileged instructions of PV guests, through the one instruction
+// emulator (arch/x86_32/x86_emulate) with hooks that apply Xen's PV
+// policy (xen/arch/x86/pv/emul-priv-op.c): port I/O by the port policy
+// (io_ports.hpp), cli/sti against the virtual IOPL, hlt as SCHEDOP_block,
+// clts and CR0 by the lazy-FPU switch, debug registers by set_debugreg/
+// get_debugreg, MSRs by a small policy, wbinvd for the privileged domain.
 #include "arch/x86_32/pv/pv_emulate.hpp"
 
 #include "arch/x86_32/cpu/cpuid_msr.hpp"
@@ -13,25 +19,23 @@
 namespace arch {
 namespace {
 
-constexpr uint8_t forced_prefix[] = {0x0F, 0x0B, 'x', 'e', 'n', 0x0F, 0xA2};
+using x86emul::Rc;
+using x86emul::Seg;
+
+// ud2; .ascii "xen" (Xen's forced emulation prefix), then the instruction.
+constexpr uint8_t forced_prefix[] = {0x0F, 0x0B, 'x', 'e', 'n'};
+constexpr uint32_t cr0_ts = 1u << 3, cr4_de = 1u << 3;
+// Port strings: iterations per trap before the guest re-executes the rest.
+constexpr uint32_t max_io_reps = 64;
 
 unsigned ring(const Exception_frame& f) { return f.cs & 3; }
 
-bool do_io(Vcpu& v, Exception_frame& f, bool in, uint32_t port, unsigned size)
-{
-    if (!io_privileged(v, f))
-        return false;
-    // The port wraps at 64 KiB as the hardware's does.
-    port &= 0xFFFF;
-    Domain& d = *v.domain;
-    if (in) {
-        uint32_t mask = size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
-        f.eax = (f.eax & ~mask) | (guest_io_read(d, port, size) & mask);
-    } else {
-        guest_io_write(d, port, size, f.eax);
-    }
-    return true;
-}
+struct Priv {
+    Vcpu& v;
+    const Exception_frame& f;  // the guest's frame as it trapped (its ring)
+};
+
+Priv& priv(x86emul::Ctxt& c) { return *static_cast<Priv*>(c.data); }
 
 // MSR reads a PV kernel may make; anything else raises #GP in the guest.
 bool read_msr(uint32_t msr, uint64_t& val)
@@ -59,7 +63,7 @@ uint32_t read_cr(Vcpu& v, unsigned n, bool& ok)
     case 0: {
         uint32_t cr0;
         asm volatile("movl %%cr0, %0" : "=r"(cr0));
-        return (cr0 & ~8u) | (v.fpu_ts ? 8u : 0u);
+        return (cr0 & ~cr0_ts) | (v.fpu_ts ? cr0_ts : 0u);
     }
     case 2: return v.info->arch.cr2;
     case 3: return xen_pfn_to_cr3(raw(v.cr3));
@@ -68,139 +72,222 @@ uint32_t read_cr(Vcpu& v, unsigned n, bool& ok)
     }
 }
 
-bool mov_cr(Vcpu& v, Exception_frame& f, const uint8_t* insn, bool to_cr)
+// False: the write is refused (#GP for the guest).
+bool write_cr(Vcpu& v, unsigned n, uint32_t val)
 {
-    uint8_t modrm = insn[0];
-    if ((modrm >> 6) != 3)
-        return false;
-    unsigned cr = (modrm >> 3) & 7;
-    uint32_t* regs[8] = {&f.eax, &f.ecx, &f.edx, &f.ebx, &f.esp, &f.ebp, &f.esi, &f.edi};
-    uint32_t* reg = regs[modrm & 7];
-    if (!to_cr) {
-        bool ok;
-        uint32_t val = read_cr(v, cr, ok);
-        if (ok)
-            *reg = val;
-        return ok;
-    }
-    if (cr == 4) {
-        guest_cr4_write(v, *reg);
-        return true;
-    }
-    if (cr != 0)
-        return false;
-    // Only CR0.TS may change: it is the lazy-FPU switch.
     bool ok;
-    uint32_t cur = read_cr(v, 0, ok);
-    if ((cur ^ *reg) & ~8u)
-        return false;
-    Hypercall_args a{{(*reg & 8u) ? 1u : 0u, 0, 0, 0, 0}};
-    return do_fpu_taskswitch(v, a) == 0;
+    switch (n) {
+    case 0: {
+        // Only CR0.TS may change: it is the lazy-FPU switch.
+        uint32_t cur = read_cr(v, 0, ok);
+        if ((cur ^ val) & ~cr0_ts)
+            return false;
+        Hypercall_args a{{(val & cr0_ts) ? 1u : 0u, 0, 0, 0, 0}};
+        return do_fpu_taskswitch(v, a) == 0;
+    }
+    case 2: v.info->arch.cr2 = val; return true; // as Xen: the guest's own CR2
+    case 4:
+        // Always accepted: the guest controls only what Xen's
+        // pv_fixup_guest_cr4 lets it (guest_cr4.hpp).
+        guest_cr4_write(v, val);
+        return true;
+    default: return false; // CR3: new_baseptr, not by mov
+    }
 }
 
-// Decodes one instruction at f.eip; returns its length if emulated, 0 if not.
-unsigned emulate_one(Vcpu& v, Exception_frame& f, const uint8_t* b)
+Rc fetch(x86emul::Ctxt&, uint32_t eip, uint8_t* buf, unsigned n)
 {
-    unsigned i = 0;
-    bool opsize16 = false;
-    for (; i < 4; ++i) {
-        if (b[i] == 0x66)
-            opsize16 = true;
-        else if (b[i] != 0x26 && b[i] != 0x2E && b[i] != 0x36 && b[i] != 0x3E &&
-                 b[i] != 0x64 && b[i] != 0x65)
-            break;
-    }
-    unsigned wide = opsize16 ? 2 : 4;
-    uint8_t op = b[i];
-    bool kernel = ring(f) == 1;
-    switch (op) {
-    case 0xE4: return do_io(v, f, true, b[i + 1], 1) ? i + 2 : 0;
-    case 0xE5: return do_io(v, f, true, b[i + 1], wide) ? i + 2 : 0;
-    case 0xE6: return do_io(v, f, false, b[i + 1], 1) ? i + 2 : 0;
-    case 0xE7: return do_io(v, f, false, b[i + 1], wide) ? i + 2 : 0;
-    case 0xEC: return do_io(v, f, true, f.edx & 0xFFFF, 1) ? i + 1 : 0;
-    case 0xED: return do_io(v, f, true, f.edx & 0xFFFF, wide) ? i + 1 : 0;
-    case 0xEE: return do_io(v, f, false, f.edx & 0xFFFF, 1) ? i + 1 : 0;
-    case 0xEF: return do_io(v, f, false, f.edx & 0xFFFF, wide) ? i + 1 : 0;
-    case 0xFA: case 0xFB:
-        // CLI/STI: the guest's "interrupts" are event upcalls.
-        if (ring(f) > v.iopl)
-            return 0;
-        v.info->evtchn_upcall_mask = op == 0xFA ? 1 : 0;
-        return i + 1;
-    case 0xF4:
-        if (!kernel)
-            return 0;
-        // HLT waits for an event, exactly as SCHEDOP_block (as Xen); the
-        // upcall it waited for is delivered on the way out, after eip moved.
-        (void)vcpu_block(v);
-        return i + 1;
+    return copy_from_guest_raw(buf, eip, n) == 0 ? Rc::okay : Rc::unhandleable;
+}
 
-    case 0x0F: break;
-    default: return 0;
-    }
-    if (!kernel)
-        return 0;
-    uint8_t op2 = b[i + 1];
-    switch (op2) {
-    case 0x06: { // CLTS
-        Hypercall_args a{{0, 0, 0, 0, 0}};
-        return do_fpu_taskswitch(v, a) == 0 ? i + 2 : 0;
-    }
-    case 0x08: case 0x09: // INVD/WBINVD: only the privileged domain's caches matter
-        if (v.domain->privileged)
-            asm volatile("wbinvd" ::: "memory");
-        return i + 2;
-    case 0x20: return mov_cr(v, f, b + i + 2, false) ? i + 3 : 0;
-    case 0x22: return mov_cr(v, f, b + i + 2, true) ? i + 3 : 0;
-    case 0x30: {
-        uint64_t val = (uint64_t{f.edx} << 32) | f.eax;
-        return write_msr(f.ecx, val) ? i + 2 : 0;
-    }
-    case 0x32: {
-        uint64_t val;
-        if (!read_msr(f.ecx, val))
-            return 0;
-        f.eax = static_cast<uint32_t>(val);
-        f.edx = static_cast<uint32_t>(val >> 32);
-        return i + 2;
-    }
-    default: return 0;
-    }
+// Segment bases are not looked up (flat data segments); FS/GS are refused.
+bool flat(Seg s) { return s != Seg::fs && s != Seg::gs; }
+
+uint32_t pf_user(const Priv& p) { return ring(p.f) == 3 ? x86emul::pfec_user : 0; }
+
+Rc read(x86emul::Ctxt& c, Seg s, uint32_t off, void* buf, unsigned n)
+{
+    if (!flat(s))
+        return Rc::unhandleable;
+    size_t left = copy_from_guest_raw(buf, off, n);
+    if (left == 0)
+        return Rc::okay;
+    return x86emul::raise_pf(c, off + static_cast<uint32_t>(n - left), pf_user(priv(c)));
+}
+
+Rc write(x86emul::Ctxt& c, Seg s, uint32_t off, const void* buf, unsigned n)
+{
+    if (!flat(s))
+        return Rc::unhandleable;
+    size_t left = copy_to_guest_raw(off, buf, n);
+    if (left == 0)
+        return Rc::okay;
+    return x86emul::raise_pf(c, off + static_cast<uint32_t>(n - left),
+                             x86emul::pfec_write | pf_user(priv(c)));
+}
+
+Rc read_io(x86emul::Ctxt& c, uint16_t port, unsigned bytes, uint32_t& val)
+{
+    Priv& p = priv(c);
+    if (!io_privileged(p.v, p.f))
+        return x86emul::raise_gp0(c);
+    val = guest_io_read(*p.v.domain, port, bytes);
+    return Rc::okay;
+}
+
+Rc write_io(x86emul::Ctxt& c, uint16_t port, unsigned bytes, uint32_t val)
+{
+    Priv& p = priv(c);
+    if (!io_privileged(p.v, p.f))
+        return x86emul::raise_gp0(c);
+    guest_io_write(*p.v.domain, port, bytes, val);
+    return Rc::okay;
+}
+
+Rc read_cr_hook(x86emul::Ctxt& c, unsigned n, uint32_t& val)
+{
+    bool ok;
+    val = read_cr(priv(c).v, n, ok);
+    return ok ? Rc::okay : x86emul::raise_gp0(c);
+}
+
+Rc write_cr_hook(x86emul::Ctxt& c, unsigned n, uint32_t val)
+{
+    return write_cr(priv(c).v, n, val) ? Rc::okay : x86emul::raise_gp0(c);
+}
+
+// DR4 and DR5 are DR6 and DR7 unless CR4.DE, when they do not exist
+// (Xen's x86emul_read_dr/x86emul_write_dr).
+Rc debug_reg(x86emul::Ctxt& c, unsigned& n)
+{
+    if (n != 4 && n != 5)
+        return Rc::okay;
+    uint32_t cr4;
+    if (Rc rc = read_cr_hook(c, 4, cr4); rc != Rc::okay)
+        return rc;
+    if (cr4 & cr4_de)
+        return x86emul::raise_ud(c);
+    n += 2;
+    return Rc::okay;
+}
+
+Rc read_dr(x86emul::Ctxt& c, unsigned n, uint32_t& val)
+{
+    if (Rc rc = debug_reg(c, n); rc != Rc::okay)
+        return rc;
+    // n is 0-3, 6 or 7 here, which get_debugreg always answers; the value
+    // is the register's 32 bits (a "negative" long is not an error here).
+    Hypercall_args a{{n, 0, 0, 0, 0}};
+    val = static_cast<uint32_t>(do_get_debugreg(priv(c).v, a));
+    return Rc::okay;
+}
+
+Rc write_dr(x86emul::Ctxt& c, unsigned n, uint32_t val)
+{
+    if (Rc rc = debug_reg(c, n); rc != Rc::okay)
+        return rc;
+    Hypercall_args a{{n, val, 0, 0, 0}};
+    // -EPERM (a breakpoint in the hypervisor, GD, I/O breakpoints): #GP(0).
+    return do_set_debugreg(priv(c).v, a) == 0 ? Rc::okay : x86emul::raise_gp0(c);
+}
+
+Rc read_msr_hook(x86emul::Ctxt& c, uint32_t msr, uint64_t& val)
+{
+    return read_msr(msr, val) ? Rc::okay : x86emul::raise_gp0(c);
+}
+
+Rc write_msr_hook(x86emul::Ctxt& c, uint32_t msr, uint64_t val)
+{
+    return write_msr(msr, val) ? Rc::okay : x86emul::raise_gp0(c);
+}
+
+Rc cpuid_hook(x86emul::Ctxt&, uint32_t leaf, uint32_t subleaf, x86emul::Cpuid_leaf& out)
+{
+    Cpuid host = cpuid(leaf, subleaf);
+    Cpuid_regs r =
+        guest_cpuid(leaf, subleaf, Cpuid_regs{host.eax, host.ebx, host.ecx, host.edx}, 4, 0);
+    out = {r.eax, r.ebx, r.ecx, r.edx};
+    return Rc::okay;
+}
+
+// CLI/STI: the guest's "interrupts" are event upcalls.
+Rc set_if(x86emul::Ctxt& c, bool enable)
+{
+    Priv& p = priv(c);
+    if (ring(p.f) > p.v.iopl)
+        return x86emul::raise_gp0(c);
+    p.v.info->evtchn_upcall_mask = enable ? 0 : 1;
+    return Rc::okay;
+}
+
+// HLT waits for an event, exactly as SCHEDOP_block (as Xen); the upcall it
+// waited for is delivered on the way out, after eip moved.
+Rc hlt(x86emul::Ctxt& c)
+{
+    (void)vcpu_block(priv(c).v);
+    return Rc::okay;
+}
+
+// INVD/WBINVD: only the privileged domain's caches matter.
+Rc wbinvd(x86emul::Ctxt& c)
+{
+    if (priv(c).v.domain->privileged)
+        asm volatile("wbinvd" ::: "memory");
+    return Rc::okay;
+}
+
+const x86emul::Ops priv_ops = {
+    .fetch = fetch, .read = read, .write = write, .cmpxchg = nullptr,
+    .read_io = read_io, .write_io = write_io, .read_cr = read_cr_hook, .write_cr = write_cr_hook,
+    .read_dr = read_dr, .write_dr = write_dr, .read_msr = read_msr_hook,
+    .write_msr = write_msr_hook, .cpuid = cpuid_hook, .set_if = set_if, .hlt = hlt,
+    .wbinvd = wbinvd,
+};
+
+Rc run(Vcpu& v, Exception_frame& f, uint32_t allow, x86emul::Event& ev)
+{
+    Priv p{v, f};
+    x86emul::Ctxt c;
+    c.ops = &priv_ops;
+    c.data = &p;
+    c.allow = allow;
+    c.kernel = ring(f) == 1;
+    c.max_reps = max_io_reps;
+    Exception_frame regs = f;
+    Rc rc = x86emul::emulate(c, regs);
+    if (rc == Rc::okay)
+        f = regs;
+    else if (rc == Rc::exception)
+        ev = c.event;
+    return rc;
 }
 
 } // namespace
 
-bool emulate_forced_cpuid(Vcpu&, Exception_frame& f)
+Rc emulate_forced_cpuid(Vcpu& v, Exception_frame& f, x86emul::Event& ev)
 {
     uint8_t b[sizeof forced_prefix];
     if (copy_from_guest_raw(b, f.eip, sizeof b) != 0)
-        return false;
+        return Rc::unhandleable;
     for (unsigned i = 0; i < sizeof b; ++i)
         if (b[i] != forced_prefix[i])
-            return false;
-    Cpuid host = cpuid(f.eax, f.ecx);
-    Cpuid_regs r = guest_cpuid(f.eax, f.ecx, Cpuid_regs{host.eax, host.ebx, host.ecx, host.edx}, 4, 0);
-    f.eax = r.eax;
-    f.ebx = r.ebx;
-    f.ecx = r.ecx;
-    f.edx = r.edx;
-    f.eip += sizeof forced_prefix;
-    return true;
+            return Rc::unhandleable;
+    Exception_frame g = f;
+    g.eip += sizeof forced_prefix;
+    Rc rc = run(v, g, x86emul::cls_cpuid, ev);
+    if (rc == Rc::okay)
+        f = g;
+    return rc;
 }
 
-bool emulate_privileged(Vcpu& v, Exception_frame& f)
+Rc emulate_privileged(Vcpu& v, Exception_frame& f, x86emul::Event& ev)
 {
     if (f.error_code != 0)
-        return false;
-    uint8_t b[16];
-    if (copy_from_guest_raw(b, f.eip, sizeof b) != 0)
-        return false;
-    unsigned len = emulate_one(v, f, b);
-    if (len == 0)
-        return false;
-    f.eip += len;
-    return true;
+        return Rc::unhandleable;
+    return run(v, f,
+               x86emul::cls_io | x86emul::cls_irq | x86emul::cls_hlt | x86emul::cls_cr |
+                   x86emul::cls_dr | x86emul::cls_msr | x86emul::cls_cache,
+               ev);
 }
 
 bool reflect_software_interrupt(Vcpu& v, Exception_frame& f)

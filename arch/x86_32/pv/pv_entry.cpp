@@ -59,11 +59,10 @@ void guest_exception(Exception_frame& f, uint32_t cr2)
     Vcpu& v = *this_cpu().current;
     v.failsafe_pending = false;
     uint8_t vector = static_cast<uint8_t>(f.entry_vector);
+    x86emul::Rc rc = x86emul::Rc::unhandleable;
+    x86emul::Event ev;
     switch (vector) {
-    case 6:
-        if (emulate_forced_cpuid(v, f))
-            return;
-        break;
+    case 6: rc = emulate_forced_cpuid(v, f, ev); break;
     case 7:
         // Lazy FPU: the vCPU's own state is loaded first (Xen's
         // do_device_not_available); the #NM is the guest's only when it
@@ -73,23 +72,30 @@ void guest_exception(Exception_frame& f, uint32_t cr2)
             return;
         v.fpu_ts = false;
         break;
-    case 14:
-        if (emulate_pt_write(v, f, cr2))
-            return;
-        break;
+    case 14: rc = emulate_pt_write(v, f, cr2, ev); break;
     case 13:
-        if (emulate_privileged(v, f))
-            return;
-        if (reflect_software_interrupt(v, f))
+        rc = emulate_privileged(v, f, ev);
+        if (rc == x86emul::Rc::unhandleable && reflect_software_interrupt(v, f))
             return;
         break;
     default:
         break;
     }
-    if (bounce_exception(f, vector, has_error_code(vector), f.error_code, cr2))
+    // Emulated, or to be executed again (a compare-exchange lost a race).
+    if (rc == x86emul::Rc::okay || rc == x86emul::Rc::retry)
+        return;
+    bool has_error = has_error_code(vector);
+    uint32_t error = f.error_code;
+    if (rc == x86emul::Rc::exception) {
+        vector = ev.vector;
+        has_error = ev.has_error_code;
+        error = ev.error_code;
+        cr2 = ev.cr2;
+    }
+    if (bounce_exception(f, vector, has_error, error, cr2))
         return;
     log::error("d%u v%u: exception %u at %04x:%08x (error %#x) and no usable guest handler",
-               v.domain->id, v.id, vector, f.cs, f.eip, f.error_code);
+               v.domain->id, v.id, vector, f.cs, f.eip, error);
     domain_crash(*v.domain, &f);
 }
 
