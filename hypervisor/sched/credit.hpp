@@ -15,10 +15,14 @@
 //   vCPU (more only while the system-wide balance is negative) and at most
 //   its cap; what it cannot take goes to the domains after it.
 // - The running vCPU burns 10 credits per ms it runs (at every tick and
-//   every schedule). A vCPU becomes active when a tick finds it running; it
-//   stops earning (leaves the active list, its credit halved) once its
-//   credit exceeds one period's worth, and its credit never sinks below
-//   minus one period's worth at accounting.
+//   every schedule). A vCPU becomes active (earns credit) when it is picked
+//   to run or a tick finds it running; it stops earning (leaves the active
+//   list, its credit halved) once its credit exceeds one period's worth,
+//   and its credit never sinks below minus one period's worth at
+//   accounting. (Xen activates only from the tick: a vCPU running in short
+//   bursts then burns for seconds without earning, turns OVER on joining
+//   and loses its boost; activating on pick keeps it UNDER while it uses
+//   less than its share.)
 // - Priorities, highest first: BOOST (woke from blocking while UNDER: I/O
 //   latency; the first tick that finds it running takes it back to UNDER),
 //   UNDER (credit >= 0), OVER (credit < 0), then idle. account() sets UNDER

@@ -151,6 +151,8 @@ Decision Credit_scheduler::schedule(Credit_cpu& c, uint64_t now)
     if (next) {
         next->running = true;
         next->start_time = now;
+        if (!load(next->active))
+            acct_start(*next);
     }
     set_idle(c.id, next == nullptr);
     d.next = next;

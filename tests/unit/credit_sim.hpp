@@ -8,6 +8,8 @@
 // moves to the next event, so the figures come from running the policy.
 #pragma once
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -36,6 +38,7 @@ struct Vcpu {
     uint64_t wake_at = never;    // blocked io: when its event comes
     uint64_t woke_at = never;    // woken, not yet running
     std::vector<uint64_t> latencies;  // wake to run
+    bool gone = false;           // removed and freed: the simulator forgets it
 };
 
 class Sim {
@@ -128,6 +131,20 @@ public:
         drain();
     }
 
+    // remove_vcpu, then free it (poisoned) as soon as the policy allows.
+    void remove(Vcpu& v)
+    {
+        Remove_result r = s.remove_vcpu(v.sv);
+        kick(r.kick);
+        if (!r.freeable)
+            drain();  // the CPU it ran on switches away and saves it
+        if (!r.freeable && v.sv.running)
+            std::abort();
+        v.gone = true;
+        v.wake_at = never;
+        std::memset(static_cast<void*>(&v.sv), 0xA5, sizeof v.sv);
+    }
+
     void set_affinity(Vcpu& v, Cpu_mask m)
     {
         Affinity_result r = s.set_affinity(v.sv, m);
@@ -207,7 +224,7 @@ public:
     {
         uint64_t t = 0;
         for (const Vcpu& v : vcpus)
-            if (v.dom == dom)
+            if (v.dom == dom && !v.gone)
                 t += consumed(v);
         return t;
     }
@@ -255,7 +272,8 @@ private:
                 t = std::min(t, curr[c]->block_at);
         }
         for (const Vcpu& v : vcpus)
-            t = std::min(t, v.wake_at);
+            if (!v.gone)
+                t = std::min(t, v.wake_at);
         return t;
     }
 
@@ -281,7 +299,7 @@ private:
                 on_account();
         }
         for (Vcpu& v : vcpus)
-            if (v.wake_at <= now)
+            if (!v.gone && v.wake_at <= now)
                 wake(v);
         for (unsigned c = 0; c < cpus.size(); ++c)
             if (slice_end[c] <= now)
