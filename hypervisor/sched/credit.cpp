@@ -154,8 +154,12 @@ Affinity_result Credit_scheduler::set_affinity(Sched_vcpu& v, Cpu_mask hard)
         Vcpu_lock l(*this, v);
         Credit_cpu& c = l.cpu();
         v.affinity = hard;
-        if (hard.has(c.id) || v.removed)
+        if (v.removed)
             return r;
+        if (hard.has(c.id)) {
+            r.kick = stay(v, c);  // allowed here (again)
+            return r;
+        }
         // Not allowed here any more. Off the runqueue at once so c cannot
         // pick it; a running one leaves once its context is saved.
         if (v.queued)
@@ -204,8 +208,10 @@ Cpu_mask Credit_scheduler::rehome(Sched_vcpu& v)
         Cpu_pair_lock pl(a, b);
         if (v.cpu != from || !v.affinity.has(to))
             continue;  // moved or re-pinned meanwhile: choose again
-        if (v.removed || v.running || v.affinity.has(from))
-            return {};  // gone, running again (leaves when saved), or allowed now
+        if (v.removed || v.running)
+            return {};  // gone, or running again (leaves when saved)
+        if (v.affinity.has(from))
+            return stay(v, a);  // re-pinned to where it is meanwhile
         if (v.queued)
             a.runq.remove(v);
         v.moving = false;
@@ -215,6 +221,19 @@ Cpu_mask Credit_scheduler::rehome(Sched_vcpu& v)
         b.runq.insert(v);
         return kick_for(b, v);
     }
+}
+
+// v, on c (locked), may stay there after all: if it was about to leave,
+// it is queued here again unless it still runs here.
+Cpu_mask Credit_scheduler::stay(Sched_vcpu& v, Credit_cpu& c)
+{
+    if (!v.moving)
+        return {};
+    v.moving = false;
+    if (!v.runnable || v.queued || c.curr == &v)
+        return {};
+    c.runq.insert(v);
+    return kick_for(c, v);
 }
 
 // The CPU to kick after queueing v on c (c's lock held): c when idle or

@@ -219,6 +219,7 @@ private:
     void set_tslice_locked(uint32_t tslice_ms);
     unsigned pick_cpu(Cpu_mask hard, unsigned prefer) const;
     Cpu_mask rehome(Sched_vcpu& v);
+    Cpu_mask stay(Sched_vcpu& v, Credit_cpu& c);
     Cpu_mask kick_for(Credit_cpu& c, const Sched_vcpu& v);
     void set_idle(unsigned cpu_id, bool idle);
     Cpu_mask claim_idler(Cpu_mask candidates);
