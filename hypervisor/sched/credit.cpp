@@ -157,7 +157,7 @@ Affinity_result Credit_scheduler::set_affinity(Sched_vcpu& v, Cpu_mask hard)
         if (v.removed)
             return r;
         if (hard.has(c.id)) {
-            r.kick = stay(v, c);  // allowed here (again)
+            r.kick = stay(v, c); // allowed here (again)
             return r;
         }
         // Not allowed here any more. Off the runqueue at once so c cannot
@@ -207,11 +207,11 @@ Cpu_mask Credit_scheduler::rehome(Sched_vcpu& v)
         Credit_cpu& b = *cpu(to);
         Cpu_pair_lock pl(a, b);
         if (v.cpu != from || !v.affinity.has(to))
-            continue;  // moved or re-pinned meanwhile: choose again
+            continue; // moved or re-pinned meanwhile: choose again
         if (v.removed || v.running)
-            return {};  // gone, or running again (leaves when saved)
+            return {}; // gone, or running again (leaves when saved)
         if (v.affinity.has(from))
-            return stay(v, a);  // re-pinned to where it is meanwhile
+            return stay(v, a); // re-pinned to where it is meanwhile
         if (v.queued)
             a.runq.remove(v);
         v.moving = false;

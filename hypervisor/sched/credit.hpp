@@ -101,44 +101,44 @@ struct Credit_cpu {
     Spinlock lock;
     // Guarded by 'lock'.
     Runq runq;
-    Sched_vcpu* curr = nullptr;      // what runs here; nullptr = idle. Read by peers as a hint.
+    Sched_vcpu* curr = nullptr; // what runs here; nullptr = idle. Read by peers as a hint.
     int8_t curr_pri = static_cast<int8_t>(Prio::idle); // its priority when last looked at; a hint
     unsigned id = 0;
-    uint32_t sorted_epoch = 0;       // the accounting epoch the runqueue was sorted for
-    uint64_t curr_since = 0;         // when 'curr' was switched to (rate limit)
-    uint64_t last_switch = 0;        // busy/idle time counted up to here
+    uint32_t sorted_epoch = 0; // the accounting epoch the runqueue was sorted for
+    uint64_t curr_since = 0;   // when 'curr' was switched to (rate limit)
+    uint64_t last_switch = 0;  // busy/idle time counted up to here
     uint64_t busy_ns = 0;
     uint64_t idle_ns = 0;
-    uint64_t last_balance = 0;       // last steal attempt while the best was OVER
+    uint64_t last_balance = 0; // last steal attempt while the best was OVER
     uint64_t ticks = 0;
-    uint32_t steals = 0;             // vCPUs this CPU took from peers
+    uint32_t steals = 0; // vCPUs this CPU took from peers
 };
 
 struct Decision {
-    Sched_vcpu* next = nullptr;   // run this; nullptr = idle
-    uint64_t run_ns = 0;          // for at most this long; 0 = until kicked
-    Sched_vcpu* prev = nullptr;   // switched away from: context_saved(*prev) when saved
-    bool migrated = false;        // 'next' was stolen from another CPU
-    Cpu_mask kick;                // other CPUs to reschedule
+    Sched_vcpu* next = nullptr; // run this; nullptr = idle
+    uint64_t run_ns = 0;        // for at most this long; 0 = until kicked
+    Sched_vcpu* prev = nullptr; // switched away from: context_saved(*prev) when saved
+    bool migrated = false;      // 'next' was stolen from another CPU
+    Cpu_mask kick;              // other CPUs to reschedule
 };
 
 struct Wake_result {
-    Cpu_mask kick;                // CPUs to reschedule (at most one)
-    bool preempt = false;         // the kick is to preempt a running vCPU
+    Cpu_mask kick;        // CPUs to reschedule (at most one)
+    bool preempt = false; // the kick is to preempt a running vCPU
 };
 
 struct Remove_result {
-    Cpu_mask kick;                // the CPU the vCPU was running on
-    bool freeable = false;        // else only after context_saved()
+    Cpu_mask kick;         // the CPU the vCPU was running on
+    bool freeable = false; // else only after context_saved()
 };
 
 struct Affinity_result {
-    int rc = 0;                   // 0, or -XEN_EINVAL (no online CPU in the mask)
+    int rc = 0; // 0, or -XEN_EINVAL (no online CPU in the mask)
     Cpu_mask kick;
 };
 
 struct Cpu_times {
-    uint64_t busy_ns = 0;         // running vCPUs
+    uint64_t busy_ns = 0; // running vCPUs
     uint64_t idle_ns = 0;
 };
 
@@ -160,7 +160,10 @@ public:
     uint64_t tick_period_ns() const { return load(tick_ns_); }
     uint64_t account_period_ns() const { return tslice_ms() * ns_per_ms; }
     unsigned master_cpu() const { return load(master_); }
-    int32_t credits_per_tslice() const { return static_cast<int32_t>(tslice_ms() * credits_per_msec); }
+    int32_t credits_per_tslice() const
+    {
+        return static_cast<int32_t>(tslice_ms() * credits_per_msec);
+    }
 
     // CPU 'cpu' (< max_cpus) comes online, idle. Takes the scheduler lock.
     void init_cpu(Credit_cpu& c, unsigned cpu_id, uint64_t now);
@@ -212,7 +215,7 @@ private:
         uint64_t credit_total = 0;
         uint64_t weight_total = 0;
         uint64_t weight_left = 0;
-        bool xtra = false;           // an earlier domain could use more
+        bool xtra = false; // an earlier domain could use more
     };
 
     // credit.cpp
@@ -247,22 +250,22 @@ private:
 
     Spinlock lock_;
     // Guarded by lock_ (written), read without it as noted.
-    uint32_t tslice_ms_ = default_tslice_ms;     // read racily
-    uint32_t ratelimit_us_ = default_ratelimit_us; // read racily
+    uint32_t tslice_ms_ = default_tslice_ms;                              // read racily
+    uint32_t ratelimit_us_ = default_ratelimit_us;                        // read racily
     uint32_t tick_ns_ = default_tslice_ms * ns_per_ms / ticks_per_tslice; // read racily
-    uint32_t credit_total_ = 0;      // credits_per_tslice x online CPUs
-    uint64_t weight_total_ = 0;      // sum of weight over active vCPUs
-    int32_t balance_ = 0;            // credit left in the system after the last period
+    uint32_t credit_total_ = 0; // credits_per_tslice x online CPUs
+    uint64_t weight_total_ = 0; // sum of weight over active vCPUs
+    int32_t balance_ = 0;       // credit left in the system after the last period
     Sched_domain* active_first_ = nullptr;
     unsigned ncpus_ = 0;
-    unsigned master_ = 0;            // read racily
-    uint32_t sort_epoch_ = 0;        // bumped by account(); read racily
-    unsigned balance_bias_ = 0;      // where the next steal search starts (racy hint)
-    unsigned tickle_bias_ = 0;       // where the next idler search starts (racy hint)
+    unsigned master_ = 0;       // read racily
+    uint32_t sort_epoch_ = 0;   // bumped by account(); read racily
+    unsigned balance_bias_ = 0; // where the next steal search starts (racy hint)
+    unsigned tickle_bias_ = 0;  // where the next idler search starts (racy hint)
 
-    Credit_cpu* cpus_[max_cpus] = {};  // set once per CPU by init_cpu
+    Credit_cpu* cpus_[max_cpus] = {}; // set once per CPU by init_cpu
     Atomic_cpu_mask online_;
-    Atomic_cpu_mask idlers_;         // CPUs idle and not yet kicked
+    Atomic_cpu_mask idlers_; // CPUs idle and not yet kicked
 };
 
 // Takes the runqueue lock of the CPU v belongs to, re-checking after the

@@ -7,13 +7,19 @@ namespace sched {
 
 namespace {
 
-uint64_t div_up(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+uint64_t div_up(uint64_t a, uint64_t b)
+{
+    return (a + b - 1) / b;
+}
 
 // One burn never takes more than this (about 100 s of running): a caller
 // that forgot to tick for ages cannot wrap the credit round.
 constexpr uint64_t max_burn = 1u << 20;
 
-void credit_add(Sched_vcpu& v, int32_t delta) { __atomic_fetch_add(&v.credit, delta, __ATOMIC_RELAXED); }
+void credit_add(Sched_vcpu& v, int32_t delta)
+{
+    __atomic_fetch_add(&v.credit, delta, __ATOMIC_RELAXED);
+}
 
 } // namespace
 
@@ -106,7 +112,7 @@ Cpu_mask Credit_scheduler::account(uint64_t)
     }
     int64_t balance = 0;
     for (Sched_domain* d = active_first_; d;) {
-        Sched_domain* after = d->adom_next;  // d may move to the front or leave
+        Sched_domain* after = d->adom_next; // d may move to the front or leave
         balance += account_domain(*d, p, kick);
         d = after;
     }
@@ -149,7 +155,7 @@ int64_t Credit_scheduler::account_domain(Sched_domain& d, Period& p, Cpu_mask& k
     uint32_t share = static_cast<uint32_t>(div_up(fair, d.nr_active));
     int64_t sum = 0;
     for (Sched_vcpu* v = d.active_first; v;) {
-        Sched_vcpu* after = v->act_next;  // v may leave the active list
+        Sched_vcpu* after = v->act_next; // v may leave the active list
         sum += account_vcpu(*v, share, vcpu_cap, kick);
         v = after;
     }

@@ -25,14 +25,13 @@ void dump_vcpu(const char* what, const Sched_vcpu& v, Dump_sink out, void* ctx)
 {
     char line[160];
     const Sched_domain& d = *v.dom;
-    fmt::snprint(line, sizeof line,
-                 "  %s d%u.v%u %s credit=%d w=%u cap=%u aff=%llx ran=%llums%s%s%s%s",
-                 what, unsigned{d.id}, unsigned{v.id}, prio_name(v.prio()), v.credits(),
-                 unsigned{load(d.weight)}, unsigned{load(d.cap)},
-                 static_cast<unsigned long long>(v.affinity.bits),
-                 static_cast<unsigned long long>(v.consumed_ns / ns_per_ms),
-                 v.is_parked() ? " parked" : "", v.yielding ? " yield" : "",
-                 load(v.active) ? " active" : "", v.moving ? " moving" : "");
+    fmt::snprint(
+        line, sizeof line, "  %s d%u.v%u %s credit=%d w=%u cap=%u aff=%llx ran=%llums%s%s%s%s",
+        what, unsigned{d.id}, unsigned{v.id}, prio_name(v.prio()), v.credits(),
+        unsigned{load(d.weight)}, unsigned{load(d.cap)},
+        static_cast<unsigned long long>(v.affinity.bits),
+        static_cast<unsigned long long>(v.consumed_ns / ns_per_ms), v.is_parked() ? " parked" : "",
+        v.yielding ? " yield" : "", load(v.active) ? " active" : "", v.moving ? " moving" : "");
     out(ctx, line);
 }
 
@@ -43,12 +42,11 @@ void Credit_scheduler::dump_cpu(Credit_cpu& c, uint64_t now, Dump_sink out, void
     Lock_guard g(c.lock);
     Cpu_times t = cpu_times(c, now);
     char line[160];
-    fmt::snprint(line, sizeof line,
-                 "CPU%u: %u queued, busy %llums idle %llums, %llu ticks, %u steals%s", c.id,
-                 c.runq.size(), static_cast<unsigned long long>(t.busy_ns / ns_per_ms),
-                 static_cast<unsigned long long>(t.idle_ns / ns_per_ms),
-                 static_cast<unsigned long long>(c.ticks), c.steals,
-                 idlers().has(c.id) ? ", idle" : "");
+    fmt::snprint(
+        line, sizeof line, "CPU%u: %u queued, busy %llums idle %llums, %llu ticks, %u steals%s",
+        c.id, c.runq.size(), static_cast<unsigned long long>(t.busy_ns / ns_per_ms),
+        static_cast<unsigned long long>(t.idle_ns / ns_per_ms),
+        static_cast<unsigned long long>(c.ticks), c.steals, idlers().has(c.id) ? ", idle" : "");
     out(ctx, line);
     if (c.curr)
         dump_vcpu("run", *c.curr, out, ctx);
@@ -63,9 +61,9 @@ void Credit_scheduler::dump_params(Dump_sink out, void* ctx)
     fmt::snprint(line, sizeof line,
                  "credit: tslice %ums ratelimit %uus tick %lluus, %u CPUs (master %u), "
                  "credit %u/period, weight %llu, balance %d",
-                 tslice_ms(), ratelimit_us(), static_cast<unsigned long long>(tick_period_ns() / 1000),
-                 ncpus_, master_cpu(), credit_total_, static_cast<unsigned long long>(weight_total_),
-                 balance_);
+                 tslice_ms(), ratelimit_us(),
+                 static_cast<unsigned long long>(tick_period_ns() / 1000), ncpus_, master_cpu(),
+                 credit_total_, static_cast<unsigned long long>(weight_total_), balance_);
     out(ctx, line);
     for (const Sched_domain* d = active_first_; d; d = d->adom_next) {
         fmt::snprint(line, sizeof line, "  active d%u: weight %u cap %u, %u of %u vCPUs earning",

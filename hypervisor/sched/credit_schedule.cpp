@@ -49,7 +49,7 @@ void Credit_scheduler::requeue_prev(Credit_cpu& c, Sched_vcpu& prev)
     if (!prev.runnable || prev.removed || prev.queued)
         return;
     if (!prev.affinity.has(c.id)) {
-        prev.moving = true;  // re-homed by context_saved()
+        prev.moving = true; // re-homed by context_saved()
         return;
     }
     c.runq.insert(prev);
@@ -68,7 +68,7 @@ Sched_vcpu* Credit_scheduler::steal_from(Credit_cpu& peer, Credit_cpu& c, Prio t
         if (v->running || v->yielding || v->is_parked() || !v->affinity.has(c.id))
             continue;
         peer.runq.remove(*v);
-        store(v->cpu, c.id);  // both CPUs' locks held
+        store(v->cpu, c.id); // both CPUs' locks held
         return v;
     }
     return nullptr;

@@ -31,7 +31,7 @@ Wake_result Credit_scheduler::wake(Sched_vcpu& v, uint64_t)
         Cpu_mask idler = claim_idler(v.affinity.without(c.id));
         if (!idler.empty()) {
             if (!place_on_idler(v, c, idler.first()))
-                c.runq.insert(v);  // the idler steals it from here
+                c.runq.insert(v); // the idler steals it from here
             r.kick = idler;
             return r;
         }
@@ -85,10 +85,10 @@ Cpu_mask Credit_scheduler::context_saved(Sched_vcpu& v)
         Vcpu_lock l(*this, v);
         Credit_cpu& c = l.cpu();
         if (c.curr == &v)
-            return kick;  // picked again before the mechanism got here
+            return kick; // picked again before the mechanism got here
         v.running = false;
         if (v.removed)
-            return kick;  // the mechanism may free it now
+            return kick; // the mechanism may free it now
         if (!v.moving) {
             // Now that it can move, an idle CPU may take it off c.
             if (v.queued && !v.is_parked() && !v.yielding)

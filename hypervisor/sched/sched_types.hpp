@@ -70,25 +70,28 @@ private:
 
 // Credit1's priorities, higher runs first (Xen CSCHED_PRI_*).
 enum class Prio : int8_t {
-    idle = -64,   // nothing to run
-    over = -2,    // spent more than its share this period
-    under = -1,   // has credit left
-    boost = 0,    // just woke from blocking while UNDER
+    idle = -64, // nothing to run
+    over = -2,  // spent more than its share this period
+    under = -1, // has credit left
+    boost = 0,  // just woke from blocking while UNDER
 };
 
-constexpr bool higher(Prio a, Prio b) { return static_cast<int8_t>(a) > static_cast<int8_t>(b); }
+constexpr bool higher(Prio a, Prio b)
+{
+    return static_cast<int8_t>(a) > static_cast<int8_t>(b);
+}
 
 // Xen credit1 constants.
-constexpr uint16_t default_weight = 256;        // CSCHED_DEFAULT_WEIGHT
-constexpr uint32_t default_tslice_ms = 30;      // CSCHED_DEFAULT_TSLICE_MS
-constexpr uint32_t ticks_per_tslice = 3;        // CSCHED_TICKS_PER_TSLICE
-constexpr uint32_t credits_per_msec = 10;       // CSCHED_CREDITS_PER_MSEC
-constexpr uint32_t tslice_min_ms = 1;           // XEN_SYSCTL_CSCHED_TSLICE_MIN
-constexpr uint32_t tslice_max_ms = 1000;        // XEN_SYSCTL_CSCHED_TSLICE_MAX
-constexpr uint32_t default_ratelimit_us = 1000; // SCHED_DEFAULT_RATELIMIT_US
-constexpr uint32_t ratelimit_min_us = 100;      // XEN_SYSCTL_SCHED_RATELIMIT_MIN
-constexpr uint32_t ratelimit_max_us = 500000;   // XEN_SYSCTL_SCHED_RATELIMIT_MAX
-constexpr uint64_t min_timer_ns = 100000;       // CSCHED_MIN_TIMER (ratelimit min)
+constexpr uint16_t default_weight = 256;           // CSCHED_DEFAULT_WEIGHT
+constexpr uint32_t default_tslice_ms = 30;         // CSCHED_DEFAULT_TSLICE_MS
+constexpr uint32_t ticks_per_tslice = 3;           // CSCHED_TICKS_PER_TSLICE
+constexpr uint32_t credits_per_msec = 10;          // CSCHED_CREDITS_PER_MSEC
+constexpr uint32_t tslice_min_ms = 1;              // XEN_SYSCTL_CSCHED_TSLICE_MIN
+constexpr uint32_t tslice_max_ms = 1000;           // XEN_SYSCTL_CSCHED_TSLICE_MAX
+constexpr uint32_t default_ratelimit_us = 1000;    // SCHED_DEFAULT_RATELIMIT_US
+constexpr uint32_t ratelimit_min_us = 100;         // XEN_SYSCTL_SCHED_RATELIMIT_MIN
+constexpr uint32_t ratelimit_max_us = 500000;      // XEN_SYSCTL_SCHED_RATELIMIT_MAX
+constexpr uint64_t min_timer_ns = 100000;          // CSCHED_MIN_TIMER (ratelimit min)
 constexpr uint64_t balance_ratelimit_ns = 1000000; // CSCHED_DEFAULT_LOAD_BALANCE_RATELIMIT_US
 
 constexpr uint64_t ns_per_ms = 1000000;
@@ -98,7 +101,13 @@ constexpr uint64_t ns_per_credit = ns_per_ms / credits_per_msec;
 // is enough everywhere: such readers only use the value as a hint and
 // re-check it under the right lock, or tolerate a stale value by design
 // (credit1 itself reads priorities and credits racily).
-template <typename T> T load(const T& x) { return __atomic_load_n(&x, __ATOMIC_RELAXED); }
-template <typename T> void store(T& x, T v) { __atomic_store_n(&x, v, __ATOMIC_RELAXED); }
+template <typename T> T load(const T& x)
+{
+    return __atomic_load_n(&x, __ATOMIC_RELAXED);
+}
+template <typename T> void store(T& x, T v)
+{
+    __atomic_store_n(&x, v, __ATOMIC_RELAXED);
+}
 
 } // namespace sched

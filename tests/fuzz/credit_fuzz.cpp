@@ -47,8 +47,8 @@ struct World {
     Sched_domain doms[nr_doms];
     Sched_vcpu vcpus[nr_slots];
     Slot slot[nr_slots] = {};
-    Sched_vcpu* curr[4] = {};      // what the mechanism runs
-    Sched_vcpu* unsaved[4] = {};   // switched away from, context_saved() not yet called
+    Sched_vcpu* curr[4] = {};    // what the mechanism runs
+    Sched_vcpu* unsaved[4] = {}; // switched away from, context_saved() not yet called
     uint64_t now = 0;
     uint64_t next_tick = 0, next_account = 0;
 
@@ -85,7 +85,7 @@ struct World {
 
     void schedule(unsigned c, bool save_now)
     {
-        saved(c);  // a CPU finishes one switch before it schedules again
+        saved(c); // a CPU finishes one switch before it schedules again
         if (cpus[c].curr != curr[c])
             fail("scheduler and mechanism disagree on current", c);
         Decision d;
@@ -166,7 +166,7 @@ void World::remove(unsigned i)
     if (r.freeable)
         free_slot(i);
     else
-        slot[i] = Slot::dying;  // freed once its context is saved
+        slot[i] = Slot::dying; // freed once its context is saved
 }
 
 void World::step(Input& in)
@@ -178,7 +178,10 @@ void World::step(Input& in)
     Sched_vcpu& v = vcpus[i];
     switch (op % 13) {
     case 0: add(in); break;
-    case 1: if (live) remove(i); break;
+    case 1:
+        if (live)
+            remove(i);
+        break;
     case 2:
         if (live) {
             Vcpu_lock l(s, v);
@@ -201,10 +204,16 @@ void World::step(Input& in)
     case 6: schedule(c, false); break;
     case 7: saved(c); break;
     case 8: advance(uint64_t{in.byte()} * 250000); break;
-    case 9: if (live) (void)s.set_affinity(v, mask(in)); break;
+    case 9:
+        if (live)
+            (void)s.set_affinity(v, mask(in));
+        break;
     case 10: (void)s.set_params(doms[i % nr_doms], in.u16(), in.u16() % 500); break;
     case 11: tick(c); break;
-    case 12: if (i == 0) dump(c); break;
+    case 12:
+        if (i == 0)
+            dump(c);
+        break;
     }
 }
 

@@ -88,4 +88,33 @@ TEST(Credit_share, RunningPlusIdleEqualsElapsedOnEveryCpu)
     EXPECT_EQ(ran, busy) << "what the vCPUs consumed is what the CPUs were busy";
 }
 
+TEST(Credit_tslice, AShorterTimesliceSwitchesMoreOftenAndKeepsTheShares)
+{
+    Sim slow(1, 30), fast(1, 5);
+    EXPECT_EQ(fast.s.tick_period_ns(), 5 * ms / 3);
+    EXPECT_EQ(fast.s.credits_per_tslice(), 50);
+    for (Sim* sim : {&slow, &fast}) {
+        unsigned a = sim->add_domain(256), b = sim->add_domain(512);
+        sim->add_hog(a);
+        sim->add_hog(b);
+        sim->run_for(10000 * ms);
+        EXPECT_NEAR(static_cast<double>(sim->domain_ns(b)) / static_cast<double>(sim->domain_ns(a)),
+                    2.0, 0.1);
+    }
+    EXPECT_GT(fast.schedules, 4 * slow.schedules);
+}
+
+TEST(Credit_tslice, OutOfRangeSettingsAreRefusedAndLeaveTheOldOnes)
+{
+    Credit_scheduler s;
+    EXPECT_NE(s.set_tslice(0, 0), 0);
+    EXPECT_NE(s.set_tslice(1001, 0), 0);
+    EXPECT_NE(s.set_tslice(30, 50), 0) << "rate limit below 100 us";
+    EXPECT_NE(s.set_tslice(1, 2000), 0) << "rate limit longer than the slice";
+    EXPECT_EQ(s.tslice_ms(), default_tslice_ms);
+    EXPECT_EQ(s.set_tslice(2, 0), 0);
+    EXPECT_EQ(s.tick_period_ns(), 2 * ms) << "one tick per slice below 3 ms";
+    EXPECT_EQ(s.ratelimit_us(), 0u);
+}
+
 } // namespace

@@ -8,9 +8,9 @@
 // moves to the next event, so the figures come from running the policy.
 #pragma once
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <cstdint>
 #include <deque>
 #include <functional>
 #include <random>
@@ -30,15 +30,15 @@ struct Vcpu {
     Sched_vcpu sv;
     unsigned dom = 0;
     unsigned index = 0;
-    bool io = false;             // else a hog: always runnable once started
-    uint64_t burst_ns = 0;       // io: runs this long, then blocks
-    uint64_t sleep_min = 0, sleep_max = 0;  // io: blocked this long
+    bool io = false;                       // else a hog: always runnable once started
+    uint64_t burst_ns = 0;                 // io: runs this long, then blocks
+    uint64_t sleep_min = 0, sleep_max = 0; // io: blocked this long
     uint64_t burst_left = 0;
-    uint64_t block_at = never;   // running io: when it blocks
-    uint64_t wake_at = never;    // blocked io: when its event comes
-    uint64_t woke_at = never;    // woken, not yet running
-    std::vector<uint64_t> latencies;  // wake to run
-    bool gone = false;           // removed and freed: the simulator forgets it
+    uint64_t block_at = never;       // running io: when it blocks
+    uint64_t wake_at = never;        // blocked io: when its event comes
+    uint64_t woke_at = never;        // woken, not yet running
+    std::vector<uint64_t> latencies; // wake to run
+    bool gone = false;               // removed and freed: the simulator forgets it
 };
 
 class Sim {
@@ -137,7 +137,7 @@ public:
         Remove_result r = s.remove_vcpu(v.sv);
         kick(r.kick);
         if (!r.freeable)
-            drain();  // the CPU it ran on switches away and saves it
+            drain(); // the CPU it ran on switches away and saves it
         if (!r.freeable && v.sv.running)
             std::abort();
         v.gone = true;
@@ -258,10 +258,7 @@ public:
     std::function<void()> on_account;
 
 private:
-    uint64_t pick(uint64_t lo, uint64_t hi)
-    {
-        return lo >= hi ? lo : lo + rng() % (hi - lo);
-    }
+    uint64_t pick(uint64_t lo, uint64_t hi) { return lo >= hi ? lo : lo + rng() % (hi - lo); }
 
     uint64_t next_event() const
     {

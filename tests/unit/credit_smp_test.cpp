@@ -47,7 +47,9 @@ TEST(Credit_smp, HardAffinityIsNeverViolatedOverManyRandomSteps)
     for (uint64_t seed = 1; seed <= 4; ++seed) {
         Sim sim(4, 30, 1000, seed);
         std::mt19937_64 rng(seed * 77);
-        auto random_mask = [&] { return Cpu_mask{(rng() & 0xF) ? (rng() & 0xF) : 1} & Cpu_mask{0xF}; };
+        auto random_mask = [&] {
+            return Cpu_mask{(rng() & 0xF) ? (rng() & 0xF) : 1} & Cpu_mask{0xF};
+        };
         unsigned d[3] = {sim.add_domain(128), sim.add_domain(256, 150), sim.add_domain(1024)};
         for (unsigned i = 0; i < 16; ++i) {
             Cpu_mask m = random_mask();
@@ -128,7 +130,7 @@ TEST(Credit_smp, ACpuGoingIdleStealsAVcpuQueuedOnABusyPeer)
     sim.drain();
     ASSERT_TRUE(b.sv.queued) << "both CPUs busy: b waits on CPU 0";
     ASSERT_EQ(b.sv.cpu, 0u);
-    sim.run_for(25 * ms);  // x blocks
+    sim.run_for(25 * ms); // x blocks
     EXPECT_EQ(sim.curr[1], &b);
     EXPECT_EQ(sim.cpus[1].steals, 1u);
     sim.run_for(1000 * ms);
@@ -145,7 +147,7 @@ TEST(Credit_smp, ACpuWhoseBestIsOverStealsAnUnderVcpu)
     sim.run_for(15 * ms);
     // Given CPU 0 busy with an UNDER vCPU waiting behind it, and CPU 1
     // running a vCPU that is OVER,
-    busy.sv.set_prio(Prio::boost);  // so the newcomer does not preempt it
+    busy.sv.set_prio(Prio::boost); // so the newcomer does not preempt it
     Vcpu& under = sim.add_vcpu(d, Cpu_mask::of(0));
     sim.wake(under);
     sim.drain();
@@ -243,8 +245,10 @@ TEST(Credit_smp, TheDumpListsEveryCpuWithWhatRunsAndWaits)
     sim.s.dump_params(sink, &text);
     for (Credit_cpu& c : sim.cpus)
         sim.s.dump_cpu(c, sim.now, sink, &text);
-    EXPECT_NE(text.find("tslice 30ms ratelimit 1000us tick 10000us, 2 CPUs"), std::string::npos) << text;
-    EXPECT_NE(text.find("active d0: weight 512 cap 0, 3 of 3 vCPUs earning"), std::string::npos) << text;
+    EXPECT_NE(text.find("tslice 30ms ratelimit 1000us tick 10000us, 2 CPUs"), std::string::npos)
+        << text;
+    EXPECT_NE(text.find("active d0: weight 512 cap 0, 3 of 3 vCPUs earning"), std::string::npos)
+        << text;
     EXPECT_NE(text.find(": 1 queued, busy 100ms idle 0ms, 10 ticks"), std::string::npos) << text;
     EXPECT_NE(text.find("  run d0.v"), std::string::npos) << text;
     EXPECT_NE(text.find("w=512 cap=0"), std::string::npos) << text;

@@ -17,7 +17,8 @@ void report_latency(const char* what, const Vcpu& v)
     uint64_t worst = *std::max_element(v.latencies.begin(), v.latencies.end());
     uint64_t sum = std::accumulate(v.latencies.begin(), v.latencies.end(), uint64_t{0});
     std::printf("[ figures  ] %s: %zu wakes, latency mean %.1f us, max %.1f us\n", what,
-                v.latencies.size(), static_cast<double>(sum) / 1e3 / static_cast<double>(v.latencies.size()),
+                v.latencies.size(),
+                static_cast<double>(sum) / 1e3 / static_cast<double>(v.latencies.size()),
                 static_cast<double>(worst) / 1e3);
 }
 
@@ -80,7 +81,7 @@ TEST(Credit_wake, AWokenVcpuGoesToAnIdleCpuRatherThanPreempting)
     unsigned d = sim.add_domain();
     Vcpu& hog = sim.add_hog(d, Cpu_mask::of(0));
     sim.drain();
-    Vcpu& v = sim.add_vcpu(d, Cpu_mask::of(0));  // its CPU is the hog's
+    Vcpu& v = sim.add_vcpu(d, Cpu_mask::of(0)); // its CPU is the hog's
     sim.set_affinity(v, Cpu_mask::all());
     ASSERT_EQ(v.sv.cpu, 0u);
     Wake_result r;
