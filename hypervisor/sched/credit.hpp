@@ -35,11 +35,12 @@
 //   one also behind the first lower vCPU) and runs the first that may run,
 //   for one timeslice. Rate limit (sched_ratelimit_us, 1 ms): a vCPU that
 //   has run for less keeps the CPU, unless it yields or may not go on.
-// - Load balancing: a CPU with nothing to run, or whose best is OVER (at
-//   most once per ms), steals the first vCPU of strictly higher priority
+// - Load balancing: a CPU with nothing to run (always), or whose best is
+//   OVER (at most once per ms), steals the first vCPU of strictly higher priority
 //   from a busy peer's runqueue that is in its affinity, not running (its
 //   context saved), not yielding and not parked. Peers are taken with
-//   try_lock only.
+//   try_lock only. A CPU that leaves vCPUs waiting while others idle
+//   (schedule, tick, context_saved) kicks one idle CPU that may take them.
 // - Wake: the vCPU goes on its CPU's runqueue. The CPU to kick: its CPU if
 //   idle; else an idle CPU in its affinity (the vCPU is moved there); else
 //   its CPU if the vCPU outranks what runs there (preemption); else none.
@@ -64,8 +65,11 @@
 //
 // What the mechanism calls, when
 // - At boot: set_tslice() (optional), then init_cpu() for each CPU as it
-//   comes up (before any vCPU may run on it), init_domain() and add_vcpu()
-//   for each vCPU (it starts not runnable), then wake() when it comes up.
+//   comes up (before any vCPU may run on it; the first before any
+//   add_vcpu), init_domain() and add_vcpu() for each vCPU (it starts not
+//   runnable), then wake() when it comes up.
+// - Every call holds exactly the lock named here and no other runqueue
+//   lock: the policy takes what else it needs in the documented order.
 // - With Vcpu_lock(v) held (the lock of v's CPU): wake(v) when v becomes
 //   runnable (unblocked, unpaused, brought up), sleep(v) when it stops
 //   being runnable (blocks, is paused, goes down), yield(v) on
@@ -79,7 +83,8 @@
 //   stop while idle; restart it aligned when leaving idle).
 // - Without any scheduler lock: context_saved(prev) once the state of the
 //   vCPU switched away from (Decision::prev) is saved and another CPU may
-//   load it; until then no CPU steals it. account(now) every
+//   load it, and before c schedules again; until then no CPU steals it (a
+//   vCPU re-pinned while it ran moves to its new CPU here). account(now) every
 //   account_period_ns() (30 ms) on master_cpu(). Kick what they return.
 // - remove_vcpu(v) without any scheduler lock; the Sched_vcpu may be freed
 //   once the result says so or, if it was running, after context_saved(v).
