@@ -124,7 +124,13 @@ public:
         return pte::make(Mfn{0x5000 + slot}, pte::P | pte::RW | pte::A | pte::D);
     }
     bool descriptors_ok(const Mm_domain&, Mfn m) override { return !bad_descriptors[index(m)]; }
-    void page_released(Mfn) override { ++released; }
+    // As the real machine: the frame belongs to nobody again.
+    void page_released(Mfn m) override
+    {
+        ++released;
+        if (in_range(m) && index(m) < first_io)
+            pages[index(m)].owner = DOMID_INVALID;
+    }
     const Mm_domain* domain(uint16_t id) override
     {
         return id == dom0.id ? &dom0 : id == domu.id ? &domu : nullptr;
