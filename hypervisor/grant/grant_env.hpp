@@ -64,20 +64,32 @@ public:
     // The machine-to-phys entry of m (a PV domain's guest_physmap_add_page).
     virtual void set_m2p(Mfn m, uint32_t gfn) = 0;
 
-    // Guest-shared words. cmpxchg returns the value found (== expected on
-    // success). Sequentially consistent: the guest's revocation protocol
-    // orders its own accesses with full barriers.
-    virtual uint32_t cmpxchg(uint32_t* w, uint32_t expected, uint32_t desired);
-    // Atomically clears 'mask' in *w, leaving the other bits as the guest
-    // last wrote them.
-    virtual void clear_bits(uint32_t* w, uint32_t mask);
-    // Atomically sets 'mask' in *w (GTF_transfer_completed).
-    virtual void set_bits(uint32_t* w, uint32_t mask);
+    // Guest-shared words (defined inline: the host tests, built with RTTI,
+    // derive from this class while the core is built without).
+    // cmpxchg returns the value found (== expected on success).
+    // Sequentially consistent: pairs with the guest's locked cmpxchg on the
+    // same word (its revocation protocol orders its accesses with full
+    // barriers).
+    virtual uint32_t cmpxchg(uint32_t* w, uint32_t expected, uint32_t desired)
+    {
+        __atomic_compare_exchange_n(w, &expected, desired, false, __ATOMIC_SEQ_CST,
+                                    __ATOMIC_SEQ_CST);
+        return expected;
+    }
+    // Atomically clears 'mask' in *w: a locked AND, so bits the guest
+    // sets meanwhile survive.
+    virtual void clear_bits(uint32_t* w, uint32_t mask) { __atomic_fetch_and(w, ~mask, __ATOMIC_SEQ_CST); }
+    // Atomically sets 'mask' in *w (GTF_transfer_completed; seq_cst, so
+    // the frame written before it is visible first).
+    virtual void set_bits(uint32_t* w, uint32_t mask) { __atomic_fetch_or(w, mask, __ATOMIC_SEQ_CST); }
     // Version 2 status words (written by the hypervisor only; the guest
-    // reads them): set, then a full barrier so the guest sees the status
-    // before the hypervisor re-reads the entry's flags.
-    virtual void set_status(uint16_t* s, uint16_t bits);
-    virtual void clear_status(uint16_t* s, uint16_t bits);
+    // reads them). The seq_cst RMW makes the status visible before any
+    // later load of the entry's flags (Xen's smp_mb() in _set_status_v2).
+    virtual void set_status(uint16_t* s, uint16_t bits) { __atomic_fetch_or(s, bits, __ATOMIC_SEQ_CST); }
+    virtual void clear_status(uint16_t* s, uint16_t bits)
+    {
+        __atomic_fetch_and(s, static_cast<uint16_t>(~bits), __ATOMIC_SEQ_CST);
+    }
 
 protected:
     ~Grant_env() = default;

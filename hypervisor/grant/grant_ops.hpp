@@ -98,5 +98,9 @@ void table_destroy(Grant_env& env, Domain& d);
 // the reference audit: its own on each shared and status frame, and those
 // of d's device mappings. Writes at most 'max' and returns how many exist.
 uint32_t external_refs(Grant_env& env, const Domain& d, External_ref* out, uint32_t max);
+// The frames d's host mappings of grants map (the audit accepts them in
+// d's L1s though they are another domain's). Writes at most 'max' and
+// returns how many exist.
+uint32_t granted_frames(Grant_env& env, const Domain& d, Granted_frame* out, uint32_t max);
 
 } // namespace grant

@@ -1,5 +1,4 @@
-// Domain teardown (Xen's gnttab_release_mappings and grant_table_destroy),
-// and the references the audit must know about. Unlike Xen, which keeps a
+// Domain teardown (Xen's gnttab_release_mappings and grant_table_destroy). Unlike Xen, which keeps a
 // dying granter around until its mappers let go, a granter's teardown
 // removes every other domain's mapping of its grants by force: each host
 // PTE still in place is cleared and the mapper's TLB flushed before the
@@ -116,36 +115,6 @@ void table_destroy(Grant_env& env, Domain& d)
     d.grant = nullptr;
     t->~Grant_table();
     env.free(t);
-}
-
-uint32_t external_refs(Grant_env& env, const Domain& d, External_ref* out, uint32_t max)
-{
-    const Grant_table* t = d.grant;
-    if (t == nullptr)
-        return 0;
-    uint32_t n = 0;
-    auto add = [&](Mfn m, uint32_t general, uint32_t type) {
-        if (n < max)
-            out[n] = External_ref{m, general, type};
-        ++n;
-    };
-    for (uint32_t i = 0; i < t->nr_frames; ++i)
-        add(t->shared[i].mfn, 1, 1);
-    for (uint32_t i = 0; i < t->nr_status_frames; ++i)
-        add(t->status[i].mfn, 1, 1);
-    // Device mappings' references, and those of mappings between unmap's
-    // two phases, are held outside any page table.
-    for (uint32_t h = 0; h < t->maptrack_limit; ++h) {
-        const Maptrack_entry& e = *t->map_entry(h);
-        uint32_t held = (e.flags & GNTMAP_device_map) | (e.pending & kinds_mask);
-        Domain* rd = held ? env.domain(e.domid) : nullptr;
-        if (rd == nullptr || rd->grant == nullptr || e.ref >= rd->grant->nr_entries())
-            continue;
-        uint32_t refs = ((held & GNTMAP_device_map) ? 1u : 0u) + ((held & GNTMAP_host_map) ? 1u : 0u);
-        bool ro = ((e.flags | e.pending) & GNTMAP_readonly) != 0;
-        add(rd->grant->active_entry(e.ref).mfn, refs, ro ? 0 : refs);
-    }
-    return n;
 }
 
 } // namespace grant

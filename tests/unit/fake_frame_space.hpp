@@ -136,10 +136,11 @@ public:
         return id == dom0.id ? &dom0 : id == domu.id ? &domu : nullptr;
     }
 
-    Audit_report audit(const External_ref* ext = nullptr, uint32_t n = 0)
+    Audit_report audit(const External_ref* ext = nullptr, uint32_t n = 0,
+                       const Granted_frame* granted = nullptr, uint32_t granted_n = 0)
     {
         Audit_scratch s{general_, type_, lin_e_, lin_u_};
-        return audit_frames(*this, mfn(0), frames, ext, n, s);
+        return audit_frames(*this, mfn(0), frames, ext, n, s, granted, granted_n);
     }
 
 private:
