@@ -103,6 +103,17 @@ int16_t map_locked(Grant_env& env, Vcpu& v, Domain& rd, Grant_table& rt,
     return GNTST_okay;
 }
 
+// unmap_and_replace moved the PTE at moved.from: a grant mapping recorded
+// there is now found at moved.to (so teardown can still remove it).
+void follow_move(Grant_table& lt, const Pte_move& moved)
+{
+    for (uint32_t h = 0; h < lt.maptrack_limit; ++h) {
+        Maptrack_entry& e = *lt.map_entry(h);
+        if ((e.flags & GNTMAP_host_map) && e.pte == moved.from)
+            e.pte = moved.to;
+    }
+}
+
 } // namespace
 
 void map(Grant_env& env, Vcpu& v, gnttab_map_grant_ref& op)
@@ -176,10 +187,13 @@ int16_t unmap(Grant_env& env, Vcpu& v, const Unmap_request& r, Unmap_work& w)
         return GNTST_bad_dev_addr;
     uint8_t done = 0;
     if (r.host_addr && (e->flags & GNTMAP_host_map)) {
-        int16_t rc = replace_host_mapping(env, v, r.host_addr, e->flags, act.mfn, r.new_addr);
+        Pte_move moved;
+        int16_t rc = replace_host_mapping(env, v, r.host_addr, e->flags, act.mfn, r.new_addr, moved);
         if (rc != GNTST_okay)
             return rc;
         done |= GNTMAP_host_map;
+        if (moved.from != 0)
+            follow_move(lt, moved);
     }
     if (r.dev_bus_addr && (e->flags & GNTMAP_device_map))
         done |= GNTMAP_device_map;

@@ -116,7 +116,7 @@ int16_t create_host_mapping(Grant_env& env, Vcpu& v, uint64_t addr, uint32_t map
 }
 
 int16_t replace_host_mapping(Grant_env& env, Vcpu& v, uint64_t addr, uint32_t map_flags, Mfn frame,
-                             uint64_t new_addr)
+                             uint64_t new_addr, Pte_move& moved)
 {
     Frame_space& fs = env.frames();
     Domain& ld = *v.domain;
@@ -127,15 +127,15 @@ int16_t replace_host_mapping(Grant_env& env, Vcpu& v, uint64_t addr, uint32_t ma
     Mm_ctx c{fs, ld.mm};
     // The replacement is taken first (Xen's steal_linear_address): its
     // entry, with the references it holds, moves into the grant's slot.
-    uint64_t moved = 0;
+    uint64_t taken = 0;
+    Slot n;
     if (new_addr != 0) {
-        Slot n;
         if (!find_slot(fs, v, new_addr, map_flags & ~GNTMAP_contains_pte, n))
             return GNTST_general_error;
         Table_map t(fs, n.l1);
         if (!t)
             return GNTST_general_error;
-        moved = t[n.index];
+        taken = t[n.index];
         t[n.index] = 0;
     }
     int16_t rc = GNTST_general_error;
@@ -143,13 +143,16 @@ int16_t replace_host_mapping(Grant_env& env, Vcpu& v, uint64_t addr, uint32_t ma
     if (find_slot(fs, v, addr, map_flags, s)) {
         Table_map t(fs, s.l1);
         if (t && maps_grant(t[s.index], frame, grant_pte_flags(fs, map_flags))) {
-            t[s.index] = moved;
+            t[s.index] = taken;
             rc = GNTST_okay;
         }
     }
     // Failed: the stolen entry is ours to release (Xen does the same).
     if (rc != GNTST_okay)
-        put_l1e(c, moved);
+        put_l1e(c, taken);
+    else if (new_addr != 0)
+        moved = Pte_move{mfn_to_paddr(n.l1) + n.index * sizeof(uint64_t),
+                         mfn_to_paddr(s.l1) + s.index * sizeof(uint64_t)};
     return rc;
 }
 

@@ -34,11 +34,18 @@ uint32_t grant_pte_flags(Frame_space& fs, uint32_t map_flags);
 // Removes the mapping of 'frame' at 'addr' made with 'map_flags': the PTE
 // there must map the frame, present and writable as the grant was made.
 // With new_addr (GNTTABOP_unmap_and_replace, virtual addresses only) the
-// PTE at new_addr moves there and new_addr is cleared. The grant PTE's
-// references become the caller's to drop after a TLB flush.
-// GNTST_okay or GNTST_general_error.
+// PTE at new_addr moves there and new_addr is cleared; 'moved' then gets
+// the machine addresses of both PTEs (from, to), so a mapping recorded at
+// the first can be found at the second. The grant PTE's references become
+// the caller's to drop after a TLB flush. GNTST_okay or
+// GNTST_general_error.
+struct Pte_move {
+    uint64_t from = 0;
+    uint64_t to = 0;
+};
 [[nodiscard]] int16_t replace_host_mapping(Grant_env& env, Vcpu& v, uint64_t addr,
-                                           uint32_t map_flags, Mfn frame, uint64_t new_addr);
+                                           uint32_t map_flags, Mfn frame, uint64_t new_addr,
+                                           Pte_move& moved);
 
 // Teardown: clears the PTE at machine address 'where' in ld's tables if it
 // still maps 'frame' as the grant made it (true: its references are the
