@@ -49,10 +49,14 @@ struct Mapping {
     uint64_t dev;
 };
 
+// GRANT_FUZZ_TRACE=1 in the environment prints each step (for reading a crash).
+const bool trace = std::getenv("GRANT_FUZZ_TRACE") != nullptr;
+
 struct World {
     E env;
     std::map<uint32_t, Mapping> maps[2];   // per mapper, by handle
-    bool tainted[2][nr_refs] = {};         // the guest wrote a pinned v1 entry
+    bool tainted[2][nr_refs] = {};         // the guest wrote a pinned v1 entry (until unpinned
+                                           // and granted again)
 
     // A frame a guest names: its own data frames mostly, sometimes the
     // other's, a page table, a shared grant frame, a hypervisor frame.
@@ -134,6 +138,9 @@ struct World {
         op.ref = in.byte() % (nr_refs + 1);
         op.dom = static_cast<uint16_t>((f & 0x80) ? DOMID_SELF : g);
         grant::map(env, env.vcpu(m), op);
+        if (trace)
+            std::fprintf(stderr, "  map by %u of %u ref %u flags %#x: %d handle %u\n", m, op.dom, op.ref,
+                         flags, op.status, op.handle);
         if (op.status != GNTST_okay)
             return;
         if (maps[m].count(op.handle))
@@ -164,6 +171,11 @@ struct World {
             r.new_addr = E::va(in.byte() % 24);
         grant::Unmap_work w;
         int16_t rc = grant::unmap(env, env.vcpu(m), r, w);
+        if (trace)
+            std::fprintf(stderr, "  unmap by %u handle %u host %#llx dev %#llx new %#llx: %d\n", m, handle,
+                         static_cast<unsigned long long>(r.host_addr),
+                         static_cast<unsigned long long>(r.dev_bus_addr),
+                         static_cast<unsigned long long>(r.new_addr), rc);
         env.flush_tlb(env.dom(m));
         grant::unmap_complete(env, env.dom(m), w);
         if (rc != GNTST_okay || known == nullptr)
@@ -223,6 +235,8 @@ struct World {
                     *t.header(0) &= 0xFFFF0000u;
             };
         }
+        if (trace)
+            std::fprintf(stderr, "step: op %u domain %u%s\n", op % 12, d, (op & 0x40) ? " racing" : "");
         switch (op % 12) {
         case 0:
         case 1: grant(in, d); break;
@@ -233,8 +247,16 @@ struct World {
         case 6: unmap(in, d); break;
         case 7: copy(in, d); break;
         case 8: {
+            uint32_t was = env.table(d).version;
             uint32_t v = 1 + in.byte() % 2;
-            (void)grant::set_version(env, env.dom(d), v);
+            if (grant::set_version(env, env.dom(d), v) == 0 && was == 2 && v == 1)
+                // A reserved entry still pinned survives only if its v2
+                // header was a full-page grant (Xen drops any other, and a
+                // v2 guest clears the header of an entry in use when it
+                // tries to revoke it).
+                for (uint32_t ref = 0; ref < GNTTAB_NR_RESERVED_ENTRIES; ++ref)
+                    if (env.pin(d, ref) != 0)
+                        tainted[d][ref] = true;
             break;
         }
         case 9: {
@@ -299,7 +321,9 @@ struct World {
                 // In v1 the same bits of a transfer entry mean committed
                 // and completed.
                 bool transfer_entry = (env.flags(g, ref) & GTF_type_mask) == GTF_accept_transfer;
-                if (t.version == 1 && (tainted[g][ref] || transfer_entry))
+                // A tainted reserved entry carries what the guest wrote across
+                // version switches.
+                if (tainted[g][ref] || (t.version == 1 && transfer_entry))
                     continue;
                 uint16_t use = env.in_use(g, ref);
                 bool reading = (use & GTF_reading) != 0, writing = (use & GTF_writing) != 0;
