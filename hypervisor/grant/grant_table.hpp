@@ -11,11 +11,11 @@
 // max_maptrack_frames (gnttab_max_maptrack_frames, 1024).
 //
 // Locking. 'lock' guards the table as granter: version, frames, active
-// entries and the hypervisor's updates of the shared entries. It is taken
-// with the domain's mm_lock held by nobody. 'maptrack_lock' guards the
-// table as mapper. Order: maptrack_lock of the mapper -> lock of the
-// granter -> mm_lock of one domain at a time (the mapper's for its page
-// tables, the granter's for its frames' counts; never two mm_locks).
+// entries and the hypervisor's updates of the shared entries.
+// 'maptrack_lock' guards the table as mapper. Order: the mapper's
+// maptrack_lock, then the granter's lock, then one domain's mm_lock at a
+// time (the mapper's for its page tables, the granter's for its frames'
+// counts; never two mm_locks).
 //
 // References. A pinned grant holds no page reference by itself. Each
 // mapping holds one general reference on the frame per kind (host, device)

@@ -205,6 +205,22 @@ void test_map_unmap()
     CHECK_EQ(v1()[7].flags, GTF_permit_access | GTF_reading | GTF_writing,
              "  and the grant stays pinned, as in Xen");
 
+    // unmap_and_replace: the PTE of another address moves into the grant's
+    // slot and that address is cleared.
+    CHECK(clear(win[2]), "  (window emptied)");
+    CHECK_EQ(gnt::map(m, self_id, 10, va_of(win[2]), GNTMAP_host_map), 0, "map for unmap_and_replace");
+    *word(edge[0]) = 0x5EED;
+    gnttab_unmap_and_replace_t ur = {};
+    ur.host_addr = va_of(win[2]);
+    ur.new_addr = va_of(edge[0]);
+    ur.handle = m.handle;
+    CHECK_EQ(op1(GNTTABOP_unmap_and_replace, &ur), 0, "unmap_and_replace: 0");
+    CHECK_EQ(ur.status, GNTST_okay, "  status okay");
+    CHECK_EQ(*word(win[2]), 0x5EED, "  the grant's address now maps the other page");
+    CHECK(try_fault(read_word, edge[0]).vector == 14, "  and the other address maps nothing");
+    CHECK_EQ(v1()[10].flags, GTF_permit_access, "  the grant is free");
+    CHECK(restore(edge[0]) && restore(win[2]), "  (both back)");
+
     // Device mapping (PV: the frame for DMA).
     CHECK_EQ(gnt::map(m, self_id, 10, 0, GNTMAP_device_map), 0, "a device mapping: 0");
     CHECK_EQ(m.status, GNTST_okay, "  status okay");
