@@ -10,7 +10,10 @@
 namespace gnt {
 
 // The entry's frame and domid must be visible before its flags.
-inline void write_barrier() { asm volatile("" ::: "memory"); }
+inline void write_barrier()
+{
+    asm volatile("" ::: "memory");
+}
 
 // Version 1: grant 'frame' to domain 'to'.
 inline void grant_v1(grant_entry_v1_t* e, domid_t to, uint32_t frame, uint16_t flags)

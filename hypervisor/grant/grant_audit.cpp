@@ -43,7 +43,8 @@ uint32_t external_refs(Grant_env& env, const Domain& d, External_ref* out, uint3
         const Active_entry* act = held ? granted_entry(env, e) : nullptr;
         if (act == nullptr)
             continue;
-        uint32_t refs = ((held & GNTMAP_device_map) ? 1u : 0u) + ((held & GNTMAP_host_map) ? 1u : 0u);
+        uint32_t refs =
+            ((held & GNTMAP_device_map) ? 1u : 0u) + ((held & GNTMAP_host_map) ? 1u : 0u);
         bool ro = ((e.flags | e.pending) & GNTMAP_readonly) != 0;
         add(act->mfn, refs, ro ? 0 : refs);
     }

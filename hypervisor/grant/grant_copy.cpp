@@ -17,12 +17,12 @@ struct Copy_buf {
     Domain* dom = nullptr;
     Mfn mfn = invalid_mfn;
     uint32_t ref = 0;
-    uint16_t start = 0;          // the window the grant allows
+    uint16_t start = 0; // the window the grant allows
     uint16_t length = page_size;
     bool readonly = true;
-    bool have_grant = false;     // pinned
-    bool have_ref = false;       // a general reference
-    bool have_type = false;      // a writable type reference
+    bool have_grant = false; // pinned
+    bool have_ref = false;   // a general reference
+    bool have_type = false;  // a writable type reference
 };
 
 // Pins grant ref of rd for 'ldom' and takes a general reference on its
@@ -56,8 +56,8 @@ int16_t acquire(Grant_env& env, Domain& rd, uint32_t ref, uint16_t ldom, Copy_bu
             act.sub_page = f.sub_page;
             act.start = f.start;
             act.length = f.length;
-        } else if (act.mfn != m ||
-                   (act.sub_page && (!f.sub_page || act.start != f.start || act.length != f.length))) {
+        } else if (act.mfn != m || (act.sub_page && (!f.sub_page || act.start != f.start ||
+                                                     act.length != f.length))) {
             // The guest changed a grant in use.
             put_frame(env, rd, m);
             reduce_status(env, rt, ref, act, ro);

@@ -57,7 +57,8 @@ int16_t set_status_v2(Grant_env& env, Grant_table& t, uint32_t ref, const Active
     // of the two sides sees the other's write.
     cur = load(w);
     if (act.pin == 0) {
-        if (!grants_to(cur, mask, mapper, !mapping) || (!readonly && (header_flags(cur) & GTF_readonly))) {
+        if (!grants_to(cur, mask, mapper, !mapping) ||
+            (!readonly && (header_flags(cur) & GTF_readonly))) {
             env.clear_status(status, GTF_reading | GTF_writing);
             return GNTST_general_error;
         }

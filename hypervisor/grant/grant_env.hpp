@@ -78,14 +78,23 @@ public:
     }
     // Atomically clears 'mask' in *w: a locked AND, so bits the guest
     // sets meanwhile survive.
-    virtual void clear_bits(uint32_t* w, uint32_t mask) { __atomic_fetch_and(w, ~mask, __ATOMIC_SEQ_CST); }
+    virtual void clear_bits(uint32_t* w, uint32_t mask)
+    {
+        __atomic_fetch_and(w, ~mask, __ATOMIC_SEQ_CST);
+    }
     // Atomically sets 'mask' in *w (GTF_transfer_completed; seq_cst, so
     // the frame written before it is visible first).
-    virtual void set_bits(uint32_t* w, uint32_t mask) { __atomic_fetch_or(w, mask, __ATOMIC_SEQ_CST); }
+    virtual void set_bits(uint32_t* w, uint32_t mask)
+    {
+        __atomic_fetch_or(w, mask, __ATOMIC_SEQ_CST);
+    }
     // Version 2 status words (written by the hypervisor only; the guest
     // reads them). The seq_cst RMW makes the status visible before any
     // later load of the entry's flags (Xen's smp_mb() in _set_status_v2).
-    virtual void set_status(uint16_t* s, uint16_t bits) { __atomic_fetch_or(s, bits, __ATOMIC_SEQ_CST); }
+    virtual void set_status(uint16_t* s, uint16_t bits)
+    {
+        __atomic_fetch_or(s, bits, __ATOMIC_SEQ_CST);
+    }
     virtual void clear_status(uint16_t* s, uint16_t bits)
     {
         __atomic_fetch_and(s, static_cast<uint16_t>(~bits), __ATOMIC_SEQ_CST);

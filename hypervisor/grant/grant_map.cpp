@@ -77,7 +77,8 @@ int16_t map_locked(Grant_env& env, Vcpu& v, Domain& rd, Grant_table& rt,
         Entry_frame f = entry_frame(rt, op.ref);
         m = f.gfn >> 32 ? invalid_mfn : Mfn{static_cast<uint32_t>(f.gfn)}; // PV: gfn is the mfn
     }
-    uint32_t kinds = ((op.flags & GNTMAP_device_map) ? 1u : 0u) + ((op.flags & GNTMAP_host_map) ? 1u : 0u);
+    uint32_t kinds =
+        ((op.flags & GNTMAP_device_map) ? 1u : 0u) + ((op.flags & GNTMAP_host_map) ? 1u : 0u);
     if (int16_t rc = take_refs(env, rd, m, kinds, ro, first); rc != GNTST_okay) {
         reduce_status(env, rt, op.ref, act, ro);
         return rc;
@@ -153,8 +154,8 @@ void map(Grant_env& env, Vcpu& v, gnttab_map_grant_ref& op)
     Maptrack_entry& e = *lt.map_entry(h);
     e.ref = op.ref;
     e.domid = rd->id;
-    e.flags = static_cast<uint8_t>(op.flags & (kinds_mask | GNTMAP_readonly | GNTMAP_contains_pte |
-                                               GNTMAP_application_map));
+    e.flags = static_cast<uint8_t>(
+        op.flags & (kinds_mask | GNTMAP_readonly | GNTMAP_contains_pte | GNTMAP_application_map));
     e.pte = m.pte;
     op.dev_bus_addr = mfn_to_paddr(m.mfn);
     op.handle = h;
@@ -188,7 +189,8 @@ int16_t unmap(Grant_env& env, Vcpu& v, const Unmap_request& r, Unmap_work& w)
     uint8_t done = 0;
     if (r.host_addr && (e->flags & GNTMAP_host_map)) {
         Pte_move moved;
-        int16_t rc = replace_host_mapping(env, v, r.host_addr, e->flags, act.mfn, r.new_addr, moved);
+        int16_t rc =
+            replace_host_mapping(env, v, r.host_addr, e->flags, act.mfn, r.new_addr, moved);
         if (rc != GNTST_okay)
             return rc;
         done |= GNTMAP_host_map;

@@ -42,14 +42,14 @@ void map(Grant_env& env, Vcpu& v, gnttab_map_grant_ref& op);
 struct Unmap_request {
     uint64_t host_addr = 0;
     uint64_t dev_bus_addr = 0;
-    uint64_t new_addr = 0;  // unmap_and_replace only
+    uint64_t new_addr = 0; // unmap_and_replace only
     uint32_t handle = 0;
 };
 struct Unmap_work {
     uint32_t handle = 0;
     uint32_t ref = 0;
     uint16_t domid = 0;
-    uint8_t done = 0;   // GNTMAP_host_map/device_map unmapped, | GNTMAP_readonly
+    uint8_t done = 0; // GNTMAP_host_map/device_map unmapped, | GNTMAP_readonly
 };
 [[nodiscard]] int16_t unmap(Grant_env& env, Vcpu& v, const Unmap_request& r, Unmap_work& w);
 void unmap_complete(Grant_env& env, Domain& ld, const Unmap_work& w);
@@ -64,10 +64,10 @@ void unmap_complete(Grant_env& env, Domain& ld, const Unmap_work& w);
 // GNTTABOP_setup_table: dom's table grows to nr_frames if smaller; its
 // first nr_frames frames go to 'out' (machine frames: a PV caller maps
 // them by machine address).
-[[nodiscard]] int16_t setup_table(Grant_env& env, Domain& caller, uint16_t dom,
-                                  uint32_t nr_frames, Frame_sink& out);
-[[nodiscard]] int16_t query_size(Grant_env& env, Domain& caller, uint16_t dom,
-                                 uint32_t& nr_frames, uint32_t& max_frames);
+[[nodiscard]] int16_t setup_table(Grant_env& env, Domain& caller, uint16_t dom, uint32_t nr_frames,
+                                  Frame_sink& out);
+[[nodiscard]] int16_t query_size(Grant_env& env, Domain& caller, uint16_t dom, uint32_t& nr_frames,
+                                 uint32_t& max_frames);
 // GNTTABOP_set_version on the caller's own table: 0 or -EINVAL, -ENOSYS,
 // -EBUSY, -ERANGE, -ENOMEM; 'version' becomes the version now in force.
 [[nodiscard]] long set_version(Grant_env& env, Domain& caller, uint32_t& version);

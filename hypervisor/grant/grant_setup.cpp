@@ -30,7 +30,8 @@ int16_t target_status(Grant_env& env, Domain& caller, uint16_t dom, Domain*& d)
 
 } // namespace
 
-int16_t setup_table(Grant_env& env, Domain& caller, uint16_t dom, uint32_t nr_frames, Frame_sink& out)
+int16_t setup_table(Grant_env& env, Domain& caller, uint16_t dom, uint32_t nr_frames,
+                    Frame_sink& out)
 {
     Domain* d;
     if (int16_t rc = target_status(env, caller, dom, d); rc != GNTST_okay)
@@ -39,7 +40,8 @@ int16_t setup_table(Grant_env& env, Domain& caller, uint16_t dom, uint32_t nr_fr
     Lock_guard<Spinlock> g(t.lock);
     if (nr_frames > t.max_frames)
         return GNTST_general_error;
-    bool short_status = t.version == 2 && Grant_table::status_frames_for(nr_frames) > t.nr_status_frames;
+    bool short_status =
+        t.version == 2 && Grant_table::status_frames_for(nr_frames) > t.nr_status_frames;
     if ((nr_frames > t.nr_frames || short_status) && !grow(env, t, nr_frames))
         return GNTST_general_error;
     for (uint32_t i = 0; i < nr_frames; ++i)

@@ -14,9 +14,15 @@ uint32_t* Grant_table::header(uint32_t ref) const
     return words + (ref % per) * (version == 1 ? 2 : 4);
 }
 
-uint32_t* Grant_table::v1_frame(uint32_t ref) const { return header(ref) + 1; }
+uint32_t* Grant_table::v1_frame(uint32_t ref) const
+{
+    return header(ref) + 1;
+}
 
-uint32_t* Grant_table::v2_words(uint32_t ref) const { return header(ref); }
+uint32_t* Grant_table::v2_words(uint32_t ref) const
+{
+    return header(ref);
+}
 
 uint16_t* Grant_table::status_word(uint32_t ref) const
 {
@@ -124,7 +130,8 @@ bool grow(Grant_env& env, Grant_table& t, uint32_t n)
         n = Grant_table::initial_frames;
     if (n > t.max_frames)
         return false;
-    if (n <= t.nr_frames && (t.version == 1 || t.nr_status_frames >= Grant_table::status_frames_for(n)))
+    if (n <= t.nr_frames &&
+        (t.version == 1 || t.nr_status_frames >= Grant_table::status_frames_for(n)))
         return true;
     uint32_t old_pages = Grant_table::active_pages_for(t.nr_frames);
     uint32_t new_pages = Grant_table::active_pages_for(n);
@@ -162,8 +169,8 @@ long table_create(Grant_env& env, Domain& d, const Grant_limits& lim)
 {
     if (d.grant != nullptr)
         return -XEN_EEXIST;
-    if (lim.max_frames < Grant_table::initial_frames || lim.max_version < 1 || lim.max_version > 2 ||
-        lim.max_frames > 0x10000u || lim.max_maptrack_frames > 0x100000u)
+    if (lim.max_frames < Grant_table::initial_frames || lim.max_version < 1 ||
+        lim.max_version > 2 || lim.max_frames > 0x10000u || lim.max_maptrack_frames > 0x100000u)
         return -XEN_EINVAL;
     auto* t = static_cast<Grant_table*>(env.alloc(sizeof(Grant_table)));
     if (t == nullptr)
@@ -178,8 +185,8 @@ long table_create(Grant_env& env, Domain& d, const Grant_limits& lim)
         env.alloc(Grant_table::status_frames_for(lim.max_frames) * sizeof(Shared_frame)));
     t->active = static_cast<Active_entry**>(
         env.alloc(Grant_table::active_pages_for(lim.max_frames) * sizeof(Active_entry*)));
-    t->maptrack = static_cast<Maptrack_entry**>(
-        env.alloc((lim.max_maptrack_frames ? lim.max_maptrack_frames : 1) * sizeof(Maptrack_entry*)));
+    t->maptrack = static_cast<Maptrack_entry**>(env.alloc(
+        (lim.max_maptrack_frames ? lim.max_maptrack_frames : 1) * sizeof(Maptrack_entry*)));
     bool ok = t->shared && t->status && t->active && t->maptrack;
     for (uint32_t i = 0; ok && i < lim.max_frames; ++i)
         t->shared[i] = Shared_frame{};

@@ -28,9 +28,9 @@
 
 // frame_space.hpp before public headers: it declares the DOMID_* constants
 // that public/xen.h turns into macros.
-#include "hypervisor/mm/frame_space.hpp"
 #include "hypervisor/grant/grant_env.hpp"
 #include "hypervisor/lib/spinlock.hpp"
+#include "hypervisor/mm/frame_space.hpp"
 #include "public/grant_table.h"
 
 struct Domain;
@@ -44,42 +44,51 @@ constexpr uint32_t hstw = 1u << 0;
 constexpr uint32_t hstr = 1u << 8;
 constexpr uint32_t devw = 1u << 16;
 constexpr uint32_t devr = 1u << 24;
-constexpr uint32_t counter_mask(uint32_t inc) { return 0xFFu * inc; }
+constexpr uint32_t counter_mask(uint32_t inc)
+{
+    return 0xFFu * inc;
+}
 constexpr uint32_t writers = counter_mask(hstw) | counter_mask(devw);
 // A counter that reached 128 takes no more (Xen's GNTPIN_incr2oflow_mask).
-constexpr uint32_t overflow_mask(uint32_t incs) { return incs << (width - 1); }
-constexpr uint32_t count(uint32_t pin, uint32_t inc) { return (pin / inc) & 0xFFu; }
+constexpr uint32_t overflow_mask(uint32_t incs)
+{
+    return incs << (width - 1);
+}
+constexpr uint32_t count(uint32_t pin, uint32_t inc)
+{
+    return (pin / inc) & 0xFFu;
+}
 static_assert(counter_mask(devr) == 0xFF000000u && (writers & (hstr | devr)) == 0);
 static_assert(overflow_mask(hstw | devr) == 0x80000080u);
 } // namespace gntpin
 
 // The hypervisor's shadow of a pinned grant (Xen's active_grant_entry).
 struct Active_entry {
-    uint32_t pin = 0;          // gntpin counters; 0: not pinned
-    Mfn mfn = invalid_mfn;     // the frame, fixed while pinned
-    uint16_t domid = 0;        // the domain the pins are for
-    uint16_t start = 0;        // the accessible window: [start, start + length)
-    uint16_t length = 0;       // page_size for a full-page grant
-    bool sub_page = false;     // v2 GTF_sub_page: copy only, never mapped
+    uint32_t pin = 0;      // gntpin counters; 0: not pinned
+    Mfn mfn = invalid_mfn; // the frame, fixed while pinned
+    uint16_t domid = 0;    // the domain the pins are for
+    uint16_t start = 0;    // the accessible window: [start, start + length)
+    uint16_t length = 0;   // page_size for a full-page grant
+    bool sub_page = false; // v2 GTF_sub_page: copy only, never mapped
     uint8_t pad = 0;
 };
 static_assert(sizeof(Active_entry) == 16);
 
 // One mapping of the domain as a mapper (Xen's grant_mapping).
 struct Maptrack_entry {
-    uint32_t ref = 0;      // the grant; on the free list, the next free handle
-    uint8_t flags = 0;     // GNTMAP_* kinds still mapped; 0: free (if nothing pending)
-    uint8_t pending = 0;   // kinds unmapped whose references are dropped after
-                           // the TLB flush (unmap's second phase)
-    uint16_t domid = 0;    // the granting domain
-    uint64_t pte = 0;      // machine address of the host PTE it installed, or 0
+    uint32_t ref = 0;    // the grant; on the free list, the next free handle
+    uint8_t flags = 0;   // GNTMAP_* kinds still mapped; 0: free (if nothing pending)
+    uint8_t pending = 0; // kinds unmapped whose references are dropped after
+                         // the TLB flush (unmap's second phase)
+    uint16_t domid = 0;  // the granting domain
+    uint64_t pte = 0;    // machine address of the host PTE it installed, or 0
 };
 static_assert(sizeof(Maptrack_entry) == 16);
 
 struct Grant_limits {
-    uint32_t max_frames = 64;             // Xen's gnttab_max_frames
-    uint32_t max_maptrack_frames = 1024;  // Xen's gnttab_max_maptrack_frames
-    uint32_t max_version = 2;             // XEN_DOMCTL_GRANT_version: 1 or 2
+    uint32_t max_frames = 64;            // Xen's gnttab_max_frames
+    uint32_t max_maptrack_frames = 1024; // Xen's gnttab_max_maptrack_frames
+    uint32_t max_version = 2;            // XEN_DOMCTL_GRANT_version: 1 or 2
 };
 
 struct Grant_table {
@@ -98,19 +107,19 @@ struct Grant_table {
     uint16_t domid = 0;
     uint8_t version = 1;
     uint8_t max_version = 2;
-    bool dying = false;  // no new pins or mappings by or of this domain
+    bool dying = false; // no new pins or mappings by or of this domain
 
     uint32_t max_frames = 0;
     uint32_t nr_frames = 0;
-    uint32_t nr_status_frames = 0;  // version 2 only
-    Shared_frame* shared = nullptr; // [max_frames]
-    Shared_frame* status = nullptr; // [status_frames_for(max_frames)]
+    uint32_t nr_status_frames = 0;   // version 2 only
+    Shared_frame* shared = nullptr;  // [max_frames]
+    Shared_frame* status = nullptr;  // [status_frames_for(max_frames)]
     Active_entry** active = nullptr; // [active_pages_for(max_frames)] pages
 
     uint32_t max_maptrack_frames = 0;
-    uint32_t maptrack_limit = 0;     // handles [0, maptrack_limit) exist
+    uint32_t maptrack_limit = 0; // handles [0, maptrack_limit) exist
     uint32_t maptrack_free = no_handle;
-    uint32_t maptrack_used = 0;      // handles not on the free list
+    uint32_t maptrack_used = 0;          // handles not on the free list
     Maptrack_entry** maptrack = nullptr; // [max_maptrack_frames] pages
 
     static constexpr uint32_t status_frames_for(uint32_t frames)
@@ -138,8 +147,14 @@ struct Grant_table {
     Maptrack_entry* map_entry(uint32_t handle) const;
 };
 
-constexpr uint16_t header_flags(uint32_t w) { return static_cast<uint16_t>(w); }
-constexpr uint16_t header_domid(uint32_t w) { return static_cast<uint16_t>(w >> 16); }
+constexpr uint16_t header_flags(uint32_t w)
+{
+    return static_cast<uint16_t>(w);
+}
+constexpr uint16_t header_domid(uint32_t w)
+{
+    return static_cast<uint16_t>(w >> 16);
+}
 
 namespace grant {
 

@@ -1,8 +1,7 @@
-// Domain teardown (Xen's gnttab_release_mappings and grant_table_destroy). Unlike Xen, which keeps a
-// dying granter around until its mappers let go, a granter's teardown
-// removes every other domain's mapping of its grants by force: each host
-// PTE still in place is cleared and the mapper's TLB flushed before the
-// references go, so no domain reaches the memory of a domain that is gone.
+// Domain teardown (Xen's gnttab_release_mappings and grant_table_destroy). Unlike Xen, which keeps
+// a dying granter around until its mappers let go, a granter's teardown removes every other
+// domain's mapping of its grants by force: each host PTE still in place is cleared and the mapper's
+// TLB flushed before the references go, so no domain reaches the memory of a domain that is gone.
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/grant/grant_ops.hpp"
 #include "hypervisor/grant/grant_refs.hpp"
@@ -14,7 +13,10 @@ namespace {
 
 constexpr uint32_t kinds_mask = GNTMAP_host_map | GNTMAP_device_map;
 
-bool in_use(const Maptrack_entry& e) { return ((e.flags | e.pending) & kinds_mask) != 0; }
+bool in_use(const Maptrack_entry& e)
+{
+    return ((e.flags | e.pending) & kinds_mask) != 0;
+}
 
 // Ends mapping h of ld whatever its state (live, or between unmap's two
 // phases). ld's maptrack_lock held.
@@ -47,8 +49,7 @@ void mark_dying(Grant_table& t)
 }
 
 // Ends every mapping of ld for which 'match' holds.
-template <typename Match>
-void force_unmap_all(Grant_env& env, Domain& ld, Match match)
+template <typename Match> void force_unmap_all(Grant_env& env, Domain& ld, Match match)
 {
     Grant_table& lt = *ld.grant;
     Lock_guard<Spinlock> mg(lt.maptrack_lock);

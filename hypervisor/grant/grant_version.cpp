@@ -88,6 +88,8 @@ long switch_version(Grant_env& env, Grant_table& t, uint32_t version)
 
 long set_version(Grant_env& env, Domain& caller, uint32_t& version)
 {
+    if (caller.grant == nullptr)
+        return -XEN_EINVAL; // every domain gets a table at creation
     Grant_table& t = *caller.grant;
     long rc = 0;
     if (version != 1 && version != 2)

@@ -21,8 +21,8 @@
 
 namespace {
 
-constexpr uint32_t cmd_mask = (1u << 12) - 1;  // GNTTABOP_CONTINUATION_ARG_SHIFT
-constexpr uint32_t unmap_batch_size = 32;      // GNTTAB_UNMAP_BATCH_SIZE
+constexpr uint32_t cmd_mask = (1u << 12) - 1; // GNTTABOP_CONTINUATION_ARG_SHIFT
+constexpr uint32_t unmap_batch_size = 32;     // GNTTAB_UNMAP_BATCH_SIZE
 
 // Xen's guest_handle_okay: count entries of 'size' bytes in guest space.
 bool range_ok(uint32_t uop, uint32_t count, uint32_t size)
@@ -31,14 +31,12 @@ bool range_ok(uint32_t uop, uint32_t count, uint32_t size)
     return bytes <= 0xFFFFFFFFu && arch::guest_range_ok(uop, static_cast<size_t>(bytes));
 }
 
-template <typename T>
-uint32_t at(uint32_t uop, uint32_t i)
+template <typename T> uint32_t at(uint32_t uop, uint32_t i)
 {
     return uop + i * static_cast<uint32_t>(sizeof(T));
 }
 
-template <typename T>
-bool put_status(uint32_t gva, const T& op)
+template <typename T> bool put_status(uint32_t gva, const T& op)
 {
     return copy_to_guest(gva + static_cast<uint32_t>(offsetof(T, status)), op.status);
 }
@@ -96,8 +94,7 @@ grant::Unmap_request request(const gnttab_unmap_and_replace_t& op)
 
 // unmap_grant_ref and unmap_and_replace: 32 entries, one TLB flush, then
 // the references of those 32 go (Xen's gnttab_unmap_grant_ref).
-template <typename T>
-long unmap_batch(Grant_env& env, Vcpu& v, uint32_t uop, uint32_t count)
+template <typename T> long unmap_batch(Grant_env& env, Vcpu& v, uint32_t uop, uint32_t count)
 {
     grant::Unmap_work work[unmap_batch_size];
     for (uint32_t done = 0; done < count;) {
@@ -184,7 +181,8 @@ long get_version(Grant_env& env, Vcpu& v, uint32_t uop)
         return -XEN_EFAULT;
     if (long rc = grant::get_version(env, *v.domain, op.dom, op.version))
         return rc;
-    return copy_to_guest(uop + static_cast<uint32_t>(offsetof(gnttab_get_version_t, version)), op.version)
+    return copy_to_guest(uop + static_cast<uint32_t>(offsetof(gnttab_get_version_t, version)),
+                         op.version)
                ? 0
                : -XEN_EFAULT;
 }
@@ -260,7 +258,8 @@ long run(Grant_env& env, Vcpu& v, uint32_t op, uint32_t uop, uint32_t count)
     switch (op) {
     case GNTTABOP_map_grant_ref: return map_batch(env, v, uop, count);
     case GNTTABOP_unmap_grant_ref: return unmap_batch<gnttab_unmap_grant_ref_t>(env, v, uop, count);
-    case GNTTABOP_unmap_and_replace: return unmap_batch<gnttab_unmap_and_replace_t>(env, v, uop, count);
+    case GNTTABOP_unmap_and_replace:
+        return unmap_batch<gnttab_unmap_and_replace_t>(env, v, uop, count);
     case GNTTABOP_setup_table: return setup_table(env, v, uop, count);
     case GNTTABOP_transfer: return transfer_batch(env, v, uop, count);
     case GNTTABOP_copy: return copy_batch(env, v, uop, count);
@@ -287,7 +286,8 @@ long do_grant_table_op(Vcpu& v, const Hypercall_args& a)
     long rc = run(arch::grant_env(), v, op, uop, count);
     if (rc <= 0)
         return rc;
-    uint32_t done = op == GNTTABOP_copy ? count - static_cast<uint32_t>(rc) : static_cast<uint32_t>(rc);
+    uint32_t done =
+        op == GNTTABOP_copy ? count - static_cast<uint32_t>(rc) : static_cast<uint32_t>(rc);
     return arch::hypercall_continue(v, __HYPERVISOR_grant_table_op, op, uop + done * entry_size(op),
                                     count - done);
 }

@@ -14,7 +14,8 @@ uint32_t maptrack_get(Grant_env& env, Grant_table& t)
         // The new page's handles go on the free list, lowest first.
         uint32_t first = t.maptrack_limit;
         for (uint32_t i = 0; i < Grant_table::maptrack_per_page; ++i)
-            entries[i].ref = i + 1 < Grant_table::maptrack_per_page ? first + i + 1 : Grant_table::no_handle;
+            entries[i].ref =
+                i + 1 < Grant_table::maptrack_per_page ? first + i + 1 : Grant_table::no_handle;
         t.maptrack[page] = entries;
         t.maptrack_limit += Grant_table::maptrack_per_page;
         t.maptrack_free = first;

@@ -8,8 +8,8 @@
 // maptracks hold exactly the model's mappings; and for a well-behaved
 // guest GTF_reading/GTF_writing say exactly whether the grant is pinned,
 // and pinned writable. At the end both tables are torn down in a random
-// order (before or after their page tables) and nothing may remain: no memory, no shared frame, no reference
-// beyond the allocation, no pin.
+// order (before or after their page tables) and nothing may remain: no memory, no shared frame, no
+// reference beyond the allocation, no pin.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -42,9 +42,9 @@ struct Input {
 struct Mapping {
     uint32_t granter;
     uint32_t ref;
-    uint32_t kinds;  // GNTMAP_host_map | GNTMAP_device_map still mapped
+    uint32_t kinds; // GNTMAP_host_map | GNTMAP_device_map still mapped
     bool ro;
-    uint64_t addr;   // as mapped (VA or PTE address)
+    uint64_t addr; // as mapped (VA or PTE address)
     bool by_pte;
     uint64_t dev;
 };
@@ -54,9 +54,9 @@ const bool trace = std::getenv("GRANT_FUZZ_TRACE") != nullptr;
 
 struct World {
     E env;
-    std::map<uint32_t, Mapping> maps[2];   // per mapper, by handle
-    bool tainted[2][nr_refs] = {};         // the guest wrote a pinned v1 entry (until unpinned
-                                           // and granted again)
+    std::map<uint32_t, Mapping> maps[2]; // per mapper, by handle
+    bool tainted[2][nr_refs] = {};       // the guest wrote a pinned v1 entry (until unpinned
+                                         // and granted again)
 
     // A frame a guest names: its own data frames mostly, sometimes the
     // other's, a page table, a shared grant frame, a hypervisor frame.
@@ -76,9 +76,10 @@ struct World {
         uint32_t ref = in.byte() % nr_refs;
         uint16_t to = static_cast<uint16_t>(in.byte() % 3 == 0 ? 1 - d : d);
         static constexpr uint16_t flag_choices[] = {
-            GTF_permit_access, GTF_permit_access | GTF_readonly, GTF_accept_transfer,
-            GTF_permit_access | GTF_sub_page, GTF_invalid, GTF_permit_access | GTF_PWT,
-            GTF_transitive, GTF_permit_access};
+            GTF_permit_access,   GTF_permit_access | GTF_readonly,
+            GTF_accept_transfer, GTF_permit_access | GTF_sub_page,
+            GTF_invalid,         GTF_permit_access | GTF_PWT,
+            GTF_transitive,      GTF_permit_access};
         uint8_t f = in.byte();
         uint16_t flags = flag_choices[f % 8];
         bool misbehave = (f & 0x80) != 0;
@@ -139,15 +140,15 @@ struct World {
         op.dom = static_cast<uint16_t>((f & 0x80) ? DOMID_SELF : g);
         grant::map(env, env.vcpu(m), op);
         if (trace)
-            std::fprintf(stderr, "  map by %u of %u ref %u flags %#x: %d handle %u\n", m, op.dom, op.ref,
-                         flags, op.status, op.handle);
+            std::fprintf(stderr, "  map by %u of %u ref %u flags %#x: %d handle %u\n", m, op.dom,
+                         op.ref, flags, op.status, op.handle);
         if (op.status != GNTST_okay)
             return;
         if (maps[m].count(op.handle))
             fail("handle given out twice", m, op.handle);
         uint32_t kinds = flags & (GNTMAP_host_map | GNTMAP_device_map);
-        maps[m][op.handle] = Mapping{g, op.ref, kinds, (flags & GNTMAP_readonly) != 0, addr, by_pte,
-                                     op.dev_bus_addr};
+        maps[m][op.handle] = Mapping{g,    op.ref, kinds,          (flags & GNTMAP_readonly) != 0,
+                                     addr, by_pte, op.dev_bus_addr};
     }
 
     void unmap(Input& in, uint32_t m)
@@ -172,8 +173,8 @@ struct World {
         grant::Unmap_work w;
         int16_t rc = grant::unmap(env, env.vcpu(m), r, w);
         if (trace)
-            std::fprintf(stderr, "  unmap by %u handle %u host %#llx dev %#llx new %#llx: %d\n", m, handle,
-                         static_cast<unsigned long long>(r.host_addr),
+            std::fprintf(stderr, "  unmap by %u handle %u host %#llx dev %#llx new %#llx: %d\n", m,
+                         handle, static_cast<unsigned long long>(r.host_addr),
                          static_cast<unsigned long long>(r.dev_bus_addr),
                          static_cast<unsigned long long>(r.new_addr), rc);
         env.flush_tlb(env.dom(m));
@@ -236,7 +237,8 @@ struct World {
             };
         }
         if (trace)
-            std::fprintf(stderr, "step: op %u domain %u%s\n", op % 12, d, (op & 0x40) ? " racing" : "");
+            std::fprintf(stderr, "step: op %u domain %u%s\n", op % 12, d,
+                         (op & 0x40) ? " racing" : "");
         switch (op % 12) {
         case 0:
         case 1: grant(in, d); break;
@@ -263,7 +265,9 @@ struct World {
             // The guest rewrites a slot of its own L1 (maybe a grant PTE).
             uint8_t k = in.byte();
             uint32_t slot = k % 24;
-            uint64_t val = (k & 0x80) ? 0 : pte::make(F::mfn(frame(in, d)), pte::P | pte::A | ((k & 0x40) ? pte::RW : 0));
+            uint64_t val = (k & 0x80) ? 0
+                                      : pte::make(F::mfn(frame(in, d)),
+                                                  pte::P | pte::A | ((k & 0x40) ? pte::RW : 0));
             Mm_ctx c{env.fs, env.dom(d).mm};
             (void)mmu_normal_update(c, F::mfn(E::l1(d)), slot, val, false, env.dom(d).mm);
             break;
@@ -358,7 +362,8 @@ struct World {
                 fail("shared frame left", i, env.gcount(i));
         Audit_report r = env.fs.audit();
         if (!r.clean())
-            fail("audit after teardown", static_cast<uint32_t>(r.kept[0].kind), raw(r.kept[0].mfn) - F::base);
+            fail("audit after teardown", static_cast<uint32_t>(r.kept[0].kind),
+                 raw(r.kept[0].mfn) - F::base);
     }
 };
 

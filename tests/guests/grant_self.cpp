@@ -19,21 +19,39 @@ namespace {
 constexpr domid_t self_id = 0; // dom0
 constexpr uint32_t magic = 0x6A17E5EDu;
 
-alignas(4096) uint8_t table_window[4096];   // grant frame 0, mapped by mfn
-alignas(4096) uint8_t status_window[4096];  // v2 status frame 0
-alignas(4096) uint8_t page_a[4096];         // granted
-alignas(4096) uint8_t page_b[4096];         // granted, copy target
-alignas(4096) uint8_t own[4096];            // never granted
-alignas(4096) uint8_t win[4][4096];         // where grants get mapped
-alignas(4096) uint8_t edge[2][4096];        // a batch across an unmapped page
+alignas(4096) uint8_t table_window[4096];  // grant frame 0, mapped by mfn
+alignas(4096) uint8_t status_window[4096]; // v2 status frame 0
+alignas(4096) uint8_t page_a[4096];        // granted
+alignas(4096) uint8_t page_b[4096];        // granted, copy target
+alignas(4096) uint8_t own[4096];           // never granted
+alignas(4096) uint8_t win[4][4096];        // where grants get mapped
+alignas(4096) uint8_t edge[2][4096];       // a batch across an unmapped page
 xen_pfn_t frame_list[8];
 
-uint32_t mfn_of(const void* va) { return pfn_to_mfn(virt_to_pfn(va)); }
-uint32_t va_of(const void* p) { return hc::arg(p); }
-const uint32_t* m2p() { return reinterpret_cast<const uint32_t*>(MACH2PHYS_VIRT_START); }
-grant_entry_v1_t* v1() { return reinterpret_cast<grant_entry_v1_t*>(table_window); }
-grant_entry_v2_t* v2() { return reinterpret_cast<grant_entry_v2_t*>(table_window); }
-grant_status_t* status() { return reinterpret_cast<grant_status_t*>(status_window); }
+uint32_t mfn_of(const void* va)
+{
+    return pfn_to_mfn(virt_to_pfn(va));
+}
+uint32_t va_of(const void* p)
+{
+    return hc::arg(p);
+}
+const uint32_t* m2p()
+{
+    return reinterpret_cast<const uint32_t*>(MACH2PHYS_VIRT_START);
+}
+grant_entry_v1_t* v1()
+{
+    return reinterpret_cast<grant_entry_v1_t*>(table_window);
+}
+grant_entry_v2_t* v2()
+{
+    return reinterpret_cast<grant_entry_v2_t*>(table_window);
+}
+grant_status_t* status()
+{
+    return reinterpret_cast<grant_status_t*>(status_window);
+}
 
 // A frame of the hypervisor's (the M2P's first chunk): not the domain's.
 uint32_t m2p_frame()
@@ -48,7 +66,10 @@ uint32_t m2p_frame()
 // Empties the window's PTE (and its TLB entry) before a grant is mapped
 // there, as Linux maps grants into empty slots: map_grant_ref does not
 // flush the TLB.
-bool clear(const void* va) { return hc::update_va_mapping(va_of(va), 0, UVMF_INVLPG) == 0; }
+bool clear(const void* va)
+{
+    return hc::update_va_mapping(va_of(va), 0, UVMF_INVLPG) == 0;
+}
 
 // Put a page of the image back on its own frame (after a grant replaced it).
 bool restore(const void* va)
@@ -70,11 +91,23 @@ uint64_t pte_maddr(const void* va)
     return (uint64_t{l1} << 12) + ((v >> 12) & 511) * 8;
 }
 
-volatile uint32_t* word(void* p) { return static_cast<volatile uint32_t*>(p); }
-void write_word(void* p) { *word(p) = 1; }
-void read_word(void* p) { (void)*word(p); }
+volatile uint32_t* word(void* p)
+{
+    return static_cast<volatile uint32_t*>(p);
+}
+void write_word(void* p)
+{
+    *word(p) = 1;
+}
+void read_word(void* p)
+{
+    (void)*word(p);
+}
 
-int32_t op1(uint32_t cmd, void* a) { return hc::grant_table_op(cmd, a, 1); }
+int32_t op1(uint32_t cmd, void* a)
+{
+    return hc::grant_table_op(cmd, a, 1);
+}
 
 gnttab_copy_t copy_op(uint32_t src, domid_t sdom, uint16_t soff, uint32_t dst, domid_t ddom,
                       uint16_t doff, uint16_t len, uint16_t flags)
@@ -112,8 +145,8 @@ void test_setup()
     CHECK_EQ(op1(GNTTABOP_query_size, &q), 0, "query_size by domain id");
     CHECK_EQ(q.nr_frames, 2, "  the table has grown to 2 frames");
 
-    CHECK_EQ(hc::update_va_mapping(va_of(table_window), (uint64_t{frame_list[0]} << 12) | pte_kernel_rw,
-                                   UVMF_INVLPG),
+    CHECK_EQ(hc::update_va_mapping(va_of(table_window),
+                                   (uint64_t{frame_list[0]} << 12) | pte_kernel_rw, UVMF_INVLPG),
              0, "the grant frame maps writable by its machine address");
     CHECK_EQ(v1()[100].flags, 0, "  and starts out empty");
 
@@ -129,10 +162,13 @@ void test_setup()
     CHECK_EQ(op1(GNTTABOP_setup_table, &s), 0, "setup_table with an unmapped frame list: 0");
     CHECK_EQ(s.status, GNTST_bad_virt_addr, "  status GNTST_bad_virt_addr");
     set_xen_guest_handle(s.frame_list, reinterpret_cast<xen_pfn_t*>(0xF5800000u));
-    CHECK_EQ(op1(GNTTABOP_setup_table, &s), -XEN_EFAULT, "setup_table with a list in the hypervisor: -EFAULT");
+    CHECK_EQ(op1(GNTTABOP_setup_table, &s), -XEN_EFAULT,
+             "setup_table with a list in the hypervisor: -EFAULT");
     set_xen_guest_handle(s.frame_list, frame_list);
-    CHECK_EQ(hc::grant_table_op(GNTTABOP_setup_table, &s, 2), -XEN_EINVAL, "setup_table with count 2: -EINVAL");
-    CHECK_EQ(hc::grant_table_op(GNTTABOP_query_size, &q, 0), -XEN_EINVAL, "query_size with count 0: -EINVAL");
+    CHECK_EQ(hc::grant_table_op(GNTTABOP_setup_table, &s, 2), -XEN_EINVAL,
+             "setup_table with count 2: -EINVAL");
+    CHECK_EQ(hc::grant_table_op(GNTTABOP_query_size, &q, 0), -XEN_EINVAL,
+             "query_size with count 0: -EINVAL");
 
     gnttab_get_version_t gv = {};
     gv.dom = DOMID_SELF;
@@ -146,8 +182,9 @@ void test_setup()
     x.space = XENMAPSPACE_grant_table;
     x.idx = 0;
     x.gpfn = 0x8000;
-    CHECK_EQ(hc::memory_op(XENMEM_add_to_physmap, &x), -XEN_EACCES,
-             "XENMEM_add_to_physmap of a grant frame by a PV domain: -EACCES (translated guests only)");
+    CHECK_EQ(
+        hc::memory_op(XENMEM_add_to_physmap, &x), -XEN_EACCES,
+        "XENMEM_add_to_physmap of a grant frame by a PV domain: -EACCES (translated guests only)");
 }
 
 void test_map_unmap()
@@ -157,20 +194,24 @@ void test_map_unmap()
 
     gnttab_map_grant_ref_t m;
     CHECK(clear(win[0]) && clear(win[1]) && clear(win[3]), "empty the windows");
-    CHECK_EQ(gnt::map(m, self_id, 10, va_of(win[0]), GNTMAP_host_map), 0, "map_grant_ref of its own grant: 0");
+    CHECK_EQ(gnt::map(m, self_id, 10, va_of(win[0]), GNTMAP_host_map), 0,
+             "map_grant_ref of its own grant: 0");
     CHECK_EQ(m.status, GNTST_okay, "  status okay");
     CHECK_EQ(*word(win[0]), magic, "  the granted page appears at the address");
     *word(win[0]) = magic + 1;
     CHECK_EQ(*word(page_a), magic + 1, "  and writes through it reach the page");
-    CHECK_EQ(m.dev_bus_addr, uint64_t{mfn_of(page_a)} << 12, "  dev_bus_addr is the frame's machine address");
+    CHECK_EQ(m.dev_bus_addr, uint64_t{mfn_of(page_a)} << 12,
+             "  dev_bus_addr is the frame's machine address");
     CHECK_EQ(v1()[10].flags, GTF_permit_access | GTF_reading | GTF_writing,
              "  the entry shows GTF_reading | GTF_writing");
     CHECK(!gnt::end_access_v1(&v1()[10]), "  and cannot be revoked while mapped");
 
     CHECK_EQ(gnt::unmap(m.handle, va_of(win[0])), GNTST_okay, "unmap_grant_ref: okay");
-    CHECK(try_fault(read_word, win[0]).vector == 14, "  the address no longer maps anything (read faults)");
+    CHECK(try_fault(read_word, win[0]).vector == 14,
+          "  the address no longer maps anything (read faults)");
     CHECK_EQ(v1()[10].flags, GTF_permit_access, "  the entry is free again");
-    CHECK_EQ(gnt::unmap(m.handle, va_of(win[0])), GNTST_bad_handle, "unmapping it again: GNTST_bad_handle");
+    CHECK_EQ(gnt::unmap(m.handle, va_of(win[0])), GNTST_bad_handle,
+             "unmapping it again: GNTST_bad_handle");
 
     // Read-only.
     CHECK_EQ(gnt::map(m, self_id, 10, va_of(win[1]), GNTMAP_host_map | GNTMAP_readonly), 0,
@@ -200,15 +241,17 @@ void test_map_unmap()
     CHECK_EQ(gnt::map(m, self_id, 7, va_of(win[2]), GNTMAP_host_map), 0, "map reserved ref 7");
     CHECK_EQ(m.status, GNTST_okay, "  status okay");
     CHECK(restore(win[2]), "the guest maps its own page over the grant PTE (update_va_mapping)");
-    CHECK_EQ(gnt::unmap(m.handle, va_of(win[2])), GNTST_general_error,
-             "  then unmap finds no grant at the address: GNTST_general_error (Xen's replace check)");
+    CHECK_EQ(
+        gnt::unmap(m.handle, va_of(win[2])), GNTST_general_error,
+        "  then unmap finds no grant at the address: GNTST_general_error (Xen's replace check)");
     CHECK_EQ(v1()[7].flags, GTF_permit_access | GTF_reading | GTF_writing,
              "  and the grant stays pinned, as in Xen");
 
     // unmap_and_replace: the PTE of another address moves into the grant's
     // slot and that address is cleared.
     CHECK(clear(win[2]), "  (window emptied)");
-    CHECK_EQ(gnt::map(m, self_id, 10, va_of(win[2]), GNTMAP_host_map), 0, "map for unmap_and_replace");
+    CHECK_EQ(gnt::map(m, self_id, 10, va_of(win[2]), GNTMAP_host_map), 0,
+             "map for unmap_and_replace");
     *word(edge[0]) = 0x5EED;
     gnttab_unmap_and_replace_t ur = {};
     ur.host_addr = va_of(win[2]);
@@ -244,18 +287,28 @@ void test_map_refusals()
         int16_t want;
         const char* what;
     } cases[] = {
-        {self_id, 10, GNTMAP_readonly, va_of(win[0]), GNTST_bad_gntref, "neither host nor device map: GNTST_bad_gntref"},
-        {DOMID_SELF, 10, GNTMAP_host_map, va_of(win[0]), GNTST_bad_domain, "dom DOMID_SELF (map takes ids only): GNTST_bad_domain"},
-        {77, 10, GNTMAP_host_map, va_of(win[0]), GNTST_bad_domain, "a missing domain: GNTST_bad_domain"},
-        {self_id, 1024, GNTMAP_host_map, va_of(win[0]), GNTST_bad_gntref, "a ref beyond the table: GNTST_bad_gntref"},
-        {self_id, 11, GNTMAP_host_map, va_of(win[0]), GNTST_general_error, "a grant to another domain: GNTST_general_error"},
-        {self_id, 12, GNTMAP_host_map, va_of(win[0]), GNTST_general_error, "a read-only grant mapped writable: GNTST_general_error"},
-        {self_id, 14, GNTMAP_host_map, va_of(win[0]), GNTST_general_error, "an empty entry: GNTST_general_error"},
-        {self_id, 13, GNTMAP_host_map, va_of(win[0]), GNTST_bad_page, "a frame the domain does not own: GNTST_bad_page"},
-        {self_id, 10, GNTMAP_host_map, 0xF6000000u, GNTST_general_error, "a hypervisor address: GNTST_general_error"},
-        {self_id, 10, GNTMAP_host_map, 0x00400000u, GNTST_general_error, "an address without an L1: GNTST_general_error"},
-        {self_id, 10, GNTMAP_host_map | GNTMAP_contains_pte, (uint64_t{mfn_of(own)} << 12), GNTST_general_error,
-         "a PTE address in a data page: GNTST_general_error"},
+        {self_id, 10, GNTMAP_readonly, va_of(win[0]), GNTST_bad_gntref,
+         "neither host nor device map: GNTST_bad_gntref"},
+        {DOMID_SELF, 10, GNTMAP_host_map, va_of(win[0]), GNTST_bad_domain,
+         "dom DOMID_SELF (map takes ids only): GNTST_bad_domain"},
+        {77, 10, GNTMAP_host_map, va_of(win[0]), GNTST_bad_domain,
+         "a missing domain: GNTST_bad_domain"},
+        {self_id, 1024, GNTMAP_host_map, va_of(win[0]), GNTST_bad_gntref,
+         "a ref beyond the table: GNTST_bad_gntref"},
+        {self_id, 11, GNTMAP_host_map, va_of(win[0]), GNTST_general_error,
+         "a grant to another domain: GNTST_general_error"},
+        {self_id, 12, GNTMAP_host_map, va_of(win[0]), GNTST_general_error,
+         "a read-only grant mapped writable: GNTST_general_error"},
+        {self_id, 14, GNTMAP_host_map, va_of(win[0]), GNTST_general_error,
+         "an empty entry: GNTST_general_error"},
+        {self_id, 13, GNTMAP_host_map, va_of(win[0]), GNTST_bad_page,
+         "a frame the domain does not own: GNTST_bad_page"},
+        {self_id, 10, GNTMAP_host_map, 0xF6000000u, GNTST_general_error,
+         "a hypervisor address: GNTST_general_error"},
+        {self_id, 10, GNTMAP_host_map, 0x00400000u, GNTST_general_error,
+         "an address without an L1: GNTST_general_error"},
+        {self_id, 10, GNTMAP_host_map | GNTMAP_contains_pte, (uint64_t{mfn_of(own)} << 12),
+         GNTST_general_error, "a PTE address in a data page: GNTST_general_error"},
     };
     for (const Case& c : cases) {
         CHECK_EQ(gnt::map(m, c.dom, c.ref, c.addr, c.flags), 0, c.what);
@@ -265,18 +318,20 @@ void test_map_refusals()
     CHECK_EQ(v1()[12].flags, GTF_permit_access | GTF_readonly, "  also the read-only one");
     gnt::grant_v1(&v1()[13], 0, 0, 0);
 
-    CHECK_EQ(hc::grant_table_op(GNTTABOP_map_grant_ref, reinterpret_cast<void*>(0xF5800000u), 1), -XEN_EFAULT,
-             "a map array in the hypervisor's area: -EFAULT");
-    CHECK_EQ(hc::grant_table_op(GNTTABOP_map_grant_ref, reinterpret_cast<void*>(0x1000), 1), -XEN_EFAULT,
-             "an unmapped map array: -EFAULT");
-    CHECK_EQ(hc::grant_table_op(GNTTABOP_unmap_grant_ref, reinterpret_cast<void*>(0x1000), 1), -XEN_EFAULT,
-             "an unmapped unmap array: -EFAULT");
+    CHECK_EQ(hc::grant_table_op(GNTTABOP_map_grant_ref, reinterpret_cast<void*>(0xF5800000u), 1),
+             -XEN_EFAULT, "a map array in the hypervisor's area: -EFAULT");
+    CHECK_EQ(hc::grant_table_op(GNTTABOP_map_grant_ref, reinterpret_cast<void*>(0x1000), 1),
+             -XEN_EFAULT, "an unmapped map array: -EFAULT");
+    CHECK_EQ(hc::grant_table_op(GNTTABOP_unmap_grant_ref, reinterpret_cast<void*>(0x1000), 1),
+             -XEN_EFAULT, "an unmapped unmap array: -EFAULT");
     CHECK_EQ(hc::grant_table_op(GNTTABOP_map_grant_ref, &m, 0xFFFFFFFFu), -XEN_EINVAL,
              "a negative count: -EINVAL");
     CHECK_EQ(hc::grant_table_op(GNTTABOP_map_grant_ref | (1u << 12), &m, 1), -XEN_EINVAL,
              "continuation bits on map: -EINVAL");
-    CHECK_EQ(hc::grant_table_op(GNTTABOP_dump_table, &m, 1), -XEN_ENOSYS, "dump_table: -ENOSYS (as Xen)");
-    CHECK_EQ(hc::grant_table_op(GNTTABOP_cache_flush, &m, 1), -XEN_ENOSYS, "cache_flush: -ENOSYS (x86)");
+    CHECK_EQ(hc::grant_table_op(GNTTABOP_dump_table, &m, 1), -XEN_ENOSYS,
+             "dump_table: -ENOSYS (as Xen)");
+    CHECK_EQ(hc::grant_table_op(GNTTABOP_cache_flush, &m, 1), -XEN_ENOSYS,
+             "cache_flush: -ENOSYS (x86)");
     CHECK_EQ(hc::grant_table_op(99, &m, 1), -XEN_ENOSYS, "an unknown sub-op: -ENOSYS");
     CHECK_EQ(hc::grant_table_op(GNTTABOP_map_grant_ref, &m, 0), 0, "an empty batch: 0");
 }
@@ -357,7 +412,8 @@ void test_batches()
     b[2].host_addr = va_of(win[1]);
     b[2].flags |= GNTMAP_readonly;
     CHECK_EQ(hc::grant_table_op(GNTTABOP_map_grant_ref, b, 3), 0, "a batch of three maps: 0");
-    CHECK(b[0].status == GNTST_okay && b[1].status == GNTST_general_error && b[2].status == GNTST_okay,
+    CHECK(b[0].status == GNTST_okay && b[1].status == GNTST_general_error &&
+              b[2].status == GNTST_okay,
           "  each entry has its own status");
     static gnttab_unmap_grant_ref_t u[2];
     u[0] = {};
@@ -404,13 +460,16 @@ void test_batches()
 
     // A batch whose second entry lies on an unmapped page: the first is
     // done, then -EFAULT.
-    CHECK_EQ(hc::update_va_mapping(va_of(edge[1]), 0, UVMF_INVLPG), 0, "unmap the page after the batch's first entry");
-    auto* e = reinterpret_cast<gnttab_map_grant_ref_t*>(edge[0] + 4096 - sizeof(gnttab_map_grant_ref_t));
+    CHECK_EQ(hc::update_va_mapping(va_of(edge[1]), 0, UVMF_INVLPG), 0,
+             "unmap the page after the batch's first entry");
+    auto* e =
+        reinterpret_cast<gnttab_map_grant_ref_t*>(edge[0] + 4096 - sizeof(gnttab_map_grant_ref_t));
     *e = {};
     e->flags = GNTMAP_device_map;
     e->ref = 10;
     e->dom = self_id;
-    CHECK_EQ(hc::grant_table_op(GNTTABOP_map_grant_ref, e, 2), -XEN_EFAULT, "  a batch of two maps: -EFAULT");
+    CHECK_EQ(hc::grant_table_op(GNTTABOP_map_grant_ref, e, 2), -XEN_EFAULT,
+             "  a batch of two maps: -EFAULT");
     CHECK_EQ(e->status, GNTST_okay, "  the first entry was done");
     CHECK_EQ(gnt::unmap(e->handle, 0, e->dev_bus_addr), GNTST_okay, "  and is undone");
     CHECK(restore(edge[1]), "  (page back)");
@@ -419,12 +478,13 @@ void test_batches()
     // entry is done.
     static gnttab_copy_t copies[512];
     for (uint32_t i = 0; i < 512; ++i)
-        copies[i] = copy_op(mfn_of(page_a), DOMID_SELF, static_cast<uint16_t>(i * 8), mfn_of(page_b),
-                            DOMID_SELF, static_cast<uint16_t>(i * 8), 8, 0);
+        copies[i] = copy_op(mfn_of(page_a), DOMID_SELF, static_cast<uint16_t>(i * 8),
+                            mfn_of(page_b), DOMID_SELF, static_cast<uint16_t>(i * 8), 8, 0);
     for (uint32_t i = 0; i < 4096; ++i)
         page_a[i] = static_cast<uint8_t>(i * 7);
     arm_event(&copies[0].status, sizeof copies[0], 512);
-    CHECK_EQ(hc::grant_table_op(GNTTABOP_copy, copies, 512), 0, "512 copies in one call, an event pending: 0");
+    CHECK_EQ(hc::grant_table_op(GNTTABOP_copy, copies, 512), 0,
+             "512 copies in one call, an event pending: 0");
     CHECK(continued(), "  continued part-way");
     CHECK_EQ(watch.done_at_upcall, 1, "  after its first entry");
     ok = true;
@@ -444,18 +504,22 @@ void test_copy()
         page_b[i] = 0;
         own[i] = 0x0F;
     }
-    gnttab_copy_t c = copy_op(20, self_id, 16, mfn_of(own), DOMID_SELF, 32, 100, GNTCOPY_source_gref);
+    gnttab_copy_t c =
+        copy_op(20, self_id, 16, mfn_of(own), DOMID_SELF, 32, 100, GNTCOPY_source_gref);
     CHECK_EQ(gnt::copy(c), GNTST_okay, "copy from a grant into an own frame: okay");
-    CHECK(own[31] == 0x0F && own[32] == 0xA1 && own[131] == 0xA1 && own[132] == 0x0F, "  exactly the bytes asked");
+    CHECK(own[31] == 0x0F && own[32] == 0xA1 && own[131] == 0xA1 && own[132] == 0x0F,
+          "  exactly the bytes asked");
     c = copy_op(mfn_of(own), DOMID_SELF, 0, 21, self_id, 4000, 96, GNTCOPY_dest_gref);
     CHECK_EQ(gnt::copy(c), GNTST_okay, "copy from an own frame into a grant: okay");
-    CHECK(page_b[3999] == 0 && page_b[4000] == 0x0F && page_b[4031] == 0x0F && page_b[4032] == 0xA1 &&
-              page_b[4095] == 0xA1,
+    CHECK(page_b[3999] == 0 && page_b[4000] == 0x0F && page_b[4031] == 0x0F &&
+              page_b[4032] == 0xA1 && page_b[4095] == 0xA1,
           "  the bytes arrived");
     c = copy_op(20, self_id, 0, 21, DOMID_SELF, 0, 1, GNTCOPY_source_gref | GNTCOPY_dest_gref);
-    CHECK_EQ(gnt::copy(c), GNTST_okay, "copy between two grants (the second named by DOMID_SELF): okay");
+    CHECK_EQ(gnt::copy(c), GNTST_okay,
+             "copy between two grants (the second named by DOMID_SELF): okay");
     CHECK_EQ(page_b[0], 0xA1, "  the byte arrived");
-    CHECK(v1()[20].flags == (GTF_permit_access | GTF_readonly) && v1()[21].flags == GTF_permit_access,
+    CHECK(v1()[20].flags == (GTF_permit_access | GTF_readonly) &&
+              v1()[21].flags == GTF_permit_access,
           "  no flag stays set after a copy");
 
     struct Case {
@@ -463,20 +527,21 @@ void test_copy()
         int16_t want;
         const char* what;
     } cases[] = {
-        {copy_op(mfn_of(own), DOMID_SELF, 4000, mfn_of(page_b), DOMID_SELF, 0, 200, 0), GNTST_bad_copy_arg,
-         "a source range crossing the page end: GNTST_bad_copy_arg"},
-        {copy_op(mfn_of(own), DOMID_SELF, 0, mfn_of(page_b), DOMID_SELF, 4095, 2, 0), GNTST_bad_copy_arg,
-         "a destination range crossing the page end: GNTST_bad_copy_arg"},
-        {copy_op(mfn_of(own), self_id, 0, mfn_of(page_b), DOMID_SELF, 0, 8, 0), GNTST_permission_denied,
+        {copy_op(mfn_of(own), DOMID_SELF, 4000, mfn_of(page_b), DOMID_SELF, 0, 200, 0),
+         GNTST_bad_copy_arg, "a source range crossing the page end: GNTST_bad_copy_arg"},
+        {copy_op(mfn_of(own), DOMID_SELF, 0, mfn_of(page_b), DOMID_SELF, 4095, 2, 0),
+         GNTST_bad_copy_arg, "a destination range crossing the page end: GNTST_bad_copy_arg"},
+        {copy_op(mfn_of(own), self_id, 0, mfn_of(page_b), DOMID_SELF, 0, 8, 0),
+         GNTST_permission_denied,
          "a frame named with the domain's id instead of DOMID_SELF: GNTST_permission_denied"},
-        {copy_op(20, 77, 0, mfn_of(page_b), DOMID_SELF, 0, 8, GNTCOPY_source_gref), GNTST_bad_domain,
-         "a grant of a missing domain: GNTST_bad_domain"},
-        {copy_op(1024, self_id, 0, mfn_of(page_b), DOMID_SELF, 0, 8, GNTCOPY_source_gref), GNTST_bad_gntref,
-         "a ref beyond the table: GNTST_bad_gntref"},
-        {copy_op(mfn_of(own), DOMID_SELF, 0, 20, self_id, 0, 8, GNTCOPY_dest_gref), GNTST_general_error,
-         "a read-only grant as destination: GNTST_general_error"},
-        {copy_op(11, self_id, 0, mfn_of(page_b), DOMID_SELF, 0, 8, GNTCOPY_source_gref), GNTST_general_error,
-         "a grant to another domain: GNTST_general_error"},
+        {copy_op(20, 77, 0, mfn_of(page_b), DOMID_SELF, 0, 8, GNTCOPY_source_gref),
+         GNTST_bad_domain, "a grant of a missing domain: GNTST_bad_domain"},
+        {copy_op(1024, self_id, 0, mfn_of(page_b), DOMID_SELF, 0, 8, GNTCOPY_source_gref),
+         GNTST_bad_gntref, "a ref beyond the table: GNTST_bad_gntref"},
+        {copy_op(mfn_of(own), DOMID_SELF, 0, 20, self_id, 0, 8, GNTCOPY_dest_gref),
+         GNTST_general_error, "a read-only grant as destination: GNTST_general_error"},
+        {copy_op(11, self_id, 0, mfn_of(page_b), DOMID_SELF, 0, 8, GNTCOPY_source_gref),
+         GNTST_general_error, "a grant to another domain: GNTST_general_error"},
         {copy_op(m2p_frame(), DOMID_SELF, 0, mfn_of(page_b), DOMID_SELF, 0, 8, 0), GNTST_bad_page,
          "a frame the domain does not own: GNTST_bad_page"},
         {copy_op(mfn_of(own), DOMID_SELF, 0, 77, 77, 0, 0, GNTCOPY_dest_gref), GNTST_okay,
@@ -497,7 +562,8 @@ void test_revoke_and_swap()
     CHECK_EQ(gnt::unmap(m.handle, 0, m.dev_bus_addr), GNTST_okay, "  unpinned");
     CHECK_EQ(op1(GNTTABOP_swap_grant_ref, &sw), 0, "swap_grant_ref once free: 0");
     CHECK_EQ(sw.status, GNTST_okay, "  status okay");
-    CHECK(v1()[31].flags == GTF_permit_access && v1()[31].frame == mfn_of(page_a) && v1()[30].flags == 0,
+    CHECK(v1()[31].flags == GTF_permit_access && v1()[31].frame == mfn_of(page_a) &&
+              v1()[30].flags == 0,
           "  the entries traded places");
     sw = {31, 5000, 0};
     CHECK_EQ(op1(GNTTABOP_swap_grant_ref, &sw), 0, "swap with a ref beyond the table: 0");
@@ -524,7 +590,8 @@ void test_transfer()
              "  the entry is committed and completed");
     CHECK_EQ(v1()[40].frame, list[0], "  and names the frame");
     CHECK_EQ(m2p()[list[0]], 0x7777, "  the M2P puts it at the pfn the entry asked for");
-    CHECK_EQ(hc::memory_op(XENMEM_current_reservation, &self), pages, "  the domain's size is unchanged");
+    CHECK_EQ(hc::memory_op(XENMEM_current_reservation, &self), pages,
+             "  the domain's size is unchanged");
 
     gnt::grant_v1(&v1()[41], self_id, 0x7778, GTF_accept_transfer);
     t = {mfn_of(own), self_id, 41, 0};
@@ -533,7 +600,8 @@ void test_transfer()
     CHECK_EQ(v1()[41].flags, GTF_accept_transfer, "  the entry is untouched");
     own[0] = 1;
     CHECK_EQ(own[0], 1, "  the page is still ours");
-    CHECK_EQ(hc::memory_op(XENMEM_decrease_reservation, &r), 1, "the transferred frame can be given back");
+    CHECK_EQ(hc::memory_op(XENMEM_decrease_reservation, &r), 1,
+             "the transferred frame can be given back");
 }
 
 void test_v2()
@@ -541,7 +609,8 @@ void test_v2()
     gnttab_map_grant_ref_t m;
     CHECK_EQ(gnt::map(m, self_id, 10, 0, GNTMAP_device_map), 0, "a grant in use (ref 10, device)");
     gnttab_set_version_t sv = {2};
-    CHECK_EQ(op1(GNTTABOP_set_version, &sv), -XEN_EBUSY, "set_version 2 with a grant in use: -EBUSY");
+    CHECK_EQ(op1(GNTTABOP_set_version, &sv), -XEN_EBUSY,
+             "set_version 2 with a grant in use: -EBUSY");
     CHECK_EQ(sv.version, 1, "  the version stays 1");
     CHECK_EQ(gnt::unmap(m.handle, 0, m.dev_bus_addr), GNTST_okay, "  unmapped");
     sv.version = 3;
@@ -561,11 +630,13 @@ void test_v2()
     CHECK_EQ(op1(GNTTABOP_get_status_frames, &gs), 0, "get_status_frames: 0");
     CHECK_EQ(gs.status, GNTST_okay, "  status okay");
     gs.nr_frames = 2;
-    CHECK_EQ(op1(GNTTABOP_get_status_frames, &gs), 0, "get_status_frames of more than there are: 0");
-    CHECK_EQ(gs.status, GNTST_general_error, "  status GNTST_general_error (2 frames of 256 entries need 1)");
+    CHECK_EQ(op1(GNTTABOP_get_status_frames, &gs), 0,
+             "get_status_frames of more than there are: 0");
+    CHECK_EQ(gs.status, GNTST_general_error,
+             "  status GNTST_general_error (2 frames of 256 entries need 1)");
     CHECK_EQ(hc::update_va_mapping(va_of(status_window),
-                                   (uint64_t{static_cast<uint32_t>(status_list[0])} << 12) | pte_present |
-                                       pte_accessed,
+                                   (uint64_t{static_cast<uint32_t>(status_list[0])} << 12) |
+                                       pte_present | pte_accessed,
                                    UVMF_INVLPG),
              0, "the status frame maps read-only by machine address");
 
@@ -583,14 +654,17 @@ void test_v2()
     gnt::grant_sub_page(&v2()[51], self_id, mfn_of(page_a), 1024, 16, GTF_permit_access);
     CHECK_EQ(gnt::map(m, self_id, 51, va_of(win[3]), GNTMAP_host_map), 0, "a sub-page grant: 0");
     CHECK_EQ(m.status, GNTST_general_error, "  cannot be mapped: GNTST_general_error");
-    gnttab_copy_t c = copy_op(51, self_id, 1024, mfn_of(own), DOMID_SELF, 0, 16, GNTCOPY_source_gref);
+    gnttab_copy_t c =
+        copy_op(51, self_id, 1024, mfn_of(own), DOMID_SELF, 0, 16, GNTCOPY_source_gref);
     CHECK_EQ(gnt::copy(c), GNTST_okay, "  but copied from within its window: okay");
-    CHECK(own[0] == static_cast<uint8_t>(1024) && own[15] == static_cast<uint8_t>(1039), "  the bytes arrived");
+    CHECK(own[0] == static_cast<uint8_t>(1024) && own[15] == static_cast<uint8_t>(1039),
+          "  the bytes arrived");
     c = copy_op(51, self_id, 1020, mfn_of(own), DOMID_SELF, 0, 16, GNTCOPY_source_gref);
     CHECK_EQ(gnt::copy(c), GNTST_general_error, "  not from outside it: GNTST_general_error");
 
     sv.version = 1;
-    CHECK_EQ(op1(GNTTABOP_set_version, &sv), -XEN_EBUSY, "back to version 1 while the status frame is mapped: -EBUSY");
+    CHECK_EQ(op1(GNTTABOP_set_version, &sv), -XEN_EBUSY,
+             "back to version 1 while the status frame is mapped: -EBUSY");
     CHECK_EQ(sv.version, 2, "  version 2 stays");
     CHECK(restore(status_window), "  (status frame unmapped)");
     sv.version = 1;
@@ -607,7 +681,8 @@ void leave_one_mapped()
 {
     gnt::grant_v1(&v1()[60], self_id, mfn_of(page_b), GTF_permit_access);
     gnttab_map_grant_ref_t m;
-    CHECK_EQ(gnt::map(m, self_id, 60, va_of(win[3]), GNTMAP_host_map), 0, "a mapping left for the audit");
+    CHECK_EQ(gnt::map(m, self_id, 60, va_of(win[3]), GNTMAP_host_map), 0,
+             "a mapping left for the audit");
     CHECK_EQ(m.status, GNTST_okay, "  status okay");
 }
 

@@ -15,18 +15,18 @@
 #include <memory>
 #include <vector>
 
-#include "tests/unit/fake_frame_space.hpp"
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/grant/grant_ops.hpp"
 #include "hypervisor/grant/grant_table.hpp"
 #include "hypervisor/mm/pt_ops.hpp"
+#include "tests/unit/fake_frame_space.hpp"
 
 class Fake_grant_env final : public Grant_env {
 public:
     using F = Fake_frame_space;
     static constexpr uint32_t nr_domains = 2;
     static constexpr uint32_t frames_per_domain = 16;
-    static constexpr uint32_t first_data = 4;       // relative to the domain's first frame
+    static constexpr uint32_t first_data = 4; // relative to the domain's first frame
     static constexpr uint32_t pool_first = 40;
     static constexpr uint32_t pool_end = 56;
 
@@ -37,8 +37,8 @@ public:
     // What the core did.
     uint32_t flushes[nr_domains] = {};
     long live_allocs = 0;
-    uint32_t frames_left = pool_end - pool_first;   // lower it to make alloc_frame fail
-    long allocs_left = 1L << 30;                    // the same for alloc
+    uint32_t frames_left = pool_end - pool_first; // lower it to make alloc_frame fail
+    long allocs_left = 1L << 30;                  // the same for alloc
     std::map<uint32_t, uint32_t> m2p;
     uint32_t stolen_freed = 0;
 
@@ -48,7 +48,8 @@ public:
     std::function<void(uint16_t* status)> after_set_status;
     std::function<void(Domain& d)> on_flush;
 
-    Fake_grant_env(const Grant_limits& lim0 = Grant_limits{}, const Grant_limits& lim1 = Grant_limits{})
+    Fake_grant_env(const Grant_limits& lim0 = Grant_limits{},
+                   const Grant_limits& lim1 = Grant_limits{})
     {
         for (uint32_t i = 0; i < nr_domains; ++i) {
             doms[i] = std::make_unique<Domain>();
@@ -74,7 +75,8 @@ public:
                 std::abort();
             d.vcpus[0].cr3 = F::mfn(base);
         }
-        if (grant::table_create(*this, *doms[0], lim0) != 0 || grant::table_create(*this, *doms[1], lim1) != 0)
+        if (grant::table_create(*this, *doms[0], lim0) != 0 ||
+            grant::table_create(*this, *doms[1], lim1) != 0)
             std::abort();
     }
 

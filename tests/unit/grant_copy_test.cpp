@@ -22,9 +22,12 @@ protected:
         EXPECT_EQ(env.fs.mapped_now, 0u);
         EXPECT_TRUE(env.audit().clean());
     }
-    unsigned char* bytes(uint32_t frame) { return reinterpret_cast<unsigned char*>(env.fs.mem[frame]); }
-    gnttab_copy_t op(uint16_t sdom, uint32_t s, uint16_t soff, uint16_t ddom, uint32_t d, uint16_t doff,
-                     uint16_t len, uint16_t flags)
+    unsigned char* bytes(uint32_t frame)
+    {
+        return reinterpret_cast<unsigned char*>(env.fs.mem[frame]);
+    }
+    gnttab_copy_t op(uint16_t sdom, uint32_t s, uint16_t soff, uint16_t ddom, uint32_t d,
+                     uint16_t doff, uint16_t len, uint16_t flags)
     {
         gnttab_copy_t c{};
         c.source.u.ref = s;
@@ -37,7 +40,10 @@ protected:
         c.flags = flags;
         return c;
     }
-    int16_t copy(uint32_t caller, const gnttab_copy_t& c) { return grant::copy(env, env.dom(caller), c); }
+    int16_t copy(uint32_t caller, const gnttab_copy_t& c)
+    {
+        return grant::copy(env, env.dom(caller), c);
+    }
     void fill(uint32_t frame, unsigned char v) { std::memset(bytes(frame), v, page_size); }
 };
 
@@ -47,8 +53,8 @@ TEST_F(GrantCopy, GivenTwoOwnFrames_WhenCopied_ThenTheBytesArriveAndNothingElseC
     uint32_t a = E::data(1, 0), b = E::data(1, 1);
     fill(a, 0xAA);
     fill(b, 0x00);
-    EXPECT_EQ(copy(1, op(DOMID_SELF, raw(E::data_mfn(1, 0)), 100, DOMID_SELF, raw(E::data_mfn(1, 1)), 200,
-                         50, 0)),
+    EXPECT_EQ(copy(1, op(DOMID_SELF, raw(E::data_mfn(1, 0)), 100, DOMID_SELF,
+                         raw(E::data_mfn(1, 1)), 200, 50, 0)),
               GNTST_okay);
     EXPECT_EQ(bytes(b)[199], 0);
     EXPECT_EQ(bytes(b)[200], 0xAA);
@@ -61,8 +67,9 @@ TEST_F(GrantCopy, GivenASourceGrant_WhenCopiedIntoAnOwnFrame_ThenItArrivesAndThe
     env.grant(1, 10, 0, raw(E::data_mfn(1, 0)), GTF_permit_access | GTF_readonly);
     fill(E::data(1, 0), 0x5A);
     fill(E::data(0, 0), 0);
-    EXPECT_EQ(copy(0, op(1, 10, 0, DOMID_SELF, raw(E::data_mfn(0, 0)), 0, 4096, GNTCOPY_source_gref)),
-              GNTST_okay);
+    EXPECT_EQ(
+        copy(0, op(1, 10, 0, DOMID_SELF, raw(E::data_mfn(0, 0)), 0, 4096, GNTCOPY_source_gref)),
+        GNTST_okay);
     EXPECT_EQ(bytes(E::data(0, 0))[4095], 0x5A);
     EXPECT_EQ(env.pin(1, 10), 0u);
     EXPECT_EQ(env.flags(1, 10), GTF_permit_access | GTF_readonly);
@@ -86,7 +93,8 @@ TEST_F(GrantCopy, GivenGrantsOnBothSides_ThenItCopiesBetweenThem)
     env.grant(1, 11, 0, raw(E::data_mfn(1, 1)), GTF_permit_access);
     fill(E::data(1, 0), 0x77);
     fill(E::data(1, 1), 0);
-    EXPECT_EQ(copy(0, op(1, 10, 0, 1, 11, 0, 1, GNTCOPY_source_gref | GNTCOPY_dest_gref)), GNTST_okay);
+    EXPECT_EQ(copy(0, op(1, 10, 0, 1, 11, 0, 1, GNTCOPY_source_gref | GNTCOPY_dest_gref)),
+              GNTST_okay);
     EXPECT_EQ(bytes(E::data(1, 1))[0], 0x77);
 }
 
@@ -98,7 +106,8 @@ TEST_F(GrantCopy, GivenAGrantToItself_ThenADomainCopiesThroughItsOwnGrant)
     EXPECT_EQ(copy(1, op(1, 10, 0, DOMID_SELF, raw(E::data_mfn(1, 1)), 0, 10, GNTCOPY_source_gref)),
               GNTST_okay);
     EXPECT_EQ(bytes(E::data(1, 1))[9], 0x11);
-    EXPECT_EQ(copy(1, op(DOMID_SELF, 10, 0, DOMID_SELF, raw(E::data_mfn(1, 1)), 0, 10, GNTCOPY_source_gref)),
+    EXPECT_EQ(copy(1, op(DOMID_SELF, 10, 0, DOMID_SELF, raw(E::data_mfn(1, 1)), 0, 10,
+                         GNTCOPY_source_gref)),
               GNTST_okay)
         << "a grant of DOMID_SELF";
 }
@@ -138,9 +147,12 @@ TEST_F(GrantCopy, GivenZeroLength_ThenOkayWithoutLookingAtAnything)
 TEST_F(GrantCopy, GivenARangeCrossingThePageEnd_ThenBadCopyArg)
 {
     Mfn a = E::data_mfn(1, 0), b = E::data_mfn(1, 1);
-    EXPECT_EQ(copy(1, op(DOMID_SELF, raw(a), 4000, DOMID_SELF, raw(b), 0, 97, 0)), GNTST_bad_copy_arg);
-    EXPECT_EQ(copy(1, op(DOMID_SELF, raw(a), 0, DOMID_SELF, raw(b), 4095, 2, 0)), GNTST_bad_copy_arg);
-    EXPECT_EQ(copy(1, op(DOMID_SELF, raw(a), 0, DOMID_SELF, raw(b), 0, 4097, 0)), GNTST_bad_copy_arg);
+    EXPECT_EQ(copy(1, op(DOMID_SELF, raw(a), 4000, DOMID_SELF, raw(b), 0, 97, 0)),
+              GNTST_bad_copy_arg);
+    EXPECT_EQ(copy(1, op(DOMID_SELF, raw(a), 0, DOMID_SELF, raw(b), 4095, 2, 0)),
+              GNTST_bad_copy_arg);
+    EXPECT_EQ(copy(1, op(DOMID_SELF, raw(a), 0, DOMID_SELF, raw(b), 0, 4097, 0)),
+              GNTST_bad_copy_arg);
     EXPECT_EQ(copy(1, op(DOMID_SELF, raw(a), 0, DOMID_SELF, raw(b), 0, 4096, 0)), GNTST_okay);
 }
 
@@ -185,9 +197,11 @@ TEST_F(GrantCopy, GivenAReadOnlyGrantAsDestination_ThenGeneralErrorAndNoByteWrit
 
 TEST_F(GrantCopy, GivenAFrameOfAnotherDomainByNumber_ThenBadPage)
 {
-    EXPECT_EQ(copy(1, op(DOMID_SELF, raw(E::data_mfn(0, 0)), 0, DOMID_SELF, raw(E::data_mfn(1, 1)), 0, 8, 0)),
+    EXPECT_EQ(copy(1, op(DOMID_SELF, raw(E::data_mfn(0, 0)), 0, DOMID_SELF, raw(E::data_mfn(1, 1)),
+                         0, 8, 0)),
               GNTST_bad_page);
-    EXPECT_EQ(copy(1, op(DOMID_SELF, raw(E::data_mfn(1, 1)), 0, DOMID_SELF, raw(F::mfn(F::first_hv)), 0, 8, 0)),
+    EXPECT_EQ(copy(1, op(DOMID_SELF, raw(E::data_mfn(1, 1)), 0, DOMID_SELF,
+                         raw(F::mfn(F::first_hv)), 0, 8, 0)),
               GNTST_bad_page);
 }
 
@@ -201,10 +215,12 @@ TEST_F(GrantCopy, GivenAGrantOfAFrameTheGranterDoesNotOwn_ThenBadPageAndTheFlags
 
 TEST_F(GrantCopy, GivenAPageTableAsDestination_ThenGeneralError)
 {
-    EXPECT_EQ(copy(1, op(DOMID_SELF, raw(E::data_mfn(1, 0)), 0, DOMID_SELF, raw(F::mfn(E::l1(1))), 0, 8, 0)),
+    EXPECT_EQ(copy(1, op(DOMID_SELF, raw(E::data_mfn(1, 0)), 0, DOMID_SELF, raw(F::mfn(E::l1(1))),
+                         0, 8, 0)),
               GNTST_general_error);
     // As a source it is only read.
-    EXPECT_EQ(copy(1, op(DOMID_SELF, raw(F::mfn(E::l1(1))), 0, DOMID_SELF, raw(E::data_mfn(1, 0)), 0, 8, 0)),
+    EXPECT_EQ(copy(1, op(DOMID_SELF, raw(F::mfn(E::l1(1))), 0, DOMID_SELF, raw(E::data_mfn(1, 0)),
+                         0, 8, 0)),
               GNTST_okay);
 }
 
@@ -214,9 +230,12 @@ TEST_F(GrantCopy, GivenASubPageGrant_ThenOnlyItsWindowMayBeCopied)
     ASSERT_EQ(grant::set_version(env, env.dom(1), ver), 0);
     env.grant_sub_page(1, 10, 0, raw(E::data_mfn(1, 0)), 256, 128, GTF_permit_access);
     Mfn own = E::data_mfn(0, 0);
-    EXPECT_EQ(copy(0, op(1, 10, 256, DOMID_SELF, raw(own), 0, 128, GNTCOPY_source_gref)), GNTST_okay);
-    EXPECT_EQ(copy(0, op(1, 10, 255, DOMID_SELF, raw(own), 0, 8, GNTCOPY_source_gref)), GNTST_general_error);
-    EXPECT_EQ(copy(0, op(1, 10, 300, DOMID_SELF, raw(own), 0, 85, GNTCOPY_source_gref)), GNTST_general_error);
+    EXPECT_EQ(copy(0, op(1, 10, 256, DOMID_SELF, raw(own), 0, 128, GNTCOPY_source_gref)),
+              GNTST_okay);
+    EXPECT_EQ(copy(0, op(1, 10, 255, DOMID_SELF, raw(own), 0, 8, GNTCOPY_source_gref)),
+              GNTST_general_error);
+    EXPECT_EQ(copy(0, op(1, 10, 300, DOMID_SELF, raw(own), 0, 85, GNTCOPY_source_gref)),
+              GNTST_general_error);
     EXPECT_EQ(env.pin(1, 10), 0u);
     EXPECT_EQ(*env.table(1).status_word(10), 0u);
 }
@@ -263,7 +282,8 @@ TEST_F(GrantTransfer, GivenAnAcceptTransferEntry_ThenTheFrameMovesAndTheEntryCom
     EXPECT_EQ(env.fs.pg(f).count_info, pgc::allocated | 1);
     EXPECT_EQ(env.dom(1).tot_pages, E::frames_per_domain - 1);
     EXPECT_EQ(env.dom(0).tot_pages, E::frames_per_domain + 1);
-    EXPECT_EQ(env.flags(0, 5), GTF_accept_transfer | GTF_transfer_committed | GTF_transfer_completed);
+    EXPECT_EQ(env.flags(0, 5),
+              GTF_accept_transfer | GTF_transfer_committed | GTF_transfer_completed);
     EXPECT_EQ(*env.table(0).v1_frame(5), raw(F::mfn(f)));
     EXPECT_EQ(env.m2p[raw(F::mfn(f))], 77u);
     EXPECT_TRUE(env.audit().clean());
@@ -299,7 +319,7 @@ TEST_F(GrantTransfer, GivenDomidSelfOrAMissingDomain_ThenBadDomainAndTheFrameIsL
 
 TEST_F(GrantTransfer, GivenAnEntryThatDoesNotAcceptFromTheCaller_ThenGeneralErrorAndTheFrameIsLost)
 {
-    env.grant(0, 5, 0, 9, GTF_accept_transfer);  // for domain 0, not 1
+    env.grant(0, 5, 0, 9, GTF_accept_transfer); // for domain 0, not 1
     env.grant(0, 6, 1, 9, GTF_permit_access);
     env.grant(0, 7, 1, 9, GTF_accept_transfer | GTF_transfer_committed);
     EXPECT_EQ(grant::transfer(env, env.dom(1), op(E::data(1, 3), 0, 5)), GNTST_general_error);

@@ -58,9 +58,10 @@ protected:
     void expect_clean()
     {
         Audit_report r = env.audit();
-        EXPECT_TRUE(r.clean()) << r.issues << " issues, first kind " << static_cast<int>(r.kept[0].kind)
-                               << " at " << raw(r.kept[0].mfn) << " expected " << r.kept[0].expected
-                               << " found " << r.kept[0].actual;
+        EXPECT_TRUE(r.clean()) << r.issues << " issues, first kind "
+                               << static_cast<int>(r.kept[0].kind) << " at " << raw(r.kept[0].mfn)
+                               << " expected " << r.kept[0].expected << " found "
+                               << r.kept[0].actual;
     }
 };
 
@@ -78,7 +79,8 @@ TEST_F(GrantMap, GivenAWritableGrant_WhenMappedAtAVirtualAddress_ThenThePteMapsT
     expect_clean();
 }
 
-TEST_F(GrantMap, GivenAMapping_ThenThePinCountsOneWritableHostMappingAndTheFlagsSayReadingAndWriting)
+TEST_F(GrantMap,
+       GivenAMapping_ThenThePinCountsOneWritableHostMappingAndTheFlagsSayReadingAndWriting)
 {
     grant_data(10, 0);
     ASSERT_EQ(map_va(0, 10, 7).status, GNTST_okay);
@@ -176,7 +178,8 @@ TEST_F(GrantMap, GivenNxEnabled_ThenGrantPtesAreNotExecutable)
     EXPECT_TRUE(pte::flags(env.pte(0, 7)) & pte::NX);
 }
 
-TEST_F(GrantMap, GivenADeviceMapping_ThenDevBusAddrIsTheFrameAndTheReferencesAreHeldOutsidePageTables)
+TEST_F(GrantMap,
+       GivenADeviceMapping_ThenDevBusAddrIsTheFrameAndTheReferencesAreHeldOutsidePageTables)
 {
     grant_data(10, 0);
     uint32_t f = E::data(1, 0);
@@ -216,7 +219,8 @@ TEST_F(GrantMap, GivenHostAndDeviceMapping_ThenEachKindHoldsItsOwnPinAndReferenc
     expect_clean();
 }
 
-TEST_F(GrantMap, GivenAReadOnlyAndAWritableMapping_WhenTheWritableGoes_ThenWritingIsClearedButReadingStays)
+TEST_F(GrantMap,
+       GivenAReadOnlyAndAWritableMapping_WhenTheWritableGoes_ThenWritingIsClearedButReadingStays)
 {
     grant_data(10, 0);
     auto ro = map_va(0, 10, 7, GNTMAP_readonly);
@@ -402,7 +406,8 @@ TEST_F(GrantMap, GivenAnAddressWithoutAnL1_ThenGeneralErrorAndNothingIsHeld)
     uint32_t g = env.gcount(f);
     EXPECT_EQ(map(0, 1, 10, GNTMAP_host_map, 0x40000000u).status, GNTST_general_error); // L3 slot 1
     EXPECT_EQ(map(0, 1, 10, GNTMAP_host_map, 0x00200000u).status, GNTST_general_error); // L2 slot 1
-    EXPECT_EQ(map(0, 1, 10, GNTMAP_host_map, 0xF5800000u).status, GNTST_general_error); // hypervisor
+    EXPECT_EQ(map(0, 1, 10, GNTMAP_host_map, 0xF5800000u).status,
+              GNTST_general_error); // hypervisor
     EXPECT_EQ(map(0, 1, 10, GNTMAP_host_map, 0x100000000ull).status, GNTST_general_error);
     EXPECT_EQ(env.gcount(f), g);
     EXPECT_EQ(env.pin(1, 10), 0u);
@@ -413,10 +418,13 @@ TEST_F(GrantMap, GivenAPteAddressOutsideAnInUseL1OfTheMapper_ThenGeneralError)
 {
     grant_data(10, 0);
     uint32_t flags = GNTMAP_host_map | GNTMAP_contains_pte;
-    EXPECT_EQ(map(0, 1, 10, flags, env.pte_maddr(0, 12) + 4).status, GNTST_general_error); // misaligned
-    EXPECT_EQ(map(0, 1, 10, flags, env.pte_maddr(1, 12)).status, GNTST_general_error);     // another's L1
-    EXPECT_EQ(map(0, 1, 10, flags, mfn_to_paddr(E::data_mfn(0, 3))).status, GNTST_general_error); // data
-    EXPECT_EQ(map(0, 1, 10, flags, mfn_to_paddr(F::mfn(1))).status, GNTST_general_error);          // an L2
+    EXPECT_EQ(map(0, 1, 10, flags, env.pte_maddr(0, 12) + 4).status,
+              GNTST_general_error); // misaligned
+    EXPECT_EQ(map(0, 1, 10, flags, env.pte_maddr(1, 12)).status,
+              GNTST_general_error); // another's L1
+    EXPECT_EQ(map(0, 1, 10, flags, mfn_to_paddr(E::data_mfn(0, 3))).status,
+              GNTST_general_error);                                                       // data
+    EXPECT_EQ(map(0, 1, 10, flags, mfn_to_paddr(F::mfn(1))).status, GNTST_general_error); // an L2
     EXPECT_EQ(env.pin(1, 10), 0u);
     expect_clean();
 }
@@ -505,7 +513,8 @@ TEST_F(GrantMap, GivenTheGuestRemovedTheGrantPte_ThenItsReferencesWentWithItAndU
 
 // --- a guest racing the hypervisor on its entry ---------------------------------------
 
-TEST_F(GrantMap, GivenTheGuestRevokesBetweenTheReadAndTheSwap_ThenGeneralErrorAndTheEntryStaysRevoked)
+TEST_F(GrantMap,
+       GivenTheGuestRevokesBetweenTheReadAndTheSwap_ThenGeneralErrorAndTheEntryStaysRevoked)
 {
     grant_data(10, 0);
     env.before_cmpxchg = [](uint32_t* w) { *w &= 0xFFFF0000u; }; // flags := 0

@@ -29,8 +29,8 @@ protected:
     void expect_clean()
     {
         Audit_report r = env.audit();
-        EXPECT_TRUE(r.clean()) << r.issues << " issues, first kind " << static_cast<int>(r.kept[0].kind)
-                               << " at " << raw(r.kept[0].mfn);
+        EXPECT_TRUE(r.clean()) << r.issues << " issues, first kind "
+                               << static_cast<int>(r.kept[0].kind) << " at " << raw(r.kept[0].mfn);
     }
     // Domain 1 grants data frames 0..2 to domain 0, which maps them: host
     // writable, host read-only by PTE address, host + device.
@@ -40,7 +40,8 @@ protected:
             env.grant(1, 10 + k, 0, raw(E::data_mfn(1, k)), GTF_permit_access);
         ASSERT_EQ(map(0, 1, 10, GNTMAP_host_map, E::va(7)).status, GNTST_okay);
         ASSERT_EQ(map(0, 1, 11, GNTMAP_host_map | GNTMAP_contains_pte | GNTMAP_readonly,
-                      env.pte_maddr(0, 8)).status,
+                      env.pte_maddr(0, 8))
+                      .status,
                   GNTST_okay);
         ASSERT_EQ(map(0, 1, 12, GNTMAP_host_map | GNTMAP_device_map, E::va(9)).status, GNTST_okay);
     }
@@ -127,7 +128,8 @@ TEST_F(GrantTeardown, GivenTheMappersL1WasTornDownFirst_ThenReleaseOnlyFixesPins
     expect_clean();
 }
 
-TEST_F(GrantTeardown, GivenAMappingBetweenUnmapsTwoPhases_WhenRevoked_ThenTheSecondPhaseFindsNothingToDo)
+TEST_F(GrantTeardown,
+       GivenAMappingBetweenUnmapsTwoPhases_WhenRevoked_ThenTheSecondPhaseFindsNothingToDo)
 {
     env.grant(1, 10, 0, raw(E::data_mfn(1, 0)), GTF_permit_access);
     auto op = map(0, 1, 10, GNTMAP_host_map, E::va(7));

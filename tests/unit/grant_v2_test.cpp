@@ -117,7 +117,8 @@ TEST_F(GrantV2, GivenVersionOne_ThenThereAreNoStatusFrames)
     EXPECT_EQ(grant::get_status_frames(env, env.dom(1), 0, 0, s), GNTST_permission_denied);
 }
 
-TEST_F(GrantV2, GivenAV2Grant_WhenMapped_ThenTheStatusWordSaysReadingAndWritingAndTheFlagsAreUntouched)
+TEST_F(GrantV2,
+       GivenAV2Grant_WhenMapped_ThenTheStatusWordSaysReadingAndWritingAndTheFlagsAreUntouched)
 {
     ASSERT_EQ(set_version(1, 2), 0);
     env.grant(1, 10, 0, raw(E::data_mfn(1, 0)), GTF_permit_access);

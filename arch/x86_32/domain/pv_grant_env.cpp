@@ -63,6 +63,9 @@ Pv_grant_env env;
 
 } // namespace
 
-Grant_env& grant_env() { return env; }
+Grant_env& grant_env()
+{
+    return env;
+}
 
 } // namespace arch
