@@ -130,9 +130,8 @@ bool grow(Grant_env& env, Grant_table& t, uint32_t n)
         n = Grant_table::initial_frames;
     if (n > t.max_frames)
         return false;
-    if (n <= t.nr_frames &&
-        (t.version == 1 || t.nr_status_frames >= Grant_table::status_frames_for(n)))
-        return true;
+    if (n <= t.nr_frames)
+        return t.version == 1 || populate_status(env, t);
     uint32_t old_pages = Grant_table::active_pages_for(t.nr_frames);
     uint32_t new_pages = Grant_table::active_pages_for(n);
     uint32_t p = old_pages;
