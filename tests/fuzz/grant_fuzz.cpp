@@ -251,13 +251,16 @@ struct World {
         case 8: {
             uint32_t was = env.table(d).version;
             uint32_t v = 1 + in.byte() % 2;
-            if (grant::set_version(env, env.dom(d), v) == 0 && was == 2 && v == 1)
-                // A reserved entry still pinned survives only if its v2
-                // header was a full-page grant (Xen drops any other, and a
-                // v2 guest clears the header of an entry in use when it
-                // tries to revoke it).
+            if (grant::set_version(env, env.dom(d), v) == 0 && was != v)
+                // Reserved entries keep their contents across the switch as
+                // Xen keeps them: a pinned one survives v2 -> v1 only if its
+                // header was a full-page grant (a v2 guest clears the header
+                // of an entry in use when it tries to revoke it), and the v1
+                // bits of a completed transfer become "reading" in a v2
+                // status word.
                 for (uint32_t ref = 0; ref < GNTTAB_NR_RESERVED_ENTRIES; ++ref)
-                    if (env.pin(d, ref) != 0)
+                    if ((was == 2 && env.pin(d, ref) != 0) ||
+                        (env.pin(d, ref) == 0 && env.in_use(d, ref) != 0))
                         tainted[d][ref] = true;
             break;
         }
