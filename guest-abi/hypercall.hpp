@@ -7,6 +7,7 @@
 #include "public/callback.h"
 #include "public/errno.h"
 #include "public/event_channel.h"
+#include "public/grant_table.h"
 #include "public/memory.h"
 #include "public/physdev.h"
 #include "public/sched.h"
@@ -114,6 +115,11 @@ inline int32_t get_debugreg(uint32_t reg) { return call(__HYPERVISOR_get_debugre
 inline int32_t event_channel_op(uint32_t cmd, void* a)
 {
     return call(__HYPERVISOR_event_channel_op, cmd, arg(a));
+}
+// cmd with an array of count structs of the sub-op (public/grant_table.h).
+inline int32_t grant_table_op(uint32_t cmd, void* uop, uint32_t count)
+{
+    return call(__HYPERVISOR_grant_table_op, cmd, arg(uop), count);
 }
 // Absolute system time in ns (0 cancels), as low and high words.
 inline int32_t set_timer_op(uint64_t timeout)

@@ -28,6 +28,7 @@ constexpr Table make_table()
     t.fn[__HYPERVISOR_multicall] = do_multicall;
     t.fn[__HYPERVISOR_update_va_mapping] = do_update_va_mapping;
     t.fn[__HYPERVISOR_xen_version] = do_xen_version;
+    t.fn[__HYPERVISOR_grant_table_op] = do_grant_table_op;
     t.fn[__HYPERVISOR_console_io] = do_console_io;
     t.fn[__HYPERVISOR_vm_assist] = do_vm_assist;
     t.fn[__HYPERVISOR_update_va_mapping_otherdomain] = do_update_va_mapping_otherdomain;

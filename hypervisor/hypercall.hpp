@@ -47,6 +47,7 @@ long do_mmuext_op(Vcpu& v, const Hypercall_args& a);
 long do_update_va_mapping(Vcpu& v, const Hypercall_args& a);
 long do_update_va_mapping_otherdomain(Vcpu& v, const Hypercall_args& a);
 long do_event_channel_op(Vcpu& v, const Hypercall_args& a);
+long do_grant_table_op(Vcpu& v, const Hypercall_args& a);
 long do_event_channel_op_compat(Vcpu& v, const Hypercall_args& a);
 long do_set_timer_op(Vcpu& v, const Hypercall_args& a);
 long do_platform_op(Vcpu& v, const Hypercall_args& a);

@@ -22,6 +22,8 @@
 #include "hypervisor/domain/vcpu.hpp"
 #include "public/xen.h"
 
+struct Grant_table;
+
 enum class Domain_life : uint8_t { alive, dying, dead };
 
 struct Domain {
@@ -46,6 +48,10 @@ struct Domain {
 
     Evtchn_table evtchn;
     Pirq_table pirqs;        // guarded by evtchn.lock
+
+    // Grant table (hypervisor/grant/grant_table.hpp); made at domain
+    // creation, freed by grant::table_destroy.
+    Grant_table* grant = nullptr;
 
     bool shutting_down = false;
     uint8_t shutdown_reason = 0;

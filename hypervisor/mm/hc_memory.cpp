@@ -169,11 +169,36 @@ long machphys_mfn_list(uint32_t arg)
     return copy_to_guest(arg, l) ? 0 : -XEN_EFAULT;
 }
 
+// XENMEM_add_to_physmap places a frame (shared_info, a grant-table frame,
+// another of the domain's) at a guest frame number: translated (HVM)
+// guests only. A PV caller gets what Xen gives it once the argument is
+// read and the domain found: -EACCES (common/memory.c,
+// xatp_permission_check); -ENOSYS for the foreign space, which only the
+// batch form takes; -EDOM for a start extent the size field cannot hold.
+// A PV guest maps its grant-table frames by the machine frames
+// GNTTABOP_setup_table returns instead.
+long add_to_physmap(Vcpu& v, uint32_t start_extent, uint32_t arg)
+{
+    xen_add_to_physmap_t x;
+    if (start_extent > 0xFFFF)
+        return -XEN_EDOM;
+    if (!copy_from_guest(x, arg))
+        return -XEN_EFAULT;
+    if (x.space == XENMAPSPACE_gmfn_foreign)
+        return -XEN_ENOSYS;
+    if (x.domid != DOMID_SELF && x.domid != v.domain->id && !domain_get(x.domid))
+        return -XEN_ESRCH;
+    return -XEN_EACCES;
+}
+
 } // namespace
 
 long do_memory_op(Vcpu& v, const Hypercall_args& a)
 {
     uint32_t cmd = a.a[0], arg = a.a[1];
+    // Bits 6 and up carry a start extent (MEMOP_EXTENT_SHIFT).
+    if ((cmd & 0x3F) == XENMEM_add_to_physmap)
+        return add_to_physmap(v, cmd >> 6, arg);
     switch (cmd) {
     case XENMEM_increase_reservation:
     case XENMEM_decrease_reservation:

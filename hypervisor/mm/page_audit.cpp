@@ -16,7 +16,17 @@ struct Auditor {
     Mfn first;
     uint32_t frames;
     const Audit_scratch& s;
+    const Granted_frame* granted;
+    uint32_t granted_count;
     Audit_report report;
+
+    bool is_granted(uint16_t mapper, Mfn m) const
+    {
+        for (uint32_t i = 0; i < granted_count; ++i)
+            if (granted[i].mapper == mapper && granted[i].mfn == m)
+                return true;
+        return false;
+    }
 
     // Index of a frame in the audited range, or -1 (reported).
     int64_t index(Mfn from, Mfn m)
@@ -50,7 +60,7 @@ struct Auditor {
                 report.add(t, Audit_kind::foreign_mapping, d.id, raw(m));
             return;
         }
-        if (pg->owner != d.id && !d.privileged)
+        if (pg->owner != d.id && !d.privileged && !is_granted(d.id, m))
             report.add(t, Audit_kind::foreign_mapping, d.id, pg->owner);
         int64_t i = index(t, m);
         if (i < 0)
@@ -168,9 +178,10 @@ struct Auditor {
 } // namespace
 
 Audit_report audit_frames(Frame_space& fs, Mfn first, uint32_t frames, const External_ref* ext,
-                          uint32_t ext_count, const Audit_scratch& s)
+                          uint32_t ext_count, const Audit_scratch& s, const Granted_frame* granted,
+                          uint32_t granted_count)
 {
-    Auditor a{fs, first, frames, s, {}};
+    Auditor a{fs, first, frames, s, granted, granted_count, {}};
     for (uint32_t i = 0; i < frames; ++i) {
         Page* pg = fs.page(first + i);
         bool pinned = pg != nullptr && pgt::is_pinned(pg->type_info);

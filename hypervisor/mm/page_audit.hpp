@@ -48,6 +48,13 @@ struct External_ref {
     uint32_t type;
 };
 
+// A frame of another domain that 'mapper' may map although it is not
+// privileged: the frame of a grant it has mapped (hypervisor/grant).
+struct Granted_frame {
+    uint16_t mapper;
+    Mfn mfn;
+};
+
 // Caller-provided working memory, 'frames' elements each.
 struct Audit_scratch {
     uint32_t* general;
@@ -58,4 +65,5 @@ struct Audit_scratch {
 
 [[nodiscard]] Audit_report audit_frames(Frame_space& fs, Mfn first, uint32_t frames,
                                         const External_ref* ext, uint32_t ext_count,
-                                        const Audit_scratch& s);
+                                        const Audit_scratch& s, const Granted_frame* granted = nullptr,
+                                        uint32_t granted_count = 0);

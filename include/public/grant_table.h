@@ -1,5 +1,5 @@
 /*
- * grant_table.h - grant tables (version 1) and
+ * grant_table.h - grant tables (versions 1 and 2) and
  * HYPERVISOR_grant_table_op(unsigned cmd, void *args, unsigned count).
  *
  * A domain shares a frame by filling an entry of its grant table; the
@@ -61,6 +61,61 @@ XEN_ABI_OFFSET(grant_entry_v1, frame, 4);
 #define GTF_PAT (1U << _GTF_PAT)
 #define _GTF_sub_page (8)
 #define GTF_sub_page (1U << _GTF_sub_page) /* v2 only */
+
+/*
+ * Version 2 (GNTTABOP_set_version 2): 16-byte entries sharing the v1
+ * header, and GTF_reading/GTF_writing moved to a separate array of status
+ * words (GNTTABOP_get_status_frames) that only the hypervisor writes. A
+ * domain's table is all v1 or all v2; the interface other domains use does
+ * not depend on it.
+ */
+struct grant_entry_header {
+    uint16_t flags; /* GTF_* [G] (reading/writing live in the status word) */
+    domid_t domid;  /* domain the grant is for [G] */
+};
+typedef struct grant_entry_header grant_entry_header_t;
+XEN_ABI_SIZE(grant_entry_header, 4);
+XEN_ABI_OFFSET(grant_entry_header, domid, 2);
+
+union grant_entry_v2 {
+    grant_entry_header_t hdr;
+    /* GTF_permit_access without GTF_sub_page, or GTF_accept_transfer:
+     * frame as in the v1 entry. */
+    struct {
+        grant_entry_header_t hdr;
+        uint32_t pad0;
+        xen_uint64_a4_t frame;
+    } full_page;
+    /* GTF_permit_access | GTF_sub_page: domid may copy (never map) bytes
+     * [page_off, page_off + length) of frame. */
+    struct {
+        grant_entry_header_t hdr;
+        uint16_t page_off;
+        uint16_t length;
+        xen_uint64_a4_t frame;
+    } sub_page;
+    /* GTF_transitive: domid may use grant gref of trans_domid as if it were
+     * this domain's (copy only). */
+    struct {
+        grant_entry_header_t hdr;
+        domid_t trans_domid;
+        uint16_t pad0;
+        grant_ref_t gref;
+    } transitive;
+    uint32_t spacer[4]; /* a power of two */
+};
+typedef union grant_entry_v2 grant_entry_v2_t;
+XEN_ABI_CHECK(sizeof(union grant_entry_v2) == 16, size_of_grant_entry_v2);
+XEN_ABI_CHECK(offsetof(union grant_entry_v2, full_page.frame) == 8, offset_grant_entry_v2_frame);
+XEN_ABI_CHECK(offsetof(union grant_entry_v2, sub_page.page_off) == 4,
+              offset_grant_entry_v2_page_off);
+XEN_ABI_CHECK(offsetof(union grant_entry_v2, sub_page.length) == 6, offset_grant_entry_v2_length);
+XEN_ABI_CHECK(offsetof(union grant_entry_v2, transitive.trans_domid) == 4,
+              offset_grant_entry_v2_trans_domid);
+XEN_ABI_CHECK(offsetof(union grant_entry_v2, transitive.gref) == 8, offset_grant_entry_v2_gref);
+
+/* A version 2 status word: GTF_reading | GTF_writing [X]. */
+typedef uint16_t grant_status_t;
 
 /* Flags of GTF_accept_transfer (set by the hypervisor). */
 #define _GTF_transfer_committed (2)
@@ -297,13 +352,16 @@ XEN_ABI_SIZE(gnttab_cache_flush, 16);
 #define GNTST_bad_copy_arg (-10)     /* copy crosses a page boundary */
 #define GNTST_address_too_big (-11)  /* page address too large */
 #define GNTST_eagain (-12)           /* not done; try again */
+#define GNTST_no_space (-13)         /* out of mapping handles (Xen 4.16 and
+                                        later; before, GNTST_no_device_space) */
 
 /* Text for -status, for diagnostics. */
 #define GNTTABOP_error_msgs {                                              \
     "okay", "general error", "unknown domain", "bad grant reference",      \
     "bad mapping handle", "bad virtual address", "bad device address",     \
     "no I/O MMU space", "permission denied", "bad page",                   \
-    "copy crosses a page boundary", "address too large", "try again"       \
+    "copy crosses a page boundary", "address too large", "try again",      \
+    "out of space"                                                         \
 }
 
 #endif /* XENITH_PUBLIC_GRANT_TABLE_H */

@@ -124,16 +124,23 @@ public:
         return pte::make(Mfn{0x5000 + slot}, pte::P | pte::RW | pte::A | pte::D);
     }
     bool descriptors_ok(const Mm_domain&, Mfn m) override { return !bad_descriptors[index(m)]; }
-    void page_released(Mfn) override { ++released; }
+    // As the real machine: the frame belongs to nobody again.
+    void page_released(Mfn m) override
+    {
+        ++released;
+        if (in_range(m) && index(m) < first_io)
+            pages[index(m)].owner = DOMID_INVALID;
+    }
     const Mm_domain* domain(uint16_t id) override
     {
         return id == dom0.id ? &dom0 : id == domu.id ? &domu : nullptr;
     }
 
-    Audit_report audit(const External_ref* ext = nullptr, uint32_t n = 0)
+    Audit_report audit(const External_ref* ext = nullptr, uint32_t n = 0,
+                       const Granted_frame* granted = nullptr, uint32_t granted_n = 0)
     {
         Audit_scratch s{general_, type_, lin_e_, lin_u_};
-        return audit_frames(*this, mfn(0), frames, ext, n, s);
+        return audit_frames(*this, mfn(0), frames, ext, n, s, granted, granted_n);
     }
 
 private:

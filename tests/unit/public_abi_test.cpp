@@ -196,6 +196,17 @@ TEST(PublicAbiTest, GrantTableHasX86_32Layout) {
     EXPECT_EQ(sizeof(gnttab_query_size), 16u);
     // One 4 KiB frame holds 512 v1 entries.
     EXPECT_EQ(4096u / sizeof(grant_entry_v1), 512u);
+    // Version 2 (Xen's grant_entry_v2 and grant_status_t).
+    EXPECT_EQ(sizeof(grant_entry_header), 4u);
+    EXPECT_EQ(sizeof(grant_entry_v2), 16u);
+    EXPECT_EQ(offsetof(grant_entry_v2, full_page.frame), 8u);
+    EXPECT_EQ(offsetof(grant_entry_v2, sub_page.length), 6u);
+    EXPECT_EQ(offsetof(grant_entry_v2, transitive.gref), 8u);
+    EXPECT_EQ(sizeof(grant_status_t), 2u);
+    EXPECT_EQ(4096u / sizeof(grant_entry_v2), 256u);
+    EXPECT_EQ(sizeof(gnttab_get_status_frames), 12u);
+    EXPECT_EQ(sizeof(gnttab_set_version), 4u);
+    EXPECT_EQ(sizeof(gnttab_get_version), 8u);
 }
 
 TEST(PublicAbiTest, PhysdevOperationsHaveX86_32Layout) {
@@ -330,8 +341,9 @@ TEST(PublicAbiTest, ErrnoListHidesHypervisorInternalValuesByDefault) {
 TEST(PublicAbiTest, GrantStatusMessagesCoverEveryStatus) {
     static const char* const messages[] = GNTTABOP_error_msgs;
     EXPECT_EQ(sizeof(messages) / sizeof(messages[0]),
-              static_cast<size_t>(-GNTST_eagain) + 1);
+              static_cast<size_t>(-GNTST_no_space) + 1);
     EXPECT_STREQ(messages[-GNTST_permission_denied], "permission denied");
+    EXPECT_STREQ(messages[-GNTST_no_space], "out of space");
     EXPECT_STREQ(messages[GNTST_okay], "okay");
 }
 

@@ -7,10 +7,12 @@
 #include "arch/x86_32/mm/paging.hpp"
 #include "arch/x86_32/pv/io_ports.hpp"
 #include "arch/x86_32/include/pv_frame_space.hpp"
+#include "arch/x86_32/include/pv_grant_env.hpp"
 #include "hypervisor/boot/boot_layout.hpp"
 #include "hypervisor/console/console.hpp"
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/mm/domain_memory.hpp"
+#include "hypervisor/grant/grant_table.hpp"
 #include "hypervisor/boot/elf_image.hpp"
 #include "hypervisor/mm/heap.hpp"
 #include "hypervisor/mm/mm.hpp"
@@ -136,6 +138,11 @@ Domain* build_dom0(const multiboot::Info& mbi, const Boot_options& opt, bool str
                        : max_mfn();
     if (d->max_pages < nr_pages)
         d->max_pages = nr_pages;
+
+    if (long grc = grant::table_create(grant_env(), *d, Grant_limits{}); grc != 0) {
+        log::error("dom0: no grant table (%ld)", grc);
+        return nullptr;
+    }
 
     if (!io_ports_init_hardware_domain(*d) || !iomem_init_hardware_domain(*d)) {
         log::error("dom0: cannot record its I/O port and memory permissions");

@@ -1,8 +1,10 @@
 #include "arch/x86_32/domain/domain_audit.hpp"
 
 #include "arch/x86_32/include/pv_frame_space.hpp"
+#include "arch/x86_32/include/pv_grant_env.hpp"
 #include "hypervisor/console/console.hpp"
 #include "hypervisor/domain/domain.hpp"
+#include "hypervisor/grant/grant_ops.hpp"
 #include "hypervisor/mm/heap.hpp"
 #include "hypervisor/mm/mm.hpp"
 #include "hypervisor/mm/page_audit.hpp"
@@ -11,11 +13,14 @@ namespace arch {
 namespace {
 
 constexpr uint32_t max_audited_frames = 0x40000; // 1 GiB
-constexpr unsigned max_refs = 1 + Domain::max_vcpus * (1 + 14 + 16 + 1);
+constexpr unsigned vcpu_refs = 1 + Domain::max_vcpus * (1 + 14 + 16 + 1);
 
-unsigned collect_refs(const Domain& d, External_ref* refs)
+// The hypervisor's references outside page tables: shared_info, each
+// vCPU's base pointer, GDT and LDT frames and vcpu_info, and those of the
+// grant table (its shared and status frames, device mappings).
+unsigned collect_refs(const Domain& d, External_ref* refs, unsigned grant_refs)
 {
-    unsigned n = 0;
+    unsigned n = grant::external_refs(grant_env(), d, refs, grant_refs);
     if (d.shared_info_mfn != invalid_mfn)
         refs[n++] = {d.shared_info_mfn, 1, 0}; // the hypervisor's reference
     for (unsigned i = 0; i < d.nr_vcpus; ++i) {
@@ -52,6 +57,8 @@ bool audit_domain(Domain& d)
         return true;
     }
     auto* scratch = static_cast<uint32_t*>(heap_alloc(size_t{frames} * 4 * sizeof(uint32_t)));
+    unsigned grant_refs = grant::external_refs(grant_env(), d, nullptr, 0);
+    unsigned max_refs = vcpu_refs + grant_refs;
     auto* refs = static_cast<External_ref*>(heap_alloc(max_refs * sizeof(External_ref)));
     if (!scratch || !refs) {
         heap_free(scratch);
@@ -60,7 +67,7 @@ bool audit_domain(Domain& d)
         return true;
     }
     Audit_scratch s{scratch, scratch + frames, scratch + 2 * frames, scratch + 3 * frames};
-    unsigned n = collect_refs(d, refs);
+    unsigned n = collect_refs(d, refs, grant_refs);
     Audit_report r = audit_frames(pv_frame_space(), Mfn{0}, frames, refs, n, s);
     heap_free(scratch);
     heap_free(refs);

@@ -1,0 +1,77 @@
+#include "hypervisor/grant/grant_refs.hpp"
+
+#include "hypervisor/domain/domain.hpp"
+#include "hypervisor/grant/grant_entry.hpp"
+#include "hypervisor/mm/page_ref.hpp"
+#include "hypervisor/mm/page_type.hpp"
+
+namespace grant {
+
+bool get_frame(Grant_env& env, Domain& owner, Mfn m)
+{
+    Frame_space& fs = env.frames();
+    Lock_guard<Spinlock> g(owner.mm_lock);
+    Page* pg = fs.page(m);
+    return pg != nullptr && fs.is_ram(m) && !fs.is_hypervisor(m) && !fs.is_m2p(m) &&
+           get_page(*pg, owner.id);
+}
+
+void put_frame(Grant_env& env, Domain& owner, Mfn m)
+{
+    Frame_space& fs = env.frames();
+    Lock_guard<Spinlock> g(owner.mm_lock);
+    Page* pg = fs.page(m);
+    if (pg != nullptr && put_page(*pg))
+        fs.page_released(m);
+}
+
+bool get_writable(Grant_env& env, Domain& owner, Mfn m)
+{
+    Frame_space& fs = env.frames();
+    Lock_guard<Spinlock> g(owner.mm_lock);
+    Page* pg = fs.page(m);
+    Mm_ctx c{fs, owner.mm};
+    return pg != nullptr && get_page_type(c, m, *pg, pgt::bits(Page_type::writable)) == 0;
+}
+
+void put_writable(Grant_env& env, Domain& owner, Mfn m)
+{
+    Frame_space& fs = env.frames();
+    Lock_guard<Spinlock> g(owner.mm_lock);
+    Page* pg = fs.page(m);
+    Mm_ctx c{fs, owner.mm};
+    if (pg != nullptr)
+        put_page_type(c, m, *pg);
+}
+
+uint32_t pin_increment(uint32_t flags)
+{
+    bool ro = (flags & GNTMAP_readonly) != 0;
+    uint32_t inc = 0;
+    if (flags & GNTMAP_device_map)
+        inc += ro ? gntpin::devr : gntpin::devw;
+    if (flags & GNTMAP_host_map)
+        inc += ro ? gntpin::hstr : gntpin::hstw;
+    return inc;
+}
+
+void end_mapping(Grant_env& env, Domain& rd, Grant_table& rt, uint32_t ref, uint32_t kinds,
+                 uint32_t flags, bool host_refs)
+{
+    Active_entry& act = rt.active_entry(ref);
+    bool ro = (flags & GNTMAP_readonly) != 0;
+    uint32_t refs = 0;
+    if (kinds & GNTMAP_device_map)
+        ++refs;
+    if ((kinds & GNTMAP_host_map) && host_refs)
+        ++refs;
+    for (uint32_t i = 0; i < refs; ++i) {
+        if (!ro)
+            put_writable(env, rd, act.mfn);
+        put_frame(env, rd, act.mfn);
+    }
+    act.pin -= pin_increment(flags & (kinds | GNTMAP_readonly));
+    reduce_status(env, rt, ref, act, ro);
+}
+
+} // namespace grant
