@@ -1,0 +1,32 @@
+// Xenstore errors. On the wire a failed request is answered with XS_ERROR
+// and the errno's name ("ENOENT"); public/io/xs_wire.h (xsd_errors) lists
+// the names a client knows. Portable and freestanding.
+#pragma once
+#include <cstdint>
+
+namespace xs {
+
+enum class Err : uint8_t {
+    none,
+    einval,
+    eacces,
+    eexist,
+    eisdir,
+    enoent,
+    enomem,
+    enospc,
+    eio,
+    enotempty,
+    enosys,
+    erofs,
+    ebusy,
+    eagain,
+    eisconn,
+    e2big,
+    eperm,
+};
+
+// "EINVAL" for Err::einval; "" for Err::none.
+const char* err_name(Err e);
+
+} // namespace xs
