@@ -15,4 +15,17 @@ const char* err_name(Err e)
     return i < sizeof(names) / sizeof(names[0]) ? names[i] : "EINVAL";
 }
 
+Err err_from_name(const char* name, uint32_t len)
+{
+    for (unsigned i = 1; i <= static_cast<unsigned>(Err::eperm); ++i) {
+        const char* n = err_name(static_cast<Err>(i));
+        uint32_t k = 0;
+        while (n[k] && k < len && n[k] == name[k])
+            ++k;
+        if (!n[k] && k == len)
+            return static_cast<Err>(i);
+    }
+    return Err::einval;
+}
+
 } // namespace xs

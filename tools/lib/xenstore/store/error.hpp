@@ -28,5 +28,7 @@ enum class Err : uint8_t {
 
 // "EINVAL" for Err::einval; "" for Err::none.
 const char* err_name(Err e);
+// The error called name (without NUL); Err::einval for an unknown name.
+Err err_from_name(const char* name, uint32_t len);
 
 } // namespace xs
