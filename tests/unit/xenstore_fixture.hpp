@@ -126,6 +126,14 @@ struct Guest {
         page.req_prod = prod;
         return n;
     }
+    // Puts bytes into the request ring only if all of them fit.
+    bool put_whole(const std::string& bytes)
+    {
+        if (XENSTORE_RING_SIZE - (page.req_prod - page.req_cons) < bytes.size())
+            return false;
+        put_bytes(bytes);
+        return true;
+    }
     static std::string frame(uint32_t type, uint32_t req_id, uint32_t tx_id, const std::string& body,
                              uint32_t len_field = ~0u)
     {

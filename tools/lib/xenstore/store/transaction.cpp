@@ -24,13 +24,6 @@ Err commit_transaction(Store& s, Transaction& t, const Who* who)
 {
     if (t.failed)
         return Err::enomem;
-    for (Entry* e = t.overlay.first(); e; e = t.overlay.next(e)) {
-        if (!e->check_generation)
-            continue;
-        const Node* now = s.lookup(e->path());
-        if ((now ? now->generation : no_generation) != e->seen_generation)
-            return Err::eagain;
-    }
     Access global(s, who, nullptr);
     Batch batch(global);
     for (Entry* e = t.overlay.first(); e; e = t.overlay.next(e)) {
@@ -40,10 +33,18 @@ Err commit_transaction(Store& s, Transaction& t, const Who* who)
         if (err != Err::none)
             return err;
     }
+    // The node quota first, then conflicts, as xenstored.
     if (t.node_created) {
         Err err = batch.check_quota(false);
         if (err != Err::none)
             return err;
+    }
+    for (Entry* e = t.overlay.first(); e; e = t.overlay.next(e)) {
+        if (!e->check_generation)
+            continue;
+        const Node* now = s.lookup(e->path());
+        if ((now ? now->generation : no_generation) != e->seen_generation)
+            return Err::eagain;
     }
     batch.apply();
     for (Entry* e = t.overlay.first(); e; e = t.overlay.next(e))
