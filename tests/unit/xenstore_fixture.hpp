@@ -263,7 +263,7 @@ public:
     void expect_consistent()
     {
         xs::Tree_check c = xs_->check();
-        EXPECT_EQ(c.problems, 0u);
+        EXPECT_EQ(c.problems, 0u) << c.first;
     }
 
     Test_allocator mem;

@@ -255,6 +255,44 @@ void Xenstored::clear_io(Connection& c)
     c.in_used = 0;
 }
 
+Tree_check Xenstored::check() const
+{
+    Tree_check r = check_tree(store_);
+    store_.accounts.for_each([&](Domid d, const Usage& u) {
+        Usage want;
+        for (const Entry* e = store_.table.first(); e; e = store_.table.next(e))
+            if (e->node && e->node->owner() == d)
+                want.memory += Store::node_charge(e->path(), e->node);
+        for (const Connection* c = conns_.first(); c; c = conns_.next(c)) {
+            if (c->id != d)
+                continue;
+            for (const Watch* w = c->watches.first(); w; w = c->watches.next(w)) {
+                ++want.watches;
+                want.memory += w->charge();
+            }
+            for (const Transaction* t = c->transactions.first(); t; t = c->transactions.next(t)) {
+                ++want.transactions;
+                want.memory += t->memory;
+                uint64_t entries = 0;
+                for (const Entry* e = t->overlay.first(); e; e = t->overlay.next(e))
+                    entries += Transaction::entry_charge(*e);
+                if (entries != t->memory)
+                    r.problem("a transaction's memory");
+            }
+            for (const Out_msg* m = c->out.first(); m; m = c->out.next(m)) {
+                want.memory += m->charge();
+                want.outstanding += m->event ? 0 : 1;
+            }
+        }
+        if (u.memory != want.memory)
+            r.problem("a domain's memory");
+        if (u.watches != want.watches || u.transactions != want.transactions ||
+            u.outstanding != want.outstanding)
+            r.problem("a domain's watch, transaction or reply count");
+    });
+    return r;
+}
+
 void Xenstored::log(Str line)
 {
     if (!hooks_.log)

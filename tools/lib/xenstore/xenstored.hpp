@@ -96,7 +96,10 @@ public:
     bool poll();
 
     // --- Introspection ---
-    Tree_check check() const { return check_tree(store_); }
+    // The tree's invariants (check_tree), and that every domain's usage is
+    // exactly what its nodes, watches, transactions and queued output add
+    // up to.
+    Tree_check check() const;
     const Usage* usage(Domid domid) const { return store_.accounts.find(domid); }
     const Store& store() const { return store_; }
     const Config& config() const { return config_; }

@@ -40,6 +40,13 @@ namespace xs {
 struct Tree_check {
     uint32_t nodes = 0;      // reachable from "/" plus the special nodes
     uint32_t problems = 0;   // broken invariants (0: consistent)
+    const char* first = "";  // what the first one was
+
+    void problem(const char* what)
+    {
+        if (!problems++)
+            first = what;
+    }
 };
 // The tree's invariants: the root and the special nodes exist, every child
 // named exists and is named once, every node in the table is reachable, and
