@@ -162,11 +162,28 @@ Err Batch::add(Str path, Node* node, bool check_size)
                 after += e->original->acc_size();
             own_memory_ += after - before;
         } else {
-            own_memory_ += (node && node->owner() == me ? Store::node_charge(path, node) : 0);
-            own_memory_ -= (old && old->owner() == me ? Store::node_charge(path, old) : 0);
+            if (node)
+                charge_other(node->owner(), Store::node_charge(path, node));
+            if (old)
+                charge_other(old->owner(), -static_cast<int64_t>(Store::node_charge(path, old)));
         }
     }
     return Err::none;
+}
+
+void Batch::charge_other(Domid owner, int64_t delta)
+{
+    if (owner == access_.who->id) {
+        own_memory_ += delta;
+        return;
+    }
+    for (unsigned i = 0; i < n_others_; ++i)
+        if (others_[i].owner == owner) {
+            others_[i].delta += delta;
+            return;
+        }
+    if (n_others_ < tracked_owners)
+        others_[n_others_++] = {owner, delta};
 }
 
 Err Batch::check_quota(bool memory_too) const
@@ -181,6 +198,12 @@ Err Batch::check_quota(bool memory_too) const
     int64_t memory = static_cast<int64_t>(u ? u->memory : 0) + own_memory_;
     if (memory_too && own_memory_ > 0 && over(static_cast<uint64_t>(memory), s.quota.memory))
         return Err::enomem;
+    for (unsigned i = 0; i < n_others_; ++i) {
+        const Owner_charge& o = others_[i];
+        const Usage* ou = s.accounts.find(o.owner);
+        if (o.delta > 0 && o.owner != s.priv && ou && over(ou->memory + static_cast<uint64_t>(o.delta), s.quota.memory))
+            return Err::enomem;
+    }
     return Err::none;
 }
 

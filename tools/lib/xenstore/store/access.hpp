@@ -59,10 +59,10 @@ public:
     [[nodiscard]] Err put(Str path, Node* node, bool check_size = true);
     // No node at path any more (nothing happens if there is none).
     [[nodiscard]] Err remove(Str path);
-    // The nodes and memory quotas of the acting domain after all changes:
-    // Err::enospc over the node quota, Err::enomem over the memory quota
-    // (unless memory is false: a commit only moves what the transaction
-    // was already charged for).
+    // The quotas after all changes, when the acting domain is limited:
+    // Err::enospc over its node quota, Err::enomem over the memory quota of
+    // any unprivileged domain whose nodes grow (its own unless memory is
+    // false: a commit only moves what the transaction was charged for).
     [[nodiscard]] Err check_quota(bool memory = true) const;
     // Makes every change visible and charges it. Cannot fail.
     void apply();
@@ -81,6 +81,16 @@ private:
     toolstack::Vec<Item> items_;
     int32_t own_nodes_ = 0;  // nodes owned by the acting domain: made minus removed
     int64_t own_memory_ = 0; // memory charged to the acting domain
+    // Memory charged to other owners (a limited domain writing nodes it
+    // may write but does not own); the first few owners are tracked.
+    struct Owner_charge {
+        Domid owner;
+        int64_t delta;
+    };
+    static constexpr unsigned tracked_owners = 4;
+    Owner_charge others_[tracked_owners] = {};
+    unsigned n_others_ = 0;
+    void charge_other(Domid owner, int64_t delta);
     bool applied_ = false;
 };
 
