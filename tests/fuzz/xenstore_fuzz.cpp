@@ -59,7 +59,10 @@ struct Input {
         --n;
         return *p++;
     }
-    uint32_t u32() { return byte() | byte() << 8 | byte() << 16 | static_cast<uint32_t>(byte()) << 24; }
+    uint32_t u32()
+    {
+        return byte() | byte() << 8 | byte() << 16 | static_cast<uint32_t>(byte()) << 24;
+    }
     // Up to max bytes taken as they are.
     size_t take(char* out, size_t max)
     {
@@ -114,9 +117,32 @@ struct World {
 
 // Words requests are made of: paths the guests and the toolstack share.
 const char* const words[] = {
-    "data", "data/a", "data/a/b", "/local/domain/1/data", "/local/domain/2/data/x", "@releaseDomain",
-    "@introduceDomain", "/", "/tool", "data/a/b/c/d", "/local/domain", "a//b", "data/", "",
-    "/local/domain/3", "/d0/x", "T", "F", "r1", "n2", "b3", "w0", "1", "2", "0", "check",
+    "data",
+    "data/a",
+    "data/a/b",
+    "/local/domain/1/data",
+    "/local/domain/2/data/x",
+    "@releaseDomain",
+    "@introduceDomain",
+    "/",
+    "/tool",
+    "data/a/b/c/d",
+    "/local/domain",
+    "a//b",
+    "data/",
+    "",
+    "/local/domain/3",
+    "/d0/x",
+    "T",
+    "F",
+    "r1",
+    "n2",
+    "b3",
+    "w0",
+    "1",
+    "2",
+    "0",
+    "check",
 };
 constexpr unsigned n_words = sizeof(words) / sizeof(words[0]);
 
@@ -186,7 +212,7 @@ void step(World& w, xs::Xenstored& xs, xs::Local_client& dom0, Input& in)
     switch (op & 15) {
     case 0:
     case 1:
-    case 2: {  // a well-formed request, maybe in a transaction
+    case 2: { // a well-formed request, maybe in a transaction
         xsd_sockmsg h{};
         h.type = in.byte() % (XS_TYPE_COUNT + 2);
         h.req_id = in.byte();
@@ -196,29 +222,27 @@ void step(World& w, xs::Xenstored& xs, xs::Local_client& dom0, Input& in)
         put(g, buf, sizeof(h) + h.len);
         break;
     }
-    case 3: {  // raw bytes
+    case 3: { // raw bytes
         size_t len = in.take(buf, 255);
         put(g, buf, len);
         break;
     }
-    case 4: {  // a header with any length
+    case 4: { // a header with any length
         xsd_sockmsg h{in.u32() % 32, 1, 0, in.u32() % (XENSTORE_PAYLOAD_MAX + 64)};
         put(g, reinterpret_cast<char*>(&h), sizeof(h));
         break;
     }
     case 5:
-    case 6:
-        consume(g);
-        break;
-    case 7: {  // the toolstack's own request, away from the guests' nodes
+    case 6: consume(g); break;
+    case 7: { // the toolstack's own request, away from the guests' nodes
         size_t len = body(in, buf, XENSTORE_PAYLOAD_MAX);
         // (The control domain may grow a guest's nodes past its quotas, as
         // in xenstored; that is not what this target checks.)
         if (names_a_guest(buf, len))
             break;
         toolstack::Text reply(w.alloc);
-        (void)dom0.call(in.byte() % (XS_TYPE_COUNT + 1), toolstack::Str(buf, static_cast<uint32_t>(len)),
-                        &reply);
+        (void)dom0.call(in.byte() % (XS_TYPE_COUNT + 1),
+                        toolstack::Str(buf, static_cast<uint32_t>(len)), &reply);
         break;
     }
     case 8:
@@ -228,27 +252,16 @@ void step(World& w, xs::Xenstored& xs, xs::Local_client& dom0, Input& in)
         }
         (void)xs.introduce(domid, 0, 1 + gi);
         break;
-    case 9:
-        (void)xs.release(domid);
-        break;
-    case 10:
-        xs.domain_shutdown(domid);
-        break;
-    case 11:  // indexes scribbled on
+    case 9: (void)xs.release(domid); break;
+    case 10: xs.domain_shutdown(domid); break;
+    case 11: // indexes scribbled on
         g.page.req_cons = in.u32();
         g.page.rsp_prod = in.u32();
         break;
-    case 12:
-        g.page.connection = XENSTORE_RECONNECT;
-        break;
-    case 13:
-        w.heap.fail_after = in.byte() % 64;
-        break;
-    case 14:
-        w.heap.fail_after = -1;
-        break;
-    default:
-        break;
+    case 12: g.page.connection = XENSTORE_RECONNECT; break;
+    case 13: w.heap.fail_after = in.byte() % 64; break;
+    case 14: w.heap.fail_after = -1; break;
+    default: break;
     }
     for (int i = 0; i < 4 && xs.poll(); ++i) {
     }
@@ -262,7 +275,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     World w;
     xs::Config config;
     uint8_t variant = in.byte();
-    if (variant & 1) {  // small quotas, so inputs reach them
+    if (variant & 1) { // small quotas, so inputs reach them
         config.quota.nodes = 12;
         config.quota.watches = 4;
         config.quota.transactions = 2;

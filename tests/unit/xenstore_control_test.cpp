@@ -34,7 +34,7 @@ TEST_F(XenstoreControl, GivenUnknownCommandWhenSentThenEinvalAsXenstored)
     EXPECT_EQ(control({"live-update", "-s"}), "<EINVAL>");
     EXPECT_EQ(control({"nonsense"}), "<EINVAL>");
     toolstack::Text r(world().alloc());
-    EXPECT_EQ(world().dom0().call(XS_CONTROL, str("check"), &r), Err::einval);  // no NUL
+    EXPECT_EQ(world().dom0().call(XS_CONTROL, str("check"), &r), Err::einval); // no NUL
     EXPECT_EQ(world().dom0().call(XS_CONTROL, str(""), &r), Err::einval);
 }
 

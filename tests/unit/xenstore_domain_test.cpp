@@ -29,7 +29,7 @@ protected:
 TEST_F(XenstoreDomain, GivenToolstackWhenItIntroducesOverTheWireThenTheDomainIsConnected)
 {
     World& w = world();
-    Guest& g = w.add_guest(5);  // via the direct call
+    Guest& g = w.add_guest(5); // via the direct call
     EXPECT_TRUE(w.xs().introduced(5));
     toolstack::Text r(w.alloc());
     EXPECT_EQ(w.dom0().call(XS_IS_DOMAIN_INTRODUCED, str(z("5")), &r), Err::none);
@@ -42,7 +42,7 @@ TEST_F(XenstoreDomain, GivenToolstackWhenItIntroducesOverTheWireThenTheDomainIsC
     w.call(g, XS_WATCH, z({"data", "t"}));
     EXPECT_EQ(w.dom0().call(XS_INTRODUCE, str(z({"5", "4096", "15"})), &r), Err::none);
     EXPECT_EQ(w.xs().usage(5)->watches, 0u);
-    EXPECT_EQ(w.xs().connections(), 2u);  // dom0's local one and 5's
+    EXPECT_EQ(w.xs().connections(), 2u); // dom0's local one and 5's
 }
 
 TEST_F(XenstoreDomain, GivenIntroduceWithBadArgumentsWhenSentThenEinval)
@@ -95,7 +95,7 @@ TEST_F(XenstoreDomain, GivenReleasedDomainThenItsWatchesTransactionsAndConnectio
     EXPECT_FALSE(w.xs().introduced(3));
     EXPECT_FALSE(g.mapped);
     EXPECT_EQ(g.local_port, 0u);
-    EXPECT_EQ(w.xs().usage(3), nullptr);  // nothing charged to it any more
+    EXPECT_EQ(w.xs().usage(3), nullptr); // nothing charged to it any more
     EXPECT_EQ(w.dom0().call(XS_RELEASE, str(z("3")), &r), Err::enoent);
     EXPECT_EQ(w.dom0().call(XS_RELEASE, str(z("0")), &r), Err::einval);
 }
@@ -150,7 +150,7 @@ TEST_F(XenstoreDomain, GivenTargetWhenSetThenTheDomainActsForItsTarget)
     toolstack::Text r(w.alloc());
     ASSERT_EQ(w.dom0().call(XS_SET_TARGET, str(z({"3", "4"})), &r), Err::none);
     EXPECT_EQ(w.read(stub, "/local/domain/4/data/x"), "1");
-    EXPECT_EQ(w.read(stub, "/local/domain/4"), "");  // 4's read entry
+    EXPECT_EQ(w.read(stub, "/local/domain/4"), ""); // 4's read entry
     EXPECT_EQ(w.call(stub, XS_WRITE, z("/local/domain/4/data/y") + "2").payload, z("OK"));
     EXPECT_EQ(w.dom0().call(XS_SET_TARGET, str(z({"3", "9"})), &r), Err::enoent);
     EXPECT_EQ(w.dom0().call(XS_SET_TARGET, str(z("3")), &r), Err::einval);

@@ -32,13 +32,19 @@ inline std::string z(std::initializer_list<std::string> parts)
     }
     return s;
 }
-inline std::string z(const std::string& one) { return z({one}); }
+inline std::string z(const std::string& one)
+{
+    return z({one});
+}
 
 inline toolstack::Str str(const std::string& s)
 {
     return toolstack::Str(s.data(), static_cast<uint32_t>(s.size()));
 }
-inline std::string text(const toolstack::Text& t) { return std::string(t.data(), t.size()); }
+inline std::string text(const toolstack::Text& t)
+{
+    return std::string(t.data(), t.size());
+}
 
 // malloc with accounting; fail_after counts down allocations and then
 // refuses every one until reset.
@@ -46,8 +52,8 @@ struct Test_allocator {
     size_t live_bytes = 0;
     size_t live_blocks = 0;
     size_t total_blocks = 0;
-    long fail_after = -1;  // -1: never fail
-    size_t limit = 0;      // 0: no limit on live bytes
+    long fail_after = -1; // -1: never fail
+    size_t limit = 0;     // 0: no limit on live bytes
 
     static void* alloc(void* ctx, size_t n)
     {
@@ -63,7 +69,7 @@ struct Test_allocator {
             self->live_bytes += n;
             ++self->live_blocks;
             ++self->total_blocks;
-            std::memset(p, 0xA5, n);  // nothing may rely on fresh memory being zero
+            std::memset(p, 0xA5, n); // nothing may rely on fresh memory being zero
         }
         return p;
     }
@@ -110,9 +116,9 @@ struct Guest {
     unsigned notified = 0;
     bool mapped = false;
     uint32_t next_req = 1;
-    std::vector<Message> events;   // watch events received
-    std::vector<Message> replies;  // replies not yet claimed
-    std::string partial;           // response bytes of an incomplete message
+    std::vector<Message> events;  // watch events received
+    std::vector<Message> replies; // replies not yet claimed
+    std::string partial;          // response bytes of an incomplete message
 
     // Puts raw bytes into the request ring; returns how many fitted.
     size_t put_bytes(const std::string& bytes)
@@ -134,8 +140,8 @@ struct Guest {
         put_bytes(bytes);
         return true;
     }
-    static std::string frame(uint32_t type, uint32_t req_id, uint32_t tx_id, const std::string& body,
-                             uint32_t len_field = ~0u)
+    static std::string frame(uint32_t type, uint32_t req_id, uint32_t tx_id,
+                             const std::string& body, uint32_t len_field = ~0u)
     {
         xsd_sockmsg h{type, req_id, tx_id,
                       len_field == ~0u ? static_cast<uint32_t>(body.size()) : len_field};
@@ -145,7 +151,8 @@ struct Guest {
     // Takes every complete message out of the response ring.
     void drain()
     {
-        while (page.rsp_cons != page.rsp_prod && page.rsp_prod - page.rsp_cons <= XENSTORE_RING_SIZE) {
+        while (page.rsp_cons != page.rsp_prod &&
+               page.rsp_prod - page.rsp_cons <= XENSTORE_RING_SIZE) {
             partial.push_back(page.rsp[MASK_XENSTORE_IDX(page.rsp_cons)]);
             ++page.rsp_cons;
         }
@@ -250,7 +257,8 @@ public:
     std::string read(Guest& g, const std::string& path)
     {
         Message m = call(g, XS_READ, z(path));
-        return m.type == XS_READ ? m.payload : "<" + m.payload.substr(0, m.payload.size() - 1) + ">";
+        return m.type == XS_READ ? m.payload
+                                 : "<" + m.payload.substr(0, m.payload.size() - 1) + ">";
     }
     // The reply payload of dom0's request, or "<ENAME>".
     std::string dom0_read(const std::string& path)

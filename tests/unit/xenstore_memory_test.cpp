@@ -11,7 +11,9 @@ namespace {
 // A little of everything, from the toolstack and from a guest.
 void scenario(World& w, Guest& g)
 {
-    auto ok_or_enomem = [](Err e) { EXPECT_TRUE(e == Err::none || e == Err::enomem) << xs::err_name(e); };
+    auto ok_or_enomem = [](Err e) {
+        EXPECT_TRUE(e == Err::none || e == Err::enomem) << xs::err_name(e);
+    };
     ok_or_enomem(w.dom0().write("/local/domain/3/data/a/b", "v"));
     ok_or_enomem(w.dom0().watch("/local/domain/3", "w"));
     xs::Domain_info info;
@@ -102,8 +104,9 @@ TEST(XenstoreMemory, GivenHeapLimitWhenAGuestFillsItThenTheControlDomainStillGet
     Guest& g = w.add_guest(3);
     w.mem.limit = w.mem.live_bytes + 64 * 1024;
     for (int i = 0; i < 400; ++i)
-        w.call(g, XS_WRITE, z("data/d" + std::to_string(i / 40) + "/n" + std::to_string(i)) +
-                                std::string(300, 'x'));
+        w.call(g, XS_WRITE,
+               z("data/d" + std::to_string(i / 40) + "/n" + std::to_string(i)) +
+                   std::string(300, 'x'));
     // The heap is full; requests get ENOMEM, never silence.
     Err e = w.dom0().write("/x", "1");
     EXPECT_TRUE(e == Err::none || e == Err::enomem);

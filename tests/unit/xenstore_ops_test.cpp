@@ -72,7 +72,7 @@ TEST_F(XenstoreOps, GivenReadArgumentsThatAreNotOneStringWhenSentThenEinval)
 {
     World& w = world();
     Guest& g = w.add_guest(3);
-    EXPECT_TRUE(w.call(g, XS_READ, "data").is_error("EINVAL"));          // no NUL
+    EXPECT_TRUE(w.call(g, XS_READ, "data").is_error("EINVAL"));           // no NUL
     EXPECT_TRUE(w.call(g, XS_READ, z({"data", "x"})).is_error("EINVAL")); // two strings
     EXPECT_TRUE(w.call(g, XS_READ, "").is_error("EINVAL"));
     EXPECT_TRUE(w.call(g, XS_READ, z("data//x")).is_error("EINVAL"));
@@ -260,8 +260,9 @@ TEST_F(XenstoreOps, GivenUnknownOrReplyOnlyTypesWhenSentThenEnosys)
 {
     World& w = world();
     Guest& g = w.add_guest(3);
-    for (uint32_t type : {uint32_t(XS_WATCH_EVENT), uint32_t(XS_ERROR), 20u, uint32_t(XS_GET_FEATURE),
-                          uint32_t(XS_SET_QUOTA), uint32_t(XS_TYPE_COUNT), 0xffffu, 0xdeadbeefu}) {
+    for (uint32_t type :
+         {uint32_t(XS_WATCH_EVENT), uint32_t(XS_ERROR), 20u, uint32_t(XS_GET_FEATURE),
+          uint32_t(XS_SET_QUOTA), uint32_t(XS_TYPE_COUNT), 0xffffu, 0xdeadbeefu}) {
         Message m = w.call(g, type, z("x"));
         EXPECT_TRUE(m.is_error("ENOSYS")) << type;
     }
@@ -275,7 +276,7 @@ TEST_F(XenstoreOps, GivenRequestWhenAnsweredThenReqIdAndTxIdAreEchoed)
     Message m = w.reply(g, id);
     EXPECT_EQ(m.req_id, id);
     EXPECT_EQ(m.tx_id, 0u);
-    Message e = w.call(g, XS_READ, z("data"), 77);  // no such transaction
+    Message e = w.call(g, XS_READ, z("data"), 77); // no such transaction
     EXPECT_TRUE(e.is_error("ENOENT"));
     EXPECT_EQ(e.tx_id, 77u);
 }

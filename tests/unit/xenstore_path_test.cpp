@@ -40,11 +40,11 @@ TEST_F(XenstorePath, GivenRelativePathWhenCanonicalisedThenItLandsUnderTheHome)
 
 TEST_F(XenstorePath, GivenMalformedPathWhenCanonicalisedThenEinval)
 {
-    EXPECT_EQ(canon(""), "<EINVAL>");          // empty: home plus '/'
-    EXPECT_EQ(canon("/a/"), "<EINVAL>");       // trailing slash
-    EXPECT_EQ(canon("/a//b"), "<EINVAL>");     // doubled slash
-    EXPECT_EQ(canon("/a b"), "<EINVAL>");      // space
-    EXPECT_EQ(canon("/a.b"), "<EINVAL>");      // dot
+    EXPECT_EQ(canon(""), "<EINVAL>");      // empty: home plus '/'
+    EXPECT_EQ(canon("/a/"), "<EINVAL>");   // trailing slash
+    EXPECT_EQ(canon("/a//b"), "<EINVAL>"); // doubled slash
+    EXPECT_EQ(canon("/a b"), "<EINVAL>");  // space
+    EXPECT_EQ(canon("/a.b"), "<EINVAL>");  // dot
     EXPECT_EQ(canon(std::string("/a\xff", 3)), "<EINVAL>");
     EXPECT_EQ(canon("data/"), "<EINVAL>");
 }
@@ -121,20 +121,20 @@ TEST(XenstorePerms, GivenBadPermissionStringsWhenParsedThenEinval)
     xs::Perm p[1];
     for (std::string bad : {"x1", "r", "r-1", "r1a", "r65536", "R1", "r 1"})
         EXPECT_EQ(xs::parse_perms(str(z(bad)), 1, p), Err::einval) << bad;
-    EXPECT_EQ(xs::parse_perms(str("r1"), 1, p), Err::einval);  // no NUL
+    EXPECT_EQ(xs::parse_perms(str("r1"), 1, p), Err::einval); // no NUL
 }
 
 TEST(XenstorePerms, GivenNodePermsWhenAskedThenOwnerEntriesAndDefaultDecide)
 {
     const xs::Perm perms[] = {{3, xs::perm_read, 0}, {5, xs::perm_write, 0}, {6, xs::perm_none, 0}};
     auto access = [&](xs::Who w) { return xs::perm_for(w, perms, 3); };
-    EXPECT_EQ(access({3, xs::no_target, false}), xs::perm_all);         // owner
-    EXPECT_EQ(access({0, xs::no_target, true}), xs::perm_all);          // privileged
-    EXPECT_EQ(access({5, xs::no_target, false}), xs::perm_write);       // own entry
-    EXPECT_EQ(access({6, xs::no_target, false}), xs::perm_none);        // own entry: none
-    EXPECT_EQ(access({9, xs::no_target, false}), xs::perm_read);        // the default
-    EXPECT_EQ(access({9, 3, false}), xs::perm_all);                     // target owns it
-    EXPECT_EQ(access({9, 5, false}), xs::perm_write);                   // target's entry
+    EXPECT_EQ(access({3, xs::no_target, false}), xs::perm_all);   // owner
+    EXPECT_EQ(access({0, xs::no_target, true}), xs::perm_all);    // privileged
+    EXPECT_EQ(access({5, xs::no_target, false}), xs::perm_write); // own entry
+    EXPECT_EQ(access({6, xs::no_target, false}), xs::perm_none);  // own entry: none
+    EXPECT_EQ(access({9, xs::no_target, false}), xs::perm_read);  // the default
+    EXPECT_EQ(access({9, 3, false}), xs::perm_all);               // target owns it
+    EXPECT_EQ(access({9, 5, false}), xs::perm_write);             // target's entry
     const xs::Perm any[] = {{0, xs::perm_none, 0}, {xs::domid_any, xs::perm_read, 0}};
     EXPECT_EQ(xs::perm_for({9, xs::no_target, false}, any, 2), xs::perm_read);
 }

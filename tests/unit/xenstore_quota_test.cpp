@@ -58,7 +58,7 @@ TEST_F(XenstoreQuota, GivenGuestAtItsNodeQuotaWhenCreatingMoreThenEnospcAndOther
 TEST_F(XenstoreQuota, GivenMultiLevelCreateWhenItWouldCrossTheQuotaThenNothingIsCreated)
 {
     World& w = world(small([](xs::Quota& q) { q.nodes = 4; }));
-    Guest& g = w.add_guest(3);  // owns data/: 1
+    Guest& g = w.add_guest(3); // owns data/: 1
     EXPECT_TRUE(w.call(g, XS_WRITE, z("data/a/b/c/d") + "v").is_error("ENOSPC"));
     EXPECT_EQ(w.read(g, "data/a"), "<ENOENT>");
     EXPECT_EQ(w.xs().usage(3)->nodes, 1u);
@@ -147,7 +147,8 @@ TEST_F(XenstoreQuota, GivenTooManyPermissionsWhenSetByAGuestThenEnospc)
     World& w = world();
     Guest& g = w.add_guest(3);
     w.call(g, XS_WRITE, z("data/p") + "v");
-    EXPECT_EQ(w.call(g, XS_SET_PERMS, z({"data/p", "n3", "r1", "r2", "r4", "r5"})).payload, z("OK"));
+    EXPECT_EQ(w.call(g, XS_SET_PERMS, z({"data/p", "n3", "r1", "r2", "r4", "r5"})).payload,
+              z("OK"));
     EXPECT_TRUE(w.call(g, XS_SET_PERMS, z({"data/p", "n3", "r1", "r2", "r4", "r5", "r6"}))
                     .is_error("ENOSPC"));
 }
@@ -181,7 +182,7 @@ TEST_F(XenstoreQuota, GivenGuestThatNeverReadsRepliesWhenItFloodsThenItStallsAnd
     const xs::Usage* u = w.xs().usage(3);
     EXPECT_LE(u->outstanding, 20u);
     EXPECT_LT(u->memory, (uint64_t)w.xs().config().quota.memory);
-    EXPECT_LT(sent, 2000u);  // its ring filled up once it was stalled
+    EXPECT_LT(sent, 2000u); // its ring filled up once it was stalled
     // Others are unaffected.
     EXPECT_EQ(w.call(h, XS_WRITE, z("data/x") + "1").payload, z("OK"));
     // Once g reads, it is served again.

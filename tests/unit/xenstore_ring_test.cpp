@@ -53,7 +53,7 @@ TEST_F(XenstoreRing, GivenIndexesNearTheirWrapWhenTrafficFlowsThenMessagesCrossT
         ASSERT_EQ(w.call(g, XS_WRITE, z(path) + value).payload, z("OK"));
         ASSERT_EQ(w.read(g, path), value) << i;
     }
-    EXPECT_LT(g.page.req_prod, 0xFFFFFF00u);  // it wrapped
+    EXPECT_LT(g.page.req_prod, 0xFFFFFF00u); // it wrapped
     EXPECT_LT(g.page.rsp_prod, 0xFFFFFF80u);
 }
 
@@ -65,7 +65,7 @@ TEST_F(XenstoreRing, GivenReplyLargerThanTheRingWhenSentThenItArrivesInPieces)
     ASSERT_EQ(w.dom0().write("/local/domain/3/data/big", str(value)), Err::none);
     ASSERT_TRUE(g.put_whole(Guest::frame(XS_READ, 77, 0, z("data/big"))));
     w.run();
-    EXPECT_EQ(g.page.rsp_prod - g.page.rsp_cons, (uint32_t)XENSTORE_RING_SIZE);  // full
+    EXPECT_EQ(g.page.rsp_prod - g.page.rsp_cons, (uint32_t)XENSTORE_RING_SIZE); // full
     Message m = w.reply(g, 77);
     EXPECT_EQ(m.payload, value);
 }
@@ -190,7 +190,7 @@ TEST_F(XenstoreRing, GivenReconnectRequestWhenConnectionIsHealthyThenPendingStat
     Guest& g = w.add_guest(3);
     Message t = w.call(g, XS_TRANSACTION_START, z(""));
     ASSERT_EQ(t.type, (uint32_t)XS_TRANSACTION_START);
-    g.put_bytes(Guest::frame(XS_READ, 5, 0, z("data")).substr(0, 10));  // half a header
+    g.put_bytes(Guest::frame(XS_READ, 5, 0, z("data")).substr(0, 10)); // half a header
     g.page.connection = XENSTORE_RECONNECT;
     w.run();
     EXPECT_EQ(w.xs().usage(3)->transactions, 0u);

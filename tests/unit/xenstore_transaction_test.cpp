@@ -46,7 +46,7 @@ TEST_F(XenstoreTransaction, GivenTransactionWhenAbandonedThenNothingChanges)
     EXPECT_EQ(end(g, tx, false).payload, z("OK"));
     EXPECT_EQ(w.read(g, "data/x"), "<ENOENT>");
     EXPECT_EQ(w.read(g, "data/keep"), "1");
-    EXPECT_TRUE(end(g, tx, true).is_error("ENOENT"));  // it is gone
+    EXPECT_TRUE(end(g, tx, true).is_error("ENOENT")); // it is gone
 }
 
 TEST_F(XenstoreTransaction, GivenNodeReadInTransactionWhenChangedOutsideThenCommitFailsWithEagain)
@@ -100,12 +100,14 @@ TEST_F(XenstoreTransaction, GivenUnrelatedChangeOutsideWhenCommittingThenItSucce
     EXPECT_EQ(w.read(g, "data/u"), "2");
 }
 
-TEST_F(XenstoreTransaction, GivenTwoTransactionsWritingTheSameDirectoryWhenBothCommitThenTheSecondGetsEagain)
+TEST_F(XenstoreTransaction,
+       GivenTwoTransactionsWritingTheSameDirectoryWhenBothCommitThenTheSecondGetsEagain)
 {
     World& w = world();
     Guest& g = w.add_guest(3);
     Guest& h = w.add_guest(4);
-    xs::Perm shared[] = {{0, xs::perm_none, 0}, {3, xs::perm_write | xs::perm_read, 0},
+    xs::Perm shared[] = {{0, xs::perm_none, 0},
+                         {3, xs::perm_write | xs::perm_read, 0},
                          {4, xs::perm_write | xs::perm_read, 0}};
     ASSERT_EQ(w.dom0().mkdir("/shared"), Err::none);
     ASSERT_EQ(w.dom0().set_perms("/shared", shared, 3), Err::none);
@@ -176,7 +178,7 @@ TEST_F(XenstoreTransaction, GivenEndWithBadArgumentWhenSentThenEinvalAndTheTrans
     uint32_t tx = start(g);
     EXPECT_TRUE(w.call(g, XS_TRANSACTION_END, z("X"), tx).is_error("EINVAL"));
     EXPECT_TRUE(w.call(g, XS_TRANSACTION_END, "T", tx).is_error("EINVAL"));
-    EXPECT_TRUE(w.call(g, XS_TRANSACTION_END, z("T")).is_error("ENOENT"));  // tx_id 0
+    EXPECT_TRUE(w.call(g, XS_TRANSACTION_END, z("T")).is_error("ENOENT")); // tx_id 0
     EXPECT_EQ(end(g, tx, true).payload, z("OK"));
 }
 

@@ -64,7 +64,7 @@ TEST_F(XenstoreWatch, GivenWatchWhenPathOrChildChangesThenEventNamesTheChangedPa
     w.call(g, XS_WRITE, z("data") + "v");
     EXPECT_EQ(events(g), (V{"/local/domain/3/data/a/b t", "/local/domain/3/data/c t",
                             "/local/domain/3/data t"}));
-    w.call(g, XS_WRITE, z("/local/domain/3/datax") + "");  // EACCES, and not below data
+    w.call(g, XS_WRITE, z("/local/domain/3/datax") + ""); // EACCES, and not below data
     EXPECT_EQ(events(g), V{});
 }
 
@@ -165,7 +165,7 @@ TEST_F(XenstoreWatch, GivenWatchOnNodeTheGuestCannotReadWhenChangedThenNoEvent)
     Guest& g = w.add_guest(3);
     ASSERT_EQ(w.dom0().write("/secret/inner", "1"), Err::none);
     w.call(g, XS_WATCH, z({"/secret", "s"}));
-    EXPECT_EQ(events(g), V{"/secret s"});  // the initial event always
+    EXPECT_EQ(events(g), V{"/secret s"}); // the initial event always
     ASSERT_EQ(w.dom0().write("/secret/inner", "2"), Err::none);
     EXPECT_EQ(events(g), V{});
     // Readable for it: then it hears.
@@ -206,7 +206,8 @@ TEST_F(XenstoreWatch, GivenIntroduceAndReleaseWhenWatchedThenSpecialEventsFire)
     ASSERT_EQ(w.dom0().watch("@introduceDomain", "in"), Err::none);
     ASSERT_EQ(w.dom0().watch("@releaseDomain", "out"), Err::none);
     ASSERT_EQ(w.dom0().watch("@releaseDomain/5", "out5"), Err::none);
-    EXPECT_EQ(dom0_events(), (V{"@introduceDomain in", "@releaseDomain out", "@releaseDomain/5 out5"}));
+    EXPECT_EQ(dom0_events(),
+              (V{"@introduceDomain in", "@releaseDomain out", "@releaseDomain/5 out5"}));
     w.add_guest(4);
     w.add_guest(5);
     dom0_events();
@@ -267,7 +268,8 @@ TEST_F(XenstoreWatch, GivenEventAlreadyQueuedWhenTheSameFiresAgainThenItIsNotRep
     // The guest does not read its ring meanwhile: once it is full, the
     // store keeps the events.
     for (int i = 0; i < 60; ++i)
-        ASSERT_EQ(w.dom0().write(str("/local/domain/3/data/f" + std::to_string(i)), "1"), Err::none);
+        ASSERT_EQ(w.dom0().write(str("/local/domain/3/data/f" + std::to_string(i)), "1"),
+                  Err::none);
     for (int i = 0; i < 5; ++i)
         ASSERT_EQ(w.dom0().write("/local/domain/3/data/x", str(std::to_string(i))), Err::none);
     V got = events(g);

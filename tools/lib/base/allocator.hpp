@@ -25,15 +25,13 @@ struct Allocator {
 };
 
 // Objects with a destructor, made and unmade through an Allocator.
-template <class T, class... Args>
-[[nodiscard]] T* create(const Allocator& a, Args&&... args)
+template <class T, class... Args> [[nodiscard]] T* create(const Allocator& a, Args&&... args)
 {
     void* p = a.allocate(sizeof(T));
     return p ? new (p) T(static_cast<Args&&>(args)...) : nullptr;
 }
 
-template <class T>
-void destroy(const Allocator& a, T* p)
+template <class T> void destroy(const Allocator& a, T* p)
 {
     if (!p)
         return;

@@ -23,8 +23,7 @@ struct List_link {
     }
 };
 
-template <class T>
-class List {
+template <class T> class List {
 public:
     List() = default;
     List(const List&) = delete;

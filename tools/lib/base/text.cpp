@@ -104,8 +104,7 @@ bool parse_i64(Str s, int64_t& out)
 {
     bool neg = !s.empty() && s[0] == '-';
     uint64_t mag;
-    if (!parse_u64(neg ? s.sub(1) : s, neg ? 0x8000000000000000ull : 0x7FFFFFFFFFFFFFFFull,
-                   mag))
+    if (!parse_u64(neg ? s.sub(1) : s, neg ? 0x8000000000000000ull : 0x7FFFFFFFFFFFFFFFull, mag))
         return false;
     out = neg ? static_cast<int64_t>(0 - mag) : static_cast<int64_t>(mag);
     return true;

@@ -9,8 +9,7 @@
 
 namespace toolstack {
 
-template <class T>
-class Vec {
+template <class T> class Vec {
     static_assert(__is_trivially_copyable(T), "Vec holds plain values");
 
 public:

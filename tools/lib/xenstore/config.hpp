@@ -13,8 +13,8 @@
 namespace xs {
 
 struct Config {
-    Domid priv_domid = 0;  // the privileged (control) domain
-    Quota quota;           // per unprivileged domain
+    Domid priv_domid = 0; // the privileged (control) domain
+    Quota quota;          // per unprivileged domain
     // A released domain's own nodes are given to priv_domid instead of being
     // removed (xenstored -K).
     bool keep_orphans = false;

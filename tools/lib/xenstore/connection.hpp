@@ -25,8 +25,8 @@ namespace xs {
 // A queued reply or watch event, header and payload.
 struct Out_msg : toolstack::List_link {
     xsd_sockmsg hdr{};
-    uint32_t sent = 0;      // bytes of header and payload already in the ring
-    uint32_t capacity = 0;  // payload bytes allocated
+    uint32_t sent = 0;     // bytes of header and payload already in the ring
+    uint32_t capacity = 0; // payload bytes allocated
     bool event = false;
 
     char* payload() { return reinterpret_cast<char*>(this + 1); }
@@ -56,14 +56,14 @@ public:
 
     const Kind kind;
     const Domid id;
-    Domid target = no_target;  // SET_TARGET: acts for this domain too
+    Domid target = no_target; // SET_TARGET: acts for this domain too
 
     // Ring connections only.
     xenstore_domain_interface* ring = nullptr;
-    uint32_t port = 0;          // local event-channel port to notify
-    bool ignored = false;       // stopped after a protocol error (error field set)
-    bool shutdown = false;      // @releaseDomain fired for its shutdown
-    bool kicked = false;        // ring changed since the last notify
+    uint32_t port = 0;     // local event-channel port to notify
+    bool ignored = false;  // stopped after a protocol error (error field set)
+    bool shutdown = false; // @releaseDomain fired for its shutdown
+    bool kicked = false;   // ring changed since the last notify
 
     // The request being assembled: in_used bytes of header, then payload.
     xsd_sockmsg in_hdr{};

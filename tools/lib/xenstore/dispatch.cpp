@@ -9,8 +9,8 @@ namespace xs {
 
 namespace {
 
-constexpr uint8_t any_tx = 1;      // tx_id ignored (XS_FLAG_NOTID)
-constexpr uint8_t privileged = 2;  // control domain only (XS_FLAG_PRIV)
+constexpr uint8_t any_tx = 1;     // tx_id ignored (XS_FLAG_NOTID)
+constexpr uint8_t privileged = 2; // control domain only (XS_FLAG_PRIV)
 
 struct Op {
     const char* name;
@@ -132,7 +132,7 @@ void Xenstored::process(Connection& c, const xsd_sockmsg& hdr, const char* paylo
     if (rq.replied)
         return;
     if (e == Err::none)
-        e = Err::eio;  // a handler that neither replied nor failed
+        e = Err::eio; // a handler that neither replied nor failed
     const char* name = err_name(e);
     (void)queue_reply(c, hdr, XS_ERROR, Str(name, toolstack::str_len(name) + 1));
 }

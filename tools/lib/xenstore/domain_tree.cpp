@@ -61,8 +61,8 @@ public:
         node(d, "console/type", "xenconsoled", ro_, 2);
         node(d, "control", Str(), ro_, 2);
         const char* const domains_control[] = {"control/shutdown", "control/feature-poweroff",
-                                               "control/feature-reboot",
-                                               "control/feature-suspend", "control/sysrq"};
+                                               "control/feature-reboot", "control/feature-suspend",
+                                               "control/sysrq"};
         for (const char* rel : domains_control)
             node(d, rel, Str(), rw_, 1);
         value(d, "control/platform-feature-multiprocessor-suspend", "1");

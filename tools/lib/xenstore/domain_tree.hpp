@@ -28,11 +28,11 @@ struct Domain_info {
     Domid domid = 0;
     const char* name = "";
     const char* uuid = "00000000-0000-0000-0000-000000000000";
-    uint64_t memory_kb = 0;       // memory/target
-    uint64_t max_memory_kb = 0;   // memory/static-max (0: memory_kb)
+    uint64_t memory_kb = 0;     // memory/target
+    uint64_t max_memory_kb = 0; // memory/static-max (0: memory_kb)
     uint32_t vcpus = 1;
-    uint32_t console_port = 0;    // the domain's end of the console event channel
-    uint64_t console_mfn = 0;     // console ring (start_info.console.domU.mfn)
+    uint32_t console_port = 0; // the domain's end of the console event channel
+    uint64_t console_mfn = 0;  // console ring (start_info.console.domU.mfn)
     uint32_t store_port = 0;
     uint64_t store_mfn = 0;
 };

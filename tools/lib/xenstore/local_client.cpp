@@ -27,7 +27,8 @@ Err Local_client::call(uint32_t type, Str payload, Text* reply)
     if (!m)
         return Err::eio;
     if (m->hdr.type == XS_ERROR) {
-        uint32_t len = m->hdr.len && m->payload()[m->hdr.len - 1] == '\0' ? m->hdr.len - 1 : m->hdr.len;
+        uint32_t len =
+            m->hdr.len && m->payload()[m->hdr.len - 1] == '\0' ? m->hdr.len - 1 : m->hdr.len;
         e = err_from_name(m->payload(), len);
     } else if (reply) {
         reply->clear();

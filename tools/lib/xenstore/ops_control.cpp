@@ -20,7 +20,8 @@ const Quota_field quota_fields[] = {
     {"outstanding", &Quota::outstanding, "Outstanding requests per domain"},
     {"memory", &Quota::memory, "Total Xenstore memory per domain"},
     {"transactions", &Quota::transactions, "Active transactions per domain"},
-    {"transaction-nodes", &Quota::transaction_nodes, "Max. number of accessed nodes per transaction"},
+    {"transaction-nodes", &Quota::transaction_nodes,
+     "Max. number of accessed nodes per transaction"},
     {"node-permissions", &Quota::permissions, "Max. number of permissions per node"},
     {"path-max", &Quota::path_max, "Max. length of a node path"},
     {"node-size", &Quota::node_size, "Max. size of a node"},
@@ -84,11 +85,13 @@ Err quota(Request& rq, const Str* args, uint32_t n)
         const Usage* u = rq.xs.usage(domid);
         if (!u)
             return Err::enoent;
-        const uint64_t used[] = {u->nodes, u->watches, u->outstanding, u->memory,
-                                 u->transactions};
+        const uint64_t used[] = {u->nodes, u->watches, u->outstanding, u->memory, u->transactions};
         out.put("Domain ").put_u64(domid).put(":\n");
         for (uint32_t i = 0; i < sizeof(used) / sizeof(used[0]); ++i)
-            out.put_padded(quota_fields[i].name, 17).put(": ").put_u64_padded(used[i], 8).put_char('\n');
+            out.put_padded(quota_fields[i].name, 17)
+                .put(": ")
+                .put_u64_padded(used[i], 8)
+                .put_char('\n');
     } else {
         return Err::einval;
     }
@@ -104,10 +107,8 @@ struct Command {
     const char* params;
 };
 const Command commands[] = {
-    {"check", check, ""},
-    {"log", log, "[on|off|+requests|-requests]"},
-    {"print", print, "<string>"},
-    {"quota", quota, "[<domid>]"},
+    {"check", check, ""},         {"log", log, "[on|off|+requests|-requests]"},
+    {"print", print, "<string>"}, {"quota", quota, "[<domid>]"},
     {"help", help, ""},
 };
 

@@ -34,8 +34,8 @@ Err op_introduce(Request& rq)
     int64_t gfn = 0;
     if (!toolstack::parse_i64(args[1], gfn))
         gfn = 0;
-    return done(rq, rq.xs.introduce(domid, static_cast<uint64_t>(gfn),
-                                     static_cast<uint32_t>(port)));
+    return done(rq,
+                rq.xs.introduce(domid, static_cast<uint64_t>(gfn), static_cast<uint32_t>(port)));
 }
 
 Err op_release(Request& rq)
@@ -80,8 +80,7 @@ Err op_is_domain_introduced(Request& rq)
     if (e != Err::none)
         return e;
     // The control domain and the caller itself are always connected.
-    bool yes = domid == DOMID_SELF || domid == rq.xs.config().priv_domid ||
-               rq.xs.introduced(domid);
+    bool yes = domid == DOMID_SELF || domid == rq.xs.config().priv_domid || rq.xs.introduced(domid);
     return rq.reply(yes ? Str("T", 2) : Str("F", 2));
 }
 

@@ -50,7 +50,7 @@ void Xenstored::poll_ring(Connection& c, bool& more)
     }
     if (c.ignored)
         return;
-    flush(c);  // room for the replies to come
+    flush(c); // room for the replies to come
     read_requests(c, more);
 }
 
@@ -77,7 +77,7 @@ void Xenstored::read_requests(Connection& c, bool& more)
 {
     for (unsigned done = 0; !c.ignored;) {
         if (c.in_used == 0 && stalled(c))
-            return;  // until the domain reads its replies
+            return; // until the domain reads its replies
         if (c.in_used < header_bytes) {
             int32_t n = ring_read(*c.ring, reinterpret_cast<char*>(&c.in_hdr) + c.in_used,
                                   header_bytes - c.in_used);
@@ -92,8 +92,8 @@ void Xenstored::read_requests(Connection& c, bool& more)
         }
         uint32_t whole = header_bytes + c.in_hdr.len;
         if (c.in_used < whole) {
-            int32_t n = ring_read(*c.ring, c.in_payload + (c.in_used - header_bytes),
-                                  whole - c.in_used);
+            int32_t n =
+                ring_read(*c.ring, c.in_payload + (c.in_used - header_bytes), whole - c.in_used);
             if (n == ring_broken)
                 return ignore(c, XENSTORE_ERROR_RINGIDX);
             c.kicked = c.kicked || n > 0;
@@ -102,7 +102,7 @@ void Xenstored::read_requests(Connection& c, bool& more)
                 return;
         }
         if (!ready_spare(c)) {
-            more = true;  // the request waits, complete, for memory
+            more = true; // the request waits, complete, for memory
             return;
         }
         c.in_used = 0;
@@ -129,7 +129,7 @@ void Xenstored::flush(Connection& c)
             if (n == ring_broken)
                 return ignore(c, XENSTORE_ERROR_RINGIDX);
             if (n == 0)
-                return;  // ring full: the rest when the guest has read
+                return; // ring full: the rest when the guest has read
             c.kicked = true;
             m->sent += static_cast<uint32_t>(n);
         }

@@ -13,8 +13,8 @@
 namespace xs {
 
 struct Watch : toolstack::List_link {
-    int32_t depth = -1;       // levels below the path that match; -1: all
-    uint32_t prefix_len = 0;  // bytes of the home path (and '/') events leave out
+    int32_t depth = -1;      // levels below the path that match; -1: all
+    uint32_t prefix_len = 0; // bytes of the home path (and '/') events leave out
     uint32_t path_len = 0;
     uint32_t token_len = 0;
 

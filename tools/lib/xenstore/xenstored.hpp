@@ -112,7 +112,8 @@ public:
     Connection* find_ring(Domid domid) const;
     // Queues a reply to hdr on c; Err::e2big over XENSTORE_PAYLOAD_MAX,
     // Err::enomem if it cannot (small replies always can).
-    [[nodiscard]] Err queue_reply(Connection& c, const xsd_sockmsg& hdr, uint32_t type, Str payload);
+    [[nodiscard]] Err queue_reply(Connection& c, const xsd_sockmsg& hdr, uint32_t type,
+                                  Str payload);
     // Queues an event for c (dropped over its memory quota, or if the
     // same event is already waiting).
     void queue_event(Connection& c, Str path, Str token);
@@ -126,7 +127,7 @@ public:
     void clear_transactions(Connection& c);
     void clear_io(Connection& c);
     void log(Str line);
-    bool log_requests = false;  // CONTROL log on: one line per request
+    bool log_requests = false; // CONTROL log on: one line per request
 
     // The request handling of one complete message (dispatch.cpp).
     void process(Connection& c, const xsd_sockmsg& hdr, const char* payload);

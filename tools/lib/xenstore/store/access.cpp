@@ -201,7 +201,8 @@ Err Batch::check_quota(bool memory_too) const
     for (unsigned i = 0; i < n_others_; ++i) {
         const Owner_charge& o = others_[i];
         const Usage* ou = s.accounts.find(o.owner);
-        if (o.delta > 0 && o.owner != s.priv && ou && over(ou->memory + static_cast<uint64_t>(o.delta), s.quota.memory))
+        if (o.delta > 0 && o.owner != s.priv && ou &&
+            over(ou->memory + static_cast<uint64_t>(o.delta), s.quota.memory))
             return Err::enomem;
     }
     return Err::none;

@@ -69,9 +69,9 @@ public:
 
 private:
     struct Item {
-        Entry* entry;    // the entry changed (a new one in the global table if made here)
-        Node* node;      // what it gets; nullptr: removed
-        bool new_entry;  // made by this Batch: erased again if not applied
+        Entry* entry;   // the entry changed (a new one in the global table if made here)
+        Node* node;     // what it gets; nullptr: removed
+        bool new_entry; // made by this Batch: erased again if not applied
     };
     [[nodiscard]] Err add(Str path, Node* node, bool check_size);
     // The node the target table has at e now.

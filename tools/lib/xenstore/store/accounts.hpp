@@ -14,14 +14,11 @@ struct Usage {
     uint32_t nodes = 0;
     uint32_t watches = 0;
     uint32_t transactions = 0;
-    uint32_t outstanding = 0;  // replies queued and not yet taken by the client
-    uint64_t memory = 0;       // bytes: owned nodes (size + path), watches (path + token),
-                               // transaction entries, queued output
+    uint32_t outstanding = 0; // replies queued and not yet taken by the client
+    uint64_t memory = 0;      // bytes: owned nodes (size + path), watches (path + token),
+                              // transaction entries, queued output
 
-    bool unused() const
-    {
-        return !nodes && !watches && !transactions && !outstanding && !memory;
-    }
+    bool unused() const { return !nodes && !watches && !transactions && !outstanding && !memory; }
 };
 
 class Accounts {
@@ -39,8 +36,7 @@ public:
     void drop_if_unused(Domid domid);
 
     // Each record in turn (tests and the consistency check).
-    template <class F>
-    void for_each(F&& f) const
+    template <class F> void for_each(F&& f) const
     {
         for (unsigned b = 0; b < n_buckets; ++b)
             for (const Record* r = buckets_[b]; r; r = r->next)

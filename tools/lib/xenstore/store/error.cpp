@@ -1,4 +1,4 @@
-#include "tools/lib/xenstore/store/error.hpp"
+#include "tools/lib/xenstore/store/types.hpp"
 
 namespace xs {
 
@@ -6,9 +6,8 @@ const char* err_name(Err e)
 {
     // Same order as enum Err.
     static const char* const names[] = {
-        "",       "EINVAL", "EACCES",    "EEXIST", "EISDIR", "ENOENT",
-        "ENOMEM", "ENOSPC", "EIO",       "ENOTEMPTY", "ENOSYS", "EROFS",
-        "EBUSY",  "EAGAIN", "EISCONN",   "E2BIG",  "EPERM",
+        "",          "EINVAL", "EACCES", "EEXIST", "EISDIR", "ENOENT",  "ENOMEM", "ENOSPC", "EIO",
+        "ENOTEMPTY", "ENOSYS", "EROFS",  "EBUSY",  "EAGAIN", "EISCONN", "E2BIG",  "EPERM",
     };
     static_assert(sizeof(names) / sizeof(names[0]) == static_cast<unsigned>(Err::eperm) + 1);
     auto i = static_cast<unsigned>(e);

@@ -35,7 +35,7 @@ Err scrub(Store& s, Access& self, Str path, Domid gone)
 {
     const Node* n = s.lookup(path);
     if (!n)
-        return Err::none;  // removed with a subtree already
+        return Err::none; // removed with a subtree already
     if (n->owner() == gone && !s.keep_orphans)
         return remove_subtree(self, path);
     Node* fresh;

@@ -31,10 +31,11 @@ Node* Node::make(const Allocator& a, const Perm* perms, uint16_t n_perms, Str va
     return build(a, perms, n_perms, value, children, Str(), Str());
 }
 
-Node* Node::make_below(const Allocator& a, const Node& from, bool set_owner, Domid owner,
-                       Str value, Str child)
+Node* Node::make_below(const Allocator& a, const Node& from, bool set_owner, Domid owner, Str value,
+                       Str child)
 {
-    Node* n = build(a, from.perms(), from.n_perms_, value, child, Str(), Str("", child.empty() ? 0u : 1u));
+    Node* n = build(a, from.perms(), from.n_perms_, value, child, Str(),
+                    Str("", child.empty() ? 0u : 1u));
     if (n && set_owner)
         reinterpret_cast<Perm*>(n->tail())[0].id = owner;
     return n;

@@ -68,8 +68,8 @@ private:
     uint32_t perms_bytes() const { return n_perms_ * static_cast<uint32_t>(sizeof(Perm)); }
     size_t bytes() const { return sizeof(Node) + perms_bytes() + value_len_ + children_len_; }
     // A node whose children are c1, c2 and c3 joined.
-    static Node* build(const Allocator& a, const Perm* perms, uint16_t n_perms, Str value,
-                       Str c1, Str c2, Str c3);
+    static Node* build(const Allocator& a, const Perm* perms, uint16_t n_perms, Str value, Str c1,
+                       Str c2, Str c3);
 
     mutable uint32_t refs_ = 1;
     uint16_t n_perms_;
@@ -78,8 +78,7 @@ private:
 };
 
 // Calls f(name) for each child name of children.
-template <class F>
-void for_each_child(Str children, F&& f)
+template <class F> void for_each_child(Str children, F&& f)
 {
     uint32_t at = 0;
     while (at < children.n) {

@@ -14,27 +14,27 @@ namespace xs {
 
 // How a change matches watches (xenstored's enum watch_match).
 enum class Match : uint8_t {
-    exact,    // watches on this very path
-    subtree,  // watches on this path or above it
-    depth,    // a special event for watches with a depth
-    nodepth,  // a special event for watches without one
+    exact,   // watches on this very path
+    subtree, // watches on this path or above it
+    depth,   // a special event for watches with a depth
+    nodepth, // a special event for watches without one
 };
 
 struct Entry : toolstack::List_link {
     Entry* hash_next = nullptr;
     uint32_t hash = 0;
     uint32_t path_len = 0;
-    Node* node = nullptr;  // nullptr: no node at this path (in a transaction: it reads
-                           // as missing there)
+    Node* node = nullptr; // nullptr: no node at this path (in a transaction: it reads
+                          // as missing there)
 
     // Transaction tables only.
-    uint64_t seen_generation = no_generation;  // the global node's generation when first read
-    bool check_generation = false;  // first touched by a read: must be unchanged at commit
-    bool modified = false;          // written or deleted in the transaction
-    bool fire_watch = false;        // the commit fires watches for this path
+    uint64_t seen_generation = no_generation; // the global node's generation when first read
+    bool check_generation = false; // first touched by a read: must be unchanged at commit
+    bool modified = false;         // written or deleted in the transaction
+    bool fire_watch = false;       // the commit fires watches for this path
     Match watch_match = Match::exact;
-    Node* original = nullptr;       // the version first read: its permissions decide
-                                    // who hears of the change
+    Node* original = nullptr; // the version first read: its permissions decide
+                              // who hears of the change
 
     Str path() const { return Str(reinterpret_cast<const char*>(this + 1), path_len); }
 };

@@ -7,7 +7,6 @@
 #include <cstdint>
 
 #include "tools/lib/base/text.hpp"
-#include "tools/lib/xenstore/store/error.hpp"
 #include "tools/lib/xenstore/store/types.hpp"
 
 namespace xs {

@@ -11,15 +11,15 @@
 
 #include "public/xen.h"
 #include "tools/lib/base/text.hpp"
-#include "tools/lib/xenstore/store/error.hpp"
 #include "tools/lib/xenstore/store/quota.hpp"
+#include "tools/lib/xenstore/store/types.hpp"
 
 namespace xs {
 
 constexpr uint8_t perm_none = 0;
-constexpr uint8_t perm_read = 1;   // XS_PERM_READ
-constexpr uint8_t perm_write = 2;  // XS_PERM_WRITE
-constexpr uint8_t perm_owner = 8;  // XS_PERM_OWNER: may change the permissions
+constexpr uint8_t perm_read = 1;  // XS_PERM_READ
+constexpr uint8_t perm_write = 2; // XS_PERM_WRITE
+constexpr uint8_t perm_owner = 8; // XS_PERM_OWNER: may change the permissions
 constexpr uint8_t perm_all = perm_read | perm_write | perm_owner;
 
 constexpr Domid domid_any = DOMID_ANY;
@@ -27,7 +27,7 @@ constexpr Domid no_target = DOMID_INVALID;
 
 struct Perm {
     Domid id = 0;
-    uint8_t access = perm_none;  // perm_read | perm_write
+    uint8_t access = perm_none; // perm_read | perm_write
     uint8_t pad = 0;
 };
 static_assert(sizeof(Perm) == 4);

@@ -15,10 +15,8 @@ Err Store::init()
         Str children;
     };
     const Initial initial[] = {
-        {"/", none, 1, Str("tool", 5)},
-        {"/tool", none, 1, Str("xenstored", 10)},
-        {"/tool/xenstored", none, 1, Str()},
-        {"@releaseDomain", readable, 2, Str()},
+        {"/", none, 1, Str("tool", 5)},       {"/tool", none, 1, Str("xenstored", 10)},
+        {"/tool/xenstored", none, 1, Str()},  {"@releaseDomain", readable, 2, Str()},
         {"@introduceDomain", none, 1, Str()},
     };
     Access self(*this, nullptr, nullptr);

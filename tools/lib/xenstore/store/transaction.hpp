@@ -30,13 +30,13 @@ public:
     static uint32_t entry_charge(const Entry& e);
 
     const uint32_t id;
-    const Domid owner;            // the domain charged for it
-    const uint64_t generation;    // taken when it started
+    const Domid owner;         // the domain charged for it
+    const uint64_t generation; // taken when it started
     Node_table overlay;
-    uint64_t memory = 0;          // charged to owner
-    int32_t own_nodes = 0;        // nodes owned by owner it created minus deleted
+    uint64_t memory = 0;   // charged to owner
+    int32_t own_nodes = 0; // nodes owned by owner it created minus deleted
     bool node_created = false;
-    bool failed = false;          // a change went halfway: it cannot commit
+    bool failed = false; // a change went halfway: it cannot commit
 
 private:
     Store& store_;

@@ -22,7 +22,7 @@ Err create(Access& a, Str path, Str value)
     Str p = path;
     while (!above) {
         if (is_root(p))
-            return Err::eio;  // no root: the store is broken
+            return Err::eio; // no root: the store is broken
         if (!missing.push_back(p.n))
             return Err::enomem;
         p = parent_of(p);

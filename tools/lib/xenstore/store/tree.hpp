@@ -38,9 +38,9 @@ namespace xs {
 
 // What check_tree found.
 struct Tree_check {
-    uint32_t nodes = 0;      // reachable from "/" plus the special nodes
-    uint32_t problems = 0;   // broken invariants (0: consistent)
-    const char* first = "";  // what the first one was
+    uint32_t nodes = 0;     // reachable from "/" plus the special nodes
+    uint32_t problems = 0;  // broken invariants (0: consistent)
+    const char* first = ""; // what the first one was
 
     void problem(const char* what)
     {
