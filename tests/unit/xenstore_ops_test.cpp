@@ -290,3 +290,31 @@ TEST_F(XenstoreOps, GivenValueOfAFullPayloadWhenWrittenByControlDomainThenReadBa
     EXPECT_EQ(w.dom0_read(path), value);
     EXPECT_EQ(w.dom0().write(str(path), str(value + "q")), Err::e2big);
 }
+
+TEST_F(XenstoreOps, GivenControlDomainsNodesWhenAGuestTouchesThemThenEacces)
+{
+    World& w = world();
+    Guest& g = w.add_guest(3);
+    EXPECT_TRUE(w.call(g, XS_DIRECTORY, z("/tool")).is_error("EACCES"));
+    EXPECT_TRUE(w.call(g, XS_GET_PERMS, z("/tool")).is_error("EACCES"));
+    EXPECT_TRUE(w.call(g, XS_RM, z("/tool")).is_error("EACCES"));
+    EXPECT_TRUE(w.call(g, XS_SET_PERMS, z({"/tool", "n3"})).is_error("EACCES"));
+    EXPECT_TRUE(w.call(g, XS_WRITE, z("/tool/x") + "1").is_error("EACCES"));
+    // Its home is readable, not writable.
+    EXPECT_EQ(w.read(g, "/local/domain/3"), "");
+    EXPECT_TRUE(w.call(g, XS_WRITE, z("/local/domain/3") + "1").is_error("EACCES"));
+    EXPECT_TRUE(w.call(g, XS_WRITE, z("new") + "1").is_error("EACCES"));
+    EXPECT_EQ(w.call(g, XS_RM, z("data/none")).payload, z("OK"));  // it owns data
+    EXPECT_EQ(w.dom0_read("/tool/xenstored"), "");
+}
+
+TEST_F(XenstoreOps, GivenWriteAccessGrantedWhenAnotherGuestCreatesBelowThenItOwnsWhatItMade)
+{
+    World& w = world();
+    Guest& g = w.add_guest(3);
+    Guest& h = w.add_guest(4);
+    ASSERT_EQ(w.call(g, XS_SET_PERMS, z({"data", "n3", "b4"})).payload, z("OK"));
+    EXPECT_EQ(w.call(h, XS_WRITE, z("/local/domain/3/data/from4") + "hi").payload, z("OK"));
+    EXPECT_EQ(w.call(h, XS_GET_PERMS, z("/local/domain/3/data/from4")).payload, z({"n4", "b4"}));
+    EXPECT_EQ(w.read(g, "data/from4"), "<EACCES>");  // its default is n, as it inherited
+}
