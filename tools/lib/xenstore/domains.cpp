@@ -24,15 +24,18 @@ Err Xenstored::introduce(Domid domid, uint64_t gfn, uint32_t remote_port)
         return Err::einval;
     Connection* c = find_ring(domid);
     if (!c) {
-        if (!hooks_.map_ring || !hooks_.bind_port || !store_.accounts.get(domid))
-            return hooks_.map_ring ? Err::enomem : Err::einval;
-        c = toolstack::create<Connection>(alloc_, Connection::Kind::ring, domid);
-        if (!c)
+        if (!hooks_.map_ring || !hooks_.bind_port)
+            return Err::einval;  // a host without rings
+        if (!store_.accounts.get(domid))
             return Err::enomem;
-        c->ring = hooks_.map_ring(hooks_.ctx, domid, gfn);
-        if (!c->ring) {
+        c = toolstack::create<Connection>(alloc_, Connection::Kind::ring, domid);
+        if (c)
+            c->ring = hooks_.map_ring(hooks_.ctx, domid, gfn);
+        if (!c || !c->ring) {
+            Err e = c ? Err::einval : Err::enomem;
             toolstack::destroy(alloc_, c);
-            return Err::einval;
+            store_.accounts.drop_if_unused(domid);
+            return e;
         }
         // Xen fills evtchn_port for domains it built itself (dom0less).
         uint32_t port = shared_load(c->ring->evtchn_port);
@@ -40,6 +43,7 @@ Err Xenstored::introduce(Domid domid, uint64_t gfn, uint32_t remote_port)
             if (hooks_.unmap_ring)
                 hooks_.unmap_ring(hooks_.ctx, domid, c->ring);
             toolstack::destroy(alloc_, c);
+            store_.accounts.drop_if_unused(domid);
             return Err::einval;
         }
         shared_store(c->ring->server_features, config_.features);
