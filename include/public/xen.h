@@ -210,6 +210,7 @@ XEN_ABI_OFFSET(mmuext_op, arg2, 8);
 #define DOMID_XEN xen_mk_uint(0x7FF2)     /* owner of hypervisor frames */
 #define DOMID_COW xen_mk_uint(0x7FF3)     /* owner of shared CoW frames */
 #define DOMID_INVALID xen_mk_uint(0x7FF4) /* no owner known */
+#define DOMID_ANY xen_mk_uint(0x7FF5)     /* any domain: a wildcard (xenstore permissions) */
 #define DOMID_IDLE xen_mk_uint(0x7FFF)    /* the idle domain */
 
 #ifndef __ASSEMBLY__

@@ -223,7 +223,8 @@ TEST(PublicAbiTest, PhysdevOperationsHaveX86_32Layout) {
 TEST(PublicAbiTest, SharedRingPagesHaveX86_32Layout) {
     EXPECT_EQ(sizeof(xencons_interface), 3088u);
     EXPECT_EQ(offsetof(xencons_interface, out_prod), 3084u);
-    EXPECT_EQ(sizeof(xenstore_domain_interface), 2076u);
+    EXPECT_EQ(sizeof(xenstore_domain_interface), 2080u);
+    EXPECT_EQ(offsetof(xenstore_domain_interface, evtchn_port), 2076u);
     EXPECT_EQ(offsetof(xenstore_domain_interface, rsp_prod), 2060u);
     EXPECT_EQ(sizeof(xsd_sockmsg), 16u);
     EXPECT_EQ(sizeof(xen_sring_header), 64u);

@@ -36,6 +36,10 @@ enum xsd_sockmsg_type {
     /* 20 was XS_RESTRICT, removed */
     XS_RESET_WATCHES = XS_SET_TARGET + 2, /* 21 */
     XS_DIRECTORY_PART,       /* 22 */
+    XS_GET_FEATURE,          /* 23 */
+    XS_SET_FEATURE,          /* 24 */
+    XS_GET_QUOTA,            /* 25 */
+    XS_SET_QUOTA,            /* 26 */
     XS_TYPE_COUNT,           /* number of valid types */
     XS_INVALID = 0xffff      /* never a valid type */
 };
@@ -58,14 +62,15 @@ static const struct xsd_errors xsd_errors[] __attribute__((unused)) = {
     XSD_ERROR(EISDIR), XSD_ERROR(ENOENT), XSD_ERROR(ENOMEM),
     XSD_ERROR(ENOSPC), XSD_ERROR(EIO), XSD_ERROR(ENOTEMPTY),
     XSD_ERROR(ENOSYS), XSD_ERROR(EROFS), XSD_ERROR(EBUSY),
-    XSD_ERROR(EAGAIN), XSD_ERROR(EISCONN), XSD_ERROR(E2BIG)
+    XSD_ERROR(EAGAIN), XSD_ERROR(EISCONN), XSD_ERROR(E2BIG),
+    XSD_ERROR(EPERM)
 };
 #endif
 /* The same names, in table order, for code without errno.h. */
 #define XSD_ERROR_NAMES {                                                \
     "EINVAL", "EACCES", "EEXIST", "EISDIR", "ENOENT", "ENOMEM",          \
     "ENOSPC", "EIO", "ENOTEMPTY", "ENOSYS", "EROFS", "EBUSY", "EAGAIN",  \
-    "EISCONN", "E2BIG"                                                   \
+    "EISCONN", "E2BIG", "EPERM"                                          \
 }
 
 struct xsd_sockmsg {
@@ -98,14 +103,16 @@ struct xenstore_domain_interface {
     uint32_t server_features; /* XENSTORE_SERVER_FEATURE_* */
     uint32_t connection;      /* XENSTORE_CONNECTED / XENSTORE_RECONNECT */
     uint32_t error;           /* XENSTORE_ERROR_* */
+    uint32_t evtchn_port;     /* set by Xen for dom0less domains; 0: use INTRODUCE's */
 };
 typedef struct xenstore_domain_interface xenstore_domain_interface_t;
-XEN_ABI_SIZE(xenstore_domain_interface, 2076);
+XEN_ABI_SIZE(xenstore_domain_interface, 2080);
 XEN_ABI_OFFSET(xenstore_domain_interface, rsp, 1024);
 XEN_ABI_OFFSET(xenstore_domain_interface, req_cons, 2048);
 XEN_ABI_OFFSET(xenstore_domain_interface, rsp_prod, 2060);
 XEN_ABI_OFFSET(xenstore_domain_interface, server_features, 2064);
 XEN_ABI_OFFSET(xenstore_domain_interface, error, 2072);
+XEN_ABI_OFFSET(xenstore_domain_interface, evtchn_port, 2076);
 
 /* Largest payload; larger messages break the connection. */
 #define XENSTORE_PAYLOAD_MAX 4096
@@ -115,6 +122,8 @@ XEN_ABI_OFFSET(xenstore_domain_interface, error, 2072);
 
 #define XENSTORE_SERVER_FEATURE_RECONNECTION 1 /* connection field works */
 #define XENSTORE_SERVER_FEATURE_ERROR 2        /* error field works */
+#define XENSTORE_SERVER_FEATURE_WATCHDEPTH 4   /* WATCH takes a <depth> */
+#define XENSTORE_SERVER_FEATURE_DOMID_ANY 8    /* DOMID_ANY in permissions */
 
 #define XENSTORE_CONNECTED 0 /* normal operation */
 #define XENSTORE_RECONNECT 1 /* the guest asked to reset the ring */
