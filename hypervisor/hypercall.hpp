@@ -17,9 +17,6 @@ using Hypercall_fn = long (*)(Vcpu& v, const Hypercall_args& args);
 // the caller's register frame (iret) are refused there.
 long hypercall_dispatch(Vcpu& v, uint32_t nr, const Hypercall_args& args, bool in_multicall);
 
-// SCHEDOP_block: re-enables events and waits until one is pending for v
-// (also what an emulated HLT does).
-long vcpu_block(Vcpu& v);
 
 // Handlers, one family per file: hypervisor/<subsystem>/hc_*.cpp for the
 // common ones, arch/x86_32/{mm,pv}/hc_*.cpp for the x86 ones.

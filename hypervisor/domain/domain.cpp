@@ -4,6 +4,7 @@
 
 #include "hypervisor/lib/xen_errno.hpp"
 #include "hypervisor/mm/heap.hpp"
+#include "hypervisor/sched/schedule.hpp"
 
 namespace {
 
@@ -20,6 +21,7 @@ void destroy_object(Domain* d)
 {
     for (unsigned i = 0; i < d->nr_vcpus; ++i)
         if (Vcpu* v = d->vcpus[i]) {
+            sched_vcpu_destroy(*v);
             v->~Vcpu();
             heap_free(v);
         }
@@ -89,6 +91,7 @@ Domain* domain_create(uint16_t id, const Domain_config& cfg, int& err)
     d->mm.privileged = cfg.privileged;
     d->mm.io_caps = cfg.privileged;
     d->frames.set_allocator({chunk_alloc, chunk_free, nullptr});
+    sched_domain_init(*d);
     for (unsigned i = 0; i < cfg.max_vcpus; ++i) {
         void* vm = heap_alloc(sizeof(Vcpu));
         if (!vm) {
@@ -98,6 +101,7 @@ Domain* domain_create(uint16_t id, const Domain_config& cfg, int& err)
         Vcpu* v = new (vm) Vcpu;
         v->domain = d;
         v->id = i;
+        sched_vcpu_init(*v);
         d->vcpus[i] = v;
         d->nr_vcpus = i + 1;
     }

@@ -56,6 +56,11 @@ struct Domain {
     bool shutting_down = false;
     uint8_t shutdown_reason = 0;
 
+    // Scheduling: the credit scheduler's weight and cap, and the domain's
+    // pause nesting (domain_pause: none of its vCPUs runs while > 0).
+    sched::Sched_domain sched;
+    uint32_t pause_count = 0;
+
     // Serialises page-table changes of this domain (the page-type core
     // assumes a single writer per domain).
     Spinlock mm_lock;

@@ -12,49 +12,10 @@
 #include "hypervisor/mm/page_ref.hpp"
 #include "hypervisor/mm/page_type.hpp"
 #include "hypervisor/lib/xen_errno.hpp"
+#include "hypervisor/sched/schedule.hpp"
 #include "public/vcpu.h"
 
 namespace {
-
-vcpu_runstate_info_t runstate_of(const Vcpu& t)
-{
-    vcpu_runstate_info_t r{};
-    uint64_t now = arch::system_time_ns();
-    r.state = t.up ? (t.blocked ? RUNSTATE_blocked : RUNSTATE_running) : RUNSTATE_offline;
-    r.state_entry_time = t.runstate_entry_ns;
-    for (unsigned i = 0; i < 4; ++i)
-        r.time[i] = t.runstate_time[i];
-    r.time[r.state] += now - t.runstate_entry_ns;
-    return r;
-}
-
-// The guest's registered copy of its runstate (Xen's update_runstate_area):
-// with VMASST_TYPE_runstate_update_flag, XEN_RUNSTATE_UPDATE is set in
-// state_entry_time (its top byte is written first and last) while the rest
-// changes, so a reader on another vCPU can tell a torn copy.
-bool write_runstate_area(Vcpu& t)
-{
-    vcpu_runstate_info_t r = runstate_of(t);
-    uint32_t gva = t.runstate_guest;
-    constexpr uint32_t flag_byte = offsetof(vcpu_runstate_info_t, state_entry_time) + 7;
-    bool flagged = (t.domain->vm_assist & (1u << VMASST_TYPE_runstate_update_flag)) != 0;
-    if (flagged) {
-        uint8_t top = static_cast<uint8_t>((r.state_entry_time | XEN_RUNSTATE_UPDATE) >> 56);
-        if (!copy_bytes_to_guest(gva + flag_byte, &top, 1))
-            return false;
-        __atomic_thread_fence(__ATOMIC_RELEASE);
-        r.state_entry_time |= XEN_RUNSTATE_UPDATE;
-    }
-    if (!copy_to_guest(gva, r))
-        return false;
-    if (flagged) {
-        __atomic_thread_fence(__ATOMIC_RELEASE);
-        uint8_t top = static_cast<uint8_t>((r.state_entry_time & ~XEN_RUNSTATE_UPDATE) >> 56);
-        if (!copy_bytes_to_guest(gva + flag_byte, &top, 1))
-            return false;
-    }
-    return true;
-}
 
 long register_vcpu_info(Vcpu& t, uint32_t arg)
 {
@@ -103,7 +64,8 @@ long set_periodic(Vcpu& t, uint32_t arg)
         return -XEN_EFAULT;
     if (p.period_ns < min_period_ns || p.period_ns > max_period_ns)
         return -XEN_EINVAL;
-    return arch::vtimer_set_periodic(t, p.period_ns) ? 0 : -XEN_ENOMEM;
+    arch::vtimer_set_periodic(t, p.period_ns);
+    return 0;
 }
 
 // Only the vCPU itself may set its singleshot timer (Xen: -EINVAL).
@@ -116,7 +78,8 @@ long set_singleshot(Vcpu& v, Vcpu& t, uint32_t arg)
         return -XEN_EFAULT;
     if ((s.flags & VCPU_SSHOTTMR_future) && s.timeout_abs_ns < arch::system_time_ns())
         return -XEN_ETIME;
-    return arch::vtimer_set(t, Timer_kind::singleshot, s.timeout_abs_ns) ? 0 : -XEN_ENOMEM;
+    arch::timer_set(t.singleshot_timer, s.timeout_abs_ns);
+    return 0;
 }
 
 } // namespace
@@ -131,7 +94,7 @@ long do_vcpu_op(Vcpu& v, const Hypercall_args& a)
     switch (cmd) {
     case VCPUOP_is_up: return t.up ? 1 : 0;
     case VCPUOP_get_runstate_info: {
-        vcpu_runstate_info_t r = runstate_of(t);
+        vcpu_runstate_info_t r = runstate_snapshot(t);
         return copy_to_guest(arg, r) ? 0 : -XEN_EFAULT;
     }
     case VCPUOP_register_runstate_memory_area: {
@@ -139,7 +102,7 @@ long do_vcpu_op(Vcpu& v, const Hypercall_args& a)
         if (!copy_from_guest(area, arg))
             return -XEN_EFAULT;
         t.runstate_guest = area.addr.h;
-        if (t.runstate_guest && !write_runstate_area(t)) {
+        if (!runstate_write_guest(t)) {
             t.runstate_guest = 0;
             return -XEN_EFAULT;
         }
@@ -150,12 +113,12 @@ long do_vcpu_op(Vcpu& v, const Hypercall_args& a)
             return -XEN_EINVAL;
         return register_vcpu_info(t, arg);
     case VCPUOP_set_periodic_timer: return set_periodic(t, arg);
-    case VCPUOP_stop_periodic_timer: return arch::vtimer_set_periodic(t, 0) ? 0 : -XEN_ENOMEM;
+    case VCPUOP_stop_periodic_timer: arch::vtimer_set_periodic(t, 0); return 0;
     case VCPUOP_set_singleshot_timer: return set_singleshot(v, t, arg);
     case VCPUOP_stop_singleshot_timer:
         if (&t != &v)
             return -XEN_EINVAL;
-        arch::vtimer_cancel(t, Timer_kind::singleshot);
+        arch::timer_stop(t.singleshot_timer);
         return 0;
     default: return -XEN_ENOSYS;
     }

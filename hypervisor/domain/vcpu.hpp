@@ -5,7 +5,10 @@
 #include <cstdint>
 
 #include "arch/x86_32/include/arch_vcpu.hpp"
+#include "hypervisor/event/timer_queue.hpp"
 #include "hypervisor/mm/frame.hpp"
+#include "hypervisor/sched/sched_unit.hpp"
+#include "public/vcpu.h"
 #include "public/xen.h"
 
 struct Domain;
@@ -16,8 +19,15 @@ struct Vcpu {
 
     Domain* domain = nullptr;
     unsigned id = 0;
-    bool up = false;          // VCPUOP_is_up
-    bool blocked = false;
+    // Why it may not run (hypervisor/sched/schedule.hpp); each changes
+    // under the runqueue lock of its CPU (sched::Vcpu_lock).
+    bool up = false;          // VCPUOP_is_up (down: Xen's _VPF_down)
+    bool blocked = false;     // SCHEDOP_block/poll, HLT: until an event
+    uint32_t pause_count = 0; // vcpu_pause nesting
+    // SCHEDOP_poll in progress: the port it waits for, or 0 for any of
+    // several (the vCPU then wakes for every port of its domain).
+    bool polling = false;
+    uint32_t poll_port = 0;
 
     cpu_user_regs regs{};     // saved guest registers while not running
 
@@ -52,11 +62,22 @@ struct Vcpu {
 
     // VCPUOP_register_runstate_memory_area: guest virtual address, 0 = none.
     uint32_t runstate_guest = 0;
+    // The runstate (RUNSTATE_*), since when, and the time spent in each
+    // (hypervisor/sched/runstate.cpp); under the vCPU's runqueue lock.
+    uint8_t runstate = RUNSTATE_offline;
     uint64_t runstate_entry_ns = 0;
     uint64_t runstate_time[4]{};
 
-    // Virtual timers (arch vtime): the periodic timer's period, 0 = off.
+    // Scheduling: the credit scheduler's state of this vCPU (its 'cpu' is
+    // the CPU it belongs to), and whether its registers are loaded on a
+    // CPU (from the switch to it until its state is saved again).
+    sched::Sched_vcpu sched;
+    bool is_running = false;
+
+    // Virtual timers (arch vtime), on the queue of the vCPU's CPU: the
+    // periodic timer's period (0 = off) and the three timers.
     uint64_t periodic_period_ns = 0;
+    Timer singleshot_timer, periodic_timer, poll_timer;
 
     arch::Arch_vcpu arch;
 

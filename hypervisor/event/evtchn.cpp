@@ -437,6 +437,8 @@ void set_pending(Domain& d, Vcpu& v, evtchn_port_t port)
         return;
     if (!test(s->evtchn_mask, port))
         mark_pending(v, port);
+    if (hooks.port_raised)
+        hooks.port_raised(d, port);
 }
 
 bool port_pending(const Domain& d, evtchn_port_t port)

@@ -46,6 +46,8 @@ struct Evtchn_hooks {
     Domain* (*lookup)(uint16_t domid) = nullptr;
     void (*release)(Domain* d) = nullptr;
     void (*kick)(Vcpu& v) = nullptr;              // v has an upcall pending now
+    // Port 'port' of d became pending, masked or not (its pollers wake).
+    void (*port_raised)(Domain& d, uint32_t port) = nullptr;
 };
 
 namespace evtchn {

@@ -1,53 +1,48 @@
 #include "hypervisor/event/timer_queue.hpp"
 
-int Timer_queue::find(const void* owner, Timer_kind kind) const
+bool Timer_queue::insert(Timer& t, uint64_t deadline)
 {
-    for (unsigned i = 0; i < n_; ++i)
-        if (e_[i].owner == owner && e_[i].kind == kind)
-            return static_cast<int>(i);
-    return -1;
+    t.deadline = deadline;
+    t.queued = true;
+    // New deadlines are mostly later than those queued: search from the
+    // back for the last timer due no later than this one.
+    Timer* after = tail_;
+    while (after && after->deadline > deadline)
+        after = after->prev;
+    t.prev = after;
+    t.next = after ? after->next : head_;
+    if (t.next)
+        t.next->prev = &t;
+    else
+        tail_ = &t;
+    if (after)
+        after->next = &t;
+    else
+        head_ = &t;
+    ++n_;
+    return head_ == &t;
 }
 
-void Timer_queue::remove_at(unsigned i)
+void Timer_queue::remove(Timer& t)
 {
-    for (; i + 1 < n_; ++i)
-        e_[i] = e_[i + 1];
+    if (t.prev)
+        t.prev->next = t.next;
+    else
+        head_ = t.next;
+    if (t.next)
+        t.next->prev = t.prev;
+    else
+        tail_ = t.prev;
+    t.prev = t.next = nullptr;
+    t.queued = false;
     --n_;
 }
 
-bool Timer_queue::set(void* owner, Timer_kind kind, uint64_t deadline)
+Timer* Timer_queue::pop_expired(uint64_t now)
 {
-    int old = find(owner, kind);
-    if (old >= 0)
-        remove_at(static_cast<unsigned>(old));
-    if (n_ == capacity)
-        return false;
-    unsigned i = n_;
-    while (i > 0 && e_[i - 1].deadline > deadline) {
-        e_[i] = e_[i - 1];
-        --i;
-    }
-    e_[i] = Timer_entry{deadline, owner, kind};
-    ++n_;
-    return true;
-}
-
-void Timer_queue::cancel(void* owner, Timer_kind kind)
-{
-    int i = find(owner, kind);
-    if (i >= 0)
-        remove_at(static_cast<unsigned>(i));
-}
-
-bool Timer_queue::armed(const void* owner, Timer_kind kind) const { return find(owner, kind) >= 0; }
-
-uint64_t Timer_queue::earliest() const { return n_ ? e_[0].deadline : never; }
-
-bool Timer_queue::pop_expired(uint64_t now, Timer_entry& out)
-{
-    if (n_ == 0 || e_[0].deadline > now)
-        return false;
-    out = e_[0];
-    remove_at(0);
-    return true;
+    Timer* t = head_;
+    if (!t || t->deadline > now)
+        return nullptr;
+    remove(*t);
+    return t;
 }

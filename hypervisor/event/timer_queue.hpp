@@ -1,40 +1,51 @@
-// A CPU's queue of virtual timers (singleshot, periodic, poll timeouts of
-// the vCPUs it runs), earliest deadline first. Fixed capacity, no
-// allocation; entries are keyed by (owner, kind) so setting one again moves
-// it. Portable; the owner is opaque. Callers serialise access (the timer
-// interrupt and hypercalls of one CPU both run with interrupts off).
+// Timers: an intrusive queue per CPU, earliest deadline first. A Timer is
+// embedded in whatever owns it (a vCPU's singleshot, periodic and poll
+// timers; a CPU's scheduler timers), so arming one never allocates and
+// never fails, however many domains there are. Portable; the arch layer
+// (arch/x86_32/include/vtime.hpp) keeps one queue per CPU under a lock,
+// programs the CPU's timer for the earliest deadline and runs expired
+// timers' functions.
 #pragma once
 #include <cstdint>
 
-enum class Timer_kind : uint8_t { singleshot, periodic, poll };
+struct Timer;
 
-struct Timer_entry {
+// Runs on the CPU whose queue held the timer, interrupts off, no queue
+// lock held; it may re-arm its own timer.
+using Timer_fn = void (*)(Timer& t, uint64_t now);
+
+struct Timer {
+    Timer_fn fn = nullptr;
+    void* ctx = nullptr; // the owner, for fn
+    const char* name = "timer"; // for dumps
+    // The CPU whose queue takes the timer when armed (arch timer_set).
+    uint16_t cpu = 0;
+    // Guarded by the lock of that CPU's queue.
+    bool queued = false;
     uint64_t deadline = 0;
-    void* owner = nullptr;
-    Timer_kind kind = Timer_kind::singleshot;
+    Timer* prev = nullptr;
+    Timer* next = nullptr;
 };
 
 class Timer_queue {
 public:
-    static constexpr unsigned capacity = 3 * 32;   // 3 kinds x 32 vCPUs
     static constexpr uint64_t never = ~0ull;
 
-    // False only when full (a new key with every slot taken).
-    [[nodiscard]] bool set(void* owner, Timer_kind kind, uint64_t deadline);
-    void cancel(void* owner, Timer_kind kind);
-    bool armed(const void* owner, Timer_kind kind) const;
-    // Deadline of the first entry, or 'never'.
-    uint64_t earliest() const;
-    // Takes the first entry whose deadline is <= now; false when none.
-    bool pop_expired(uint64_t now, Timer_entry& out);
+    // t (not queued) joins at 'deadline', after every timer with the same
+    // or an earlier one. True when it is now the earliest.
+    bool insert(Timer& t, uint64_t deadline);
+    // t leaves (it must be queued here).
+    void remove(Timer& t);
+    // Deadline of the first timer, or 'never'.
+    uint64_t earliest() const { return head_ ? head_->deadline : never; }
+    // The first timer if its deadline is <= now, taken off; else nullptr.
+    Timer* pop_expired(uint64_t now);
     unsigned size() const { return n_; }
-    // Entry i in deadline order, i < size() (diagnostics).
-    const Timer_entry& at(unsigned i) const { return e_[i]; }
+    // In deadline order, for dumps and tests (lock held).
+    const Timer* first() const { return head_; }
 
 private:
-    int find(const void* owner, Timer_kind kind) const;
-    void remove_at(unsigned i);
-
-    Timer_entry e_[capacity];   // sorted by deadline, ties in arrival order
+    Timer* head_ = nullptr;
+    Timer* tail_ = nullptr;
     unsigned n_ = 0;
 };

@@ -6,11 +6,7 @@
 
 #include "hypervisor/mm/frame.hpp"
 #include "hypervisor/mm/page.hpp"
-
-// Special domain ids (public/xen.h).
-constexpr uint16_t DOMID_IO = 0x7FF1;
-constexpr uint16_t DOMID_XEN = 0x7FF2;
-constexpr uint16_t DOMID_INVALID = 0x7FF4;
+#include "public/xen.h" // the special domain ids (DOMID_IO, DOMID_XEN, DOMID_INVALID)
 
 // What page-table validation needs to know about a domain.
 struct Mm_domain {

@@ -1,16 +1,18 @@
 // sched_op (and the pre-3.0.2 sched_op_compat): yield, block, shutdown,
-// poll, remote shutdown, shutdown code. Without a second runnable vCPU,
-// yield returns at once. Block and poll halt this CPU (interrupts on)
-// until the vCPU has an event, or for poll one of its ports is pending or
-// the timeout passed; the upcall, if any, is delivered on the way out.
+// poll, remote shutdown, shutdown code. Yield lets the scheduler run
+// another vCPU of equal priority; block and poll take the vCPU off its CPU
+// (hypervisor/sched/schedule.hpp) until it has an event, or for poll one
+// of its ports is pending or the timeout passed. The hypercall returns 0
+// before the vCPU stops; it resumes after the call, and any upcall is
+// delivered on the way back in.
 #include "arch/x86_32/include/exception_frame.hpp"
-#include "arch/x86_32/include/vtime.hpp"
 #include "hypervisor/event/evtchn.hpp"
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/guest_access.hpp"
 #include "hypervisor/hypercall.hpp"
 #include "hypervisor/domain/shutdown.hpp"
 #include "hypervisor/lib/xen_errno.hpp"
+#include "hypervisor/sched/schedule.hpp"
 #include "public/sched.h"
 
 namespace {
@@ -25,48 +27,21 @@ long shutdown(Vcpu& v, uint32_t reason)
     return 0;
 }
 
-// Xen's local_events_need_delivery().
-bool events_need_delivery(const Vcpu& v)
-{
-    return __atomic_load_n(&v.info->evtchn_upcall_pending, __ATOMIC_ACQUIRE) &&
-           !__atomic_load_n(&v.info->evtchn_upcall_mask, __ATOMIC_ACQUIRE);
-}
-
-bool block_done(Vcpu& v, const void*) { return events_need_delivery(v) || v.domain->shutting_down; }
-
-} // namespace
-
-long vcpu_block(Vcpu& v)
-{
-    // Blocking re-enables event delivery (Xen: "the upcall mask is
-    // cleared"); events pending already end it at once.
-    v.info->evtchn_upcall_mask = 0;
-    v.blocked = true;
-    arch::wait_until(v, block_done, nullptr);
-    v.blocked = false;
-    arch::update_vcpu_time(v);
-    return 0;
-}
-
-namespace {
-
 constexpr uint32_t max_poll_ports = 128;
 
 struct Poll {
     uint32_t ports[max_poll_ports];
     uint32_t nr;
-    uint64_t timeout;   // system time; 0 = none
 };
 
-bool poll_done(Vcpu& v, const void* ctx)
+// None of the ports is pending yet.
+bool poll_idle(Vcpu& v, void* ctx)
 {
     const Poll& p = *static_cast<const Poll*>(ctx);
-    if (events_need_delivery(v) || v.domain->shutting_down)
-        return true;
     for (uint32_t i = 0; i < p.nr; ++i)
         if (evtchn::port_pending(*v.domain, p.ports[i]))
-            return true;
-    return p.timeout != 0 && arch::system_time_ns() >= p.timeout;
+            return false;
+    return true;
 }
 
 long remote_shutdown(Vcpu& v, uint32_t arg)
@@ -85,6 +60,8 @@ long remote_shutdown(Vcpu& v, uint32_t arg)
     return 0;
 }
 
+// Xen's do_poll: the vCPU sleeps until one of the ports is pending, an
+// upcall is due or the timeout passes, and returns 0 in every case.
 long poll(Vcpu& v, uint32_t arg)
 {
     sched_poll_t sp;
@@ -94,7 +71,6 @@ long poll(Vcpu& v, uint32_t arg)
         return -XEN_EINVAL;
     Poll p;
     p.nr = sp.nr_ports;
-    p.timeout = sp.timeout;
     // Ports are read and checked in order, and a pending one ends the call
     // before later ones are looked at, as in Xen's do_poll.
     for (uint32_t i = 0; i < p.nr; ++i) {
@@ -105,15 +81,8 @@ long poll(Vcpu& v, uint32_t arg)
         if (evtchn::port_pending(*v.domain, p.ports[i]))
             return 0;
     }
-    if (events_need_delivery(v))
-        return 0;
-    if (p.timeout && !arch::vtimer_set(v, Timer_kind::poll, p.timeout))
-        return -XEN_ENOMEM;
-    v.blocked = true;
-    arch::wait_until(v, poll_done, &p);
-    v.blocked = false;
-    arch::vtimer_cancel(v, Timer_kind::poll);
-    arch::update_vcpu_time(v);
+    // One port is waited for by number; several wake on any of the domain's.
+    vcpu_poll(v, p.nr == 1 ? p.ports[0] : 0, sp.timeout, poll_idle, &p);
     return 0;
 }
 
@@ -123,8 +92,8 @@ long do_sched_op(Vcpu& v, const Hypercall_args& a)
 {
     uint32_t cmd = a.a[0], arg = a.a[1];
     switch (cmd) {
-    case SCHEDOP_yield: return 0;
-    case SCHEDOP_block: return vcpu_block(v);
+    case SCHEDOP_yield: vcpu_yield(v); return 0;
+    case SCHEDOP_block: vcpu_block(v); return 0;
     case SCHEDOP_shutdown: {
         sched_shutdown_t s;
         if (!copy_from_guest(s, arg))
@@ -148,8 +117,8 @@ long do_sched_op_compat(Vcpu& v, const Hypercall_args& a)
 {
     // The old interface takes the shutdown reason directly in the argument.
     switch (a.a[0]) {
-    case SCHEDOP_yield: return 0;
-    case SCHEDOP_block: return vcpu_block(v);
+    case SCHEDOP_yield: vcpu_yield(v); return 0;
+    case SCHEDOP_block: vcpu_block(v); return 0;
     case SCHEDOP_shutdown: return shutdown(v, a.a[1]);
     default: return -XEN_ENOSYS;
     }

@@ -1,63 +1,97 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "hypervisor/lib/calendar.hpp"
 #include "hypervisor/event/timer_queue.hpp"
 
 namespace {
 
-int a, b, c;
+// Walks the queue checking links and order; returns the deadlines.
+std::vector<uint64_t> order(const Timer_queue& q)
+{
+    std::vector<uint64_t> out;
+    const Timer* prev = nullptr;
+    for (const Timer* t = q.first(); t; t = t->next) {
+        EXPECT_TRUE(t->queued);
+        EXPECT_EQ(t->prev, prev);
+        if (prev) {
+            EXPECT_LE(prev->deadline, t->deadline);
+        }
+        out.push_back(t->deadline);
+        prev = t;
+    }
+    EXPECT_EQ(out.size(), q.size());
+    return out;
+}
 
-TEST(Timer_queue, PopsInDeadlineOrderOnlyWhenExpired)
+TEST(Timer_queue, GivenTimersArmedOutOfOrder_ThenTheyPopInDeadlineOrderOnlyWhenExpired)
 {
     Timer_queue q;
-    ASSERT_TRUE(q.set(&a, Timer_kind::singleshot, 300));
-    ASSERT_TRUE(q.set(&b, Timer_kind::singleshot, 100));
-    ASSERT_TRUE(q.set(&c, Timer_kind::periodic, 200));
+    Timer a, b, c;
+    EXPECT_TRUE(q.insert(a, 300));
+    EXPECT_TRUE(q.insert(b, 100)) << "earlier than the head: new head";
+    EXPECT_FALSE(q.insert(c, 200));
+    EXPECT_EQ(order(q), (std::vector<uint64_t>{100, 200, 300}));
     EXPECT_EQ(q.earliest(), 100u);
-    Timer_entry e;
-    EXPECT_FALSE(q.pop_expired(99, e));
-    ASSERT_TRUE(q.pop_expired(250, e));
-    EXPECT_EQ(e.owner, &b);
-    ASSERT_TRUE(q.pop_expired(250, e));
-    EXPECT_EQ(e.owner, &c);
-    EXPECT_EQ(e.kind, Timer_kind::periodic);
-    EXPECT_FALSE(q.pop_expired(250, e));
+    EXPECT_EQ(q.pop_expired(99), nullptr);
+    EXPECT_EQ(q.pop_expired(250), &b);
+    EXPECT_FALSE(b.queued);
+    EXPECT_EQ(q.pop_expired(250), &c);
+    EXPECT_EQ(q.pop_expired(250), nullptr);
     EXPECT_EQ(q.earliest(), 300u);
+    EXPECT_EQ(q.size(), 1u);
 }
 
-TEST(Timer_queue, SettingAgainMovesTheEntry)
+TEST(Timer_queue, GivenEqualDeadlines_ThenTheyRunInArrivalOrder)
 {
     Timer_queue q;
-    ASSERT_TRUE(q.set(&a, Timer_kind::singleshot, 100));
-    ASSERT_TRUE(q.set(&b, Timer_kind::singleshot, 200));
-    ASSERT_TRUE(q.set(&a, Timer_kind::singleshot, 300));
-    EXPECT_EQ(q.size(), 2u);
-    EXPECT_EQ(q.earliest(), 200u);
-    ASSERT_TRUE(q.set(&a, Timer_kind::poll, 50));
-    EXPECT_EQ(q.size(), 3u) << "another kind is another key";
-    EXPECT_TRUE(q.armed(&a, Timer_kind::singleshot));
+    Timer t[4];
+    for (Timer& x : t)
+        (void)q.insert(x, 50);
+    for (Timer& x : t)
+        EXPECT_EQ(q.pop_expired(50), &x);
 }
 
-TEST(Timer_queue, CancelAndEmpty)
+TEST(Timer_queue, GivenTimersRemovedFromHeadMiddleAndTail_ThenTheLinksStayWhole)
 {
     Timer_queue q;
+    Timer t[5];
+    for (unsigned i = 0; i < 5; ++i)
+        (void)q.insert(t[i], 10 * (i + 1));
+    q.remove(t[2]);
+    q.remove(t[0]);
+    q.remove(t[4]);
+    EXPECT_EQ(order(q), (std::vector<uint64_t>{20, 40}));
+    EXPECT_FALSE(t[2].queued);
+    EXPECT_TRUE(q.insert(t[0], 5));
+    (void)q.insert(t[4], 100);
+    (void)q.insert(t[2], 30);
+    EXPECT_EQ(order(q), (std::vector<uint64_t>{5, 20, 30, 40, 100}));
+    while (q.pop_expired(~0ull)) {
+    }
     EXPECT_EQ(q.earliest(), Timer_queue::never);
-    ASSERT_TRUE(q.set(&a, Timer_kind::singleshot, 5));
-    q.cancel(&a, Timer_kind::singleshot);
-    q.cancel(&b, Timer_kind::singleshot);
-    EXPECT_FALSE(q.armed(&a, Timer_kind::singleshot));
-    EXPECT_EQ(q.earliest(), Timer_queue::never);
+    EXPECT_EQ(q.first(), nullptr);
 }
 
-TEST(Timer_queue, FullQueueRefusesNewKeysButMovesOldOnes)
+TEST(Timer_queue, GivenThousandsOfTimers_ThenNoneIsRefusedAndRandomChangesKeepTheOrder)
 {
     Timer_queue q;
-    static int owners[Timer_queue::capacity];
-    for (unsigned i = 0; i < Timer_queue::capacity; ++i)
-        ASSERT_TRUE(q.set(&owners[i], Timer_kind::singleshot, 1000 - i));
-    EXPECT_FALSE(q.set(&a, Timer_kind::singleshot, 1));
-    EXPECT_TRUE(q.set(&owners[0], Timer_kind::singleshot, 1));
-    EXPECT_EQ(q.earliest(), 1u);
+    std::vector<Timer> t(5000);
+    uint32_t x = 12345;
+    auto rnd = [&x] { return x = x * 1103515245u + 12345u; };
+    for (Timer& e : t)
+        (void)q.insert(e, rnd() % 100000);
+    for (unsigned i = 0; i < 20000; ++i) {
+        Timer& e = t[rnd() % t.size()];
+        if (e.queued)
+            q.remove(e);
+        else
+            (void)q.insert(e, rnd() % 100000);
+    }
+    std::vector<uint64_t> d = order(q);
+    EXPECT_TRUE(std::is_sorted(d.begin(), d.end()));
 }
 
 TEST(Calendar, KnownInstants)

@@ -19,6 +19,9 @@
 #include "arch/x86_32/dev/serial.hpp"
 #include "arch/x86_32/dev/vga.hpp"
 #include "arch/x86_32/boot/smp.hpp"
+#include "arch/x86_32/sched/context_switch.hpp"
+#include "arch/x86_32/sched/softirq.hpp"
+#include "hypervisor/sched/schedule.hpp"
 #include "boot/layout.h"
 #include "boot/multiboot.hpp"
 #include "hypervisor/boot/cmdline.hpp"
@@ -161,6 +164,9 @@ extern "C" [[noreturn]] void xenith_start(uint32_t magic, uint32_t mbi_phys)
     arch::pv_entry_init();
     pv_events_init();
     arch::vtime_init();
+    arch::context_switch_init();
+    arch::softirq_init();
+    arch::smp_start_scheduling();
     bool have_dom0 = (mbi->flags & multiboot::has_mods) && mbi->mods_count > 0;
     if (!have_dom0)
         stop("no dom0 kernel module given: nothing to run");
@@ -168,10 +174,11 @@ extern "C" [[noreturn]] void xenith_start(uint32_t magic, uint32_t mbi_phys)
     if (!dom0)
         stop("domain 0 could not be built");
     arch::vtime_domain_init(*dom0);
-    // dom0 runs on this CPU: serial input interrupts come here, where a
-    // blocked dom0 halts.
+    // Serial input interrupts come to this CPU; the events they raise reach
+    // dom0 wherever it runs.
     if (options.console_com1)
         (void)arch::serial_irq_init(arch::this_cpu().apic_id);
     log::info("starting domain 0");
-    arch::enter_vcpu(*dom0->vcpus[0]);
+    vcpu_set_up(*dom0->vcpus[0], true);
+    arch::idle_loop();
 }

@@ -8,7 +8,10 @@
 #include "arch/x86_32/irq/lapic.hpp"
 #include "arch/x86_32/mm/paging.hpp"
 #include "arch/x86_32/boot/smp_layout.h"
+#include "arch/x86_32/include/cpu_kick.hpp"
+#include "arch/x86_32/sched/context_switch.hpp"
 #include "arch/x86_32/time/timer.hpp"
+#include "hypervisor/sched/schedule.hpp"
 #include "hypervisor/console/console.hpp"
 #include "hypervisor/lib/format.hpp"
 
@@ -57,7 +60,6 @@ struct Cpu_record {
 };
 Cpu_record records[max_cpus];
 unsigned online = 1;   // the boot CPU
-Idle_hook idle_hook;
 
 void delay(uint64_t ns)
 {
@@ -265,20 +267,49 @@ Percpu* smp_cpu(unsigned index)
     return records[index].cpu;
 }
 
-void set_idle_hook(Idle_hook hook) { __atomic_store_n(&idle_hook, hook, __ATOMIC_RELEASE); }
+namespace {
 
-void cpu_idle_loop()
+// Set by the boot CPU once the scheduler may start on APs; counts the APs
+// whose scheduler runs.
+bool scheduling;
+unsigned scheduling_aps;
+
+// An online AP waits here, halted, for smp_start_scheduling().
+[[noreturn]] void park()
 {
     Percpu& self = this_cpu();
     for (;;) {
         asm volatile("cli" ::: "memory");
-        // Acquire: pairs with set_idle_hook(); the hook's state is ready.
-        if (Idle_hook h = __atomic_load_n(&idle_hook, __ATOMIC_ACQUIRE))
-            h(self);
-        // STI's one-instruction shadow makes "sti; hlt" atomic: an
-        // interrupt raised after the hook looked for work still wakes HLT.
+        // Acquire: pairs with the release in smp_start_scheduling().
+        if (__atomic_load_n(&scheduling, __ATOMIC_ACQUIRE)) {
+            sched::init_cpu(self.index);
+            __atomic_fetch_add(&scheduling_aps, 1u, __ATOMIC_RELEASE);
+            idle_loop();
+        }
+        // STI's one-instruction shadow makes "sti; hlt" atomic: the
+        // event-check IPI sent after the flag is set still wakes HLT.
         asm volatile("sti; hlt" ::: "memory");
     }
+}
+
+} // namespace
+
+void smp_start_scheduling()
+{
+    sched::init_cpu(this_cpu().index);
+    __atomic_store_n(&scheduling, true, __ATOMIC_RELEASE);
+    unsigned aps = 0;
+    for (unsigned i = 1; i < max_cpus; ++i)
+        if (smp_cpu(i)) {
+            ++aps;
+            kick_events(i);
+        }
+    uint64_t give_up = now_ns() + 1000000000ull;
+    while (__atomic_load_n(&scheduling_aps, __ATOMIC_ACQUIRE) < aps && now_ns() < give_up)
+        asm volatile("pause" ::: "memory");
+    unsigned joined = __atomic_load_n(&scheduling_aps, __ATOMIC_ACQUIRE);
+    if (joined < aps)
+        log::warn("SMP: only %u of %u other CPUs started scheduling", joined, aps);
 }
 
 void smp_init(unsigned maxcpus)
@@ -320,5 +351,5 @@ extern "C" void smp_ap_start(arch::Percpu* cpu)
     // Release: the record above and this CPU's table set-up are visible to
     // the boot CPU before it sees the CPU online.
     __atomic_store_n(&r.state, Ap_state::online, __ATOMIC_RELEASE);
-    cpu_idle_loop();
+    park();
 }

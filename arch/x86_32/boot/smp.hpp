@@ -1,7 +1,7 @@
 // Multiprocessor start-up: every enabled CPU of the ACPI MADT is started
 // with INIT-SIPI-SIPI, one at a time, gets its own tables and stack
-// (cpu_prepare), proves it takes timer and IPI interrupts, and parks in
-// cpu_idle_loop() until a scheduler gives it work.
+// (cpu_prepare), proves it takes timer and IPI interrupts, and parks
+// until smp_start_scheduling() sends it to the scheduler's idle loop.
 #pragma once
 #include <cstdint>
 
@@ -19,15 +19,10 @@ unsigned smp_online_count();
 // The Percpu of online CPU 'index', or nullptr.
 Percpu* smp_cpu(unsigned index);
 
-// The scheduler's hook: each pass of every idle loop calls it with
-// interrupts off; it returns when it has nothing to run. Interrupts
-// (timer, IPI) wake the idle loop for another pass.
-using Idle_hook = void (*)(Percpu& cpu);
-void set_idle_hook(Idle_hook hook);
-
-// Where an AP ends up once online (and where the boot CPU may go when it
-// has nothing else to do).
-[[noreturn]] void cpu_idle_loop();
+// Boot CPU, once timers work: the scheduler starts on the boot CPU, then
+// on every online AP (each joins from its parking loop and enters the
+// scheduler's idle loop); returns once they all have, or after a second.
+void smp_start_scheduling();
 
 } // namespace arch
 

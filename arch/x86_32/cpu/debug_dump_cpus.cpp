@@ -8,6 +8,7 @@
 #include "hypervisor/console/console.hpp"
 #include "hypervisor/console/debug_keys.hpp"
 #include "hypervisor/domain/domain.hpp"
+#include "hypervisor/sched/schedule.hpp"
 
 namespace debug_keys {
 namespace {
@@ -20,30 +21,59 @@ arch::Percpu* cpu_running(const Vcpu& v)
     return nullptr;
 }
 
+const char* runstate_name(const Vcpu& v)
+{
+    if (!v.up)
+        return "down";
+    if (v.pause_count)
+        return "paused";
+    if (v.blocked)
+        return v.polling ? "polling" : "blocked";
+    return v.runstate == RUNSTATE_running ? "running" : "runnable";
+}
+
 void print_vcpu(const Vcpu& v)
 {
     arch::Percpu* c = cpu_running(v);
-    const char* state = !v.up ? "down" : v.blocked ? "blocked" : c ? "running" : "runnable";
-    console::printf("  vcpu %u: %s on cpu %d, upcall pending %u mask %u, timer period %llu ns\n", v.id,
-                    state, c ? static_cast<int>(c->index) : -1, v.info ? v.info->evtchn_upcall_pending : 0u,
+    console::printf("  vcpu %u: %s on cpu %u, upcall pending %u mask %u, timer period %llu ns\n", v.id,
+                    runstate_name(v), v.sched.cpu_hint(), v.info ? v.info->evtchn_upcall_pending : 0u,
                     v.info ? v.info->evtchn_upcall_mask : 0u,
                     static_cast<unsigned long long>(v.periodic_period_ns));
-    if (!c)
-        return;
-    const arch::Exception_frame& f = c->area->top.guest_frame;
-    console::printf("    eip %04x:%08x esp %04x:%08x eflags %08x eax %08x ebx %08x ecx %08x edx %08x\n",
-                    f.cs, f.eip, f.ss, f.esp, f.eflags, f.eax, f.ebx, f.ecx, f.edx);
+    // Loaded on a CPU: its frame there; else what was saved when it left.
+    const arch::Exception_frame* f = c ? &c->area->top.guest_frame : nullptr;
+    const cpu_user_regs& r = v.regs;
+    if (f)
+        console::printf("    eip %04x:%08x esp %04x:%08x eflags %08x eax %08x ebx %08x ecx %08x edx %08x\n",
+                        f->cs, f->eip, f->ss, f->esp, f->eflags, f->eax, f->ebx, f->ecx, f->edx);
+    else
+        console::printf("    eip %04x:%08x esp %04x:%08x eflags %08x eax %08x ebx %08x ecx %08x edx %08x\n",
+                        r.cs, r.eip, r.ss, r.esp, r.eflags, r.eax, r.ebx, r.ecx, r.edx);
 }
 
-const char* kind_name(Timer_kind k)
+// A copy of a CPU's timers, taken under its queue lock and printed after.
+struct Timer_copy {
+    static constexpr unsigned max = 64;
+    struct {
+        const char* name;
+        uint64_t deadline;
+        int dom, vcpu;
+    } t[max];
+    unsigned n = 0, total = 0;
+};
+
+void copy_timer(const Timer& t, void* ctx)
 {
-    switch (k) {
-    case Timer_kind::singleshot: return "singleshot";
-    case Timer_kind::periodic: return "periodic";
-    case Timer_kind::poll: return "poll";
-    }
-    return "?";
+    Timer_copy& c = *static_cast<Timer_copy*>(ctx);
+    ++c.total;
+    if (c.n == Timer_copy::max)
+        return;
+    // vCPU timers name their vCPU; the scheduler's name their CPU.
+    bool is_vcpu = t.name[0] != 's';
+    const Vcpu* v = is_vcpu ? static_cast<const Vcpu*>(t.ctx) : nullptr;
+    c.t[c.n++] = {t.name, t.deadline, v ? v->domain->id : -1, v ? static_cast<int>(v->id) : -1};
 }
+
+void print_line(void*, const char* line) { console::printf("   %s\n", line); }
 
 } // namespace
 
@@ -69,20 +99,24 @@ void dump_queues()
         if (!c)
             continue;
         const Vcpu* v = c->current;
-        // One vCPU per CPU, no other runnable ones: the run queue is the
-        // current vCPU alone.
         if (v)
             console::printf(" cpu %u: current d%u v%u%s\n", i, v->domain->id, v->id, v->blocked ? " (blocked)" : "");
         else
             console::printf(" cpu %u: idle\n", i);
-        const Timer_queue& q = arch::vtimer_queue(i);
-        console::printf("   %u timers\n", q.size());
-        for (unsigned t = 0; t < q.size(); ++t) {
-            const Timer_entry& e = q.at(t);
-            const Vcpu& tv = *static_cast<const Vcpu*>(e.owner);
-            long long in = static_cast<long long>(e.deadline - now);
-            console::printf("   %-10s d%u v%u deadline %llu (in %lld ns)\n", kind_name(e.kind), tv.domain->id, tv.id,
-                            static_cast<unsigned long long>(e.deadline), in);
+        if (sched::Credit_cpu* cc = sched::policy().cpu(i))
+            sched::policy().dump_cpu(*cc, now, print_line, nullptr);
+        static Timer_copy copy;
+        copy.n = copy.total = 0;
+        arch::timer_queue_visit(i, copy_timer, &copy);
+        console::printf("   %u timers\n", copy.total);
+        for (unsigned t = 0; t < copy.n; ++t) {
+            long long in = static_cast<long long>(copy.t[t].deadline - now);
+            if (copy.t[t].dom >= 0)
+                console::printf("   %-13s d%d v%d deadline %llu (in %lld ns)\n", copy.t[t].name, copy.t[t].dom,
+                                copy.t[t].vcpu, static_cast<unsigned long long>(copy.t[t].deadline), in);
+            else
+                console::printf("   %-13s deadline %llu (in %lld ns)\n", copy.t[t].name,
+                                static_cast<unsigned long long>(copy.t[t].deadline), in);
         }
     }
 }

@@ -90,6 +90,18 @@ void fpu_switch_to(Vcpu& v)
     write_cr0(ts ? cr0 | cr0_ts : cr0 & ~cr0_ts);
 }
 
+void fpu_save_leaving(Vcpu& v)
+{
+    unsigned cpu = this_cpu().index;
+    if (owner[cpu] != &v)
+        return;
+    clts();
+    save(v);
+    owner[cpu] = nullptr;
+}
+
+void fpu_idle() { write_cr0(read_cr0() | cr0_ts); }
+
 void fpu_forget(Vcpu& v)
 {
     for (Vcpu*& o : owner)

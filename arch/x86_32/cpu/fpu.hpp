@@ -21,6 +21,11 @@ uint32_t fpu_cr4_bits();
 void fpu_take(Vcpu& v);
 // v is about to run on this CPU: TS is set unless v owns the FPU here.
 void fpu_switch_to(Vcpu& v);
+// v leaves this CPU: its registers are saved if they are loaded here, so
+// that any CPU can load them next (lazy restore, eager save).
+void fpu_save_leaving(Vcpu& v);
+// Nothing runs on this CPU: TS set, so that no FPU state is touched.
+void fpu_idle();
 // v goes away: the CPU forgets it as the owner (its state is not saved).
 void fpu_forget(Vcpu& v);
 

@@ -23,7 +23,8 @@ struct Percpu {
     uint32_t gdt_window;   // virtual base of the 15-page GDT the CPU runs on
     bool online;           // tables loaded on this CPU
     bool reporting_fatal;  // a fatal report is in progress on this CPU
-    Vcpu* current;         // the vCPU running (or last run) here; nullptr: idle
+    Vcpu* current;         // the vCPU whose state is loaded here; nullptr: idle
+    uint32_t softirqs;     // pending work (softirq.hpp), set by any CPU
 
     // Usable hypervisor stack: [stack_bottom, stack_top).
     uint32_t stack_bottom() const;

@@ -216,7 +216,7 @@ bool Guest_image::start_vcpu0(uint32_t entry)
     d_.mm.initialised = true;
     d_.nr_vcpus = 1;
     v.info = &d_.shared->vcpu_info[0];
-    v.up = true;
+    // Brought up (vcpu_set_up) by whoever starts the domain.
     v.regs = cpu_user_regs{};
     v.regs.eip = entry;
     v.regs.esp = l_.stack_page + page_size;

@@ -1,10 +1,9 @@
 // Guest time: the shared_info wall clock, each vCPU's vcpu_time_info, and
-// the virtual timers (singleshot, periodic, poll timeouts) kept in one
-// Timer_queue per CPU and driven by that CPU's APIC one-shot timer. An
-// expired singleshot or periodic timer raises VIRQ_TIMER on its vCPU.
-//
-// A vCPU's timers live in the queue of the CPU that armed them; vCPUs run
-// on the CPU that started them, so that is always their own CPU.
+// the timers, kept in one locked Timer_queue per CPU and driven by that
+// CPU's APIC one-shot timer: the vCPUs' (an expired singleshot or periodic
+// timer raises VIRQ_TIMER on its vCPU, a poll timeout wakes it) and the
+// scheduler's. A vCPU's timers live on the queue of the CPU it runs on and
+// move with it.
 #pragma once
 #include <cstdint>
 
@@ -35,21 +34,30 @@ void update_vcpu_time(Vcpu& v);
 // Xen's NOW(): system time in ns, as the guests see it.
 uint64_t system_time_ns();
 
-// Arms (or moves) one of v's timers on this CPU and re-arms the hardware.
-[[nodiscard]] bool vtimer_set(Vcpu& v, Timer_kind kind, uint64_t deadline_ns);
-void vtimer_cancel(Vcpu& v, Timer_kind kind);
+// Timers (hypervisor/event/timer_queue.hpp), one locked queue per CPU.
+// t runs fn(t, now) on CPU 'cpu' when armed; 'name' is for dumps.
+void timer_init(Timer& t, Timer_fn fn, void* ctx, unsigned cpu, const char* name);
+// Arms (or moves) t on the queue of its CPU; from any CPU.
+void timer_set(Timer& t, uint64_t deadline_ns);
+void timer_stop(Timer& t);
+bool timer_armed(const Timer& t);
+// t belongs to CPU 'cpu' from now on (still armed if it was).
+void timer_migrate(Timer& t, unsigned cpu);
+// Stopped, and its function running on no CPU: t may then be freed.
+void timer_kill(Timer& t);
+// Programs this CPU's timer for its queue's head (softirq_timer).
+void timer_rearm_this_cpu();
 
-// Sets v's periodic timer: period 0 stops it.
-[[nodiscard]] bool vtimer_set_periodic(Vcpu& v, uint64_t period_ns);
+// A vCPU's timers (singleshot, periodic, poll timeout): set up for its CPU
+// at creation, moved with it when it runs elsewhere, killed at teardown.
+void vcpu_timers_init(Vcpu& v, unsigned cpu);
+void vcpu_timers_migrate(Vcpu& v, unsigned cpu);
+void vcpu_timers_kill(Vcpu& v);
+// v's periodic timer: period 0 stops it.
+void vtimer_set_periodic(Vcpu& v, uint64_t period_ns);
 
-// CPU 'cpu''s timer queue, for the debug shell: read without its owner's
-// co-operation, so a dump may catch it mid-update.
-const Timer_queue& vtimer_queue(unsigned cpu);
-
-// Halts this CPU with interrupts enabled until done(v, ctx) holds (checked
-// with interrupts off before each halt, so no wake-up is lost). Returns
-// with interrupts off.
-using Wait_done = bool (*)(Vcpu& v, const void* ctx);
-void wait_until(Vcpu& v, Wait_done done, const void* ctx);
+// The debug shell's 'q': CPU 'cpu''s queue, walked under its lock by
+// 'visit' (which must not take timer locks or print: it copies).
+void timer_queue_visit(unsigned cpu, void (*visit)(const Timer& t, void* ctx), void* ctx);
 
 } // namespace arch

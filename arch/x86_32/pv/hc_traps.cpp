@@ -7,6 +7,7 @@
 #include "hypervisor/console/console.hpp"
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/guest_access.hpp"
+#include "arch/x86_32/sched/debugregs.hpp"
 #include "hypervisor/hypercall.hpp"
 #include "hypervisor/domain/shutdown.hpp"
 #include "hypervisor/lib/xen_errno.hpp"
@@ -43,19 +44,6 @@ long register_callback(Vcpu& v, const callback_register_t& r)
         return 0;
     case CALLBACKTYPE_syscall32: v.syscall_callback = cb; v.syscall_masks_events = mask; return 0;
     default: return -XEN_EINVAL;
-    }
-}
-
-void load_debugreg(unsigned reg, uint32_t value)
-{
-    switch (reg) {
-    case 0: asm volatile("movl %0, %%db0" ::"r"(value)); break;
-    case 1: asm volatile("movl %0, %%db1" ::"r"(value)); break;
-    case 2: asm volatile("movl %0, %%db2" ::"r"(value)); break;
-    case 3: asm volatile("movl %0, %%db3" ::"r"(value)); break;
-    case 6: asm volatile("movl %0, %%db6" ::"r"(value)); break;
-    case 7: asm volatile("movl %0, %%db7" ::"r"(value)); break;
-    default: break;
     }
 }
 
@@ -157,7 +145,7 @@ long do_set_debugreg(Vcpu& v, const Hypercall_args& a)
         return -XEN_EINVAL;
     }
     v.debugreg[reg] = value;
-    load_debugreg(reg, value);
+    arch::load_debugreg(reg, value);
     return 0;
 }
 

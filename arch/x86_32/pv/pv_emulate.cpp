@@ -15,6 +15,7 @@
 #include "arch/x86_32/pv/cpuid_policy.hpp"
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/hypercall.hpp"
+#include "hypervisor/sched/schedule.hpp"
 
 namespace arch {
 namespace {
@@ -224,7 +225,7 @@ Rc set_if(x86emul::Ctxt& c, bool enable)
 // waited for is delivered on the way out, after eip moved.
 Rc hlt(x86emul::Ctxt& c)
 {
-    (void)vcpu_block(priv(c).v);
+    vcpu_block(priv(c).v);
     return Rc::okay;
 }
 

@@ -187,25 +187,6 @@ void pv_entry_init()
     ldt_init();
 }
 
-void enter_vcpu(Vcpu& v)
-{
-    Percpu& cpu = this_cpu();
-    cpu.current = &v;
-    if (!map_guest_gdt_frames(cpu, v.gdt_frames, v.nr_gdt_frames))
-        log::error("d%u v%u: cannot map its GDT", v.domain->id, v.id);
-    load_guest_kernel_stack(v);
-    load_syscall_gate(v);
-    load_sysenter(cpu);
-    load_ldt(v);
-    flush_guest_tlb(v);
-    fpu_switch_to(v);
-    guest_cr4_load(v);
-    Exception_frame& f = guest_frame();
-    static_assert(sizeof(f) == sizeof(v.regs));
-    __builtin_memcpy(&f, &v.regs, sizeof(f));
-    pv_resume_frame(&f);
-}
-
 bool hypercall_preempt_check(const Vcpu& v)
 {
     if (v.in_multicall)

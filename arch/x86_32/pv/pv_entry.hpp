@@ -1,6 +1,6 @@
-// Running PV guests on this CPU: the first entry into a vCPU, the
-// hypercall gate (int $0x82), exceptions bounced to the guest's own
-// handlers through its virtual IDT, and the iret hypercall.
+// Running PV guests on this CPU: the hypercall gate (int $0x82),
+// exceptions bounced to the guest's own handlers through its virtual IDT,
+// and the iret hypercall.
 #pragma once
 #include <cstdint>
 
@@ -14,10 +14,6 @@ struct Percpu;
 
 // Boot, once: installs the hypercall gate and the guest-exception path.
 void pv_entry_init();
-
-// Loads v's address space and descriptor tables on this CPU and enters it
-// with the registers saved in v->regs. Never returns.
-[[noreturn]] void enter_vcpu(Vcpu& v);
 
 // SYSENTER from guests enters sysenter.S on this CPU's guest frame.
 void load_sysenter(Percpu& cpu);

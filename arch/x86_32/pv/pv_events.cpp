@@ -2,21 +2,14 @@
 
 #include "arch/x86_32/cpu/percpu.hpp"
 #include "arch/x86_32/pv/pv_entry.hpp"
+#include "arch/x86_32/sched/context_switch.hpp"
 #include "hypervisor/console/console.hpp"
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/event/evtchn.hpp"
 #include "hypervisor/domain/shutdown.hpp"
+#include "hypervisor/sched/schedule.hpp"
 
-namespace {
-
-// A vCPU blocked in the hypervisor halts on its own CPU, and any interrupt
-// there ends the halt for another look at its events; vCPUs only ever run
-// on the CPU that set them up, so there is no other CPU to interrupt.
-void kick(Vcpu&) {}
-
-} // namespace
-
-void pv_events_init() { evtchn::set_hooks({domain_get_raw, domain_put, kick}); }
+void pv_events_init() { evtchn::set_hooks({domain_get_raw, domain_put, vcpu_kick, sched_port_raised}); }
 
 // Xen x86_32 test_all_events: with an upcall pending and not masked, mask
 // further upcalls and enter the event callback through a frame shaped like
@@ -27,6 +20,8 @@ void pv_events_init() { evtchn::set_hooks({domain_get_raw, domain_put, kick}); }
 // the next exit.
 extern "C" void pv_exit_to_guest(arch::Exception_frame* frame)
 {
+    // The scheduler may put another vCPU's registers in the frame first.
+    arch::exit_softirqs(*frame);
     Vcpu* v = arch::this_cpu().current;
     if (!v || !v->info)
         return;

@@ -6,61 +6,50 @@
 #include "arch/x86_32/time/rtc.hpp"
 #include "arch/x86_32/time/time_scale.hpp"
 #include "arch/x86_32/time/timer.hpp"
+#include "arch/x86_32/time/timers.hpp"
 #include "hypervisor/console/console.hpp"
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/event/evtchn.hpp"
+#include "hypervisor/sched/schedule.hpp"
 
 namespace arch {
 namespace {
 
 constexpr uint64_t ns_per_s = 1000000000ull;
 
-Timer_queue queues[max_cpus];
 Xen_time_scale guest_scale;
 // Wall-clock time at system time 0 (shared_info wc_sec/wc_nsec).
 uint64_t wc_sec;
 uint32_t wc_nsec;
 
-Timer_queue& my_queue() { return queues[this_cpu().index]; }
+Vcpu& owner(Timer& t) { return *static_cast<Vcpu*>(t.ctx); }
 
-void rearm(Timer_queue& q)
+void singleshot_fired(Timer& t, uint64_t) { (void)evtchn::send_virq(owner(t), VIRQ_TIMER); }
+
+void periodic_fired(Timer& t, uint64_t now)
 {
-    uint64_t next = q.earliest();
-    if (next == Timer_queue::never)
-        timer_cancel();
-    else
-        timer_set_oneshot(next);
+    Vcpu& v = owner(t);
+    (void)evtchn::send_virq(v, VIRQ_TIMER);
+    // Set by the vCPU's own hypercalls; a stale period lasts one expiry.
+    uint64_t period = v.periodic_period_ns;
+    if (period == 0)
+        return;
+    // Missed periods are dropped, not replayed in a burst (Xen too).
+    uint64_t next = t.deadline + period;
+    if (next <= now)
+        next = now + period;
+    timer_set(t, next);
 }
 
-void fire(const Timer_entry& e, uint64_t now, Timer_queue& q)
-{
-    Vcpu& v = *static_cast<Vcpu*>(e.owner);
-    switch (e.kind) {
-    case Timer_kind::singleshot: (void)evtchn::send_virq(v, VIRQ_TIMER); break;
-    case Timer_kind::periodic: {
-        (void)evtchn::send_virq(v, VIRQ_TIMER);
-        // Missed periods are dropped, not replayed in a burst (Xen too).
-        uint64_t next = e.deadline + v.periodic_period_ns;
-        if (next <= now)
-            next = now + v.periodic_period_ns;
-        (void)q.set(&v, Timer_kind::periodic, next);
-        break;
-    }
-    case Timer_kind::poll: break; // the interrupt itself ends the vCPU's halt
-    }
-}
+// SCHEDOP_poll's timeout: the poll ends as if an event had come.
+void poll_fired(Timer& t, uint64_t) { vcpu_poll_timeout(owner(t)); }
 
-// APIC timer callback, interrupts off. One-shot timers may fire early
-// (timer.hpp): only entries whose deadline passed are run.
+// APIC timer callback, interrupts off.
 void on_tick(uint64_t now)
 {
-    Timer_queue& q = my_queue();
-    Timer_entry e;
-    while (q.pop_expired(now, e))
-        fire(e, now, q);
+    timers_run(now);
     if (Vcpu* v = this_cpu().current)
         update_vcpu_time(*v);
-    rearm(q);
 }
 
 void write_wallclock(shared_info& s)
@@ -138,40 +127,35 @@ void update_vcpu_time(Vcpu& v)
     __atomic_store_n(&t.version, t.version + 1, __ATOMIC_RELEASE);
 }
 
-bool vtimer_set(Vcpu& v, Timer_kind kind, uint64_t deadline_ns)
+void vcpu_timers_init(Vcpu& v, unsigned cpu)
 {
-    Timer_queue& q = my_queue();
-    bool ok = q.set(&v, kind, deadline_ns);
-    rearm(q);
-    return ok;
+    timer_init(v.singleshot_timer, singleshot_fired, &v, cpu, "singleshot");
+    timer_init(v.periodic_timer, periodic_fired, &v, cpu, "periodic");
+    timer_init(v.poll_timer, poll_fired, &v, cpu, "poll");
 }
 
-void vtimer_cancel(Vcpu& v, Timer_kind kind)
+void vcpu_timers_migrate(Vcpu& v, unsigned cpu)
 {
-    Timer_queue& q = my_queue();
-    q.cancel(&v, kind);
-    rearm(q);
+    timer_migrate(v.singleshot_timer, cpu);
+    timer_migrate(v.periodic_timer, cpu);
+    timer_migrate(v.poll_timer, cpu);
 }
 
-bool vtimer_set_periodic(Vcpu& v, uint64_t period_ns)
+void vcpu_timers_kill(Vcpu& v)
+{
+    v.periodic_period_ns = 0;
+    timer_kill(v.singleshot_timer);
+    timer_kill(v.periodic_timer);
+    timer_kill(v.poll_timer);
+}
+
+void vtimer_set_periodic(Vcpu& v, uint64_t period_ns)
 {
     v.periodic_period_ns = period_ns;
-    if (period_ns == 0) {
-        vtimer_cancel(v, Timer_kind::periodic);
-        return true;
-    }
-    return vtimer_set(v, Timer_kind::periodic, now_ns() + period_ns);
-}
-
-const Timer_queue& vtimer_queue(unsigned cpu) { return queues[cpu < max_cpus ? cpu : 0]; }
-
-void wait_until(Vcpu& v, Wait_done done, const void* ctx)
-{
-    while (!done(v, ctx)) {
-        // STI's one-instruction shadow makes "sti; hlt" atomic: an
-        // interrupt that arrives after the check still ends the halt.
-        asm volatile("sti; hlt; cli" ::: "memory");
-    }
+    if (period_ns == 0)
+        timer_stop(v.periodic_timer);
+    else
+        timer_set(v.periodic_timer, now_ns() + period_ns);
 }
 
 } // namespace arch

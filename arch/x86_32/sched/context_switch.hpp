@@ -1,0 +1,33 @@
+// The mechanism's arch half: switching this CPU from one vCPU to another
+// (or to its idle loop) when the scheduler (hypervisor/sched/schedule.hpp)
+// says so. All of it runs on the way out to a guest or in the idle loop,
+// with interrupts off, never inside a hypercall: a vCPU's registers are
+// the guest frame at the top of this CPU's stack, saved into Vcpu::regs
+// when it leaves and copied back when it comes again.
+#pragma once
+
+#include "arch/x86_32/include/exception_frame.hpp"
+
+struct Vcpu;
+
+namespace arch {
+
+// Boot CPU, before any guest page table is loaded: the page tables the
+// idle loop runs on (the hypervisor's own).
+void context_switch_init();
+
+// The exit path (pv_exit_to_guest): this CPU's softirqs. May save the
+// frame's vCPU and put another one's registers in 'f', or leave for the
+// idle loop and not return.
+void exit_softirqs(Exception_frame& f);
+
+// This CPU's idle loop: halts until the scheduler has a vCPU for it, then
+// enters it. Every CPU ends its bring-up here.
+[[noreturn]] void idle_loop();
+
+// Loads everything of v but its registers on this CPU (address space,
+// descriptor tables, kernel stack, system-call gates, FPU and debug
+// state, timers, time record, runstate area).
+void load_vcpu(Vcpu& v);
+
+} // namespace arch

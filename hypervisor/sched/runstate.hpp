@@ -1,0 +1,12 @@
+// A vCPU's runstate bookkeeping (public/vcpu.h vcpu_runstate_info): the
+// time it spent running, runnable, blocked and offline. Changed under the
+// vCPU's runqueue lock (schedule.cpp); read for VCPUOP_get_runstate_info and
+// the guest's registered copy.
+#pragma once
+#include <cstdint>
+
+struct Vcpu;
+
+// v enters 'state' (RUNSTATE_*) at 'now': the time since its last change
+// goes to the state it leaves.
+void runstate_change(Vcpu& v, uint8_t state, uint64_t now);

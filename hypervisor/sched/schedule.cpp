@@ -1,0 +1,285 @@
+#include "hypervisor/sched/schedule.hpp"
+
+#include "arch/x86_32/include/cpu_kick.hpp"
+#include "arch/x86_32/include/vtime.hpp"
+#include "hypervisor/domain/domain.hpp"
+#include "hypervisor/sched/runstate.hpp"
+
+namespace {
+
+struct Cpu_sched {
+    sched::Credit_cpu credit;
+    Timer slice;   // the running vCPU's timeslice ends
+    Timer tick;    // credit burn and boost expiry, while busy
+    Timer account; // the master CPU's accounting period
+};
+
+sched::Credit_scheduler scheduler;
+Cpu_sched cpus[sched::max_cpus];
+
+void kick(sched::Cpu_mask m)
+{
+    for (unsigned c = m.first(); c < sched::max_cpus; c = m.first()) {
+        m = m.without(c);
+        arch::raise_schedule(c);
+    }
+}
+
+Cpu_sched& of(Timer& t) { return *static_cast<Cpu_sched*>(t.ctx); }
+
+void slice_ended(Timer& t, uint64_t) { arch::raise_schedule(of(t).credit.id); }
+
+void tick_fired(Timer& t, uint64_t now)
+{
+    Cpu_sched& c = of(t);
+    sched::Cpu_mask k;
+    bool busy;
+    {
+        Lock_guard<Spinlock> g(c.credit.lock);
+        k = scheduler.tick(c.credit, now);
+        busy = c.credit.curr != nullptr;
+    }
+    kick(k);
+    // Ticks stop while the CPU idles; sched_pick restarts them.
+    if (busy)
+        arch::timer_set(t, t.deadline + scheduler.tick_period_ns());
+}
+
+void account_fired(Timer& t, uint64_t now)
+{
+    kick(scheduler.account(now));
+    uint64_t next = t.deadline + scheduler.account_period_ns();
+    arch::timer_set(t, next > now ? next : now + scheduler.account_period_ns());
+}
+
+// Why a vCPU that may not run does not: blocked first, as Xen.
+uint8_t idle_state(const Vcpu& v) { return v.blocked ? RUNSTATE_blocked : RUNSTATE_offline; }
+
+// Applies 'change' to v's run conditions under its runqueue lock and tells
+// the policy when v became runnable or stopped being so.
+template <typename F> void change(Vcpu& v, F change_fn)
+{
+    sched::Cpu_mask k;
+    {
+        sched::Vcpu_lock l(scheduler, v.sched);
+        bool before = vcpu_runnable(v);
+        change_fn(v);
+        bool after = vcpu_runnable(v);
+        uint64_t now = arch::system_time_ns();
+        // A running vCPU's runstate changes when its CPU switches away.
+        if (before != after && v.runstate != RUNSTATE_running)
+            runstate_change(v, after ? RUNSTATE_runnable : idle_state(v), now);
+        if (!before && after)
+            k = scheduler.wake(v.sched, now).kick;
+        else if (before && !after)
+            k = scheduler.sleep(v.sched);
+    }
+    kick(k);
+}
+
+bool events_need_delivery(const Vcpu& v)
+{
+    return __atomic_load_n(&v.info->evtchn_upcall_pending, __ATOMIC_SEQ_CST) &&
+           !__atomic_load_n(&v.info->evtchn_upcall_mask, __ATOMIC_SEQ_CST);
+}
+
+} // namespace
+
+namespace sched {
+
+Credit_scheduler& policy() { return scheduler; }
+
+void init_cpu(unsigned cpu)
+{
+    Cpu_sched& c = cpus[cpu];
+    uint64_t now = arch::system_time_ns();
+    scheduler.init_cpu(c.credit, cpu, now);
+    arch::timer_init(c.slice, slice_ended, &c, cpu, "sched slice");
+    arch::timer_init(c.tick, tick_fired, &c, cpu, "sched tick");
+    arch::timer_init(c.account, account_fired, &c, cpu, "sched account");
+    if (scheduler.master_cpu() == cpu)
+        arch::timer_set(c.account, now + scheduler.account_period_ns());
+}
+
+} // namespace sched
+
+void sched_domain_init(Domain& d) { sched::Credit_scheduler::init_domain(d.sched, &d, d.id); }
+
+void sched_vcpu_init(Vcpu& v)
+{
+    v.runstate = RUNSTATE_offline;
+    v.runstate_entry_ns = arch::system_time_ns();
+    scheduler.add_vcpu(v.sched, v.domain->sched, &v, static_cast<uint16_t>(v.id));
+    arch::vcpu_timers_init(v, v.sched.cpu_hint());
+}
+
+void sched_vcpu_destroy(Vcpu& v)
+{
+    arch::vcpu_timers_kill(v);
+    kick(scheduler.remove_vcpu(v.sched).kick);
+}
+
+bool vcpu_runnable(const Vcpu& v) { return v.up && !v.blocked && v.pause_count == 0; }
+
+void vcpu_set_up(Vcpu& v, bool up)
+{
+    change(v, [up](Vcpu& x) { x.up = up; });
+}
+
+void vcpu_pause(Vcpu& v)
+{
+    change(v, [](Vcpu& x) { ++x.pause_count; });
+}
+
+void vcpu_unpause(Vcpu& v)
+{
+    change(v, [](Vcpu& x) {
+        if (x.pause_count)
+            --x.pause_count;
+    });
+}
+
+void domain_pause(Domain& d)
+{
+    __atomic_fetch_add(&d.pause_count, 1u, __ATOMIC_SEQ_CST);
+    for (unsigned i = 0; i < d.nr_vcpus; ++i)
+        vcpu_pause(*d.vcpus[i]);
+}
+
+void domain_unpause(Domain& d)
+{
+    if (__atomic_load_n(&d.pause_count, __ATOMIC_SEQ_CST) == 0)
+        return;
+    for (unsigned i = 0; i < d.nr_vcpus; ++i)
+        vcpu_unpause(*d.vcpus[i]);
+    __atomic_fetch_sub(&d.pause_count, 1u, __ATOMIC_SEQ_CST);
+}
+
+bool domain_quiet(const Domain& d)
+{
+    for (unsigned i = 0; i < d.nr_vcpus; ++i)
+        if (__atomic_load_n(&d.vcpus[i]->is_running, __ATOMIC_ACQUIRE))
+            return false;
+    return true;
+}
+
+void vcpu_block(Vcpu& v)
+{
+    // Blocking re-enables event delivery (Xen: "the upcall mask is
+    // cleared"); events pending already end it at once.
+    __atomic_store_n(&v.info->evtchn_upcall_mask, uint8_t{0}, __ATOMIC_SEQ_CST);
+    change(v, [](Vcpu& x) { x.blocked = true; });
+    // An upcall raised before 'blocked' was visible did not wake us (its
+    // kick saw us awake): look again, after a full fence.
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (events_need_delivery(v))
+        vcpu_unblock(v);
+}
+
+void vcpu_poll(Vcpu& v, uint32_t port, uint64_t timeout, bool (*still_idle)(Vcpu& v, void* ctx),
+               void* ctx)
+{
+    change(v, [port](Vcpu& x) {
+        x.blocked = true;
+        x.poll_port = port;
+        __atomic_store_n(&x.polling, true, __ATOMIC_SEQ_CST);
+    });
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (events_need_delivery(v) || !still_idle(v, ctx)) {
+        vcpu_unblock(v);
+        return;
+    }
+    if (timeout)
+        arch::timer_set(v.poll_timer, timeout);
+}
+
+void vcpu_poll_timeout(Vcpu& v)
+{
+    if (__atomic_load_n(&v.polling, __ATOMIC_SEQ_CST))
+        vcpu_unblock(v);
+}
+
+void vcpu_unblock(Vcpu& v)
+{
+    if (!__atomic_load_n(&v.blocked, __ATOMIC_SEQ_CST))
+        return;
+    bool was_polling = false;
+    change(v, [&was_polling](Vcpu& x) {
+        was_polling = x.polling;
+        x.blocked = false;
+        __atomic_store_n(&x.polling, false, __ATOMIC_SEQ_CST);
+    });
+    if (was_polling)
+        arch::timer_stop(v.poll_timer);
+}
+
+void vcpu_kick(Vcpu& v)
+{
+    if (__atomic_load_n(&v.blocked, __ATOMIC_SEQ_CST)) {
+        vcpu_unblock(v);
+        return;
+    }
+    unsigned cpu = v.sched.cpu_hint();
+    if (__atomic_load_n(&v.is_running, __ATOMIC_ACQUIRE) && cpu != arch::cpu_id())
+        arch::kick_events(cpu);
+}
+
+void sched_port_raised(Domain& d, uint32_t port)
+{
+    for (unsigned i = 0; i < d.nr_vcpus; ++i) {
+        Vcpu& v = *d.vcpus[i];
+        if (__atomic_load_n(&v.polling, __ATOMIC_SEQ_CST) && (v.poll_port == 0 || v.poll_port == port))
+            vcpu_unblock(v);
+    }
+}
+
+void vcpu_yield(Vcpu& v)
+{
+    sched::Cpu_mask k;
+    {
+        sched::Vcpu_lock l(scheduler, v.sched);
+        k = scheduler.yield(v.sched);
+    }
+    kick(k);
+}
+
+Sched_pick sched_pick(unsigned cpu, Vcpu* prev)
+{
+    Cpu_sched& c = cpus[cpu];
+    uint64_t now = arch::system_time_ns();
+    sched::Decision d;
+    Vcpu* next;
+    {
+        Lock_guard<Spinlock> g(c.credit.lock);
+        d = scheduler.schedule(c.credit, now);
+        next = d.next ? static_cast<Vcpu*>(d.next->owner) : nullptr;
+        if (next != prev) {
+            if (prev)
+                runstate_change(*prev, vcpu_runnable(*prev) ? RUNSTATE_runnable : idle_state(*prev), now);
+            if (next) {
+                runstate_change(*next, RUNSTATE_running, now);
+                __atomic_store_n(&next->is_running, true, __ATOMIC_RELEASE);
+            }
+        }
+    }
+    kick(d.kick);
+    if (d.run_ns)
+        arch::timer_set(c.slice, now + d.run_ns);
+    else
+        arch::timer_stop(c.slice);
+    if (!next)
+        arch::timer_stop(c.tick);
+    else if (!arch::timer_armed(c.tick)) {
+        uint64_t period = scheduler.tick_period_ns();
+        arch::timer_set(c.tick, (now / period + 1) * period);
+    }
+    return Sched_pick{next, next != prev};
+}
+
+void sched_switched(Vcpu* prev)
+{
+    if (!prev)
+        return;
+    __atomic_store_n(&prev->is_running, false, __ATOMIC_RELEASE);
+    kick(scheduler.context_saved(prev->sched));
+}
