@@ -197,6 +197,29 @@ constexpr struct {
     {"panic", Fault_test::panic}, {"ap_gp", Fault_test::ap_gp},
 };
 
+// "<n>" (both bounds) or "<min>-<max>" with either bound omissible (Xen's
+// dom0_max_vcpus); each 1..4096, min <= max.
+bool parse_vcpu_range(Token v, unsigned& min, unsigned& max)
+{
+    bool dash = false;
+    for (size_t i = 0; i < v.len; ++i)
+        dash |= v.p[i] == '-';
+    Token lo = split(v, '-');
+    uint64_t a = 0, b = 0;
+    if (!dash) {
+        if (!parse_uint(lo, a) || a < 1 || a > 4096)
+            return false;
+        min = max = static_cast<unsigned>(a);
+        return true;
+    }
+    if ((lo.len && (!parse_uint(lo, a) || a < 1 || a > 4096)) ||
+        (v.len && (!parse_uint(v, b) || b < 1 || b > 4096)) || (a && b && a > b))
+        return false;
+    min = static_cast<unsigned>(a);
+    max = static_cast<unsigned>(b);
+    return true;
+}
+
 bool parse_fault_test(Token v, Fault_test& out)
 {
     for (auto& t : fault_tests)
@@ -224,6 +247,8 @@ void apply_option(Token key, Token value, bool has_value, Boot_options& o)
         ok = has_value && parse_uint(value, n) && n >= 1 && n <= 4096;
         if (ok)
             o.maxcpus = static_cast<unsigned>(n);
+    } else if (key.equals("dom0_max_vcpus")) {
+        ok = has_value && parse_vcpu_range(value, o.dom0_vcpus_min, o.dom0_vcpus_max);
     } else {
         diagnose(o, "unknown option '%.*s' ignored%.*s", key);
         return;

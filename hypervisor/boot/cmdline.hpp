@@ -44,6 +44,10 @@ struct Boot_options {
     Mem_spec dom0_mem;
     bool noreboot = false;
     unsigned maxcpus = 0;      // 0: no limit
+    // dom0_max_vcpus=<n> or <min>-<max> (Xen's syntax): dom0 gets as many
+    // vCPUs as there are CPUs, clamped to [min, max]; 0 = no bound.
+    unsigned dom0_vcpus_min = 0;
+    unsigned dom0_vcpus_max = 0;
     Fault_test hv_fault_test = Fault_test::none;
 
     unsigned diagnostic_count = 0;

@@ -1,11 +1,13 @@
-// vcpu_op: the state of a domain's vCPUs (is_up, runstate), where their
-// vcpu_info and runstate copies live, and its singleshot and periodic
-// timers. Bring-up ops (initialise, up, down) come with the scheduler and
-// return -ENOSYS until then.
+// vcpu_op: bringing a domain's vCPUs up and down (initialise, up, down,
+// is_up), their runstate, where their vcpu_info and runstate copies live,
+// and their singleshot and periodic timers.
 #include "arch/x86_32/include/frame_map.hpp"
 #include "arch/x86_32/include/pv_frame_space.hpp"
 #include "arch/x86_32/include/vtime.hpp"
+#include "arch/x86_32/include/cpu_kick.hpp"
+#include "arch/x86_32/include/vcpu_context.hpp"
 #include "hypervisor/domain/domain.hpp"
+#include "hypervisor/domain/shutdown.hpp"
 #include "hypervisor/guest_access.hpp"
 #include "hypervisor/hypercall.hpp"
 #include "hypervisor/mm/mm.hpp"
@@ -13,9 +15,13 @@
 #include "hypervisor/mm/page_type.hpp"
 #include "hypervisor/lib/xen_errno.hpp"
 #include "hypervisor/sched/schedule.hpp"
+#include "public/sched.h"
 #include "public/vcpu.h"
 
 namespace {
+
+// Serialises VCPUOP_initialise (Xen takes the domain lock).
+Spinlock initialise_lock;
 
 long register_vcpu_info(Vcpu& t, uint32_t arg)
 {
@@ -82,6 +88,34 @@ long set_singleshot(Vcpu& v, Vcpu& t, uint32_t arg)
     return 0;
 }
 
+// Xen's default_initialise_vcpu: once per vCPU (-EEXIST after).
+long initialise(Vcpu& t, uint32_t arg)
+{
+    // 2.8 KiB: too much for the hypervisor stack.
+    static vcpu_guest_context_t ctx[sched::max_cpus];
+    vcpu_guest_context_t& c = ctx[arch::cpu_id()];
+    if (!copy_from_guest(c, arg))
+        return -XEN_EFAULT;
+    Lock_guard<Spinlock> g(initialise_lock);
+    if (t.initialised)
+        return -XEN_EEXIST;
+    return arch::vcpu_initialise(t, c);
+}
+
+// Xen: the last vCPU going down powers the domain off instead.
+long down(Domain& d, Vcpu& t)
+{
+    bool others_up = false;
+    for (unsigned i = 0; i < d.nr_vcpus; ++i)
+        others_up |= d.vcpus[i] != &t && d.vcpus[i]->up;
+    if (!others_up) {
+        domain_shutdown(d, SHUTDOWN_poweroff);
+        return 0;
+    }
+    vcpu_set_up(t, false);
+    return 0;
+}
+
 } // namespace
 
 long do_vcpu_op(Vcpu& v, const Hypercall_args& a)
@@ -92,6 +126,13 @@ long do_vcpu_op(Vcpu& v, const Hypercall_args& a)
         return -XEN_ENOENT;
     Vcpu& t = *d.vcpus[id];
     switch (cmd) {
+    case VCPUOP_initialise: return initialise(t, arg);
+    case VCPUOP_up:
+        if (!t.initialised)
+            return -XEN_EINVAL;
+        vcpu_set_up(t, true);
+        return 0;
+    case VCPUOP_down: return down(d, t);
     case VCPUOP_is_up: return t.up ? 1 : 0;
     case VCPUOP_get_runstate_info: {
         vcpu_runstate_info_t r = runstate_snapshot(t);

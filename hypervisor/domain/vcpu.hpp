@@ -21,6 +21,7 @@ struct Vcpu {
     unsigned id = 0;
     // Why it may not run (hypervisor/sched/schedule.hpp); each changes
     // under the runqueue lock of its CPU (sched::Vcpu_lock).
+    bool initialised = false; // has a context (the builder's, VCPUOP_initialise)
     bool up = false;          // VCPUOP_is_up (down: Xen's _VPF_down)
     bool blocked = false;     // SCHEDOP_block/poll, HLT: until an event
     uint32_t pause_count = 0; // vcpu_pause nesting

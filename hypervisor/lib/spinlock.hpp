@@ -5,6 +5,14 @@
 #pragma once
 #include <cstdint>
 
+// What a CPU must do while it spins with interrupts off: answer another
+// CPU's request that might be what the lock's holder waits for (a TLB
+// flush, arch/x86_32/mm/tlb_clock.hpp). Set once by the architecture;
+// must take no lock.
+using Spin_relax_hook = void (*)();
+inline Spin_relax_hook spin_relax_hook = nullptr;
+inline void set_spin_relax_hook(Spin_relax_hook h) { __atomic_store_n(&spin_relax_hook, h, __ATOMIC_RELEASE); }
+
 class Spinlock {
 public:
     constexpr Spinlock() = default;
@@ -42,6 +50,8 @@ public:
 private:
     static void relax()
     {
+        if (Spin_relax_hook h = __atomic_load_n(&spin_relax_hook, __ATOMIC_ACQUIRE))
+            h();
 #if defined(__i386__) || defined(__x86_64__)
         asm volatile("pause" ::: "memory");
 #endif

@@ -48,6 +48,13 @@ public:
     virtual bool descriptors_ok(const Mm_domain& d, Mfn mfn) = 0;
     // The last general reference on a frame was dropped: it goes back to the allocator.
     virtual void page_released(Mfn mfn) = 0;
+    // TLB coherence across CPUs (Xen's tlbflush_timestamp): the frame's
+    // last writable mapping is gone, though CPUs may still hold its
+    // translation until they next flush; and before the frame is
+    // validated for a new type, every CPU that might still write it
+    // through such a translation flushes.
+    virtual void writable_dropped(Mfn mfn) = 0;
+    virtual void before_validate(Mfn mfn) = 0;
     // Lookup for the audit; nullptr when unknown.
     virtual const Mm_domain* domain(uint16_t id) = 0;
 

@@ -35,6 +35,9 @@ int get_page_type(Mm_ctx& c, Mfn mfn, Page& pg, uint32_t type)
     pg.type_info = pgt::with_count(x, 1);
     if (pgt::is_validated(x))
         return 0;
+    // A CPU may still reach the frame through a writable translation it
+    // cached before the frame's last writable mapping went.
+    c.fs.before_validate(mfn);
     int rc = validate_table(c, mfn, x);
     if (rc != 0) {
         pg.type_info = x; // back to count 0, still not validated
@@ -52,6 +55,8 @@ void put_page_type(Mm_ctx& c, Mfn mfn, Page& pg)
         return; // unbalanced put: the audit reports the damage
     if (n > 1 || !is_page_table(pgt::type(x)) || !pgt::is_validated(x)) {
         pg.type_info = pgt::with_count(x, n - 1);
+        if (n == 1 && pgt::type(x) == Page_type::writable)
+            c.fs.writable_dropped(mfn);
         return;
     }
     // Last reference on a page table: it stops being one before its

@@ -156,3 +156,31 @@ TEST(Cmdline, FaultTestRejectsUnknownOrMissingValue)
     EXPECT_NE(diags(o).find("option 'hv_fault_test': malformed value 'bogus', default kept"),
               std::string::npos);
 }
+
+TEST(Cmdline, Dom0MaxVcpusTakesANumberOrARangeAsXen)
+{
+    Boot_options o = parse("dom0_max_vcpus=4");
+    EXPECT_EQ(o.dom0_vcpus_min, 4u);
+    EXPECT_EQ(o.dom0_vcpus_max, 4u);
+    o = parse("dom0_max_vcpus=2-8");
+    EXPECT_EQ(o.dom0_vcpus_min, 2u);
+    EXPECT_EQ(o.dom0_vcpus_max, 8u);
+    o = parse("dom0_max_vcpus=-3");
+    EXPECT_EQ(o.dom0_vcpus_min, 0u);
+    EXPECT_EQ(o.dom0_vcpus_max, 3u);
+    o = parse("dom0_max_vcpus=2-");
+    EXPECT_EQ(o.dom0_vcpus_min, 2u);
+    EXPECT_EQ(o.dom0_vcpus_max, 0u);
+    EXPECT_EQ(o.diagnostic_count, 0u) << diags(o);
+}
+
+TEST(Cmdline, Dom0MaxVcpusRefusesZeroReversedAndJunk)
+{
+    for (const char* bad : {"dom0_max_vcpus=0", "dom0_max_vcpus=5-2", "dom0_max_vcpus=x",
+                            "dom0_max_vcpus=1-2-3", "dom0_max_vcpus=", "dom0_max_vcpus=99999"}) {
+        Boot_options o = parse(bad);
+        EXPECT_EQ(o.dom0_vcpus_min, 0u) << bad;
+        EXPECT_EQ(o.dom0_vcpus_max, 0u) << bad;
+        EXPECT_EQ(o.diagnostic_count, 1u) << bad << ": " << diags(o);
+    }
+}

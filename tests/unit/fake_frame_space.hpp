@@ -31,6 +31,8 @@ public:
     bool bad_descriptors[frames] = {};
     bool nx = false;
     uint32_t released = 0;
+    uint32_t writable_drops = 0; // writable_dropped() calls
+    uint32_t validations = 0;    // before_validate() calls
     // Distinct frames mapped at once: the limit, now, the most seen; and
     // unmaps of pointers that were not mapped.
     uint32_t map_limit = max_slots;
@@ -125,6 +127,8 @@ public:
     }
     bool descriptors_ok(const Mm_domain&, Mfn m) override { return !bad_descriptors[index(m)]; }
     // As the real machine: the frame belongs to nobody again.
+    void writable_dropped(Mfn) override { ++writable_drops; }
+    void before_validate(Mfn) override { ++validations; }
     void page_released(Mfn m) override
     {
         ++released;

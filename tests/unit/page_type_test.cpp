@@ -94,6 +94,30 @@ TEST_F(PageType, PinningAnL1ValidatesItAndTakesTheMappedFramesReferences)
     expect_clean();
 }
 
+TEST_F(PageType, GivenAFrameMappedWritable_WhenTheMappingGoesAndItIsPinned_ThenTheTlbHooksRunInOrder)
+{
+    // L1 3 maps frame 4 writable; frame 4 then becomes an L1 itself.
+    fs.table(3)[7] = ent(4, RW);
+    ASSERT_EQ(pin_table(u, F::mfn(3), 1), 0);
+    EXPECT_EQ(fs.validations, 1u) << "pinning an L1 checks for stale translations first";
+    EXPECT_EQ(fs.writable_drops, 0u);
+    ASSERT_EQ(update(u, 3, 7, 0), 0);
+    EXPECT_EQ(fs.writable_drops, 1u) << "the last writable mapping of frame 4 went";
+    ASSERT_EQ(pin_table(u, F::mfn(4), 1), 0);
+    EXPECT_EQ(fs.validations, 2u);
+    // A second writable reference going does not count until the last.
+    ASSERT_EQ(unpin_table(u, F::mfn(4)), 0);
+    fs.table(3)[7] = 0;
+    ASSERT_EQ(update(u, 3, 7, ent(6, RW)), 0);
+    ASSERT_EQ(update(u, 3, 8, ent(6, RW)), 0);
+    ASSERT_EQ(update(u, 3, 7, 0), 0);
+    EXPECT_EQ(fs.writable_drops, 1u);
+    ASSERT_EQ(update(u, 3, 8, 0), 0);
+    EXPECT_EQ(fs.writable_drops, 2u);
+    ASSERT_EQ(unpin_table(u, F::mfn(3)), 0);
+    expect_clean();
+}
+
 TEST_F(PageType, PinningTwiceIsEinvalAndChangesNothing)
 {
     ASSERT_EQ(pin_table(u, F::mfn(3), 1), 0);

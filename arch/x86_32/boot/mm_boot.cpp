@@ -3,6 +3,7 @@
 #include "arch/x86_32/mm/frametable.hpp"
 #include "arch/x86_32/mm/ioremap.hpp"
 #include "arch/x86_32/mm/kheap.hpp"
+#include "arch/x86_32/mm/tlb_clock.hpp"
 #include "arch/x86_32/mm/mapcache.hpp"
 #include "arch/x86_32/mm/paging.hpp"
 #include "hypervisor/console/console.hpp"
@@ -198,6 +199,10 @@ bool memory_init(const multiboot::Info& mbi)
     if (!frame_table_init(ram, avail, table_info))
         return false;
     heap_init();
+    if (!tlb_clock_init(max_mfn())) {
+        log::error("memory: no room for the TLB-flush stamps");
+        return false;
+    }
     print_totals(table_info);
     if (!verify_kept())
         return false;

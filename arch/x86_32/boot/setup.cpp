@@ -21,6 +21,7 @@
 #include "arch/x86_32/boot/smp.hpp"
 #include "arch/x86_32/sched/context_switch.hpp"
 #include "arch/x86_32/sched/softirq.hpp"
+#include "arch/x86_32/mm/tlb_clock.hpp"
 #include "hypervisor/sched/schedule.hpp"
 #include "boot/layout.h"
 #include "boot/multiboot.hpp"
@@ -166,6 +167,7 @@ extern "C" [[noreturn]] void xenith_start(uint32_t magic, uint32_t mbi_phys)
     arch::vtime_init();
     arch::context_switch_init();
     arch::softirq_init();
+    arch::tlb_flush_ipi_init();
     arch::smp_start_scheduling();
     bool have_dom0 = (mbi->flags & multiboot::has_mods) && mbi->mods_count > 0;
     if (!have_dom0)

@@ -1,5 +1,6 @@
 #include "arch/x86_32/domain/dom0_build.hpp"
 
+#include "arch/x86_32/boot/smp.hpp"
 #include "arch/x86_32/domain/guest_image.hpp"
 #include "arch/x86_32/include/m2p.hpp"
 #include "arch/x86_32/mm/mapcache.hpp"
@@ -97,6 +98,26 @@ void log_layout(const Boot_layout& l, uint32_t nr_pages)
 
 } // namespace
 
+namespace {
+
+// As Xen: one vCPU per CPU, within dom0_max_vcpus's bounds and the
+// legacy limit of vCPUs whose vcpu_info lives in shared_info.
+unsigned dom0_vcpus(const Boot_options& opt)
+{
+    unsigned n = smp_online_count();
+    if (opt.dom0_vcpus_max && n > opt.dom0_vcpus_max)
+        n = opt.dom0_vcpus_max;
+    if (opt.dom0_vcpus_min && n < opt.dom0_vcpus_min)
+        n = opt.dom0_vcpus_min;
+    if (n > Domain::max_vcpus) {
+        log::warn("dom0: %u vCPUs asked for, %u given", n, Domain::max_vcpus);
+        n = Domain::max_vcpus;
+    }
+    return n ? n : 1;
+}
+
+} // namespace
+
 Domain* build_dom0(const multiboot::Info& mbi, const Boot_options& opt, bool strip_name)
 {
     Module_view kernel, ramdisk;
@@ -124,7 +145,7 @@ Domain* build_dom0(const multiboot::Info& mbi, const Boot_options& opt, bool str
 
     Domain_config cfg;
     cfg.privileged = true;
-    cfg.max_vcpus = 1;
+    cfg.max_vcpus = dom0_vcpus(opt);
     int rc;
     Domain* d = domain_create(0, cfg, rc);
     if (!d) {

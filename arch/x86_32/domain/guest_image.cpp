@@ -214,8 +214,11 @@ bool Guest_image::start_vcpu0(uint32_t entry)
         return false;
     }
     d_.mm.initialised = true;
-    d_.nr_vcpus = 1;
-    v.info = &d_.shared->vcpu_info[0];
+    // Every vCPU's vcpu_info starts in shared_info (ids below
+    // XEN_LEGACY_MAX_VCPUS); only vCPU 0 has a context yet.
+    for (unsigned i = 0; i < d_.nr_vcpus; ++i)
+        d_.vcpus[i]->info = &d_.shared->vcpu_info[i];
+    v.initialised = true;
     // Brought up (vcpu_set_up) by whoever starts the domain.
     v.regs = cpu_user_regs{};
     v.regs.eip = entry;

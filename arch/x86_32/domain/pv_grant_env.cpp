@@ -5,6 +5,7 @@
 #include "arch/x86_32/include/pv_frame_space.hpp"
 #include "arch/x86_32/mm/guest_cr3.hpp"
 #include "arch/x86_32/mm/paging.hpp"
+#include "arch/x86_32/mm/tlb_clock.hpp"
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/mm/domain_memory.hpp"
 #include "hypervisor/mm/heap.hpp"
@@ -20,14 +21,14 @@ public:
     Domain* get_domain(uint16_t id) override { return domain_get_raw(id); }
     void put_domain(Domain* d) override { domain_put(d); }
 
-    // Guests run only where they were started and there is no scheduler
-    // yet, so d's translations can only be cached by the CPU running it
-    // now. Once vCPUs move, this must reach every CPU that ran one of d's.
+    // d's translations are cached only by CPUs running one of its vCPUs
+    // (switching vCPUs, or to idle, flushes the whole TLB).
     void flush_tlb(Domain& d) override
     {
         Vcpu* cur = this_cpu().current;
         if (cur != nullptr && cur->domain == &d)
             flush_guest_tlb(*cur);
+        tlb_flush_domain(d);
     }
 
     void* alloc(size_t bytes) override { return heap_alloc(bytes); }

@@ -12,6 +12,8 @@ constexpr uint8_t first_device = 0x30;   // IO-APIC routed GSIs from here
 // COM1's receive interrupt (ISA IRQ 4): first_device + its ISA IRQ number.
 constexpr uint8_t com1 = first_device + 4;
 constexpr uint8_t lapic_timer = 0xF0;
+// Inter-processor TLB flush request (arch/x86_32/mm/tlb_clock.hpp).
+constexpr uint8_t invalidate_tlb = 0xFA;
 // Inter-processor "look at your softirqs" (arch/x86_32/cpu/softirq.hpp).
 constexpr uint8_t event_check = 0xFB;
 // Inter-processor "call function" request (arch/x86_32/cpu/ipi.hpp).

@@ -1,6 +1,7 @@
 #include "arch/x86_32/mm/frametable.hpp"
 
 #include "arch/x86_32/mm/paging.hpp"
+#include "arch/x86_32/mm/tlb_clock.hpp"
 #include "hypervisor/console/console.hpp"
 #include "hypervisor/mm/mm.hpp"
 
@@ -114,9 +115,29 @@ bool frame_table_init(const Memory_map& ram, Memory_map& avail, Frame_table_info
 
 } // namespace arch
 
-Mfn alloc_frames(unsigned order, Zone z) { return arch::allocator.alloc(order, z); }
-Mfn alloc_frames_below(unsigned order, uint32_t limit) { return arch::allocator.alloc_below(order, limit); }
-bool free_frames(Mfn m, unsigned order) { return arch::allocator.free(m, order); }
+// Frames go back with a TLB stamp and come out only once no CPU can still
+// reach them through a translation of their previous use.
+Mfn alloc_frames(unsigned order, Zone z)
+{
+    Mfn m = arch::allocator.alloc(order, z);
+    if (m != invalid_mfn)
+        arch::tlb_flush_stale(m, 1u << order);
+    return m;
+}
+
+Mfn alloc_frames_below(unsigned order, uint32_t limit)
+{
+    Mfn m = arch::allocator.alloc_below(order, limit);
+    if (m != invalid_mfn)
+        arch::tlb_flush_stale(m, 1u << order);
+    return m;
+}
+
+bool free_frames(Mfn m, unsigned order)
+{
+    arch::tlb_stamp(m, 1u << order);
+    return arch::allocator.free(m, order);
+}
 Page* mfn_to_page(Mfn m) { return raw(m) < arch::table_frames_in_use ? &arch::table[raw(m)] : nullptr; }
 uint32_t max_mfn() { return arch::table_frames_in_use; }
 Frame_allocator& frame_allocator() { return arch::allocator; }

@@ -2,6 +2,7 @@
 
 #include "arch/x86_32/mm/mapcache.hpp"
 #include "arch/x86_32/mm/paging.hpp"
+#include "arch/x86_32/mm/tlb_clock.hpp"
 #include "hypervisor/console/console.hpp"
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/domain/shutdown.hpp"
@@ -33,6 +34,7 @@ bool load_guest_cr3(Vcpu& v)
             v.arch.pdpt[i] = l3.as<uint64_t>()[i] & (PTE_ADDR_MASK | PTE_P);
     }
     uint32_t pa = virt_to_phys(v.arch.pdpt);
+    tlb_flush_starts();
     asm volatile("movl %0, %%cr3" ::"r"(pa) : "memory");
     flush_global();
     return true;

@@ -4,6 +4,7 @@
 // A batch stops at the first failing request and reports how many were
 // done; the TLB is flushed once per call.
 #include "arch/x86_32/mm/guest_cr3.hpp"
+#include "arch/x86_32/mm/tlb_clock.hpp"
 #include "arch/x86_32/include/m2p.hpp"
 #include "arch/x86_32/mm/mapcache.hpp"
 #include "arch/x86_32/mm/paging.hpp"
@@ -112,12 +113,17 @@ long flush_after_va_update(Vcpu& v, uint32_t va, uint32_t flags)
         if (!copy_from_guest(mask, scope))
             return -XEN_EFAULT;
     }
-    switch (flags & UVMF_FLUSHTYPE_MASK) {
+    uint32_t type = flags & UVMF_FLUSHTYPE_MASK;
+    switch (type) {
     case UVMF_TLB_FLUSH: arch::flush_guest_tlb(v); break;
     case UVMF_INVLPG: arch::invlpg(reinterpret_cast<void*>(va)); break;
     case UVMF_NONE: break;
     default: return -XEN_EINVAL;
     }
+    // Other vCPUs' TLBs (UVMF_ALL, UVMF_MULTI): every CPU running one of
+    // the domain's flushes whole.
+    if (type != UVMF_NONE && scope != UVMF_LOCAL)
+        arch::tlb_flush_domain(*v.domain);
     return 0;
 }
 

@@ -2,6 +2,7 @@
 // clear/copy page. Each op is checked and done in turn; the batch stops at
 // the first failure and reports how many completed.
 #include "arch/x86_32/mm/guest_cr3.hpp"
+#include "arch/x86_32/mm/tlb_clock.hpp"
 #include "arch/x86_32/pv/ldt.hpp"
 #include "arch/x86_32/mm/mapcache.hpp"
 #include "arch/x86_32/include/pv_frame_space.hpp"
@@ -75,19 +76,25 @@ long one_op(Vcpu& v, Mm_ctx& ctx, const mmuext_op_t& op)
         return rc;
     }
     case MMUEXT_NEW_USER_BASEPTR: return -XEN_EINVAL; // x86_64 only
-    case MMUEXT_TLB_FLUSH_LOCAL:
-    case MMUEXT_TLB_FLUSH_ALL: arch::flush_guest_tlb(v); return 0;
+    case MMUEXT_TLB_FLUSH_LOCAL: arch::flush_guest_tlb(v); return 0;
+    // The other vCPUs' flushes: every CPU running one of the domain's (a
+    // superset of the mask's, which Xen allows).
     case MMUEXT_TLB_FLUSH_MULTI:
         if (!vcpumask_readable(op.arg2.vcpumask))
             return -XEN_EFAULT;
+        [[fallthrough]];
+    case MMUEXT_TLB_FLUSH_ALL:
         arch::flush_guest_tlb(v);
+        arch::tlb_flush_domain(d);
         return 0;
     case MMUEXT_INVLPG_MULTI:
         if (!vcpumask_readable(op.arg2.vcpumask))
             return -XEN_EFAULT;
         [[fallthrough]];
-    case MMUEXT_INVLPG_LOCAL:
     case MMUEXT_INVLPG_ALL:
+        arch::tlb_flush_domain(d);
+        [[fallthrough]];
+    case MMUEXT_INVLPG_LOCAL:
         if (op.arg1.linear_addr < HYPERVISOR_VIRT_START)
             asm volatile("invlpg (%0)" ::"r"(op.arg1.linear_addr) : "memory");
         return 0;

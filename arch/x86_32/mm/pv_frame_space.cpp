@@ -5,6 +5,7 @@
 #include "arch/x86_32/mm/mapcache.hpp"
 #include "arch/x86_32/mm/iomem.hpp"
 #include "arch/x86_32/mm/paging.hpp"
+#include "arch/x86_32/mm/tlb_clock.hpp"
 #include "arch/x86_32/cpu/percpu.hpp"
 #include "arch/x86_32/pv/descriptor.hpp"
 #include "hypervisor/domain/domain.hpp"
@@ -75,6 +76,8 @@ public:
         return true;
     }
 
+    void writable_dropped(Mfn m) override { tlb_stamp(m, 1); }
+    void before_validate(Mfn m) override { tlb_flush_stale(m, 1); }
     void page_released(Mfn m) override
     {
         Page* p = mfn_to_page(m);

@@ -1,5 +1,8 @@
 #include "arch/x86_32/pv/desc_frames.hpp"
 
+#include "arch/x86_32/cpu/cpu_tables.hpp"
+#include "arch/x86_32/cpu/percpu.hpp"
+#include "hypervisor/domain/domain.hpp"
 #include "hypervisor/mm/mm.hpp"
 #include "hypervisor/mm/page_ref.hpp"
 #include "hypervisor/mm/page_type.hpp"
@@ -32,6 +35,21 @@ long take_desc_frames(Mm_ctx& ctx, uint16_t owner, const Mfn* frames, unsigned n
             return rc;
         }
     }
+    return 0;
+}
+
+long set_gdt_frames(Mm_ctx& ctx, Vcpu& v, const Mfn* frames, unsigned n, uint32_t entries)
+{
+    if (long rc = take_desc_frames(ctx, v.domain->id, frames, n))
+        return rc;
+    release_desc_frames(ctx, v.gdt_frames, v.nr_gdt_frames);
+    for (unsigned i = 0; i < n; ++i)
+        v.gdt_frames[i] = frames[i];
+    v.nr_gdt_frames = n;
+    v.gdt_ents = entries;
+    Percpu& cpu = this_cpu();
+    if (cpu.current == &v && !map_guest_gdt_frames(cpu, v.gdt_frames, n))
+        return -XEN_EINVAL;
     return 0;
 }
 

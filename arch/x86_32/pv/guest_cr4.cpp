@@ -21,6 +21,8 @@ uint32_t policy(uint32_t requested)
 
 void guest_cr4_init(Vcpu& v) { v.arch.cr4 = policy(0); }
 
+void guest_cr4_set(Vcpu& v, uint32_t requested) { v.arch.cr4 = policy(requested); }
+
 void guest_cr4_write(Vcpu& v, uint32_t requested)
 {
     v.arch.cr4 = policy(requested);

@@ -12,6 +12,8 @@ namespace arch {
 void guest_cr4_init(Vcpu& v);
 // "mov %reg, %cr4" from the guest kernel: always succeeds.
 void guest_cr4_write(Vcpu& v, uint32_t requested);
+// The same for a vCPU not running here (loaded when it next runs).
+void guest_cr4_set(Vcpu& v, uint32_t requested);
 // v is about to run on this CPU: the real CR4 gets its controlled bits.
 void guest_cr4_load(const Vcpu& v);
 

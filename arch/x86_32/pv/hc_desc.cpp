@@ -31,16 +31,7 @@ long do_set_gdt(Vcpu& v, const Hypercall_args& a)
     Domain& d = *v.domain;
     Lock_guard<Spinlock> g(d.mm_lock);
     Mm_ctx ctx{arch::pv_frame_space(), d.mm};
-    if (long rc = arch::take_desc_frames(ctx, d.id, frames, n))
-        return rc;
-    arch::release_desc_frames(ctx, v.gdt_frames, v.nr_gdt_frames);
-    for (unsigned i = 0; i < n; ++i)
-        v.gdt_frames[i] = frames[i];
-    v.nr_gdt_frames = n;
-    v.gdt_ents = entries;
-    if (!arch::map_guest_gdt_frames(arch::this_cpu(), v.gdt_frames, n))
-        return -XEN_EINVAL;
-    return 0;
+    return arch::set_gdt_frames(ctx, v, frames, n, entries);
 }
 
 long do_update_descriptor(Vcpu& v, const Hypercall_args& a)

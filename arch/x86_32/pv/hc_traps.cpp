@@ -120,30 +120,8 @@ long do_fpu_taskswitch(Vcpu& v, const Hypercall_args& a)
 long do_set_debugreg(Vcpu& v, const Hypercall_args& a)
 {
     uint32_t reg = a.a[0], value = a.a[1];
-    switch (reg) {
-    case 0: case 1: case 2: case 3:
-        // A breakpoint address inside the hypervisor would fire in ring 0.
-        if (value > HYPERVISOR_VIRT_START - 4)
-            return -XEN_EPERM;
-        break;
-    case 6:
-        value = (value & 0x0000E00Fu) | 0xFFFF0FF0u;
-        break;
-    case 7: {
-        if (value & (1u << 13)) // GD: general detect would trap the hypervisor
-            return -XEN_EPERM;
-        for (unsigned i = 0; i < 4; ++i) {
-            uint32_t rw = (value >> (16 + 4 * i)) & 3;
-            bool enabled = (value >> (2 * i)) & 3;
-            if (enabled && rw == 2) // I/O breakpoints need CR4.DE
-                return -XEN_EPERM;
-        }
-        value = (value & 0xFFFF23FFu) | 0x400u;
-        break;
-    }
-    default:
-        return -XEN_EINVAL;
-    }
+    if (long rc = arch::sanitize_debugreg(reg, value))
+        return rc;
     v.debugreg[reg] = value;
     arch::load_debugreg(reg, value);
     return 0;

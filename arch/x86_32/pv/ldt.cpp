@@ -103,7 +103,9 @@ long set_ldt(Vcpu& v, uint32_t base, uint32_t ents)
     v.nr_ldt_frames = n;
     v.ldt_base = base;
     v.ldt_ents = ents;
-    load_ldt(v);
+    // Another vCPU's (VCPUOP_initialise) is loaded when it next runs.
+    if (this_cpu().current == &v)
+        load_ldt(v);
     return 0;
 }
 

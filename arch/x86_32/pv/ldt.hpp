@@ -14,8 +14,9 @@ constexpr uint32_t max_ldt_entries = 8192;
 // Boot, before any guest L2 copies the hypervisor's slots.
 void ldt_init();
 
-// MMUEXT_SET_LDT for the calling vCPU: base (page aligned) and entry
-// count; 0 entries unloads it. Returns 0 or a negative Xen errno.
+// MMUEXT_SET_LDT (and VCPUOP_initialise): base (page aligned) and entry
+// count, the frames found through v's own page tables; 0 entries unloads
+// it. Returns 0 or a negative Xen errno.
 [[nodiscard]] long set_ldt(Vcpu& v, uint32_t base, uint32_t ents);
 
 // Loads v's LDT on this CPU (context switch).

@@ -6,6 +6,7 @@
 #include "arch/x86_32/cpu/percpu.hpp"
 #include "arch/x86_32/include/vtime.hpp"
 #include "arch/x86_32/mm/guest_cr3.hpp"
+#include "arch/x86_32/mm/tlb_clock.hpp"
 #include "arch/x86_32/pv/guest_cr4.hpp"
 #include "arch/x86_32/pv/ldt.hpp"
 #include "arch/x86_32/pv/pv_entry.hpp"
@@ -28,6 +29,7 @@ constexpr uint32_t cr4_pge = 1u << 7;
 // (its global ones too) gone.
 void load_idle_cr3()
 {
+    tlb_flush_starts();
     asm volatile("movl %0, %%cr3" ::"r"(idle_cr3) : "memory");
     uint32_t cr4;
     asm volatile("movl %%cr4, %0" : "=r"(cr4));

@@ -3,6 +3,9 @@
 #pragma once
 #include <cstdint>
 
+#include "hypervisor/lib/xen_errno.hpp"
+#include "public/xen.h"
+
 namespace arch {
 
 inline void load_debugreg(unsigned reg, uint32_t value)
@@ -27,6 +30,35 @@ inline void load_debugregs(const uint32_t (&dr)[8])
         load_debugreg(r, dr[r]);
     load_debugreg(6, dr[6]);
     load_debugreg(7, dr[7]);
+}
+
+// A guest's value for debug register 'reg' (set_debugreg, VCPUOP_initialise)
+// made safe, as Xen's set_debugreg: 0, -EINVAL for DR4/5 and others, or
+// -EPERM for a breakpoint in the hypervisor, general detect, or an I/O
+// breakpoint (CR4.DE is the hypervisor's).
+inline long sanitize_debugreg(unsigned reg, uint32_t& value)
+{
+    switch (reg) {
+    case 0: case 1: case 2: case 3:
+        // A breakpoint address inside the hypervisor would fire in ring 0.
+        return value > HYPERVISOR_VIRT_START - 4 ? -XEN_EPERM : 0;
+    case 6:
+        value = (value & 0x0000E00Fu) | 0xFFFF0FF0u;
+        return 0;
+    case 7:
+        if (value & (1u << 13)) // GD: general detect would trap the hypervisor
+            return -XEN_EPERM;
+        for (unsigned i = 0; i < 4; ++i) {
+            uint32_t rw = (value >> (16 + 4 * i)) & 3;
+            bool enabled = (value >> (2 * i)) & 3;
+            if (enabled && rw == 2) // I/O breakpoints need CR4.DE
+                return -XEN_EPERM;
+        }
+        value = (value & 0xFFFF23FFu) | 0x400u;
+        return 0;
+    default:
+        return -XEN_EINVAL;
+    }
 }
 
 } // namespace arch

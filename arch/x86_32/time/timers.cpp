@@ -7,6 +7,7 @@
 #include "arch/x86_32/cpu/percpu.hpp"
 #include "arch/x86_32/sched/softirq.hpp"
 #include "arch/x86_32/include/vtime.hpp"
+#include "arch/x86_32/mm/tlb_clock.hpp"
 #include "arch/x86_32/time/timer.hpp"
 #include "arch/x86_32/time/timers.hpp"
 #include "hypervisor/lib/spinlock.hpp"
@@ -117,8 +118,10 @@ void timer_kill(Timer& t)
     // no CPU is (functions are short and never wait for another CPU), then
     // stop it again in case it re-armed itself meanwhile.
     for (unsigned i = 0; i < max_cpus; ++i)
-        while (__atomic_load_n(&queues[i].running, __ATOMIC_ACQUIRE) == &t)
+        while (__atomic_load_n(&queues[i].running, __ATOMIC_ACQUIRE) == &t) {
+            tlb_service();
             asm volatile("pause" ::: "memory");
+        }
     timer_stop(t);
 }
 

@@ -1,0 +1,18 @@
+// VCPUOP_initialise: a vCPU of a PV domain gets its first context from the
+// guest (Xen's arch_set_info_guest for a 32-bit PV vCPU not yet
+// initialised), as Linux does for each secondary CPU before VCPUOP_up.
+#pragma once
+
+#include "public/arch-x86/xen.h"
+
+struct Vcpu;
+
+namespace arch {
+
+// t must not be initialised (the caller answers -EEXIST); it stays down.
+// 0, or -EINVAL for a bad context (selectors are fixed up, as Xen: RPL 0
+// becomes 1), or the errno of the GDT, page-table base or LDT refused;
+// nothing is kept of a refused context.
+[[nodiscard]] long vcpu_initialise(Vcpu& t, const vcpu_guest_context_t& c);
+
+} // namespace arch
