@@ -54,6 +54,10 @@ void save_vcpu(Vcpu& v, const Exception_frame& f)
 {
     Percpu& cpu = this_cpu();
     cpu.current = nullptr;
+    // The hypervisor never loads FS or GS, so they still hold the guest's
+    // selectors, which interrupts taken while idle would reload from
+    // tables about to go: null them first.
+    asm volatile("movl %0, %%fs; movl %0, %%gs" ::"r"(0u) : "memory");
     load_debugreg(7, 0x400);
     load_idle_cr3();
     (void)map_guest_gdt_frames(cpu, nullptr, 0);
