@@ -41,6 +41,30 @@ void set_p2m(uint32_t pfn, uint32_t mfn)
     p2m[pfn] = mfn;
 }
 
+uint64_t system_time_now_ns(unsigned vcpu)
+{
+    shared_info_t* s = guest_shared_info();
+    if (s == nullptr || vcpu >= XEN_LEGACY_MAX_VCPUS)
+        return 0;
+    const vcpu_time_info_t& t = s->vcpu_info[vcpu].time;
+    for (;;) {
+        uint32_t ver = __atomic_load_n(&t.version, __ATOMIC_ACQUIRE);
+        uint64_t base = t.system_time, stamp = t.tsc_timestamp;
+        uint32_t mul = t.tsc_to_system_mul;
+        int8_t shift = t.tsc_shift;
+        uint32_t lo, hi;
+        asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if ((ver & 1) || ver != __atomic_load_n(&t.version, __ATOMIC_RELAXED))
+            continue;
+        uint64_t delta = ((uint64_t{hi} << 32) | lo) - stamp;
+        delta = shift < 0 ? delta >> -shift : delta << shift;
+        // (delta * mul) >> 32 without a 64x64 multiply.
+        uint64_t ns = ((delta & 0xFFFFFFFFu) * mul >> 32) + (delta >> 32) * mul;
+        return base + ns;
+    }
+}
+
 uint64_t system_time_ns()
 {
     const vcpu_info_t* v = vcpu0_info();

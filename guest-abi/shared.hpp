@@ -32,6 +32,9 @@ void set_p2m(uint32_t pfn, uint32_t mfn);
 
 // System time in ns from vcpu_info.time (last update, no TSC extrapolation).
 uint64_t system_time_ns();
+// System time now, as a kernel computes it (public/xen.h vcpu_time_info):
+// vCPU 'vcpu''s record extrapolated with the TSC of the CPU it runs on.
+uint64_t system_time_now_ns(unsigned vcpu);
 
 // The test entry point each guest defines.
 void guest_main(start_info_t* si);

@@ -1,0 +1,318 @@
+// A second vCPU brought up as Linux brings up its secondary CPUs: its
+// first context through VCPUOP_initialise (a ring-0 code selector fixed up
+// to ring 1, IOPL 1 in EFLAGS as Linux passes it), then VCPUOP_up; every
+// bad context refused with nothing kept; and the two vCPUs, on two CPUs,
+// interrupting each other (an IPI port polled for), the second blocking on
+// its own timer, keeping its own x87 state, seeing the first's page-table
+// changes once it asks for the other vCPUs' TLBs to be flushed
+// (UVMF_ALL, MMUEXT_TLB_FLUSH_ALL, MMUEXT_INVLPG_ALL), and going down and
+// up again where it stopped. Expectations are Xen's (common/domain.c
+// do_vcpu_op, arch/x86/domain.c arch_set_info_guest).
+#include "hypercall.hpp"
+#include "pt_lib.hpp"
+#include "shared.hpp"
+#include "test.hpp"
+#include "traps.hpp"
+
+extern "C" void vcpu1_entry();
+extern "C" void vcpu1_event_entry();
+extern "C" void failsafe_entry();
+extern "C" [[noreturn]] void vcpu1_main();
+extern "C" void vcpu1_event();
+
+asm(R"(
+    .text
+    .globl vcpu1_entry
+vcpu1_entry:
+    call vcpu1_main
+    .globl vcpu1_event_entry
+vcpu1_event_entry:
+    pushal
+    call vcpu1_event
+    popal
+    iret
+)");
+
+namespace {
+
+constexpr uint64_t one_ms = 1000000;
+
+enum Cmd : uint32_t { none, send_ipi, block_on_timer, read_window, fpu_keep, go_down };
+
+// vCPU 0 writes cmd (then seq), vCPU 1 answers by copying seq into done.
+volatile uint32_t cmd_seq, cmd, done_seq;
+volatile uint32_t v1_alive, v1_cs, v1_eflags, v1_upcalls, v1_read, v1_fpu, v1_after_down;
+evtchn_port_t ipi_port;
+uint32_t window_addr;
+
+alignas(16) uint8_t v1_stack[8192];
+vcpu_guest_context_t ctx;
+
+vcpu_info_t* info(unsigned v) { return &guest_shared_info()->vcpu_info[v]; }
+
+void mask_port(evtchn_port_t p) { __atomic_or_fetch(&guest_shared_info()->evtchn_mask[p / 32], 1u << (p % 32), __ATOMIC_SEQ_CST); }
+bool port_pending(evtchn_port_t p) { return (guest_shared_info()->evtchn_pending[p / 32] >> (p % 32)) & 1; }
+
+// Runs command c on vCPU 1 and waits up to 2 s for it to finish.
+bool run(Cmd c)
+{
+    cmd = c;
+    uint32_t seq = cmd_seq + 1;
+    __atomic_store_n(&cmd_seq, seq, __ATOMIC_SEQ_CST);
+    uint64_t give_up = system_time_ns() + 2000 * one_ms;
+    while (__atomic_load_n(&done_seq, __ATOMIC_SEQ_CST) != seq) {
+        if (system_time_ns() > give_up)
+            return false;
+        (void)hc::sched_yield();
+    }
+    return true;
+}
+
+template <typename F> bool wait_for(F cond)
+{
+    uint64_t give_up = system_time_ns() + 2000 * one_ms;
+    while (!cond()) {
+        if (system_time_ns() > give_up)
+            return false;
+        (void)hc::sched_yield();
+    }
+    return true;
+}
+
+uint32_t l3_mfn() { return pfn_to_mfn(virt_to_pfn(reinterpret_cast<void*>(guest_start_info()->pt_base))); }
+
+// The context Linux's cpu_initialize_context builds, on the guest-abi's
+// flat selectors and trap stubs.
+void good_context(vcpu_guest_context_t& c)
+{
+    c = vcpu_guest_context_t{};
+    c.flags = VGCF_IN_KERNEL;
+    c.user_regs.ds = c.user_regs.es = FLAT_KERNEL_DS;
+    c.user_regs.ss = FLAT_KERNEL_SS;
+    c.user_regs.cs = FLAT_KERNEL_CS & ~3u; // RPL 0: Xen makes it 1
+    c.user_regs.eip = hc::arg(vcpu1_entry);
+    c.user_regs.esp = hc::arg(v1_stack + sizeof v1_stack);
+    c.user_regs.eflags = 0x1000; // IOPL 1, as Linux
+    for (uint8_t v = 0; v < 20; ++v)
+        c.trap_ctxt[v] = trap_info_t{v, static_cast<uint8_t>(v == 3 || v == 4 ? 3 : 0), FLAT_KERNEL_CS,
+                                     trap_stub(v)};
+    c.kernel_ss = FLAT_KERNEL_SS;
+    c.kernel_sp = c.user_regs.esp;
+    c.ctrlreg[3] = xen_pfn_to_cr3(l3_mfn());
+    c.event_callback_cs = FLAT_KERNEL_CS;
+    c.event_callback_eip = hc::arg(vcpu1_event_entry);
+    c.failsafe_callback_cs = FLAT_KERNEL_CS;
+    c.failsafe_callback_eip = hc::arg(failsafe_entry);
+}
+
+int32_t initialise_with(void (*spoil)(vcpu_guest_context_t&))
+{
+    good_context(ctx);
+    spoil(ctx);
+    return hc::vcpu_op(VCPUOP_initialise, 1, &ctx);
+}
+
+void test_refusals()
+{
+    CHECK_EQ(hc::vcpu_op(VCPUOP_is_up, 0, nullptr), 1, "VCPUOP_is_up: vCPU 0 runs");
+    CHECK_EQ(hc::vcpu_op(VCPUOP_is_up, 1, nullptr), 0, "VCPUOP_is_up: vCPU 1 exists, down (one vCPU per CPU)");
+    CHECK_EQ(hc::vcpu_op(VCPUOP_is_up, 2, nullptr), -XEN_ENOENT, "VCPUOP_is_up: no vCPU 2 on 2 CPUs");
+    CHECK_EQ(hc::vcpu_op(VCPUOP_up, 1, nullptr), -XEN_EINVAL, "VCPUOP_up before VCPUOP_initialise is -EINVAL");
+    good_context(ctx);
+    CHECK_EQ(hc::vcpu_op(VCPUOP_initialise, 0, &ctx), -XEN_EEXIST, "VCPUOP_initialise of the running vCPU 0 is -EEXIST");
+    CHECK_EQ(hc::vcpu_op(VCPUOP_initialise, 1, reinterpret_cast<void*>(0xF6000000u)), -XEN_EFAULT,
+             "VCPUOP_initialise from a hypervisor address is -EFAULT");
+    CHECK_EQ(initialise_with([](vcpu_guest_context_t& c) { c.user_regs.eflags |= 1u << 17; }), -XEN_EINVAL,
+             "a context in VM86 mode is -EINVAL");
+    CHECK_EQ(initialise_with([](vcpu_guest_context_t& c) { c.ldt_base = 0x1234; c.ldt_ents = 1; }), -XEN_EINVAL,
+             "an LDT base not page aligned is -EINVAL");
+    CHECK_EQ(initialise_with([](vcpu_guest_context_t& c) { c.ldt_ents = 8193; }), -XEN_EINVAL,
+             "more than 8192 LDT entries is -EINVAL");
+    CHECK_EQ(initialise_with([](vcpu_guest_context_t& c) { c.gdt_ents = 14 * 512 + 1; }), -XEN_EINVAL,
+             "a GDT reaching the hypervisor's entries is -EINVAL");
+    CHECK_EQ(initialise_with([](vcpu_guest_context_t& c) { c.debugreg[0] = 0xF6000000u; }), -XEN_EINVAL,
+             "a breakpoint in the hypervisor is -EINVAL");
+    CHECK_EQ(initialise_with([](vcpu_guest_context_t& c) { c.ctrlreg[3] = xen_pfn_to_cr3(0x10u); }), -XEN_EINVAL,
+             "a base pointer not the domain's is -EINVAL");
+    // The stack is an ordinary writable page of the guest: no L3.
+    CHECK_EQ(initialise_with([](vcpu_guest_context_t& c) {
+                 c.ctrlreg[3] = xen_pfn_to_cr3(pfn_to_mfn(virt_to_pfn(v1_stack)));
+             }),
+             -XEN_EINVAL, "a base pointer to a writable data page is -EINVAL");
+    CHECK_EQ(initialise_with([](vcpu_guest_context_t& c) {
+                 c.gdt_ents = 16;
+                 c.gdt_frames[0] = pfn_to_mfn(virt_to_pfn(v1_stack)); // mapped writable
+             }),
+             -XEN_EINVAL, "a GDT frame the guest maps writable is -EINVAL");
+    CHECK_EQ(hc::vcpu_op(VCPUOP_up, 1, nullptr), -XEN_EINVAL, "  no refused context was kept: VCPUOP_up still -EINVAL");
+    CHECK_EQ(hc::vcpu_op(VCPUOP_is_up, 1, nullptr), 0, "  and vCPU 1 is still down");
+}
+
+void test_bring_up()
+{
+    evtchn_bind_ipi_t ipi = {0, 0};
+    CHECK_EQ(hc::event_channel_op(EVTCHNOP_bind_ipi, &ipi), 0, "EVTCHNOP_bind_ipi for vCPU 0");
+    ipi_port = ipi.port;
+    mask_port(ipi_port); // waited for by SCHEDOP_poll, never upcalled
+    evtchn_bind_virq_t timer = {VIRQ_TIMER, 1, 0};
+    CHECK_EQ(hc::event_channel_op(EVTCHNOP_bind_virq, &timer), 0, "EVTCHNOP_bind_virq VIRQ_TIMER for vCPU 1");
+
+    good_context(ctx);
+    CHECK_EQ(hc::vcpu_op(VCPUOP_initialise, 1, &ctx), 0, "VCPUOP_initialise vCPU 1 with Linux's context");
+    CHECK_EQ(hc::vcpu_op(VCPUOP_initialise, 1, &ctx), -XEN_EEXIST, "  a second VCPUOP_initialise is -EEXIST");
+    CHECK_EQ(hc::vcpu_op(VCPUOP_is_up, 1, nullptr), 0, "  initialised, still down");
+    CHECK_EQ(hc::vcpu_op(VCPUOP_up, 1, nullptr), 0, "VCPUOP_up vCPU 1");
+    CHECK(wait_for([] { return v1_alive != 0; }), "  vCPU 1 runs its entry point");
+    CHECK_EQ(hc::vcpu_op(VCPUOP_is_up, 1, nullptr), 1, "  VCPUOP_is_up: vCPU 1 is up");
+    CHECK_EQ(v1_cs, FLAT_KERNEL_CS, "  its code selector was given RPL 1");
+    CHECK_EQ(v1_eflags & 0x3000u, 0, "  its IOPL is virtual (EFLAGS.IOPL 0 in the guest)");
+    CHECK((v1_eflags & 0x200u) != 0, "  and real interrupts are on (EFLAGS.IF)");
+}
+
+void test_events_and_timers()
+{
+    CHECK(run(send_ipi), "vCPU 1 sends on vCPU 0's IPI port");
+    static evtchn_port_t ports[1];
+    ports[0] = ipi_port;
+    sched_poll_t p = {};
+    set_xen_guest_handle(p.ports, ports);
+    p.nr_ports = 1;
+    p.timeout = system_time_ns() + 1000 * one_ms;
+    CHECK_EQ(hc::sched_poll(&p), 0, "SCHEDOP_poll on the IPI port returns");
+    CHECK(port_pending(ipi_port), "  the IPI port is pending: the event crossed CPUs");
+    uint32_t before = v1_upcalls;
+    CHECK(run(block_on_timer), "vCPU 1 blocks on its own singleshot timer");
+    CHECK(v1_upcalls > before, "  the timer woke it with an upcall to vCPU 1");
+    vcpu_runstate_info_t r = {};
+    CHECK_EQ(hc::vcpu_op(VCPUOP_get_runstate_info, 1, &r), 0, "VCPUOP_get_runstate_info of vCPU 1");
+    CHECK(r.time[RUNSTATE_running] > 0, "  it has run");
+    CHECK(r.time[RUNSTATE_blocked] > 0, "  and has been blocked");
+    CHECK(r.state != RUNSTATE_offline, "  and is not offline");
+}
+
+void test_remote_flushes()
+{
+    // Two frames with different contents behind one window, which vCPU 1
+    // reads (and so caches) before each change.
+    uint32_t a = pt::alloc_mfn(), b = pt::alloc_mfn();
+    uint64_t* w = pt::window(0, a, true);
+    w[0] = 0xAAAA;
+    w = pt::window(0, b, true);
+    w[0] = 0xBBBB;
+    window_addr = pt::window_va(0);
+    CHECK_EQ(hc::update_va_mapping(window_addr, pt::entry(a, pt::data_ro), UVMF_INVLPG | UVMF_LOCAL), 0,
+             "window -> frame A");
+    CHECK(run(read_window) && v1_read == 0xAAAA, "  vCPU 1 reads A through it");
+    CHECK_EQ(hc::update_va_mapping(window_addr, pt::entry(b, pt::data_ro), UVMF_INVLPG | UVMF_ALL), 0,
+             "update_va_mapping window -> B with UVMF_INVLPG | UVMF_ALL");
+    CHECK(run(read_window) && v1_read == 0xBBBB, "  vCPU 1 reads B: its TLB was flushed");
+    CHECK_EQ(hc::update_va_mapping(window_addr, pt::entry(a, pt::data_ro), UVMF_NONE), 0,
+             "window -> A without a flush");
+    mmuext_op_t op = {};
+    op.cmd = MMUEXT_TLB_FLUSH_ALL;
+    CHECK_EQ(hc::mmuext_op(&op, 1, nullptr, DOMID_SELF), 0, "MMUEXT_TLB_FLUSH_ALL");
+    CHECK(run(read_window) && v1_read == 0xAAAA, "  vCPU 1 reads A again");
+    CHECK_EQ(hc::update_va_mapping(window_addr, pt::entry(b, pt::data_ro), UVMF_NONE), 0,
+             "window -> B without a flush");
+    op.cmd = MMUEXT_INVLPG_ALL;
+    op.arg1.linear_addr = window_addr;
+    CHECK_EQ(hc::mmuext_op(&op, 1, nullptr, DOMID_SELF), 0, "MMUEXT_INVLPG_ALL of the window");
+    CHECK(run(read_window) && v1_read == 0xBBBB, "  vCPU 1 reads B again");
+    pt::unwindow(0);
+}
+
+void test_fpu_and_down()
+{
+    int32_t mine = 777, back = 0;
+    asm volatile("fildl %0" ::"m"(mine));
+    CHECK(run(fpu_keep) && v1_fpu == 12345, "vCPU 1 keeps its x87 value across yields");
+    asm volatile("fistpl %0" : "=m"(back));
+    CHECK_EQ(back, 777, "  and vCPU 0 keeps its own");
+    cmd = go_down;
+    __atomic_store_n(&cmd_seq, cmd_seq + 1, __ATOMIC_SEQ_CST);
+    CHECK(wait_for([] { return hc::vcpu_op(VCPUOP_is_up, 1, nullptr) == 0; }), "vCPU 1 takes itself down (VCPUOP_down)");
+    // Down takes effect when its CPU next leaves it (Xen's
+    // vcpu_sleep_nosync): its runstate turns offline then.
+    CHECK(wait_for([] {
+              vcpu_runstate_info_t r = {};
+              return hc::vcpu_op(VCPUOP_get_runstate_info, 1, &r) == 0 && r.state == RUNSTATE_offline;
+          }),
+          "  its runstate turns offline");
+    CHECK_EQ(v1_after_down, 0, "  and runs no more");
+    CHECK_EQ(hc::vcpu_op(VCPUOP_up, 1, nullptr), 0, "VCPUOP_up vCPU 1 again");
+    CHECK(wait_for([] { return v1_after_down != 0; }), "  it resumes after its VCPUOP_down, which returned 0");
+}
+
+} // namespace
+
+extern "C" void vcpu1_event()
+{
+    v1_upcalls = v1_upcalls + 1;
+    vcpu_info_t* v = info(1);
+    v->evtchn_upcall_pending = 0;
+    uint32_t sel = __atomic_exchange_n(&v->evtchn_pending_sel, 0u, __ATOMIC_ACQ_REL);
+    shared_info_t* s = guest_shared_info();
+    for (unsigned w = 0; w < 32; ++w)
+        if ((sel & (1u << w)) != 0)
+            __atomic_and_fetch(&s->evtchn_pending[w], s->evtchn_mask[w], __ATOMIC_ACQ_REL);
+}
+
+extern "C" void vcpu1_main()
+{
+    info(1)->evtchn_upcall_mask = 1;
+    uint32_t cs, fl;
+    asm volatile("movl %%cs, %0; pushfl; popl %1" : "=r"(cs), "=r"(fl));
+    v1_cs = cs;
+    v1_eflags = fl;
+    __atomic_store_n(&v1_alive, 1u, __ATOMIC_SEQ_CST);
+    uint32_t seen = 0;
+    for (;;) {
+        uint32_t seq = __atomic_load_n(&cmd_seq, __ATOMIC_SEQ_CST);
+        if (seq == seen) {
+            (void)hc::sched_yield();
+            continue;
+        }
+        seen = seq;
+        switch (cmd) {
+        case send_ipi: {
+            evtchn_send_t s = {ipi_port};
+            (void)hc::event_channel_op(EVTCHNOP_send, &s);
+            break;
+        }
+        case block_on_timer:
+            // Its own clock: vCPU 0's record may be old.
+            (void)hc::set_timer_op(system_time_now_ns(1) + 20 * one_ms);
+            (void)hc::sched_block(); // unmasks; the upcall comes on the way back
+            info(1)->evtchn_upcall_mask = 1;
+            break;
+        case read_window: v1_read = *reinterpret_cast<volatile uint32_t*>(window_addr); break;
+        case fpu_keep: {
+            int32_t v = 12345, out = 0;
+            asm volatile("fildl %0" ::"m"(v));
+            for (int i = 0; i < 5; ++i)
+                (void)hc::sched_yield();
+            asm volatile("fistpl %0" : "=m"(out));
+            v1_fpu = static_cast<uint32_t>(out);
+            break;
+        }
+        case go_down:
+            (void)hc::vcpu_op(VCPUOP_down, 1, nullptr);
+            v1_after_down = 1;
+            break;
+        default: break;
+        }
+        __atomic_store_n(&done_seq, seq, __ATOMIC_SEQ_CST);
+    }
+}
+
+void guest_main(start_info_t*)
+{
+    CHECK(guest_shared_info() != nullptr, "shared_info mapped");
+    test_refusals();
+    test_bring_up();
+    if (!v1_alive)
+        return;
+    test_events_and_timers();
+    test_remote_flushes();
+    test_fpu_and_down();
+}
