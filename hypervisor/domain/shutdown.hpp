@@ -1,7 +1,9 @@
 // Ending a domain. For dom0 the reason decides the machine's fate:
 // power-off powers the machine off, reboot reboots it, crash prints the
 // guest's registers and stops the machine (halt, or reboot unless
-// 'noreboot').
+// 'noreboot'). A domU stops: its vCPUs are paused at their next exit to the
+// hypervisor, dom0 gets VIRQ_DOM_EXC, and the domain waits, with its
+// reason, for its controller to destroy it.
 #pragma once
 #include <cstdint>
 
@@ -9,11 +11,12 @@
 
 struct Domain;
 
-// SHUTDOWN_* reason from the domain itself (or a privileged domain).
-// Returns only for reasons that leave the domain running (none today for
-// dom0); a domU is stopped and the caller must not return to it.
+// SHUTDOWN_* reason from the domain itself (or a privileged domain). For
+// dom0, does not return. For a domU it returns; the caller goes back out
+// through the exit path, which no longer runs the domain's vCPUs.
 void domain_shutdown(Domain& d, uint32_t reason);
 
 // The domain did something it cannot survive; 'regs' (may be null) are
-// printed. Never returns to the domain.
-[[noreturn]] void domain_crash(Domain& d, const arch::Exception_frame* regs);
+// printed. A domU is shut down with SHUTDOWN_crash and the call returns;
+// the caller must not touch the guest's state further.
+void domain_crash(Domain& d, const arch::Exception_frame* regs);

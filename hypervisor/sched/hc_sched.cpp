@@ -23,7 +23,8 @@ long shutdown(Vcpu& v, uint32_t reason)
         return -XEN_EINVAL;
     if (reason == SHUTDOWN_crash)
         domain_crash(*v.domain, &arch::guest_frame());
-    domain_shutdown(*v.domain, reason);
+    else
+        domain_shutdown(*v.domain, reason);
     return 0;
 }
 

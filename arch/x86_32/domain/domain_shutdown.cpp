@@ -5,6 +5,7 @@
 #include "hypervisor/event/evtchn.hpp"
 #include "hypervisor/lib/panic.hpp"
 #include "hypervisor/domain/shutdown.hpp"
+#include "hypervisor/sched/schedule.hpp"
 #include "public/sched.h"
 
 namespace {
@@ -31,19 +32,12 @@ void print_regs(const arch::Exception_frame& f)
 
 } // namespace
 
-void domain_shutdown(Domain& d, uint32_t reason)
+namespace {
+
+// The hardware domain's end is the machine's: power-off powers it off,
+// reboot reboots it, anything else stops it.
+[[noreturn]] void machine_follows_dom0(Domain& d, uint32_t reason)
 {
-    d.shutting_down = true;
-    d.shutdown_reason = static_cast<uint8_t>(reason);
-    log::info("domain %u shut down: %s (reason %u)", d.id, reason_name(reason), reason);
-    // Xen raises it for every shutdown, dom0's own included (which then
-    // ends the machine here before dom0 could see it).
-    if (evtchn::notify_domain_exception())
-        log::debug("VIRQ_DOM_EXC raised for dom0");
-    if (d.id != 0) {
-        log::warn("domain %u stopped", d.id);
-        arch::machine_halt();
-    }
     // Every reference the domain holds must still add up as it ends.
     (void)arch::audit_domain(d);
     switch (reason) {
@@ -59,16 +53,47 @@ void domain_shutdown(Domain& d, uint32_t reason)
     }
 }
 
+// Xen's domain_shutdown for a domU: every vCPU stops at its CPU's next
+// exit (paused for the shutdown) and the controller hears of it through
+// VIRQ_DOM_EXC; the domain stays, with its reason, until destroyed.
+void stop_domu(Domain& d)
+{
+    for (unsigned i = 0; i < d.nr_vcpus; ++i)
+        vcpu_pause(*d.vcpus[i]);
+    if (evtchn::notify_domain_exception())
+        log::debug("VIRQ_DOM_EXC raised for dom0");
+}
+
+} // namespace
+
+void domain_shutdown(Domain& d, uint32_t reason)
+{
+    // Once: a later shutdown (or crash) keeps the first reason, as Xen.
+    if (__atomic_exchange_n(&d.shutting_down, true, __ATOMIC_SEQ_CST))
+        return;
+    d.shutdown_reason = static_cast<uint8_t>(reason);
+    log::info("domain %u shut down: %s (reason %u)", d.id, reason_name(reason), reason);
+    if (!is_hardware_domain(d)) {
+        stop_domu(d);
+        return;
+    }
+    // Xen raises it for every shutdown, dom0's own included (which then
+    // ends the machine here before dom0 could see it).
+    if (evtchn::notify_domain_exception())
+        log::debug("VIRQ_DOM_EXC raised for dom0");
+    machine_follows_dom0(d, reason);
+}
+
 void domain_crash(Domain& d, const arch::Exception_frame* regs)
 {
     log::error("domain %u crashed", d.id);
     if (regs)
         print_regs(*regs);
-    d.shutting_down = true;
-    d.shutdown_reason = SHUTDOWN_crash;
-    if (evtchn::notify_domain_exception())
-        log::debug("VIRQ_DOM_EXC raised for dom0");
-    if (d.id == 0)
+    if (is_hardware_domain(d)) {
+        d.shutting_down = true;
+        d.shutdown_reason = SHUTDOWN_crash;
         log::error("dom0 crashed: stopping the machine");
-    crash_stop();
+        crash_stop();
+    }
+    domain_shutdown(d, SHUTDOWN_crash);
 }

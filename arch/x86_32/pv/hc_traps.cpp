@@ -146,10 +146,12 @@ long do_iret(Vcpu& v, const Hypercall_args&)
     if (!copy_from_guest(fr, f.esp)) {
         log::warn("d%u v%u: iret with an unreadable frame at %08x", v.domain->id, v.id, f.esp);
         domain_crash(*v.domain, &f);
+        return 0;
     }
     if ((fr.cs & 3) == 0 || (fr.eflags & eflags_vm)) {
         log::warn("d%u v%u: iret to ring 0 or vm86 refused", v.domain->id, v.id);
         domain_crash(*v.domain, &f);
+        return 0;
     }
     f.eip = fr.eip;
     f.cs = static_cast<uint16_t>(fr.cs);
@@ -166,6 +168,7 @@ long do_iret(Vcpu& v, const Hypercall_args&)
         if (!copy_from_guest(outer, f.esp + 16)) {
             log::warn("d%u v%u: iret with an unreadable outer frame", v.domain->id, v.id);
             domain_crash(*v.domain, &f);
+            return 0;
         }
         f.esp = outer.esp;
         f.ss = static_cast<uint16_t>(outer.ss);

@@ -122,11 +122,14 @@ extern "C" void pv_failsafe(arch::Exception_frame* frame)
                   "gs %04x) and no usable failsafe callback",
                   v.domain->id, v.id, f.cs, f.ss, f.ds, f.es, f.fs, f.gs);
         domain_crash(*v.domain, &f);
+        return;
     }
     v.failsafe_pending = true;
     uint32_t segs[4] = {f.gs, f.fs, f.es, f.ds};
     if (!push_bounce_frame(v, f, static_cast<uint16_t>(v.failsafe_callback.cs), v.failsafe_callback.eip,
-                    v.failsafe_masks_events, segs, 4))
+                    v.failsafe_masks_events, segs, 4)) {
         domain_crash(*v.domain, &f);
+        return;
+    }
     f.ds = f.es = f.fs = f.gs = 0;
 }
