@@ -8,6 +8,7 @@
 #include "arch/x86_32/cpu/crash.hpp"
 #include "arch/x86_32/cpu/io.hpp"
 #include "arch/x86_32/domain/dom0_build.hpp"
+#include "arch/x86_32/domain/domain_audit.hpp"
 #include "arch/x86_32/include/m2p.hpp"
 #include "arch/x86_32/boot/mm_boot.hpp"
 #include "arch/x86_32/pv/pv_entry.hpp"
@@ -154,6 +155,7 @@ extern "C" [[noreturn]] void xenith_start(uint32_t magic, uint32_t mbi_phys)
         arch::halt_forever();
     }
 
+    arch::audit_init();
     arch::platform_init();
     arch::apic_irq_init();
     arch::pirq_irq_init();

@@ -2,6 +2,7 @@
 
 #include "arch/x86_32/include/pv_frame_space.hpp"
 #include "arch/x86_32/include/pv_grant_env.hpp"
+#include "arch/x86_32/mm/paging.hpp"
 #include "hypervisor/console/console.hpp"
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/grant/grant_ops.hpp"
@@ -47,7 +48,29 @@ const char* kind_name(Audit_kind k)
     return names[static_cast<unsigned>(k)];
 }
 
+// Four words per frame (4 MiB for 1 GiB), taken once at boot from the
+// direct map while it is still in one piece: later, as domains come and go,
+// it rarely holds that much in one block.
+uint32_t* scratch_words;
+Spinlock scratch_lock;
+
 } // namespace
+
+void audit_init()
+{
+    uint32_t frames = max_mfn();
+    if (frames > max_audited_frames)
+        return;
+    unsigned order = 0;
+    while ((size_t{page_size} << order) < size_t{frames} * 4 * sizeof(uint32_t))
+        ++order;
+    Mfn block = alloc_frames(order, Zone::direct);
+    if (block == invalid_mfn) {
+        log::warn("audit: no %u KiB of scratch space: domains will not be audited", 4u << order);
+        return;
+    }
+    scratch_words = phys_to_virt<uint32_t>(static_cast<uint32_t>(mfn_to_paddr(block)));
+}
 
 bool audit_domain(Domain& d)
 {
@@ -56,20 +79,19 @@ bool audit_domain(Domain& d)
         log::info("audit: d%u not audited (%u frames: more than the audit covers)", d.id, frames);
         return true;
     }
-    auto* scratch = static_cast<uint32_t*>(heap_alloc(size_t{frames} * 4 * sizeof(uint32_t)));
+    Lock_guard<Spinlock> g(scratch_lock);
+    uint32_t* scratch = scratch_words;
     unsigned grant_refs = grant::external_refs(grant_env(), d, nullptr, 0);
     unsigned max_refs = vcpu_refs + grant_refs;
     auto* refs = static_cast<External_ref*>(heap_alloc(max_refs * sizeof(External_ref)));
     if (!scratch || !refs) {
-        heap_free(scratch);
         heap_free(refs);
-        log::warn("audit: d%u not audited (no memory for it)", d.id);
+        log::warn("audit: d%u not audited (no memory for it%s)", d.id, scratch ? "" : ": no scratch space from boot");
         return true;
     }
     Audit_scratch s{scratch, scratch + frames, scratch + 2 * frames, scratch + 3 * frames};
     unsigned n = collect_refs(d, refs, grant_refs);
     Audit_report r = audit_frames(pv_frame_space(), Mfn{0}, frames, refs, n, s);
-    heap_free(scratch);
     heap_free(refs);
     if (r.clean()) {
         log::info("audit: d%u: %u frames checked, every reference count consistent", d.id, frames);

@@ -8,6 +8,9 @@ struct Domain;
 
 namespace arch {
 
+// Boot, once memory is up: the audit's scratch space.
+void audit_init();
+
 // Logs the outcome; false if a count disagrees. Machines above 1 GiB are
 // not audited (the scratch space grows with memory) and count as clean.
 bool audit_domain(Domain& d);
