@@ -119,8 +119,6 @@ void sched_vcpu_destroy(Vcpu& v)
     kick(scheduler.remove_vcpu(v.sched).kick);
 }
 
-bool vcpu_runnable(const Vcpu& v) { return v.up && !v.blocked && v.pause_count == 0; }
-
 void vcpu_set_up(Vcpu& v, bool up)
 {
     change(v, [up](Vcpu& x) { x.up = up; });

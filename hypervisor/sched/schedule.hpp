@@ -17,6 +17,7 @@
 #pragma once
 #include <cstdint>
 
+#include "hypervisor/domain/vcpu.hpp"
 #include "hypervisor/sched/credit.hpp"
 #include "public/vcpu.h"
 
@@ -41,7 +42,7 @@ void sched_vcpu_init(Vcpu& v);
 // false); it leaves the policy and its timers are killed.
 void sched_vcpu_destroy(Vcpu& v);
 
-bool vcpu_runnable(const Vcpu& v);
+inline bool vcpu_runnable(const Vcpu& v) { return v.up && !v.blocked && v.pause_count == 0; }
 
 // VCPUOP_up / VCPUOP_down and the builder's first start.
 void vcpu_set_up(Vcpu& v, bool up);

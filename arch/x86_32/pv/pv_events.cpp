@@ -21,8 +21,9 @@ void pv_events_init() { evtchn::set_hooks({domain_get_raw, domain_put, vcpu_kick
 extern "C" void pv_exit_to_guest(arch::Exception_frame* frame)
 {
     // The scheduler may put another vCPU's registers in the frame first.
-    arch::exit_softirqs(*frame);
-    Vcpu* v = arch::this_cpu().current;
+    arch::Percpu& cpu = arch::this_cpu();
+    arch::exit_softirqs(cpu, *frame);
+    Vcpu* v = cpu.current;
     if (!v || !v->info)
         return;
     vcpu_info* vi = v->info;

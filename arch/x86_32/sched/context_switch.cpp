@@ -91,9 +91,8 @@ void load_vcpu(Vcpu& v)
     (void)runstate_write_guest(v);
 }
 
-void exit_softirqs(Exception_frame& f)
+void exit_softirqs_slow(Percpu& cpu, Exception_frame& f)
 {
-    Percpu& cpu = this_cpu();
     do {
         uint32_t s = take_softirqs(cpu);
         if (s & softirq_timer)

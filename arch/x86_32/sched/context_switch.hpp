@@ -6,9 +6,9 @@
 // when it leaves and copied back when it comes again.
 #pragma once
 
+#include "arch/x86_32/cpu/percpu.hpp"
 #include "arch/x86_32/include/exception_frame.hpp"
-
-struct Vcpu;
+#include "hypervisor/sched/schedule.hpp"
 
 namespace arch {
 
@@ -19,7 +19,15 @@ void context_switch_init();
 // The exit path (pv_exit_to_guest): this CPU's softirqs. May save the
 // frame's vCPU and put another one's registers in 'f', or leave for the
 // idle loop and not return.
-void exit_softirqs(Exception_frame& f);
+void exit_softirqs_slow(Percpu& cpu, Exception_frame& f);
+inline void exit_softirqs(Percpu& cpu, Exception_frame& f)
+{
+    // The common case, one load and the run conditions: nothing to do. A
+    // softirq raised after this load comes with its IPI, taken at once
+    // when the guest runs again.
+    if (__atomic_load_n(&cpu.softirqs, __ATOMIC_RELAXED) != 0 || !vcpu_runnable(*cpu.current))
+        exit_softirqs_slow(cpu, f);
+}
 
 // This CPU's idle loop: halts until the scheduler has a vCPU for it, then
 // enters it. Every CPU ends its bring-up here.
