@@ -2,7 +2,8 @@
 // kernel does (vcpu_time_info's system_time plus the TSC ticks since its
 // tsc_timestamp, scaled by tsc_to_system_mul and tsc_shift), printed at the
 // start and after 60 seconds of one-second timers. The harness compares the
-// two with its own clock: the drift must stay under 100 ppm.
+// two with its own clock: the drift must stay under 100 ppm. Each second's
+// time is printed too, so that the harness can discount lines it read late.
 #include "console.hpp"
 #include "hypercall.hpp"
 #include "shared.hpp"
@@ -57,6 +58,7 @@ void guest_main(start_info_t*)
             ++backwards;
         last = t;
         ++ticks;
+        printf("clock: tick %llu ns\n", static_cast<unsigned long long>(t));
         if (gtest::failures())
             break;
     }
