@@ -62,17 +62,27 @@ long reservation(Vcpu& v, uint32_t cmd, uint32_t arg)
         uint32_t in = 0;
         if (cmd != XENMEM_increase_reservation && !copy_from_guest(in, slot))
             break;
-        if (cmd == XENMEM_decrease_reservation) {
-            if (!domain_release_extent(*d, Mfn{in}, r.extent_order))
+        // The target's frame list and counts change under its mm_lock: a
+        // controller filling a domain races that domain's own vCPUs. A
+        // dying domain gets no more frames (Xen's assign_pages).
+        Mfn m;
+        {
+            Lock_guard<Spinlock> g(d->mm_lock);
+            if (cmd == XENMEM_decrease_reservation) {
+                if (!domain_release_extent(*d, Mfn{in}, r.extent_order))
+                    break;
+                continue;
+            }
+            if (d->life != Domain_life::alive)
                 break;
-            continue;
+            m = domain_add_extent(*d, r.extent_order, zone_for(r.mem_flags));
         }
-        Mfn m = domain_add_extent(*d, r.extent_order, zone_for(r.mem_flags));
         if (m == invalid_mfn)
             break;
         uint32_t out = raw(m);
         if (r.extent_start && !copy_to_guest(slot, out)) {
             // The guest cannot learn of the frame: take it back.
+            Lock_guard<Spinlock> g(d->mm_lock);
             (void)domain_release_extent(*d, m, r.extent_order);
             break;
         }

@@ -59,6 +59,34 @@ long with_writable(Mm_ctx& ctx, Mfn m, uint16_t owner, void (*fn)(void*, const v
 void clear_fn(void* dst, const void*) { __builtin_memset(dst, 0, 4096); }
 void copy_fn(void* dst, const void* src) { __builtin_memcpy(dst, src, 4096); }
 
+// The ops a privileged caller may make on another domain's frames (Xen's
+// do_mmuext_op with pg_owner != currd): pinning and unpinning its tables
+// (a domain builder does), clearing and copying its frames. Everything
+// about the caller's own address space is refused.
+long foreign_op(Mm_ctx& ctx, Domain& owner, const mmuext_op_t& op)
+{
+    Mfn mfn{op.arg1.mfn};
+    switch (op.cmd) {
+    case MMUEXT_PIN_L1_TABLE:
+    case MMUEXT_PIN_L2_TABLE:
+    case MMUEXT_PIN_L3_TABLE:
+        // A domain being destroyed keeps no new pin (Xen pins, sees
+        // is_dying and drops it again: 0 and nothing held).
+        if (owner.life != Domain_life::alive)
+            return 0;
+        return pin_table(ctx, mfn, op.cmd - MMUEXT_PIN_L1_TABLE + 1);
+    case MMUEXT_PIN_L4_TABLE: return -XEN_EINVAL;
+    case MMUEXT_UNPIN_TABLE: return unpin_table(ctx, mfn);
+    case MMUEXT_CLEAR_PAGE: return with_writable(ctx, mfn, owner.id, clear_fn, invalid_mfn);
+    case MMUEXT_COPY_PAGE:
+        return with_writable(ctx, mfn, owner.id, copy_fn, Mfn{op.arg2.src_mfn});
+    case MMUEXT_MARK_SUPER:
+    case MMUEXT_UNMARK_SUPER: return -XEN_ENOSYS;
+    default:
+        return op.cmd <= MMUEXT_UNMARK_SUPER ? -XEN_EPERM : -XEN_ENOSYS;
+    }
+}
+
 long one_op(Vcpu& v, Mm_ctx& ctx, const mmuext_op_t& op)
 {
     Domain& d = *v.domain;
@@ -113,15 +141,26 @@ long one_op(Vcpu& v, Mm_ctx& ctx, const mmuext_op_t& op)
     }
 }
 
-// Xen's get_pg_owner: oneself by id, DOMID_XEN and missing domains are
-// -ESRCH. Operations on another domain's tables are not supported here.
-long check_foreigndom(const Domain& d, uint16_t fd)
+// Xen's get_pg_owner for mmuext_op: oneself by id and missing domains
+// are -ESRCH; DOMID_IO and DOMID_XEN are no PV domain (-EINVAL); another
+// domain needs privilege (-EPERM). 'held' keeps a foreign owner.
+long resolve_owner(Domain& self, uint16_t fd, Domain_ref& held, Domain*& owner)
 {
-    if (fd == DOMID_SELF)
+    if (fd == DOMID_SELF) {
+        owner = &self;
         return 0;
-    if (fd == d.id || fd == DOMID_XEN || (fd != DOMID_IO && !domain_get(fd)))
+    }
+    if (fd == self.id)
         return -XEN_ESRCH;
-    return d.privileged ? -XEN_EOPNOTSUPP : -XEN_EPERM;
+    if (fd == DOMID_IO || fd == DOMID_XEN)
+        return -XEN_EINVAL;
+    held = domain_get(fd);
+    if (!held)
+        return -XEN_ESRCH;
+    if (!self.privileged)
+        return -XEN_EPERM;
+    owner = held.get();
+    return 0;
 }
 
 } // namespace
@@ -129,23 +168,26 @@ long check_foreigndom(const Domain& d, uint16_t fd)
 long do_mmuext_op(Vcpu& v, const Hypercall_args& a)
 {
     uint32_t ops = a.a[0], count = a.a[1], done_out = a.a[2], foreigndom = a.a[3];
-    Domain& d = *v.domain;
     if (count > max_batch)
         return -XEN_EINVAL;
-    if (long rc = check_foreigndom(d, static_cast<uint16_t>(foreigndom)))
+    Domain_ref held;
+    Domain* owner;
+    if (long rc = resolve_owner(*v.domain, static_cast<uint16_t>(foreigndom), held, owner))
         return rc;
+    bool foreign = owner != v.domain;
     long rc = 0;
     uint32_t done = 0;
     {
-        Lock_guard<Spinlock> g(d.mm_lock);
-        Mm_ctx ctx{arch::pv_frame_space(), d.mm};
+        // The tables validated and pinned are the owner's.
+        Lock_guard<Spinlock> g(owner->mm_lock);
+        Mm_ctx ctx{arch::pv_frame_space(), owner->mm};
         for (; done < count; ++done) {
             mmuext_op_t op;
             if (!copy_from_guest(op, ops + done * static_cast<uint32_t>(sizeof op))) {
                 rc = -XEN_EFAULT;
                 break;
             }
-            rc = one_op(v, ctx, op);
+            rc = foreign ? foreign_op(ctx, *owner, op) : one_op(v, ctx, op);
             if (rc != 0)
                 break;
         }
