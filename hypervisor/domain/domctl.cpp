@@ -11,6 +11,7 @@
 
 #include "arch/x86_32/include/hypercall_continuation.hpp"
 #include "hypervisor/domain/domain.hpp"
+#include "hypervisor/domain/vcpu.hpp"
 #include "hypervisor/guest_access.hpp"
 #include "hypervisor/hypercall.hpp"
 #include "hypervisor/lib/xen_errno.hpp"
@@ -20,6 +21,17 @@ namespace {
 Spinlock domctl_lock;
 
 using Worker = long (*)(Domctl& c);
+
+} // namespace
+
+long domctl_retry(Domctl& c)
+{
+    if (c.caller.in_multicall)
+        return -XEN_EAGAIN;
+    return arch::hypercall_continue(c.caller, __HYPERVISOR_domctl, c.arg, 0);
+}
+
+namespace {
 
 // The commands run under domctl_lock, and their workers.
 Worker locked_worker(uint32_t cmd)
@@ -60,7 +72,7 @@ long run(Vcpu& v, xen_domctl_t& op, uint32_t arg, Domain* d, bool& copyback)
         rc = domctl_getvcpuinfo(c);
     } else if (Worker w = locked_worker(op.cmd)) {
         if (!domctl_lock.try_lock())
-            return arch::hypercall_continue(v, __HYPERVISOR_domctl, arg, 0);
+            return domctl_retry(c);
         rc = w(c);
         domctl_lock.unlock();
     } else {

@@ -21,6 +21,11 @@ struct Domctl {
     bool copyback = false;
 };
 
+// The call must be made again (the domctl lock is busy, destroydomain has
+// more to do): a continuation re-issues it with the same op; inside a
+// multicall, whose frame is not the call's, -EAGAIN tells the caller.
+long domctl_retry(Domctl& c);
+
 long domctl_createdomain(Domctl& c);
 long domctl_destroydomain(Domctl& c);
 long domctl_max_vcpus(Domctl& c);

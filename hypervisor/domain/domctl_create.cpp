@@ -2,7 +2,6 @@
 // only through arch::pv_domain_create, as dom0 is; it starts paused by its
 // controller, with its vCPUs (all of them: max_vcpus only confirms the
 // count) and without memory (max_mem, then the builder).
-#include "arch/x86_32/include/hypercall_continuation.hpp"
 #include "arch/x86_32/include/pv_domain.hpp"
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/domain/domain_kill.hpp"
@@ -51,7 +50,7 @@ long domctl_destroydomain(Domctl& c)
 {
     long rc = domain_kill(c.caller, *c.d);
     if (rc == -XEN_ERESTART)
-        return arch::hypercall_continue(c.caller, __HYPERVISOR_domctl, c.arg, 0);
+        return domctl_retry(c);
     return rc;
 }
 
