@@ -102,6 +102,8 @@ void test_gates()
     CHECK_EQ(simple(70, 0), -XEN_ENOSYS, "domctl: set_max_evtchn (gone from this version) is -ENOSYS");
     CHECK_EQ(simple(XEN_DOMCTL_setdebugging, 0), -XEN_ENOSYS, "domctl: setdebugging is -ENOSYS");
     CHECK_EQ(simple(XEN_DOMCTL_getdomaininfo, 123), -XEN_ESRCH, "domctl: getdomaininfo of no domain is -ESRCH");
+    CHECK_EQ(simple(XEN_DOMCTL_getdomaininfo, 1), -XEN_ESRCH,
+             "  exactly that id, not the next one (Xen since 4.18; domain 0 exists below)");
     CHECK_EQ(simple(XEN_DOMCTL_pausedomain, DOMID_SELF), -XEN_ESRCH, "domctl: DOMID_SELF names no domain (-ESRCH)");
     CHECK_EQ(simple(999, 4000), -XEN_ESRCH, "domctl: the domain is looked up before the command (-ESRCH)");
 
@@ -235,6 +237,7 @@ void test_list()
     s.u.getdomaininfolist.max_domains = 0;
     CHECK_EQ(sysctl(&s), 0, "getdomaininfolist of at most 0");
     CHECK_EQ(s.u.getdomaininfolist.num_domains, 0, "  none");
+    CHECK_EQ(simple(XEN_DOMCTL_getdomaininfo, 3), -XEN_ESRCH, "getdomaininfo of 3 (between 2 and 5) is -ESRCH");
     s.u.getdomaininfolist.max_domains = 8;
     s.u.getdomaininfolist.buffer = bad_va;
     CHECK_EQ(sysctl(&s), -XEN_EFAULT, "getdomaininfolist into the hypervisor is -EFAULT");
