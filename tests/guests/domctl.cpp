@@ -6,6 +6,7 @@
 // sysctl.c, sched/core.c, sched/credit.c, arch/x86/domctl.c, mm/paging.c).
 #include "console.hpp"
 #include "hypercall.hpp"
+#include "pt_lib.hpp"
 #include "public/platform.h"
 #include "public/sysctl.h"
 #include "shared.hpp"
@@ -503,6 +504,69 @@ void test_vcpus()
     CHECK_EQ(domctl(&op), -XEN_ENOENT, "getvcpuinfo of a vCPU it does not have is -ENOENT");
 }
 
+// A context domain 5 can take: its own L3 (slot 3: a zeroed L2), made
+// from two frames dom0 gives it and writes through a foreign mapping.
+uint32_t d5_l3, d5_l2;
+
+bool give_d5_page_tables()
+{
+    static xen_pfn_t frames[2] = {0, 1};
+    xen_memory_reservation_t r{};
+    r.extent_start = hc::arg(frames);
+    r.nr_extents = 2;
+    r.domid = d5;
+    if (hc::memory_op(XENMEM_populate_physmap, &r) != 2)
+        return false;
+    d5_l3 = frames[0];
+    d5_l2 = frames[1];
+    uint64_t pte = pt::entry(d5_l3, pt::data_rw);
+    if (hc::call(__HYPERVISOR_update_va_mapping_otherdomain, pt::window_va(0), static_cast<uint32_t>(pte),
+                 static_cast<uint32_t>(pte >> 32), UVMF_INVLPG, d5) != 0)
+        return false;
+    auto* l3 = reinterpret_cast<volatile uint64_t*>(pt::window_va(0));
+    l3[3] = pt::entry(d5_l2, pt::l3_flags);
+    pt::unwindow(0);
+    return true;
+}
+
+void test_domu_context()
+{
+    constexpr uint32_t getc = XEN_DOMCTL_getvcpucontext, setc = XEN_DOMCTL_setvcpucontext;
+    CHECK(give_d5_page_tables(), "domain 5 gets two frames (populate_physmap) and an L3 written by dom0");
+    xen_domctl_getdomaininfo i{};
+    (void)info_of(d5, i);
+    CHECK_EQ(i.tot_pages, 2, "  getdomaininfo: tot_pages 2");
+    ctx = vcpu_guest_context_t{};
+    ctx.flags = VGCF_in_kernel | VGCF_online;
+    ctx.user_regs.cs = FLAT_KERNEL_CS;
+    ctx.user_regs.ss = ctx.user_regs.ds = ctx.user_regs.es = FLAT_KERNEL_DS;
+    ctx.user_regs.eip = 0x1000;
+    ctx.user_regs.esp = 0x2000;
+    ctx.kernel_ss = FLAT_KERNEL_SS;
+    ctx.kernel_sp = 0x2000;
+    ctx.ctrlreg[3] = xen_pfn_to_cr3(d5_l3);
+    CHECK_EQ(vcpucontext(setc, d5, 0, h(&ctx)), 0, "setvcpucontext of domain 5's vCPU 0 with its own L3, online");
+    (void)info_of(d5, i);
+    CHECK(i.nr_online_vcpus == 1 && (i.flags & XEN_DOMINF_paused) != 0 && (i.flags & XEN_DOMINF_running) == 0,
+          "  one vCPU online, the domain still paused, nothing running");
+    back = vcpu_guest_context_t{};
+    CHECK_EQ(vcpucontext(getc, d5, 0, h(&back)), 0, "getvcpucontext of it");
+    CHECK(back.user_regs.eip == 0x1000 && back.ctrlreg[3] == ctx.ctrlreg[3] && (back.flags & VGCF_online) != 0,
+          "  eip, the L3 and online as set");
+    ctx.user_regs.eip = 0x3000;
+    CHECK_EQ(vcpucontext(setc, d5, 0, h(&ctx)), 0, "setvcpucontext again, same tables, other registers");
+    (void)vcpucontext(getc, d5, 0, h(&back));
+    CHECK_EQ(back.user_regs.eip, 0x3000, "  the new eip");
+    ctx.ctrlreg[3] = xen_pfn_to_cr3(d5_l2);
+    CHECK_EQ(vcpucontext(setc, d5, 0, h(&ctx)), -XEN_EOPNOTSUPP,
+             "setvcpucontext with another base pointer once it has one is -EOPNOTSUPP");
+    ctx.ctrlreg[3] = xen_pfn_to_cr3(d5_l3);
+    ctx.gdt_ents = 16;
+    CHECK_EQ(vcpucontext(setc, d5, 0, h(&ctx)), -XEN_EOPNOTSUPP, "  and with another GDT");
+    (void)vcpucontext(getc, d5, 0, h(&back));
+    CHECK(back.user_regs.eip == 0x3000 && back.gdt_ents == 0, "  nothing of the refused ones kept");
+}
+
 void test_physinfo()
 {
     xen_sysctl_t s = sop(XEN_SYSCTL_physinfo);
@@ -659,6 +723,7 @@ void guest_main(start_info_t*)
     test_sched();
     test_affinity();
     test_vcpus();
+    test_domu_context();
     test_physinfo();
     test_readconsole();
     test_destroy();
