@@ -54,15 +54,15 @@ long domaininfo_list(xen_sysctl_getdomaininfolist& l)
     return 0;
 }
 
-long run(xen_sysctl_t& op, uint32_t arg)
+long run(xen_sysctl_t& op)
 {
     switch (op.cmd) {
     case XEN_SYSCTL_readconsole: return readconsole(op.u.readconsole);
     case XEN_SYSCTL_sched_id: op.u.sched_id.sched_id = XEN_SCHEDULER_CREDIT; return 0;
     case XEN_SYSCTL_getdomaininfolist: return domaininfo_list(op.u.getdomaininfolist);
     case XEN_SYSCTL_physinfo: return sysctl_physinfo(op.u.physinfo);
-    case XEN_SYSCTL_cputopoinfo: return sysctl_cputopoinfo(op.u.cputopoinfo, arg);
-    case XEN_SYSCTL_numainfo: return sysctl_numainfo(op.u.numainfo, arg);
+    case XEN_SYSCTL_cputopoinfo: return sysctl_cputopoinfo(op.u.cputopoinfo);
+    case XEN_SYSCTL_numainfo: return sysctl_numainfo(op.u.numainfo);
     default: return -XEN_ENOSYS;
     }
 }
@@ -79,7 +79,7 @@ long do_sysctl(Vcpu& v, const Hypercall_args& a)
         return -XEN_EACCES;
     if (!v.domain->privileged)
         return -XEN_EPERM;
-    long rc = run(op, arg);
+    long rc = run(op);
     if (rc == 0 && !copy_to_guest(arg, op))
         return -XEN_EFAULT;
     return rc;

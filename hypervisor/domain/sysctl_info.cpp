@@ -28,7 +28,7 @@ long sysctl_physinfo(xen_sysctl_physinfo& pi)
 
 // A null handle asks for the count; otherwise the entries that fit, and
 // the count wanted when it is not the one given.
-long sysctl_cputopoinfo(xen_sysctl_cputopoinfo& ti, uint32_t)
+long sysctl_cputopoinfo(xen_sysctl_cputopoinfo& ti)
 {
     uint32_t n = arch::machine_cpu_count();
     uint32_t ptr;
@@ -49,7 +49,7 @@ long sysctl_cputopoinfo(xen_sysctl_cputopoinfo& ti, uint32_t)
     return 0;
 }
 
-long sysctl_numainfo(xen_sysctl_numainfo& ni, uint32_t)
+long sysctl_numainfo(xen_sysctl_numainfo& ni)
 {
     uint32_t mem, dist;
     if (!ctl_pointer(ni.meminfo, mem) || !ctl_pointer(ni.distance, dist))

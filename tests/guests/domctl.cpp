@@ -329,22 +329,25 @@ int32_t sched(uint16_t dom, uint32_t id, uint32_t cmd, uint16_t& weight, uint16_
     return rc;
 }
 
+// putinfo (weight, cap) on domain 5, then what getinfo reports.
+int32_t put_then_get(uint16_t weight, uint16_t cap, uint16_t& w, uint16_t& c)
+{
+    w = weight;
+    c = cap;
+    int32_t rc = sched(d5, XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_putinfo, w, c);
+    w = c = 0;
+    (void)sched(d5, XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_getinfo, w, c);
+    return rc;
+}
+
 void test_sched()
 {
     uint16_t w = 0, c = 0;
     CHECK_EQ(sched(d5, XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_getinfo, w, c), 0, "scheduler_op getinfo");
     CHECK(w == 256 && c == 0, "  weight 256, cap 0 (the defaults)");
-    w = 512;
-    c = 50;
-    CHECK_EQ(sched(d5, XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_putinfo, w, c), 0, "putinfo weight 512 cap 50");
-    w = c = 0;
-    (void)sched(d5, XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_getinfo, w, c);
+    CHECK_EQ(put_then_get(512, 50, w, c), 0, "putinfo weight 512 cap 50");
     CHECK(w == 512 && c == 50, "  getinfo gives them back");
-    w = 0;
-    c = 0xFFFF;
-    CHECK_EQ(sched(d5, XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_putinfo, w, c), 0, "putinfo weight 0 cap 0xFFFF");
-    w = c = 0;
-    (void)sched(d5, XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_getinfo, w, c);
+    CHECK_EQ(put_then_get(0, 0xFFFF, w, c), 0, "putinfo weight 0 cap 0xFFFF");
     CHECK(w == 512 && c == 50, "  keeps both");
     CHECK_EQ(sched(d5, XEN_SCHEDULER_CREDIT2, XEN_DOMCTL_SCHEDOP_getinfo, w, c), -XEN_EINVAL,
              "scheduler_op naming credit2 is -EINVAL");
