@@ -412,8 +412,8 @@ void test_affinity()
              "setvcpuaffinity HARD with a NULL bitmap is -EINVAL");
     CHECK_EQ(affinity(get, d5, 40, XEN_VCPUAFFINITY_HARD, hard, 8, nullptr, 0), -XEN_EINVAL,
              "vcpuaffinity of vCPU 40 (beyond any domain's) is -EINVAL");
-    CHECK_EQ(affinity(get, d5, 2, XEN_VCPUAFFINITY_HARD, hard, 8, nullptr, 0), -XEN_ESRCH,
-             "vcpuaffinity of vCPU 2 of a 2-vCPU domain is -ESRCH");
+    CHECK_EQ(affinity(get, d5, 2, XEN_VCPUAFFINITY_HARD, hard, 8, nullptr, 0), -XEN_EINVAL,
+             "vcpuaffinity of vCPU 2 of a 2-vCPU domain is -EINVAL (beyond its max_vcpus)");
     xen_domctl_t op = dop(set, d5);
     op.u.vcpuaffinity.vcpu = 1;
     op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
