@@ -540,6 +540,29 @@ void test_vcpus()
     CHECK_EQ(domctl(&op), -XEN_ENOENT, "getvcpuinfo of a vCPU it does not have is -ENOENT");
 }
 
+// Maps frame mfn of domain dom in window 0 (unwindow when done), or nullptr.
+uint8_t* map_foreign(uint16_t dom, uint32_t mfn, bool writable)
+{
+    uint64_t pte = pt::entry(mfn, writable ? pt::data_rw : pt::data_ro);
+    int32_t rc = hc::call(__HYPERVISOR_update_va_mapping_otherdomain, pt::window_va(0),
+                          static_cast<uint32_t>(pte), static_cast<uint32_t>(pte >> 32), UVMF_INVLPG, dom);
+    return rc == 0 ? reinterpret_cast<uint8_t*>(pt::window_va(0)) : nullptr;
+}
+
+// A ring-1 kernel context on the flat selectors, online, on L3 'l3'.
+void domu_context(vcpu_guest_context_t& c, uint32_t eip, uint32_t esp, uint32_t l3)
+{
+    c = vcpu_guest_context_t{};
+    c.flags = VGCF_in_kernel | VGCF_online;
+    c.user_regs.cs = FLAT_KERNEL_CS;
+    c.user_regs.ss = c.user_regs.ds = c.user_regs.es = FLAT_KERNEL_DS;
+    c.user_regs.eip = eip;
+    c.user_regs.esp = esp;
+    c.kernel_ss = FLAT_KERNEL_SS;
+    c.kernel_sp = esp;
+    c.ctrlreg[3] = xen_pfn_to_cr3(l3);
+}
+
 // A context domain 5 can take: its own L3 (slot 3: a zeroed L2), made
 // from two frames dom0 gives it and writes through a foreign mapping.
 uint32_t d5_l3, d5_l2;
@@ -555,12 +578,10 @@ bool give_d5_page_tables()
         return false;
     d5_l3 = frames[0];
     d5_l2 = frames[1];
-    uint64_t pte = pt::entry(d5_l3, pt::data_rw);
-    if (hc::call(__HYPERVISOR_update_va_mapping_otherdomain, pt::window_va(0), static_cast<uint32_t>(pte),
-                 static_cast<uint32_t>(pte >> 32), UVMF_INVLPG, d5) != 0)
+    uint8_t* page = map_foreign(d5, d5_l3, true);
+    if (!page)
         return false;
-    auto* l3 = reinterpret_cast<volatile uint64_t*>(pt::window_va(0));
-    l3[3] = pt::entry(d5_l2, pt::l3_flags);
+    reinterpret_cast<volatile uint64_t*>(page)[3] = pt::entry(d5_l2, pt::l3_flags);
     pt::unwindow(0);
     return true;
 }
@@ -572,15 +593,7 @@ void test_domu_context()
     xen_domctl_getdomaininfo i{};
     (void)info_of(d5, i);
     CHECK_EQ(i.tot_pages, 2, "  getdomaininfo: tot_pages 2");
-    ctx = vcpu_guest_context_t{};
-    ctx.flags = VGCF_in_kernel | VGCF_online;
-    ctx.user_regs.cs = FLAT_KERNEL_CS;
-    ctx.user_regs.ss = ctx.user_regs.ds = ctx.user_regs.es = FLAT_KERNEL_DS;
-    ctx.user_regs.eip = 0x1000;
-    ctx.user_regs.esp = 0x2000;
-    ctx.kernel_ss = FLAT_KERNEL_SS;
-    ctx.kernel_sp = 0x2000;
-    ctx.ctrlreg[3] = xen_pfn_to_cr3(d5_l3);
+    domu_context(ctx, 0x1000, 0x2000, d5_l3);
     CHECK_EQ(vcpucontext(setc, d5, 0, h(&ctx)), 0, "setvcpucontext of domain 5's vCPU 0 with its own L3, online");
     (void)info_of(d5, i);
     CHECK(i.nr_online_vcpus == 1 && (i.flags & XEN_DOMINF_paused) != 0 && (i.flags & XEN_DOMINF_running) == 0,
@@ -609,14 +622,7 @@ constexpr uint16_t d7 = 7;
 uint32_t d7_frame[6];
 enum { code_f, data_f, stack_f, l1_f, l2_f, l3_f };
 
-// Maps d7's frame f writable in window 0 (unwindow when done).
-uint8_t* map_d7(unsigned f, bool writable)
-{
-    uint64_t pte = pt::entry(d7_frame[f], writable ? pt::data_rw : pt::data_ro);
-    int32_t rc = hc::call(__HYPERVISOR_update_va_mapping_otherdomain, pt::window_va(0),
-                          static_cast<uint32_t>(pte), static_cast<uint32_t>(pte >> 32), UVMF_INVLPG, d7);
-    return rc == 0 ? reinterpret_cast<uint8_t*>(pt::window_va(0)) : nullptr;
-}
+uint8_t* map_d7(unsigned f, bool writable) { return map_foreign(d7, d7_frame[f], writable); }
 
 bool put_entry(unsigned table, unsigned slot, uint64_t e)
 {
@@ -686,15 +692,7 @@ void spin_ms(uint64_t ms)
 void test_unprivileged()
 {
     CHECK(build_d7(), "domain 7 built by dom0: code, data, stack and page tables through foreign mappings");
-    ctx = vcpu_guest_context_t{};
-    ctx.flags = VGCF_in_kernel | VGCF_online;
-    ctx.user_regs.cs = FLAT_KERNEL_CS;
-    ctx.user_regs.ss = ctx.user_regs.ds = ctx.user_regs.es = FLAT_KERNEL_DS;
-    ctx.user_regs.eip = 0xC0000000u;
-    ctx.user_regs.esp = 0xC0003000u;
-    ctx.kernel_ss = FLAT_KERNEL_SS;
-    ctx.kernel_sp = 0xC0003000u;
-    ctx.ctrlreg[3] = xen_pfn_to_cr3(d7_frame[l3_f]);
+    domu_context(ctx, 0xC0000000u, 0xC0003000u, d7_frame[l3_f]);
     CHECK_EQ(vcpucontext(XEN_DOMCTL_setvcpucontext, d7, 0, h(&ctx)), 0, "setvcpucontext of domain 7's vCPU 0");
     CHECK_EQ(simple(XEN_DOMCTL_unpausedomain, d7), 0, "unpausedomain: domain 7 runs");
     uint64_t give_up = system_time_ns() + 3000ull * 1000000;
