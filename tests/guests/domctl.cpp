@@ -513,7 +513,7 @@ void test_vcpus()
 
     CHECK_EQ(vcpucontext(setc, 0, 1, h(&ctx)), -XEN_EINVAL, "setvcpucontext on the caller's own domain is -EINVAL");
     CHECK_EQ(vcpucontext(setc, d5, 2, h(&ctx)), -XEN_EINVAL, "setvcpucontext of a vCPU it does not have: -EINVAL");
-    CHECK_EQ(vcpucontext(setc, d5, 0, 0), -XEN_EOPNOTSUPP, "setvcpucontext with NULL (a vCPU reset) is -EOPNOTSUPP");
+    CHECK_EQ(vcpucontext(setc, d5, 0, 0), 0, "setvcpucontext with NULL resets a vCPU that has no context: 0");
     CHECK_EQ(vcpucontext(setc, d5, 0, bad_va), -XEN_EFAULT, "setvcpucontext from the hypervisor is -EFAULT");
     ctx.user_regs.eflags |= 1u << 17;
     CHECK_EQ(vcpucontext(setc, d5, 0, h(&ctx)), -XEN_EINVAL, "setvcpucontext with VM86 set is -EINVAL");
@@ -614,6 +614,14 @@ void test_domu_context()
     CHECK_EQ(vcpucontext(setc, d5, 0, h(&ctx)), -XEN_EOPNOTSUPP, "  and with another GDT");
     (void)vcpucontext(getc, d5, 0, h(&back));
     CHECK(back.user_regs.eip == 0x3000 && back.gdt_ents == 0, "  nothing of the refused ones kept");
+    CHECK_EQ(vcpucontext(setc, d5, 0, 0), 0, "setvcpucontext with NULL: a vCPU reset");
+    CHECK_EQ(vcpucontext(getc, d5, 0, h(&back)), -XEN_ENODATA, "  no context any more (-ENODATA)");
+    (void)info_of(d5, i);
+    CHECK_EQ(i.nr_online_vcpus, 0, "  and down");
+    domu_context(ctx, 0x4000, 0x2000, d5_l3);
+    CHECK_EQ(vcpucontext(setc, d5, 0, h(&ctx)), 0, "  a new first context is taken (its L3 again)");
+    (void)vcpucontext(getc, d5, 0, h(&back));
+    CHECK_EQ(back.user_regs.eip, 0x4000, "  with its registers");
 }
 
 // Domain 7 made into a running domU: six frames (code, data, stack, L1,
