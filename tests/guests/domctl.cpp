@@ -624,6 +624,37 @@ void test_domu_context()
     CHECK_EQ(back.user_regs.eip, 0x4000, "  with its registers");
 }
 
+// mmuext_op with foreigndom = domain 5: a controller pins and unpins the
+// tables of a domain it builds; nothing about its own address space may be
+// named that way, and a frame not domain 5's cannot be pinned as one.
+int32_t ext_on(uint32_t cmd, uint32_t mfn, uint32_t dom) { return pt::ext(cmd, mfn, dom); }
+
+void test_foreign_mmuext()
+{
+    CHECK_EQ(ext_on(MMUEXT_PIN_L3_TABLE, d5_l3, d5), 0, "mmuext_op on domain 5: pin its L3");
+    CHECK_EQ(ext_on(MMUEXT_PIN_L3_TABLE, d5_l3, d5), -XEN_EINVAL, "  pinning it again is -EINVAL");
+    CHECK(map_foreign(d5, d5_l3, true) == nullptr, "  the pinned L3 can no longer be mapped writable");
+    CHECK(map_foreign(d5, d5_l2, true) == nullptr, "  nor the L2 it references");
+    uint8_t* ro = map_foreign(d5, d5_l3, false);
+    CHECK(ro != nullptr && (reinterpret_cast<volatile uint64_t*>(ro)[3] & ~0xFFFull) ==
+                               (pt::entry(d5_l2, pt::l3_flags) & ~0xFFFull),
+          "  read-only it can, and shows the L2 in slot 3");
+    pt::unwindow(0);
+    CHECK_EQ(ext_on(MMUEXT_PIN_L2_TABLE, pt::boot_l3(), d5), -XEN_EINVAL,
+             "pinning one of dom0's frames as domain 5's table is -EINVAL");
+    CHECK_EQ(ext_on(MMUEXT_NEW_BASEPTR, d5_l3, d5), -XEN_EPERM, "NEW_BASEPTR naming domain 5 is -EPERM");
+    CHECK_EQ(ext_on(MMUEXT_TLB_FLUSH_LOCAL, 0, d5), -XEN_EPERM, "TLB_FLUSH_LOCAL naming domain 5 is -EPERM");
+    CHECK_EQ(ext_on(MMUEXT_SET_LDT, 0, d5), -XEN_EPERM, "SET_LDT naming domain 5 is -EPERM");
+    CHECK_EQ(ext_on(MMUEXT_PIN_L3_TABLE, d5_l3, DOMID_IO), -XEN_EINVAL, "DOMID_IO is no PV domain: -EINVAL");
+    CHECK_EQ(ext_on(MMUEXT_PIN_L3_TABLE, d5_l3, DOMID_XEN), -XEN_EINVAL, "  nor DOMID_XEN");
+    CHECK_EQ(ext_on(MMUEXT_PIN_L3_TABLE, d5_l3, 0), -XEN_ESRCH, "dom0 naming itself by id is -ESRCH");
+    CHECK_EQ(ext_on(MMUEXT_UNPIN_TABLE, d5_l3, d5), 0, "unpin domain 5's L3");
+    CHECK_EQ(ext_on(MMUEXT_UNPIN_TABLE, d5_l3, d5), -XEN_EINVAL, "  unpinning it again is -EINVAL");
+    // Its vCPU context still holds the L3 as a base table: still not writable.
+    CHECK(map_foreign(d5, d5_l3, true) == nullptr, "  still typed while its vCPU's context uses it");
+    CHECK_EQ(ext_on(MMUEXT_CLEAR_PAGE, d5_l2, d5), -XEN_EINVAL, "CLEAR_PAGE of domain 5's typed L2 is -EINVAL");
+}
+
 // Domain 7 made into a running domU: six frames (code, data, stack, L1,
 // L2, L3) written through foreign mappings, a context, unpaused.
 constexpr uint16_t d7 = 7;
@@ -888,6 +919,7 @@ void guest_main(start_info_t*)
     test_affinity();
     test_vcpus();
     test_domu_context();
+    test_foreign_mmuext();
     test_unprivileged();
     test_physinfo();
     test_readconsole();
