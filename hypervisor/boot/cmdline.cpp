@@ -238,7 +238,11 @@ void apply_option(Token key, Token value, bool has_value, Boot_options& o)
     else if (key.equals("loglvl")) ok = has_value && parse_loglvl(value, o.loglvl);
     else if (key.equals("guest_loglvl"))
         ok = has_value && parse_loglvl(value, o.guest_loglvl);
-    else if (key.equals("dom0_mem")) ok = has_value && parse_dom0_mem(value, o.dom0_mem);
+    else if (key.equals("console_timestamps")) {
+        ok = has_value && (value.equals("boot") || value.equals("none"));
+        if (ok)
+            o.console_timestamps = value.equals("boot");
+    } else if (key.equals("dom0_mem")) ok = has_value && parse_dom0_mem(value, o.dom0_mem);
     else if (key.equals("noreboot")) ok = has_value ? parse_bool(value, o.noreboot) : (o.noreboot = true);
     else if (key.equals("no-noreboot") && !has_value) o.noreboot = false;
     else if (key.equals("hv_fault_test")) ok = has_value && parse_fault_test(value, o.hv_fault_test);

@@ -41,6 +41,10 @@ struct Boot_options {
     Uart_config com2;
     Log_level loglvl = Log_level::info;
     Log_level guest_loglvl = Log_level::info;
+    // console_timestamps=boot: each console line starts with the seconds
+    // since boot, "[    1.234567] " (Xen's option; 'none' is the default,
+    // Xen's date forms are not offered).
+    bool console_timestamps = false;
     Mem_spec dom0_mem;
     bool noreboot = false;
     unsigned maxcpus = 0;      // 0: no limit

@@ -16,11 +16,43 @@ Log_level threshold = Log_level::info;
 // Every byte printed, for XEN_SYSCTL_readconsole; written under 'lock'.
 Console_ring ring;
 
-void to_sinks(const char* s, size_t len)
+uint64_t (*stamp_clock)();
+bool at_line_start = true; // under 'lock', as the sinks
+
+void to_sinks_raw(const char* s, size_t len)
 {
     ring.put(s, len);
     for (unsigned i = 0; i < sink_count; ++i)
         sinks[i](s, len);
+}
+
+// Writes s, stamping each line that begins in it (Xen's "boot" format).
+void to_sinks(const char* s, size_t len)
+{
+    if (!stamp_clock) {
+        to_sinks_raw(s, len);
+        return;
+    }
+    while (len) {
+        if (at_line_start) {
+            uint64_t ns = stamp_clock();
+            char p[32];
+            size_t n = fmt::snprint(p, sizeof p, "[%5llu.%06llu] ", ns / 1000000000ull,
+                                    ns % 1000000000ull / 1000ull);
+            to_sinks_raw(p, n);
+            at_line_start = false;
+        }
+        size_t i = 0;
+        while (i < len && s[i] != '\n')
+            ++i;
+        if (i < len) {
+            ++i;
+            at_line_start = true;
+        }
+        to_sinks_raw(s, i);
+        s += i;
+        len -= i;
+    }
 }
 
 // Collects one formatted message so it reaches the sinks in a single write,
@@ -118,6 +150,7 @@ long read_ring(Console_ring::Read& r, Console_ring::Out out, void* ctx)
 }
 
 void take_over_for_panic() { panicking = true; }
+void set_timestamps(uint64_t (*now_ns)()) { stamp_clock = now_ns; }
 void set_level(Log_level l) { threshold = l; }
 Log_level level() { return threshold; }
 

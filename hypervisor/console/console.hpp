@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdarg>
 #include <cstddef>
+#include <cstdint>
 
 #include "hypervisor/boot/cmdline.hpp"
 #include "hypervisor/console/console_ring.hpp"
@@ -25,6 +26,10 @@ void vprintf(const char* f, va_list ap);
 // A CPU that panics may interrupt another that holds the console lock; the
 // panic path takes the console over instead of deadlocking.
 void take_over_for_panic();
+
+// From now on each line begins with now_ns() as seconds since boot
+// (console_timestamps=boot), guests' lines too.
+void set_timestamps(uint64_t (*now_ns)());
 
 void vlog(Log_level l, const char* f, va_list ap);
 void set_level(Log_level l);

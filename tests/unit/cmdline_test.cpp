@@ -184,3 +184,14 @@ TEST(Cmdline, Dom0MaxVcpusRefusesZeroReversedAndJunk)
         EXPECT_EQ(o.diagnostic_count, 1u) << bad << ": " << diags(o);
     }
 }
+
+TEST(Cmdline, ConsoleTimestampsTakesBootOrNone)
+{
+    EXPECT_FALSE(parse("").console_timestamps);
+    EXPECT_TRUE(parse("console_timestamps=boot").console_timestamps);
+    EXPECT_FALSE(parse("console_timestamps=boot console_timestamps=none").console_timestamps);
+    Boot_options o = parse("console_timestamps=date");
+    EXPECT_FALSE(o.console_timestamps);
+    EXPECT_NE(diags(o).find("console_timestamps"), std::string::npos);
+    EXPECT_NE(diags(parse("console_timestamps")).find("console_timestamps"), std::string::npos);
+}

@@ -168,6 +168,8 @@ extern "C" [[noreturn]] void xenith_start(uint32_t magic, uint32_t mbi_phys)
     arch::pv_entry_init();
     pv_events_init();
     arch::vtime_init();
+    if (options.console_timestamps)
+        console::set_timestamps(arch::system_time_ns);
     arch::context_switch_init();
     arch::softirq_init();
     arch::tlb_flush_ipi_init();
