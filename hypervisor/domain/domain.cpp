@@ -21,7 +21,8 @@ void destroy_object(Domain* d)
 {
     for (unsigned i = 0; i < d->nr_vcpus; ++i)
         if (Vcpu* v = d->vcpus[i]) {
-            sched_vcpu_destroy(*v);
+            if (!v->sched.removed) // domain_kill removed it already
+                sched_vcpu_destroy(*v);
             v->~Vcpu();
             heap_free(v);
         }
@@ -149,6 +150,13 @@ void domain_frame_disowned(uint16_t owner)
     }
     if (gone)
         destroy_object(gone);
+}
+
+void domain_mark_dying(Domain& d)
+{
+    Lock_guard<Spinlock> g(table_lock);
+    if (d.life == Domain_life::alive)
+        d.life = Domain_life::dying;
 }
 
 void domain_mark_dead(Domain& d)
