@@ -46,19 +46,27 @@ void release_one(Mm_ctx& c, Domain_frames& frames, uint32_t& tot_pages, Mfn m)
         unlist_last(frames, m, none);
         return;
     }
-    if (pgt::is_pinned(pg->type_info)) {
-        // The pin's type and general references (MMUEXT_PIN_*).
-        pg->type_info &= ~pgt::pinned;
-        put_page_type(c, m, *pg);
-        if (put_page(*pg))
-            c.fs.page_released(m); // not while the allocation holds it
-    }
+    release_pin(c, m, *pg);
     unlist_last(frames, m, *pg);
     if (tot_pages != 0)
         --tot_pages;
     if (relinquish_page(*pg))
         c.fs.page_released(m);
 }
+
+} // namespace
+
+void release_pin(Mm_ctx& c, Mfn m, Page& pg)
+{
+    if (!pgt::is_pinned(pg.type_info))
+        return;
+    pg.type_info &= ~pgt::pinned;
+    put_page_type(c, m, pg);
+    if (put_page(pg))
+        c.fs.page_released(m); // only if the caller's reference was not there
+}
+
+namespace {
 
 bool budget_spent(const Relinquish_budget& b) { return b.stop != nullptr && b.stop(b.ctx); }
 

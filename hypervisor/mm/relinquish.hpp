@@ -40,6 +40,13 @@ struct Relinquish_budget {
     void* ctx = nullptr;
 };
 
+// A frame leaving its domain (relinquished, or given back by
+// decrease_reservation as Xen's guest_remove_page does) loses its pin: the
+// pin's type and general references. Without this a pinned frame the
+// guest gave back would keep itself forever. Caller holds the owner's
+// mm_lock and still holds the allocation reference.
+void release_pin(Mm_ctx& c, Mfn m, Page& pg);
+
 // The domain whose memory goes: c.dom, its frame list and its tot_pages.
 // True once every frame of the list is released (the list is empty); false
 // when the budget stopped it first (progress was made).

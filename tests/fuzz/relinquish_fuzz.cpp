@@ -101,6 +101,7 @@ struct World {
             Page* pg = fs.page(m);
             if (pg->owner != d.mm->id || !pgc::is_allocated(pg->count_info))
                 break;
+            release_pin(c, m, *pg);
             d.list.remove(m, *pg, lookup, &fs);
             --d.tot;
             if (relinquish_page(*pg))
@@ -114,12 +115,15 @@ struct World {
     {
         Mm_ctx c{fs, *d.mm};
         drop_baseptr(c, d.base);
+        fs.max_mapped = 0;
         Relinquish_progress p;
         Stop_every s{every};
         Relinquish_budget b{Stop_every::stop, &s};
         for (uint32_t calls = 0; !relinquish_memory(c, d.list, d.tot, p, b); ++calls)
             if (calls > 4 * ram + 8)
                 fail("relinquish does not finish", calls, every);
+        if (fs.max_mapped > 2)
+            fail("a step worked through a tree below it", fs.max_mapped, 0);
         if (d.list.count() != 0 || d.tot != 0)
             fail("frames left on the list", d.list.count(), d.tot);
     }

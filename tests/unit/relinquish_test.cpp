@@ -147,6 +147,18 @@ TEST_F(Relinquish, SelfAndCrossReferencingTablesAreBroken)
     expect_all_back();
 }
 
+TEST_F(Relinquish, NoStepWorksThroughATreeBelowIt)
+{
+    // Bottom-up passes: each frame's step maps the table it devalidates
+    // and at most one linear L2 below it, never an L3 -> L2 -> L1 chain
+    // as unpinning the L3 first would.
+    tangled_tables();
+    fs.max_mapped = 0;
+    EXPECT_TRUE(run());
+    EXPECT_LE(fs.max_mapped, 2u);
+    expect_all_back();
+}
+
 TEST_F(Relinquish, UnpinnedTablesHeldOnlyByEachOtherAreBroken)
 {
     // L1 (3) maps L2 (2) read-only and L2 (2) points at L1 (3): once the
