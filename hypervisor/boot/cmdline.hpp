@@ -43,6 +43,7 @@ struct Boot_options {
     Log_level guest_loglvl = Log_level::info;
     Mem_spec dom0_mem;
     bool noreboot = false;
+    bool teardown_selftest = false; // make and destroy a domain before dom0 starts
     unsigned maxcpus = 0;      // 0: no limit
     // dom0_max_vcpus=<n> or <min>-<max> (Xen's syntax): dom0 gets as many
     // vCPUs as there are CPUs, clamped to [min, max]; 0 = no bound.

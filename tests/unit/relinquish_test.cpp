@@ -10,6 +10,7 @@
 #include <cstring>
 #include <vector>
 
+#include "hypervisor/lib/xen_errno.hpp"
 #include "hypervisor/mm/pt_ops.hpp"
 #include "tests/unit/fake_frame_space.hpp"
 
@@ -218,6 +219,22 @@ TEST_F(Relinquish, TableKeptByAnotherHolderIsDevalidatedButStays)
     EXPECT_FALSE(pgt::is_validated(fs.pg(1).type_info));
     drop_baseptr(u, base);
     EXPECT_EQ(fs.released, domu_frames);
+    expect_all_back();
+}
+
+TEST_F(Relinquish, FrameGivenBackCannotBePinnedSoNoPinOutlivesTheDomain)
+{
+    // L2 (2) points at L1 (3); the guest gives 3 back while it is in use,
+    // as decrease_reservation allows: off the list, a pin there would
+    // never be dropped.
+    fs.table(2)[0] = ent(3, RW);
+    ASSERT_EQ(pin_table(u, F::mfn(2), 2), 0);
+    list.remove(F::mfn(3), fs.pg(3), [](void* c, Mfn m) { return static_cast<F*>(c)->page(m); }, &fs);
+    --tot_pages;
+    ASSERT_FALSE(relinquish_page(fs.pg(3)));
+    EXPECT_EQ(pin_table(u, F::mfn(3), 1), -XEN_EINVAL);
+    EXPECT_EQ(pgc::count(fs.pg(3).count_info), 1u);
+    EXPECT_TRUE(run());
     expect_all_back();
 }
 
