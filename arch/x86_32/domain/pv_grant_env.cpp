@@ -47,6 +47,12 @@ public:
         return true;
     }
 
+    void frame_owned(uint16_t owner) override
+    {
+        if (Domain_ref d = domain_get(owner))
+            domain_frame_owned(*d);
+    }
+
     bool steal_page(Domain& d, Mfn m) override
     {
         Lock_guard<Spinlock> g(d.mm_lock);
