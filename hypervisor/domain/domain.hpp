@@ -25,7 +25,9 @@
 
 struct Grant_table;
 
-enum class Domain_life : uint8_t { alive, dying, dead };
+// building: its id is taken but nothing else sees it yet (domain_create
+// until domain_publish or domain_abandon).
+enum class Domain_life : uint8_t { building, alive, dying, dead };
 
 // How far domain_kill (domain_kill.hpp) has got, in its order; each call
 // carries on from here. Changed only under Domain::teardown_lock.
@@ -75,6 +77,14 @@ struct Domain {
     bool shutting_down = false;
     uint8_t shutdown_reason = 0;
 
+    // The toolstack's view (domctl): its 16-byte handle (UUID), the
+    // seconds added to its wall clock, and its controller's pause nesting
+    // (Xen's controller_pause_count: 1 at creation, 0 once started; each
+    // level also holds one level of pause_count).
+    xen_domain_handle_t handle{};
+    int64_t time_offset_s = 0;
+    uint32_t controller_pause_count = 0;
+
     // Scheduling: the credit scheduler's weight and cap, and the domain's
     // pause nesting (domain_pause: none of its vCPUs runs while > 0).
     sched::Sched_domain sched;
@@ -85,7 +95,7 @@ struct Domain {
     Spinlock mm_lock;
 
     // Lifetime, domain.cpp: atomics, changed under the domain table's lock.
-    Domain_life life = Domain_life::alive;
+    Domain_life life = Domain_life::building;
     uint32_t refs = 0;          // Domain_refs held
     uint32_t owned_frames = 0;  // frames whose Page::owner is this domain
 
@@ -147,10 +157,20 @@ Domain_ref domain_get(uint16_t id);
 Domain* domain_get_raw(uint16_t id);
 void domain_put(Domain* d);
 
-// A fresh domain with id 'id' and its vCPUs, or nullptr when the id is
-// taken (a domain, alive or not yet gone, has it), reserved or out of
-// range, or memory is short. 'err' says which (-EEXIST, -EINVAL, -ENOMEM).
+// A fresh domain with id 'id' and its vCPUs (down), its event channels
+// and its scheduling state, or nullptr when the id is taken (a domain,
+// alive or not yet gone, has it), reserved or out of range, or memory is
+// short. 'err' says which (-EEXIST, -EINVAL, -ENOMEM). The domain is
+// 'building': its id is its own, but domain_get does not find it until
+// domain_publish; domain_abandon ends it instead (it must own no frame
+// by then). arch pv_domain_create (arch/x86_32/include/pv_domain.hpp)
+// builds on it: every domain is made through that.
 Domain* domain_create(uint16_t id, const Domain_config& cfg, int& err);
+void domain_publish(Domain& d);
+void domain_abandon(Domain& d);
+
+// Whether a domain object (in any state) holds this id.
+bool domain_id_in_use(uint16_t id);
 
 // Calls fn for every domain in the table that is alive or dying, with a
 // reference held for the call.
@@ -160,6 +180,9 @@ void for_each_domain(void (*fn)(Domain& d, void* ctx), void* ctx);
 // owned by d, or ceased to be owned by the domain with id 'owner'.
 void domain_frame_owned(Domain& d);
 void domain_frame_disowned(uint16_t owner);
+// As domain_frame_owned, for the domain in the table with id 'owner',
+// building or published (a grant frame made while it is being created).
+void domain_frame_owned_by(uint16_t owner);
 
 // Teardown begins (domain_kill.hpp): alive becomes dying, and no new
 // reference of use is handed out (new ports, pirqs). Idempotent.

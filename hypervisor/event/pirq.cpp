@@ -139,7 +139,7 @@ long map(Domain& cur, physdev_map_pirq_t& m)
     Lock_guard<Spinlock> g(d->evtchn.lock);
     // A dying domain's pirqs are being released (release_all, under the
     // same lock): it gets no new ones.
-    if (d->life != Domain_life::alive)
+    if (d->life == Domain_life::dying || d->life == Domain_life::dead)
         return -XEN_ESRCH;
     Lock_guard<Spinlock> gg(gsi_lock);
     Pirq& e = d->pirqs.pirqs[p];

@@ -5,6 +5,7 @@
 
 #include "arch/x86_32/cpu/fpu.hpp"
 #include "arch/x86_32/include/hypercall_continuation.hpp"
+#include "arch/x86_32/include/pv_domain.hpp"
 #include "arch/x86_32/include/pv_frame_space.hpp"
 #include "arch/x86_32/include/pv_grant_env.hpp"
 #include "arch/x86_32/pv/desc_frames.hpp"
@@ -108,28 +109,10 @@ bool memory_released(Vcpu& caller, Domain& d)
     return relinquish_memory(ctx, d.frames, d.tot_pages, d.teardown.mem, b);
 }
 
-// shared_info: the hypervisor's reference (guest_image.cpp) and the
-// allocation's; a guest mapping of it went with the page tables.
-void release_shared_info(Domain& d)
-{
-    Mfn m = d.shared_info_mfn;
-    if (m == invalid_mfn)
-        return;
-    Frame_space& fs = arch::pv_frame_space();
-    Page& pg = *fs.page(m);
-    for (unsigned i = 0; i < d.nr_vcpus; ++i)
-        d.vcpus[i]->info = nullptr;
-    d.shared = nullptr;
-    d.shared_info_mfn = invalid_mfn;
-    if (put_page(pg))
-        fs.page_released(m);
-    if (relinquish_page(pg))
-        fs.page_released(m);
-}
-
 void finish(Domain& d)
 {
-    release_shared_info(d);
+    // Its guest mappings went with the page tables.
+    arch::drop_shared_info(d);
     grant::table_destroy(arch::grant_env(), d);
     d.arch.io_ports.clear();
     d.arch.io_mem.clear();

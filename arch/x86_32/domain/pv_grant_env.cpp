@@ -47,11 +47,7 @@ public:
         return true;
     }
 
-    void frame_owned(uint16_t owner) override
-    {
-        if (Domain_ref d = domain_get(owner))
-            domain_frame_owned(*d);
-    }
+    void frame_owned(uint16_t owner) override { domain_frame_owned_by(owner); }
 
     bool steal_page(Domain& d, Mfn m) override
     {

@@ -8,15 +8,13 @@
 // machine's free frames must be exactly what they were before.
 #include "arch/x86_32/domain/teardown_selftest.hpp"
 
+#include "arch/x86_32/include/pv_domain.hpp"
 #include "arch/x86_32/include/pv_frame_space.hpp"
-#include "arch/x86_32/include/pv_grant_env.hpp"
 #include "arch/x86_32/mm/mapcache.hpp"
-#include "arch/x86_32/mm/paging.hpp"
 #include "arch/x86_32/pv/desc_frames.hpp"
 #include "hypervisor/console/console.hpp"
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/domain/domain_kill.hpp"
-#include "hypervisor/grant/grant_table.hpp"
 #include "hypervisor/lib/xen_errno.hpp"
 #include "hypervisor/mm/domain_memory.hpp"
 #include "hypervisor/mm/mm.hpp"
@@ -47,23 +45,6 @@ bool fail(const char* what, long rc = 0)
 {
     log::error("teardown selftest: %s (%ld)", what, rc);
     return false;
-}
-
-// shared_info as the builder makes it (guest_image.cpp start_vcpu0).
-bool give_shared_info(Domain& d)
-{
-    Mfn si = alloc_frames(0, Zone::direct);
-    if (si == invalid_mfn)
-        return false;
-    d.shared_info_mfn = si;
-    d.shared = phys_to_virt<shared_info>(static_cast<uint32_t>(mfn_to_paddr(si)));
-    __builtin_memset(static_cast<void*>(d.shared), 0, page_size);
-    assign_page(*mfn_to_page(si), d.id);
-    (void)get_page(*mfn_to_page(si), d.id);
-    domain_frame_owned(d);
-    for (unsigned i = 0; i < d.nr_vcpus; ++i)
-        d.vcpus[i]->info = &d.shared->vcpu_info[i];
-    return true;
 }
 
 // Frames b+0: L3; b+1..b+4: L2s of slots 0..3; b+5: L1 under slot 0
@@ -119,21 +100,19 @@ bool bind_events(Domain& dom0, Domain& d, uint32_t& dom0_port)
 
 Domain* make_domain(Domain& dom0, Mfn& held, uint32_t& dom0_port)
 {
-    Domain_config cfg;
-    cfg.max_vcpus = 2;
+    // As XEN_DOMCTL_createdomain makes it: vCPUs, shared_info, a grant table.
+    Pv_domain_config cfg;
+    cfg.core.max_vcpus = 2;
     int rc;
-    Domain* d = domain_create(test_id, cfg, rc);
+    Domain* d = pv_domain_create(test_id, cfg, rc);
     if (!d)
-        return fail("domain_create", rc), nullptr;
+        return fail("pv_domain_create", rc), nullptr;
     d->max_pages = 256;
-    if (long grc = grant::table_create(grant_env(), *d, Grant_limits{}))
-        return fail("grant table", grc), d;
     Mfn b = domain_add_extent(*d, 6, Zone::below_4g);
     for (unsigned i = 0; i < 16; ++i)
         if (domain_add_extent(*d, 0, Zone::any) == invalid_mfn)
             return fail("memory"), d;
-    if (b == invalid_mfn || !give_shared_info(*d) || !build_tables(*d, b) ||
-        !bind_events(dom0, *d, dom0_port))
+    if (b == invalid_mfn || !build_tables(*d, b) || !bind_events(dom0, *d, dom0_port))
         return fail("building"), d;
     // Dom0's reference to a data frame, as a foreign mapping holds.
     held = b + 20;
