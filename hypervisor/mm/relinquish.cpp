@@ -68,7 +68,10 @@ void release_pin(Mm_ctx& c, Mfn m, Page& pg)
 
 namespace {
 
-bool budget_spent(const Relinquish_budget& b) { return b.stop != nullptr && b.stop(b.ctx); }
+bool budget_spent(const Relinquish_budget& b)
+{
+    return b.stop != nullptr && b.stop(b.ctx);
+}
 
 } // namespace
 

@@ -31,9 +31,18 @@ struct Input {
     std::abort();
 }
 
-void* chunk_alloc(void*) { return std::calloc(1, 4096); }
-void chunk_free(void*, void* p) { std::free(p); }
-Page* lookup(void* ctx, Mfn m) { return static_cast<F*>(ctx)->page(m); }
+void* chunk_alloc(void*)
+{
+    return std::calloc(1, 4096);
+}
+void chunk_free(void*, void* p)
+{
+    std::free(p);
+}
+Page* lookup(void* ctx, Mfn m)
+{
+    return static_cast<F*>(ctx)->page(m);
+}
 
 constexpr uint32_t flag_choices[] = {
     pte::P, pte::P | pte::RW, pte::P | pte::RW | pte::A | pte::D, pte::P | pte::A, 0,

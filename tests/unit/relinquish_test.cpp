@@ -21,10 +21,19 @@ constexpr uint32_t RO = pte::P | pte::A;
 constexpr uint32_t RW = pte::P | pte::RW | pte::A | pte::D;
 constexpr uint32_t domu_frames = 40; // frames 0..39 are domU's, 40..47 dom0's
 
-uint64_t ent(uint32_t i, uint32_t flags) { return pte::make(F::mfn(i), flags); }
+uint64_t ent(uint32_t i, uint32_t flags)
+{
+    return pte::make(F::mfn(i), flags);
+}
 
-void* chunk_alloc(void*) { return std::calloc(1, 4096); }
-void chunk_free(void*, void* p) { std::free(p); }
+void* chunk_alloc(void*)
+{
+    return std::calloc(1, 4096);
+}
+void chunk_free(void*, void* p)
+{
+    std::free(p);
+}
 
 // Stops after every 'every' frames and remembers in which passes it did.
 struct Budget {
@@ -229,7 +238,8 @@ TEST_F(Relinquish, FrameGivenBackCannotBePinnedSoNoPinOutlivesTheDomain)
     // never be dropped.
     fs.table(2)[0] = ent(3, RW);
     ASSERT_EQ(pin_table(u, F::mfn(2), 2), 0);
-    list.remove(F::mfn(3), fs.pg(3), [](void* c, Mfn m) { return static_cast<F*>(c)->page(m); }, &fs);
+    list.remove(
+        F::mfn(3), fs.pg(3), [](void* c, Mfn m) { return static_cast<F*>(c)->page(m); }, &fs);
     --tot_pages;
     ASSERT_FALSE(relinquish_page(fs.pg(3)));
     EXPECT_EQ(pin_table(u, F::mfn(3), 1), -XEN_EINVAL);

@@ -25,7 +25,10 @@ namespace {
 
 using Step = Teardown_step;
 
-void advance(Domain& d) { d.teardown.step = static_cast<Step>(static_cast<uint8_t>(d.teardown.step) + 1); }
+void advance(Domain& d)
+{
+    d.teardown.step = static_cast<Step>(static_cast<uint8_t>(d.teardown.step) + 1);
+}
 
 // Xen's domain_pause waits in vcpu_sleep_sync; here hypercalls run with
 // interrupts off, so instead of spinning on CPUs that may wait for this
@@ -99,7 +102,10 @@ void release_vcpus(Domain& d)
         release_vcpu(d, *d.vcpus[i], ctx);
 }
 
-bool preempt(void* caller) { return arch::hypercall_preempt_check(*static_cast<Vcpu*>(caller)); }
+bool preempt(void* caller)
+{
+    return arch::hypercall_preempt_check(*static_cast<Vcpu*>(caller));
+}
 
 bool memory_released(Vcpu& caller, Domain& d)
 {
