@@ -245,6 +245,7 @@ void apply_option(Token key, Token value, bool has_value, Boot_options& o)
     } else if (key.equals("dom0_mem")) ok = has_value && parse_dom0_mem(value, o.dom0_mem);
     else if (key.equals("noreboot")) ok = has_value ? parse_bool(value, o.noreboot) : (o.noreboot = true);
     else if (key.equals("no-noreboot") && !has_value) o.noreboot = false;
+    else if (key.equals("teardown_selftest") && !has_value) o.teardown_selftest = true;
     else if (key.equals("hv_fault_test")) ok = has_value && parse_fault_test(value, o.hv_fault_test);
     else if (key.equals("maxcpus")) {
         uint64_t n = 0;

@@ -47,6 +47,7 @@ struct Boot_options {
     bool console_timestamps = false;
     Mem_spec dom0_mem;
     bool noreboot = false;
+    bool teardown_selftest = false; // make and destroy a domain before dom0 starts
     unsigned maxcpus = 0;      // 0: no limit
     // dom0_max_vcpus=<n> or <min>-<max> (Xen's syntax): dom0 gets as many
     // vCPUs as there are CPUs, clamped to [min, max]; 0 = no bound.

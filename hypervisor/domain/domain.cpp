@@ -21,7 +21,8 @@ void destroy_object(Domain* d)
 {
     for (unsigned i = 0; i < d->nr_vcpus; ++i)
         if (Vcpu* v = d->vcpus[i]) {
-            sched_vcpu_destroy(*v);
+            if (!v->sched.removed) // domain_kill removed it already
+                sched_vcpu_destroy(*v);
             v->~Vcpu();
             heap_free(v);
         }
@@ -166,6 +167,15 @@ void for_each_domain(void (*fn)(Domain& d, void* ctx), void* ctx)
 
 void domain_frame_owned(Domain& d) { __atomic_fetch_add(&d.owned_frames, 1, __ATOMIC_RELAXED); }
 
+void domain_frame_owned_by(uint16_t owner)
+{
+    if (owner >= max_domains)
+        return;
+    Lock_guard<Spinlock> g(table_lock);
+    if (Domain* d = table[owner])
+        domain_frame_owned(*d);
+}
+
 void domain_frame_disowned(uint16_t owner)
 {
     if (owner >= max_domains)
@@ -182,6 +192,13 @@ void domain_frame_disowned(uint16_t owner)
     }
     if (gone)
         destroy_object(gone);
+}
+
+void domain_mark_dying(Domain& d)
+{
+    Lock_guard<Spinlock> g(table_lock);
+    if (d.life == Domain_life::alive)
+        d.life = Domain_life::dying;
 }
 
 void domain_mark_dead(Domain& d)

@@ -3,7 +3,7 @@
 // Domains are objects on the hypervisor heap, found by id in a table. Code
 // that uses a domain other than the calling vCPU's own holds a Domain_ref
 // (domain_get): a reference keeps the object, never the domain alive. A
-// domain is destroyed in steps (hypervisor/domain/domain_destroy.hpp): it
+// domain is destroyed in steps (hypervisor/domain/domain_kill.hpp): it
 // becomes dying (no new references to it are of use: its vCPUs are down,
 // its ports closed), its frames are relinquished, it becomes dead; the
 // object goes once it is dead, unreferenced, and owns no frame any more
@@ -17,6 +17,7 @@
 #include "hypervisor/mm/domain_frames.hpp"
 #include "hypervisor/mm/frame.hpp"
 #include "hypervisor/mm/frame_space.hpp"
+#include "hypervisor/mm/relinquish.hpp"
 #include "hypervisor/event/pirq.hpp"
 #include "hypervisor/lib/spinlock.hpp"
 #include "hypervisor/domain/vcpu.hpp"
@@ -27,6 +28,24 @@ struct Grant_table;
 // building: its id is taken but nothing else sees it yet (domain_create
 // until domain_publish or domain_abandon).
 enum class Domain_life : uint8_t { building, alive, dying, dead };
+
+// How far domain_kill (domain_kill.hpp) has got, in its order; each call
+// carries on from here. Changed only under Domain::teardown_lock.
+enum class Teardown_step : uint8_t {
+    none,        // alive
+    stop_vcpus,  // paused, waiting until no CPU has one loaded
+    events,      // ports, VIRQs and pirqs closed
+    grants,      // its mappings of others' grants and others' of its own ended
+    vcpu_state,  // each vCPU's base pointer, GDT, LDT, vcpu_info, timers gone
+    memory,      // frames relinquished, a budget at a time (mem)
+    finish,      // shared_info, grant table, I/O capabilities, then dead
+    dead,
+};
+
+struct Domain_teardown {
+    Teardown_step step = Teardown_step::none;
+    Relinquish_progress mem;
+};
 
 struct Domain {
     static constexpr unsigned max_vcpus = XEN_LEGACY_MAX_VCPUS;
@@ -79,6 +98,11 @@ struct Domain {
     Domain_life life = Domain_life::building;
     uint32_t refs = 0;          // Domain_refs held
     uint32_t owned_frames = 0;  // frames whose Page::owner is this domain
+
+    // domain_kill's progress; its lock serialises concurrent kills (the
+    // outermost of the domain's locks, held across every step).
+    Domain_teardown teardown;
+    Spinlock teardown_lock;
 
     arch::Arch_domain arch;
 };
@@ -156,6 +180,12 @@ void for_each_domain(void (*fn)(Domain& d, void* ctx), void* ctx);
 // owned by d, or ceased to be owned by the domain with id 'owner'.
 void domain_frame_owned(Domain& d);
 void domain_frame_disowned(uint16_t owner);
+// As domain_frame_owned, for the domain in the table with id 'owner',
+// building or published (a grant frame made while it is being created).
+void domain_frame_owned_by(uint16_t owner);
 
-// The domain is dead (domain_destroy.hpp): it goes once nothing holds it.
+// Teardown begins (domain_kill.hpp): alive becomes dying, and no new
+// reference of use is handed out (new ports, pirqs). Idempotent.
+void domain_mark_dying(Domain& d);
+// The domain is dead (domain_kill.hpp): it goes once nothing holds it.
 void domain_mark_dead(Domain& d);

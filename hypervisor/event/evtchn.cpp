@@ -72,6 +72,11 @@ Peer target(Domain& cur, domid_t dom, long& err)
 
 long free_port(const Domain& d)
 {
+    // A dying domain's ports are being closed for good (Xen's
+    // get_free_port on d->is_dying): none may be opened behind them.
+    // Read under d's lock, which domain_kill takes once after setting it.
+    if (d.life == Domain_life::dying || d.life == Domain_life::dead)
+        return -XEN_EINVAL;
     for (uint32_t p = 1; valid(d, p); ++p)
         if (d.evtchn.ports[p].state == Evtchn_state::free)
             return p;

@@ -47,6 +47,20 @@ bool live(Pirq_state s)
     return s == Pirq_state::bound || s == Pirq_state::in_flight || s == Pirq_state::masked;
 }
 
+// A mapped pirq loses its GSI (the owner's evtchn lock held). A bound one
+// is unbound by force (Xen's pirq_guest_force_unbind): its port stays in
+// the pirq state but no longer hears the line.
+void unmap_locked(Pirq& e)
+{
+    if (live(e.state) && hw.disable)
+        hw.disable(e.gsi);
+    {
+        Lock_guard<Spinlock> gg(gsi_lock);
+        __atomic_store_n(&owners[e.gsi], 0u, __ATOMIC_RELEASE);
+    }
+    e = Pirq{};
+}
+
 // DOMID_SELF or an existing domain, and the caller must be privileged (Xen's
 // XSM_DM_PRIV/XSM_TARGET defaults for map/unmap, after the domain lookup).
 Held_domain target(Domain& cur, domid_t dom, long& err)
@@ -123,6 +137,10 @@ long map(Domain& cur, physdev_map_pirq_t& m)
         return p;
     uint32_t gsi = static_cast<uint32_t>(m.index);
     Lock_guard<Spinlock> g(d->evtchn.lock);
+    // A dying domain's pirqs are being released (release_all, under the
+    // same lock): it gets no new ones.
+    if (d->life == Domain_life::dying || d->life == Domain_life::dead)
+        return -XEN_ESRCH;
     Lock_guard<Spinlock> gg(gsi_lock);
     Pirq& e = d->pirqs.pirqs[p];
     uint32_t want = encode(d->id, static_cast<uint32_t>(p));
@@ -153,16 +171,16 @@ long unmap(Domain& cur, const physdev_unmap_pirq_t& u)
     Pirq& e = d->pirqs.pirqs[u.pirq];
     if (e.state == Pirq_state::unmapped)
         return -XEN_EINVAL;
-    // A bound pirq is unbound by force (Xen's pirq_guest_force_unbind):
-    // its port stays in the pirq state but no longer hears the line.
-    if (live(e.state) && hw.disable)
-        hw.disable(e.gsi);
-    {
-        Lock_guard<Spinlock> gg(gsi_lock);
-        __atomic_store_n(&owners[e.gsi], 0u, __ATOMIC_RELEASE);
-    }
-    e = Pirq{};
+    unmap_locked(e);
     return 0;
+}
+
+void release_all(Domain& d)
+{
+    Lock_guard<Spinlock> g(d.evtchn.lock);
+    for (Pirq& e : d.pirqs.pirqs)
+        if (e.state != Pirq_state::unmapped)
+            unmap_locked(e);
 }
 
 // Xen (arch/x86/physdev.c) reports needs_eoi for every pirq of a PV guest

@@ -89,6 +89,10 @@ void init(Domain& d);
 [[nodiscard]] long bind(Domain& d, uint32_t pirq, evtchn_port_t port, uint32_t flags);
 void unbind(Domain& d, uint32_t pirq, evtchn_port_t port);
 
+// Domain teardown, once d's ports are closed: every pirq still mapped
+// loses its GSI (masked, free for another owner). Takes d.evtchn.lock.
+void release_all(Domain& d);
+
 // The interrupt handler's part, before its local APIC EOI: masks a level
 // GSI, and raises the owner's port.
 void interrupt(uint32_t gsi);

@@ -1,4 +1,4 @@
-// What the reference audit (hypervisor/mm/page_audit.hpp) must know of a
+// What the reference audit (hypervisor/mm/audit/page_audit.hpp) must know of a
 // domain's grants: references held outside page tables, and the foreign
 // frames its page tables may map because it mapped their grants.
 #include "hypervisor/domain/domain.hpp"

@@ -54,6 +54,10 @@ public:
     // (grant_table.cpp share_frame); it returns to the allocator through
     // Frame_space::page_released when its last reference goes.
     [[nodiscard]] virtual bool alloc_frame(Shared_frame& f) = 0;
+    // A frame became domain 'owner''s (share_frame): its Domain counts it
+    // (owned_frames) until page_released gives it back, which is what
+    // keeps a dead domain's object while one of its frames is still mapped.
+    virtual void frame_owned(uint16_t owner) { (void)owner; }
 
     // GNTTABOP_transfer (Xen's steal_page and assign_pages for a PV
     // domain). steal: m leaves d if d owns it and nothing but the allocation

@@ -12,7 +12,7 @@
 #include <cstdint>
 
 #include "hypervisor/grant/grant_table.hpp"
-#include "hypervisor/mm/page_audit.hpp"
+#include "hypervisor/mm/audit/page_audit.hpp"
 
 struct Domain;
 struct Vcpu;

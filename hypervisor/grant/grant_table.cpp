@@ -79,6 +79,7 @@ bool new_shared(Grant_env& env, const Grant_table& t, Shared_frame& f)
     if (!env.alloc_frame(f))
         return false;
     share_frame(env.frames(), f.mfn, t.domid);
+    env.frame_owned(t.domid);
     return true;
 }
 

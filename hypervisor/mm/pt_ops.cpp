@@ -123,6 +123,13 @@ int pin_table(Mm_ctx& c, Mfn mfn, uint32_t level)
     Page* pg = get_domain_frame(c, mfn);
     if (pg == nullptr)
         return -XEN_EINVAL;
+    // A frame the domain gave back (still referenced, so still its own) is
+    // no longer on its frame list: a pin there would outlive the domain,
+    // since teardown drops the pins of listed frames only.
+    if (!pgc::is_allocated(pg->count_info)) {
+        release(c, mfn, *pg);
+        return -XEN_EINVAL;
+    }
     int rc = get_page_type(c, mfn, *pg, pgt::bits(static_cast<Page_type>(level)));
     if (rc == 0 && pgt::is_pinned(pg->type_info)) {
         put_page_type(c, mfn, *pg);

@@ -10,7 +10,7 @@
 #include "hypervisor/mm/frame_space.hpp"
 
 // MMUEXT_PIN_L1_TABLE..MMUEXT_PIN_L3_TABLE: level is 1..3.
-// -EINVAL: not the domain's frame, wrong type, or already pinned; a
+// -EINVAL: not the domain's frame (or one it gave back), wrong type, or already pinned; a
 // validation failure returns its own errno.
 [[nodiscard]] int pin_table(Mm_ctx& c, Mfn mfn, uint32_t level);
 // MMUEXT_UNPIN_TABLE: -EINVAL when not the domain's frame or not pinned.

@@ -322,3 +322,24 @@ TEST_F(Evtchn_test, ResetClosesEverythingAndClearsPending)
 }
 
 } // namespace
+
+// Teardown (domain_kill): a dying domain gets no new port, whoever asks.
+TEST_F(Evtchn_test, DyingDomainGetsNoNewPort)
+{
+    evtchn_port_t p = unbound(d1(), 0);
+    d1().life = Domain_life::dying;
+    evtchn_alloc_unbound_t a{DOMID_SELF, 0, 0};
+    EXPECT_EQ(evtchn::alloc_unbound(d1(), a), -XEN_EINVAL);
+    evtchn_alloc_unbound_t by_dom0{1, 0, 0};
+    EXPECT_EQ(evtchn::alloc_unbound(d0(), by_dom0), -XEN_EINVAL);
+    evtchn_bind_virq_t v{VIRQ_TIMER, 0, 0};
+    EXPECT_EQ(evtchn::bind_virq(d1(), v), -XEN_EINVAL);
+    // Its ports still close; the peer's side of a closed interdomain
+    // channel becomes unbound (Xen's evtchn_destroy).
+    evtchn_bind_interdomain_t b{1, p, 0};
+    d1().life = Domain_life::alive;
+    ASSERT_EQ(evtchn::bind_interdomain(d0(), b), 0);
+    d1().life = Domain_life::dying;
+    EXPECT_EQ(evtchn::close(d1(), p), 0);
+    EXPECT_EQ(status_of(d0(), b.local_port).status, EVTCHNSTAT_unbound);
+}

@@ -12,7 +12,7 @@
 #include <cstring>
 
 #include "hypervisor/mm/frame_space.hpp"
-#include "hypervisor/mm/page_audit.hpp"
+#include "hypervisor/mm/audit/page_audit.hpp"
 #include "hypervisor/mm/page_ref.hpp"
 #include "hypervisor/mm/page_type.hpp"
 #include "hypervisor/mm/pte_check.hpp"

@@ -298,3 +298,23 @@ TEST_F(Pirq_test, ResetUnbindsEveryPirq)
 }
 
 } // namespace
+
+// Teardown (domain_kill): every pirq of the domain loses its GSI, which
+// another domain may then map; a dying domain maps none.
+TEST_F(Pirq_test, ReleaseAllUnmapsEveryPirqAndFreesItsGsi)
+{
+    ASSERT_EQ(map(d0(), 9), 9);
+    ASSERT_EQ(map(d0(), 10), 10);
+    ASSERT_GT(bind(d0(), 9), 0);
+    ASSERT_TRUE(io.routed[9]);
+    unsigned disables = io.disables;
+    pirq::release_all(d0());
+    EXPECT_EQ(state(9), Pirq_state::unmapped);
+    EXPECT_EQ(state(10), Pirq_state::unmapped);
+    EXPECT_FALSE(io.routed[9]);
+    EXPECT_EQ(io.disables, disables + 1) << "only the bound one was routed";
+    d0().life = Domain_life::dying;
+    EXPECT_EQ(map(d0(), 11), -XEN_ESRCH);
+    d0().life = Domain_life::alive;
+    EXPECT_EQ(map(d0(), 9), 9) << "the GSI is free again";
+}

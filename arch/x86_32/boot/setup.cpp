@@ -9,6 +9,7 @@
 #include "arch/x86_32/cpu/io.hpp"
 #include "arch/x86_32/domain/dom0_build.hpp"
 #include "arch/x86_32/domain/domain_audit.hpp"
+#include "arch/x86_32/domain/teardown_selftest.hpp"
 #include "arch/x86_32/include/m2p.hpp"
 #include "arch/x86_32/boot/mm_boot.hpp"
 #include "arch/x86_32/pv/pv_entry.hpp"
@@ -180,6 +181,8 @@ extern "C" [[noreturn]] void xenith_start(uint32_t magic, uint32_t mbi_phys)
     Domain* dom0 = arch::build_dom0(*mbi, options, strip_module_names);
     if (!dom0)
         stop("domain 0 could not be built");
+    if (options.teardown_selftest)
+        arch::teardown_selftest(*dom0);
     // Serial input interrupts come to this CPU; the events they raise reach
     // dom0 wherever it runs.
     if (options.console_com1)

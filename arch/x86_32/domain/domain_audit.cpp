@@ -8,7 +8,7 @@
 #include "hypervisor/grant/grant_ops.hpp"
 #include "hypervisor/mm/heap.hpp"
 #include "hypervisor/mm/mm.hpp"
-#include "hypervisor/mm/page_audit.hpp"
+#include "hypervisor/mm/audit/page_audit.hpp"
 
 namespace arch {
 namespace {

@@ -1,7 +1,7 @@
 // Proof that a domain's page references add up: recompute every frame's
 // counts from what exists (allocation, pins, page-table entries, and the
 // references vCPUs hold: base pointers, GDT and LDT frames, vcpu_info
-// pages) and compare with the frame table (hypervisor/mm/page_audit.hpp).
+// pages) and compare with the frame table (hypervisor/mm/audit/page_audit.hpp).
 #pragma once
 
 struct Domain;

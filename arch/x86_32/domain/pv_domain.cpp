@@ -37,8 +37,12 @@ bool make_shared_info(Domain& d)
     return true;
 }
 
+} // namespace
+
 void drop_shared_info(Domain& d)
 {
+    if (d.shared_info_mfn == invalid_mfn)
+        return;
     Page& pg = *mfn_to_page(d.shared_info_mfn);
     for (unsigned i = 0; i < d.nr_vcpus; ++i)
         d.vcpus[i]->info = nullptr;
@@ -49,8 +53,6 @@ void drop_shared_info(Domain& d)
         pv_frame_space().page_released(d.shared_info_mfn);
     d.shared_info_mfn = invalid_mfn;
 }
-
-} // namespace
 
 Domain* pv_domain_create(uint16_t id, const Pv_domain_config& cfg, int& err)
 {

@@ -47,6 +47,8 @@ public:
         return true;
     }
 
+    void frame_owned(uint16_t owner) override { domain_frame_owned_by(owner); }
+
     bool steal_page(Domain& d, Mfn m) override
     {
         Lock_guard<Spinlock> g(d.mm_lock);

@@ -25,4 +25,9 @@ struct Pv_domain_config {
 // -ENOMEM; nothing of it is left then.
 Domain* pv_domain_create(uint16_t id, const Pv_domain_config& cfg, int& err);
 
+// shared_info goes (its creation failed after it, or the domain is being
+// destroyed): the hypervisor's reference and the allocation's are dropped
+// and every vcpu_info pointer into it is cleared. Nothing when it has none.
+void drop_shared_info(Domain& d);
+
 } // namespace arch

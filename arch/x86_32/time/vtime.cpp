@@ -55,6 +55,10 @@ void on_tick(uint64_t now)
 // The domain's wall clock: the machine's plus its offset (settimeoffset).
 void write_wallclock(Domain& d)
 {
+    // A domain being destroyed has given its shared_info back (or is
+    // about to: domain_kill's finish step, long after it became dying).
+    if (d.shared == nullptr || d.life == Domain_life::dying || d.life == Domain_life::dead)
+        return;
     shared_info& s = *d.shared;
     uint64_t sec = wc_sec + static_cast<uint64_t>(d.time_offset_s);
     // Same version protocol as vcpu_time_info (public/xen.h wc_version).
@@ -108,8 +112,7 @@ void vtime_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t system_time)
     wc_nsec = static_cast<uint32_t>(at_zero % ns_per_s);
     for_each_domain(
         [](Domain& d, void*) {
-            if (d.shared)
-                write_wallclock(d);
+            write_wallclock(d);
         },
         nullptr);
 }

@@ -1,4 +1,4 @@
-#include "hypervisor/mm/page_audit.hpp"
+#include "hypervisor/mm/audit/page_audit.hpp"
 
 #include "hypervisor/mm/page_type.hpp"
 #include "hypervisor/mm/pte_check.hpp"
