@@ -14,7 +14,8 @@ struct Domain;
 [[nodiscard]] Mfn domain_add_extent(Domain& d, unsigned order, Zone z);
 
 // Gives back 2^order frames starting at 'first'; each must be d's. False
-// (nothing changed for the failing frame) if one is not.
+// (nothing changed for the failing frame) if one is not. The caller holds
+// d.mm_lock (a pinned frame loses its pin, a page-table change).
 [[nodiscard]] bool domain_release_extent(Domain& d, Mfn first, unsigned order);
 
 // XENMEM_exchange's steps (Xen's steal_page and assign_pages with

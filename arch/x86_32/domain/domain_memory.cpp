@@ -88,11 +88,8 @@ bool domain_release_extent(Domain& d, Mfn first, unsigned order)
             return false;
         arch::m2p_set(first + i, arch::m2p_invalid);
         --d.tot_pages;
-        {
-            Lock_guard<Spinlock> g(d.mm_lock);
-            Mm_ctx ctx{arch::pv_frame_space(), d.mm};
-            release_pin(ctx, first + i, *pg);
-        }
+        Mm_ctx ctx{arch::pv_frame_space(), d.mm};
+        release_pin(ctx, first + i, *pg);
         unlist(d, first + i);
         // Frames still mapped or typed keep their references until released.
         if (relinquish_page(*pg))
