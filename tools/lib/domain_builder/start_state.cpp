@@ -1,0 +1,130 @@
+// What the new domain finds when it starts: its event channels to the store
+// and the console, start_info, shared_info, the hypercall page, and vCPU 0's
+// registers (libxc's start_info_x86_32, shared_info_x86_32, vcpu_x86_32).
+#include "tools/lib/base/text.hpp"
+#include "tools/lib/domain_builder/build_session.hpp"
+
+#include <public/errno.h>
+
+namespace toolstack {
+namespace {
+
+constexpr uint32_t page_size = 4096;
+
+} // namespace
+
+// Unbound ports in the new domain that the store's and the console's
+// domains may bind to (libxl's alloc_unbound with remote_dom = backend).
+bool Build_session::setup_channels()
+{
+    evtchn_alloc_unbound store{domid_, req_.store_domid, 0};
+    if (int rc = hc_.evtchn_alloc_unbound(store); rc != 0)
+        return failed_call("EVTCHNOP_alloc_unbound (store)", rc);
+    evtchn_alloc_unbound console{domid_, req_.console_domid, 0};
+    if (int rc = hc_.evtchn_alloc_unbound(console); rc != 0)
+        return failed_call("EVTCHNOP_alloc_unbound (console)", rc);
+    out_.store_evtchn = store.port;
+    out_.store_mfn = mfn_of_va(layout_.store_page);
+    out_.console_evtchn = console.port;
+    out_.console_mfn = mfn_of_va(layout_.console_page);
+    return true;
+}
+
+// public/xen.h struct start_info. shared_info is a machine address (libxc:
+// shared_info_mfn << PAGE_SHIFT); flags 0: a domU is neither privileged
+// nor the initial domain.
+bool Build_session::write_start_info()
+{
+    xen_domctl op{};
+    if (int rc = domctl(XEN_DOMCTL_getdomaininfo, op); rc != 0)
+        return failed_call("XEN_DOMCTL_getdomaininfo", rc);
+    shared_info_mfn_ = static_cast<xen_pfn_t>(op.u.getdomaininfo.shared_info_frame);
+
+    start_info_t si{};
+    static constexpr char magic[] = XEN_START_INFO_MAGIC;
+    mem_copy(si.magic, magic, sizeof magic);
+    si.nr_pages = nr_pages_;
+    si.shared_info = shared_info_mfn_ << 12;
+    si.flags = 0;
+    si.store_mfn = out_.store_mfn;
+    si.store_evtchn = out_.store_evtchn;
+    si.console.domU.mfn = out_.console_mfn;
+    si.console.domU.evtchn = out_.console_evtchn;
+    si.pt_base = layout_.pt_base;
+    si.nr_pt_frames = layout_.nr_pt_frames;
+    si.mfn_list = layout_.p2m_start;
+    if (req_.ramdisk && req_.ramdisk_len) {
+        si.mod_start = layout_.ramdisk_pfn ? layout_.ramdisk_pfn : layout_.ramdisk_start;
+        si.mod_len = static_cast<uint32_t>(req_.ramdisk_len);
+        if (layout_.ramdisk_pfn)
+            si.flags |= SIF_MOD_START_PFN;
+    }
+    for (unsigned i = 0; req_.cmdline && req_.cmdline[i] && i + 1 < MAX_GUEST_CMDLINE; ++i)
+        si.cmd_line[i] = static_cast<int8_t>(req_.cmdline[i]);
+    return write_va(layout_.start_info, reinterpret_cast<const uint8_t*>(&si), sizeof si);
+}
+
+// Cleared, with every legacy vcpu_info's events masked until its kernel
+// unmasks them (libxc's shared_info_x86_32).
+bool Build_session::setup_shared_info()
+{
+    Foreign_page f(hc_, domid_, shared_info_mfn_);
+    if (!f.ok())
+        return failed_call("mapping the new domain's shared_info", f.rc());
+    mem_set(f.bytes(), 0, page_size);
+    shared_info* sh = f.as<shared_info>();
+    for (auto& vi : sh->vcpu_info)
+        vi.evtchn_upcall_mask = 1;
+    return true;
+}
+
+// The hypervisor writes its own stubs (XEN_DOMCTL_hypercall_init, as libxc's
+// setup_hypercall_page) into the page the kernel's HYPERCALL_PAGE note names.
+bool Build_session::setup_hypercall_page()
+{
+    if (!img_.has_hypercall_page)
+        return true;
+    xen_domctl op{};
+    op.u.hypercall_init.gmfn = mfn_of_va(img_.virt_hypercall);
+    if (int rc = domctl(XEN_DOMCTL_hypercall_init, op); rc != 0)
+        return failed_call("XEN_DOMCTL_hypercall_init", rc);
+    return true;
+}
+
+// public/arch-x86/xen.h struct vcpu_guest_context, as libxc's vcpu_x86_32:
+// flat ring-1 selectors, the stack at the top of the bootstrap stack page,
+// %esi = start_info, CR3 = the L3 in xen_pfn_to_cr3 form, no callbacks yet.
+bool Build_session::start_vcpu0()
+{
+    auto* ctx = create<vcpu_guest_context>(alloc_);
+    if (!ctx)
+        return fail(XEN_ENOMEM, "no memory for vCPU 0's context");
+    mem_set(ctx, 0, sizeof *ctx);
+    cpu_user_regs& r = ctx->user_regs;
+    r.eip = img_.virt_entry;
+    r.esp = layout_.stack_page + page_size;
+    r.esi = layout_.start_info;
+    r.eflags = 1u << 9; // IF
+    r.cs = FLAT_KERNEL_CS;
+    r.ss = FLAT_KERNEL_SS;
+    r.ds = r.es = r.fs = r.gs = FLAT_KERNEL_DS;
+    ctx->flags = VGCF_in_kernel | VGCF_online;
+    ctx->kernel_ss = FLAT_KERNEL_SS;
+    ctx->kernel_sp = r.esp;
+    ctx->debugreg[6] = 0xFFFF0FF0u; // DR6 and DR7 as after reset (SDM 17.2)
+    ctx->debugreg[7] = 0x00000400u;
+    xen_pfn_t l3 = mfn_of_va(layout_.pt_base);
+    ctx->ctrlreg[3] = xen_pfn_to_cr3(l3);
+    if (img_.pae == Pae_mode::extended_cr3 || img_.pae == Pae_mode::bimodal)
+        ctx->vm_assist |= 1u << VMASST_TYPE_pae_extended_cr3;
+
+    xen_domctl op{};
+    op.u.vcpucontext.vcpu = 0;
+    int rc = domctl(XEN_DOMCTL_setvcpucontext, op, ctx, sizeof *ctx);
+    destroy(alloc_, ctx);
+    if (rc != 0)
+        return failed_call("XEN_DOMCTL_setvcpucontext", rc);
+    return true;
+}
+
+} // namespace toolstack
