@@ -33,11 +33,11 @@ public:
     [[nodiscard]] virtual long populate_physmap(xen_memory_reservation& r, xen_pfn_t* extents) = 0;
 
     // HYPERVISOR_mmuext_op(ops, count, &done, foreigndom).
-    [[nodiscard]] virtual int mmuext_op(const mmuext_op* ops, unsigned count,
+    [[nodiscard]] virtual int mmuext_op(const struct mmuext_op* ops, unsigned count,
                                         domid_t foreigndom) = 0;
 
     // HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound); fills op.port.
-    [[nodiscard]] virtual int evtchn_alloc_unbound(evtchn_alloc_unbound& op) = 0;
+    [[nodiscard]] virtual int evtchn_alloc_unbound(struct evtchn_alloc_unbound& op) = 0;
 
     // Maps machine frame mfn of domain dom writable into the caller's
     // address space (a real dom0: mmu_update of one of its own PTEs with
