@@ -21,7 +21,9 @@ SEARCH = [root, root / "include", root / "guest-abi"]
 RULES = {
     "include/public": ["include/public"],
     "guest-abi": ["guest-abi", "include/public"],
-    "tests/guests": ["tests/guests", "guest-abi", "include/public"],
+    # Test dom0 kernels (domu_launch) host the toolstack library, as
+    # tools/dom0 will.
+    "tests/guests": ["tests/guests", "guest-abi", "include/public", "tools/lib"],
     # The core reaches the architecture only through its face, include/.
     "hypervisor": ["hypervisor", "include/public", "boot/layout.h", "arch/x86_32/include"],
     # The face itself: the core, the ABI, and the register layout it pins.

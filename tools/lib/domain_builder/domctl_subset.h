@@ -59,7 +59,10 @@ XEN_ABI_OFFSET(xen_domctl_createdomain, arch, 60);
 
 /* XEN_DOMCTL_getdomaininfo: all OUT. */
 #define XEN_DOMINF_dying (1U << 0)
+#define XEN_DOMINF_shutdown (1U << 2)
 #define XEN_DOMINF_paused (1U << 3)
+#define XEN_DOMINF_shutdownmask 255 /* the SHUTDOWN_* code, when shut down */
+#define XEN_DOMINF_shutdownshift 16
 struct xen_domctl_getdomaininfo {
     domid_t domain;
     uint16_t pad1;
