@@ -11,9 +11,9 @@
 
 #include <public/elfnote.h>
 
-#include <cstdlib>
 #include <string>
 
+using buildtest::Counting_allocator;
 using buildtest::Fake_hypervisor;
 using toolstack::Build_error;
 using toolstack::Build_request;
@@ -21,16 +21,7 @@ using toolstack::Build_result;
 
 namespace {
 
-elftest::Spec with_note(elftest::Spec s, uint32_t type, std::vector<elftest::Note> replacement)
-{
-    std::vector<elftest::Note> keep;
-    for (const elftest::Note& n : s.notes)
-        if (!(n.name == "Xen" && n.type == type))
-            keep.push_back(n);
-    keep.insert(keep.end(), replacement.begin(), replacement.end());
-    s.notes = keep;
-    return s;
-}
+using elftest::with_note;
 
 elftest::Spec kernel_spec() { return with_note(elftest::linux_like(), XEN_ELFNOTE_MOD_START_PFN, {}); }
 
@@ -43,24 +34,6 @@ elftest::Spec kernel_at(uint32_t va)
     s.entry = va;
     return s;
 }
-
-struct Counting_allocator {
-    size_t live = 0;
-    bool fail = false;
-    toolstack::Allocator a{
-        [](void* ctx, size_t n) -> void* {
-            auto* self = static_cast<Counting_allocator*>(ctx);
-            if (self->fail)
-                return nullptr;
-            self->live += n;
-            return std::malloc(n);
-        },
-        [](void* ctx, void* p, size_t n) {
-            static_cast<Counting_allocator*>(ctx)->live -= n;
-            std::free(p);
-        },
-        this};
-};
 
 class BuilderRefusal : public testing::Test {
 protected:

@@ -19,6 +19,7 @@
 #include <fstream>
 #include <iterator>
 
+using buildtest::Counting_allocator;
 using buildtest::Fake_hypervisor;
 using toolstack::Build_error;
 using toolstack::Build_request;
@@ -26,34 +27,11 @@ using toolstack::Build_result;
 
 namespace {
 
-// malloc-backed, counting what is still allocated.
-struct Counting_allocator {
-    size_t live = 0;
-    toolstack::Allocator a{
-        [](void* ctx, size_t n) -> void* {
-            static_cast<Counting_allocator*>(ctx)->live += n;
-            return std::malloc(n);
-        },
-        [](void* ctx, void* p, size_t n) {
-            static_cast<Counting_allocator*>(ctx)->live -= n;
-            std::free(p);
-        },
-        this};
-};
-
-// linux_like without a note of this type.
-elftest::Spec without_note(elftest::Spec s, uint32_t type)
-{
-    std::vector<elftest::Note> keep;
-    for (const elftest::Note& n : s.notes)
-        if (!(n.name == "Xen" && n.type == type))
-            keep.push_back(n);
-    s.notes = keep;
-    return s;
-}
-
 // The fixture's kernel: Linux-like, its ramdisk mapped in the region.
-elftest::Spec plain_kernel() { return without_note(elftest::linux_like(), XEN_ELFNOTE_MOD_START_PFN); }
+elftest::Spec plain_kernel()
+{
+    return elftest::with_note(elftest::linux_like(), XEN_ELFNOTE_MOD_START_PFN, {});
+}
 
 struct Built {
     bool ok;

@@ -10,7 +10,10 @@
 
 #include <public/errno.h>
 
+#include "tools/lib/base/allocator.hpp"
+
 #include <array>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -21,6 +24,26 @@
 namespace buildtest {
 
 using Page = std::array<uint8_t, 4096>;
+
+// The builder's allocator in the tests: malloc, counting what is still
+// allocated; fail makes every allocation fail.
+struct Counting_allocator {
+    size_t live = 0;
+    bool fail = false;
+    toolstack::Allocator a{
+        [](void* ctx, size_t n) -> void* {
+            auto* self = static_cast<Counting_allocator*>(ctx);
+            if (self->fail)
+                return nullptr;
+            self->live += n;
+            return std::malloc(n);
+        },
+        [](void* ctx, void* p, size_t n) {
+            static_cast<Counting_allocator*>(ctx)->live -= n;
+            std::free(p);
+        },
+        this};
+};
 
 struct Fake_domain {
     domid_t id = 0;
