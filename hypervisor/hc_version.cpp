@@ -105,8 +105,9 @@ long do_xen_version(Vcpu& v, const Hypercall_args& a)
     case XENVER_pagesize:
         return 4096;
     case XENVER_guest_handle: {
-        xen_domain_handle_t h{};
-        h[0] = static_cast<uint8_t>(v.domain->id);
+        // The handle the toolstack gave it (createdomain, setdomainhandle).
+        xen_domain_handle_t h;
+        __builtin_memcpy(h, v.domain->handle, sizeof h);
         return reply(arg, h);
     }
     case XENVER_commandline: {

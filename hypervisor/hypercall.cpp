@@ -42,6 +42,8 @@ constexpr Table make_table()
     t.fn[__HYPERVISOR_event_channel_op_compat] = do_event_channel_op_compat;
     t.fn[__HYPERVISOR_set_timer_op] = do_set_timer_op;
     t.fn[__HYPERVISOR_platform_op] = do_platform_op;
+    t.fn[__HYPERVISOR_sysctl] = do_sysctl;
+    t.fn[__HYPERVISOR_domctl] = do_domctl;
     return t;
 }
 

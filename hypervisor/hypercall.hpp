@@ -48,3 +48,5 @@ long do_grant_table_op(Vcpu& v, const Hypercall_args& a);
 long do_event_channel_op_compat(Vcpu& v, const Hypercall_args& a);
 long do_set_timer_op(Vcpu& v, const Hypercall_args& a);
 long do_platform_op(Vcpu& v, const Hypercall_args& a);
+long do_sysctl(Vcpu& v, const Hypercall_args& a);
+long do_domctl(Vcpu& v, const Hypercall_args& a);

@@ -1,5 +1,6 @@
 #include "hypervisor/console/console.hpp"
 
+#include "hypervisor/console/console_ring.hpp"
 #include "hypervisor/lib/format.hpp"
 #include "hypervisor/lib/spinlock.hpp"
 
@@ -12,6 +13,15 @@ unsigned sink_count;
 Spinlock lock;
 bool panicking;
 Log_level threshold = Log_level::info;
+// Every byte printed, for XEN_SYSCTL_readconsole; written under 'lock'.
+Console_ring ring;
+
+void to_sinks(const char* s, size_t len)
+{
+    ring.put(s, len);
+    for (unsigned i = 0; i < sink_count; ++i)
+        sinks[i](s, len);
+}
 
 // Collects one formatted message so it reaches the sinks in a single write,
 // keeping lines from different CPUs from interleaving.
@@ -25,8 +35,7 @@ public:
     }
     void flush()
     {
-        for (unsigned i = 0; i < sink_count; ++i)
-            sinks[i](buf_, len_);
+        to_sinks(buf_, len_);
         len_ = 0;
     }
 
@@ -71,10 +80,7 @@ void add_sink(Write_fn fn)
 
 void write(const char* s, size_t len)
 {
-    locked([&] {
-        for (unsigned i = 0; i < sink_count; ++i)
-            sinks[i](s, len);
-    });
+    locked([&] { to_sinks(s, len); });
 }
 
 void puts(const char* s)
@@ -100,6 +106,15 @@ void printf(const char* f, ...)
     va_start(ap, f);
     vprintf(f, ap);
     va_end(ap);
+}
+
+long read_ring(Console_ring::Read& r, Console_ring::Out out, void* ctx)
+{
+    if (long rc = ring.read(r, out, ctx))
+        return rc;
+    if (r.clear)
+        locked([&] { ring.clear_to(r.index); });
+    return 0;
 }
 
 void take_over_for_panic() { panicking = true; }

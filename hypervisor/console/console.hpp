@@ -5,6 +5,7 @@
 #include <cstddef>
 
 #include "hypervisor/boot/cmdline.hpp"
+#include "hypervisor/console/console_ring.hpp"
 
 namespace console {
 
@@ -16,6 +17,10 @@ void write(const char* s, size_t len);
 void puts(const char* s);
 [[gnu::format(printf, 1, 2)]] void printf(const char* f, ...);
 void vprintf(const char* f, va_list ap);
+
+// XEN_SYSCTL_readconsole over the ring of everything printed
+// (console_ring.hpp); the clear step takes the console lock.
+[[nodiscard]] long read_ring(Console_ring::Read& r, Console_ring::Out out, void* ctx);
 
 // A CPU that panics may interrupt another that holds the console lock; the
 // panic path takes the console over instead of deadlocking.

@@ -55,7 +55,7 @@ Domain* domain_get_raw(uint16_t id)
         return nullptr;
     Lock_guard<Spinlock> g(table_lock);
     Domain* d = table[id];
-    if (!d || d->life == Domain_life::dead)
+    if (!d || d->life == Domain_life::dead || d->life == Domain_life::building)
         return nullptr;
     ++d->refs;
     return d;
@@ -75,27 +75,54 @@ void domain_put(Domain* d)
         destroy_object(d);
 }
 
-Domain* domain_create(uint16_t id, const Domain_config& cfg, int& err)
+namespace {
+
+// A new object for id, already in the table (building), or nullptr.
+Domain* reserve(uint16_t id, const Domain_config& cfg, int& err)
 {
-    err = -XEN_EINVAL;
-    if (id >= max_domains || cfg.max_vcpus == 0 || cfg.max_vcpus > Domain::max_vcpus)
-        return nullptr;
     err = -XEN_ENOMEM;
     void* mem = heap_alloc(sizeof(Domain));
     if (!mem)
         return nullptr;
     Domain* d = new (mem) Domain;
     d->id = id;
+    {
+        Lock_guard<Spinlock> g(table_lock);
+        if (!table[id]) {
+            table[id] = d;
+            err = 0;
+        }
+    }
+    if (err) {
+        err = -XEN_EEXIST;
+        d->~Domain();
+        heap_free(d);
+        return nullptr;
+    }
     d->privileged = cfg.privileged;
     d->mm.id = id;
     d->mm.privileged = cfg.privileged;
     d->mm.io_caps = cfg.privileged;
     d->frames.set_allocator({chunk_alloc, chunk_free, nullptr});
+    return d;
+}
+
+} // namespace
+
+Domain* domain_create(uint16_t id, const Domain_config& cfg, int& err)
+{
+    err = -XEN_EINVAL;
+    if (id >= max_domains || cfg.max_vcpus == 0 || cfg.max_vcpus > Domain::max_vcpus)
+        return nullptr;
+    Domain* d = reserve(id, cfg, err);
+    if (!d)
+        return nullptr;
     sched_domain_init(*d);
     for (unsigned i = 0; i < cfg.max_vcpus; ++i) {
         void* vm = heap_alloc(sizeof(Vcpu));
         if (!vm) {
-            destroy_object(d);
+            err = -XEN_ENOMEM;
+            domain_abandon(*d);
             return nullptr;
         }
         Vcpu* v = new (vm) Vcpu;
@@ -108,17 +135,23 @@ Domain* domain_create(uint16_t id, const Domain_config& cfg, int& err)
     evtchn::init(*d);
     d->evtchn.max_port = cfg.max_evtchn_port < Evtchn_table::nr_ports ? cfg.max_evtchn_port
                                                                        : Evtchn_table::nr_ports - 1;
-    {
-        Lock_guard<Spinlock> g(table_lock);
-        if (!table[id]) {
-            table[id] = d;
-            err = 0;
-            return d;
-        }
-    }
-    err = -XEN_EEXIST;
-    destroy_object(d);
-    return nullptr;
+    return d;
+}
+
+void domain_publish(Domain& d)
+{
+    Lock_guard<Spinlock> g(table_lock);
+    d.life = Domain_life::alive;
+}
+
+void domain_abandon(Domain& d) { domain_mark_dead(d); }
+
+bool domain_id_in_use(uint16_t id)
+{
+    if (id >= max_domains)
+        return true;
+    Lock_guard<Spinlock> g(table_lock);
+    return table[id] != nullptr;
 }
 
 void for_each_domain(void (*fn)(Domain& d, void* ctx), void* ctx)

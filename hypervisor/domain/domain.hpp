@@ -24,7 +24,9 @@
 
 struct Grant_table;
 
-enum class Domain_life : uint8_t { alive, dying, dead };
+// building: its id is taken but nothing else sees it yet (domain_create
+// until domain_publish or domain_abandon).
+enum class Domain_life : uint8_t { building, alive, dying, dead };
 
 struct Domain {
     static constexpr unsigned max_vcpus = XEN_LEGACY_MAX_VCPUS;
@@ -56,6 +58,14 @@ struct Domain {
     bool shutting_down = false;
     uint8_t shutdown_reason = 0;
 
+    // The toolstack's view (domctl): its 16-byte handle (UUID), the
+    // seconds added to its wall clock, and its controller's pause nesting
+    // (Xen's controller_pause_count: 1 at creation, 0 once started; each
+    // level also holds one level of pause_count).
+    xen_domain_handle_t handle{};
+    int64_t time_offset_s = 0;
+    uint32_t controller_pause_count = 0;
+
     // Scheduling: the credit scheduler's weight and cap, and the domain's
     // pause nesting (domain_pause: none of its vCPUs runs while > 0).
     sched::Sched_domain sched;
@@ -66,7 +76,7 @@ struct Domain {
     Spinlock mm_lock;
 
     // Lifetime, domain.cpp: atomics, changed under the domain table's lock.
-    Domain_life life = Domain_life::alive;
+    Domain_life life = Domain_life::building;
     uint32_t refs = 0;          // Domain_refs held
     uint32_t owned_frames = 0;  // frames whose Page::owner is this domain
 
@@ -123,10 +133,20 @@ Domain_ref domain_get(uint16_t id);
 Domain* domain_get_raw(uint16_t id);
 void domain_put(Domain* d);
 
-// A fresh domain with id 'id' and its vCPUs, or nullptr when the id is
-// taken (a domain, alive or not yet gone, has it), reserved or out of
-// range, or memory is short. 'err' says which (-EEXIST, -EINVAL, -ENOMEM).
+// A fresh domain with id 'id' and its vCPUs (down), its event channels
+// and its scheduling state, or nullptr when the id is taken (a domain,
+// alive or not yet gone, has it), reserved or out of range, or memory is
+// short. 'err' says which (-EEXIST, -EINVAL, -ENOMEM). The domain is
+// 'building': its id is its own, but domain_get does not find it until
+// domain_publish; domain_abandon ends it instead (it must own no frame
+// by then). arch pv_domain_create (arch/x86_32/include/pv_domain.hpp)
+// builds on it: every domain is made through that.
 Domain* domain_create(uint16_t id, const Domain_config& cfg, int& err);
+void domain_publish(Domain& d);
+void domain_abandon(Domain& d);
+
+// Whether a domain object (in any state) holds this id.
+bool domain_id_in_use(uint16_t id);
 
 // Calls fn for every domain in the table that is alive or dying, with a
 // reference held for the call.

@@ -74,6 +74,9 @@ struct Vcpu {
     // CPU (from the switch to it until its state is saved again).
     sched::Sched_vcpu sched;
     bool is_running = false;
+    // XEN_DOMCTL_setvcpuaffinity's soft affinity: kept and reported; the
+    // credit policy schedules by the hard one only. Under domctl's lock.
+    uint64_t soft_affinity = ~0ull;
 
     // Virtual timers (arch vtime), on the queue of the vCPU's CPU: the
     // periodic timer's period (0 = off) and the three timers.

@@ -17,13 +17,19 @@ struct Cpu_sched {
 sched::Credit_scheduler scheduler;
 Cpu_sched cpus[sched::max_cpus];
 
-void kick(sched::Cpu_mask m)
+} // namespace
+
+void sched_kick(sched::Cpu_mask m)
 {
     for (unsigned c = m.first(); c < sched::max_cpus; c = m.first()) {
         m = m.without(c);
         arch::raise_schedule(c);
     }
 }
+
+namespace {
+
+void kick(sched::Cpu_mask m) { sched_kick(m); }
 
 Cpu_sched& of(Timer& t) { return *static_cast<Cpu_sched*>(t.ctx); }
 

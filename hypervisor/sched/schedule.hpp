@@ -56,6 +56,22 @@ void domain_pause(Domain& d);
 void domain_unpause(Domain& d);
 // No vCPU of d has its registers loaded on a CPU.
 bool domain_quiet(const Domain& d);
+// domain_pause, then waits until d is quiet (Xen's synchronous pause); d
+// must not be the caller's domain.
+void domain_pause_sync(Domain& d);
+
+// vcpu_pause, then waits until v's state is saved; v must not be the caller.
+void vcpu_pause_sync(Vcpu& v);
+
+// The CPUs the policy returned: each reschedules (IPI, or this CPU's softirq).
+void sched_kick(sched::Cpu_mask m);
+
+// XEN_DOMCTL_{set,get}vcpuaffinity: v's hard affinity (bits beyond
+// sched::max_cpus ignored). -EINVAL when no online CPU is in it.
+[[nodiscard]] int vcpu_set_hard_affinity(Vcpu& v, sched::Cpu_mask hard);
+sched::Cpu_mask vcpu_hard_affinity(Vcpu& v);
+// The CPUs the scheduler runs guests on.
+sched::Cpu_mask sched_online_cpus();
 
 // SCHEDOP_block and HLT: the vCPU (the caller) waits for an event with
 // delivery enabled; it returns at once when one is pending already.

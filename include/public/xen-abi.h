@@ -36,6 +36,7 @@ typedef uint64_t xen_uint64_a4_t __attribute__((__aligned__(4)));
 typedef int64_t xen_int64_a4_t __attribute__((__aligned__(4)));
 /* 64-bit integers Xen explicitly aligns to 8 (uint64_aligned_t). */
 typedef uint64_t xen_uint64_aligned_t __attribute__((__aligned__(8)));
+typedef int64_t xen_int64_aligned_t __attribute__((__aligned__(8)));
 #endif
 
 /*

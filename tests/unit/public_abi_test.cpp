@@ -10,6 +10,8 @@
 #include <gtest/gtest.h>
 
 #include "public/callback.h"
+#include "public/domctl.h"
+#include "public/sysctl.h"
 #include "public/errno.h"
 #include "public/event_channel.h"
 #include "public/grant_table.h"
@@ -377,6 +379,73 @@ TEST(PublicAbiTest, HypercallNumbersMatchTheHypercallPage) {
     EXPECT_EQ(__HYPERVISOR_arch_7, 55);
     // Every stub fits the 4 KiB hypercall page.
     EXPECT_LE(XEN_NR_HYPERCALLS * XEN_HYPERCALL_STUB_SIZE, 4096);
+}
+
+TEST(PublicAbiTest, DomctlStructuresHaveX86_32Layout) {
+    EXPECT_EQ(XEN_DOMCTL_INTERFACE_VERSION, 0x18u);
+    EXPECT_EQ(sizeof(xen_domctl), 144u);
+    EXPECT_EQ(offsetof(xen_domctl, domain), 8u);
+    EXPECT_EQ(offsetof(xen_domctl, u), 16u);
+    EXPECT_EQ(sizeof(xen_ctl_handle_t), 8u);
+    EXPECT_EQ(sizeof(xenctl_bitmap), 16u);
+    EXPECT_EQ(sizeof(xen_domctl_createdomain), 68u);
+    EXPECT_EQ(offsetof(xen_domctl_createdomain, handle), 4u);
+    EXPECT_EQ(offsetof(xen_domctl_createdomain, max_vcpus), 28u);
+    EXPECT_EQ(offsetof(xen_domctl_createdomain, max_grant_frames), 36u);
+    EXPECT_EQ(offsetof(xen_domctl_createdomain, altp2m), 48u);
+    EXPECT_EQ(offsetof(xen_domctl_createdomain, cpupool_id), 56u);
+    EXPECT_EQ(offsetof(xen_domctl_createdomain, arch), 60u);
+    EXPECT_EQ(sizeof(xen_domctl_getdomaininfo), 112u);
+    EXPECT_EQ(offsetof(xen_domctl_getdomaininfo, flags), 4u);
+    EXPECT_EQ(offsetof(xen_domctl_getdomaininfo, tot_pages), 8u);
+    EXPECT_EQ(offsetof(xen_domctl_getdomaininfo, max_pages), 16u);
+    EXPECT_EQ(offsetof(xen_domctl_getdomaininfo, shared_info_frame), 48u);
+    EXPECT_EQ(offsetof(xen_domctl_getdomaininfo, cpu_time), 56u);
+    EXPECT_EQ(offsetof(xen_domctl_getdomaininfo, max_vcpu_id), 68u);
+    EXPECT_EQ(offsetof(xen_domctl_getdomaininfo, handle), 76u);
+    EXPECT_EQ(offsetof(xen_domctl_getdomaininfo, gpaddr_bits), 96u);
+    EXPECT_EQ(offsetof(xen_domctl_getdomaininfo, arch_config), 104u);
+    EXPECT_EQ(sizeof(xen_domctl_shadow_op), 40u);
+    EXPECT_EQ(offsetof(xen_domctl_shadow_op, dirty_bitmap), 16u);
+    EXPECT_EQ(offsetof(xen_domctl_shadow_op, pages), 24u);
+    EXPECT_EQ(sizeof(xen_domctl_vcpucontext), 16u);
+    EXPECT_EQ(offsetof(xen_domctl_vcpucontext, ctxt), 8u);
+    EXPECT_EQ(sizeof(xen_domctl_getvcpuinfo), 24u);
+    EXPECT_EQ(offsetof(xen_domctl_getvcpuinfo, running), 6u);
+    EXPECT_EQ(offsetof(xen_domctl_getvcpuinfo, cpu_time), 8u);
+    EXPECT_EQ(offsetof(xen_domctl_getvcpuinfo, cpu), 16u);
+    EXPECT_EQ(sizeof(xen_domctl_vcpuaffinity), 40u);
+    EXPECT_EQ(offsetof(xen_domctl_vcpuaffinity, cpumap_soft), 24u);
+    EXPECT_EQ(sizeof(xen_domctl_scheduler_op), 24u);
+    EXPECT_EQ(offsetof(xen_domctl_scheduler_op, u), 8u);
+    EXPECT_EQ(sizeof(xen_domctl_max_mem), 8u);
+    EXPECT_EQ(sizeof(xen_domctl_settimeoffset), 8u);
+    EXPECT_EQ(sizeof(xen_domctl_setdomainhandle), 16u);
+}
+
+TEST(PublicAbiTest, SysctlStructuresHaveX86_32Layout) {
+    EXPECT_EQ(XEN_SYSCTL_INTERFACE_VERSION, 0x16u);
+    EXPECT_EQ(sizeof(xen_sysctl), 136u);
+    EXPECT_EQ(offsetof(xen_sysctl, u), 8u);
+    EXPECT_EQ(sizeof(xen_sysctl_readconsole), 24u);
+    EXPECT_EQ(offsetof(xen_sysctl_readconsole, index), 4u);
+    EXPECT_EQ(offsetof(xen_sysctl_readconsole, buffer), 8u);
+    EXPECT_EQ(offsetof(xen_sysctl_readconsole, count), 16u);
+    EXPECT_EQ(sizeof(xen_sysctl_physinfo), 112u);
+    EXPECT_EQ(offsetof(xen_sysctl_physinfo, capabilities), 28u);
+    EXPECT_EQ(offsetof(xen_sysctl_physinfo, total_pages), 40u);
+    EXPECT_EQ(offsetof(xen_sysctl_physinfo, free_pages), 48u);
+    EXPECT_EQ(offsetof(xen_sysctl_physinfo, max_mfn), 72u);
+    EXPECT_EQ(offsetof(xen_sysctl_physinfo, hw_cap), 80u);
+    EXPECT_EQ(sizeof(xen_sysctl_getdomaininfolist), 24u);
+    EXPECT_EQ(offsetof(xen_sysctl_getdomaininfolist, buffer), 8u);
+    EXPECT_EQ(offsetof(xen_sysctl_getdomaininfolist, num_domains), 16u);
+    EXPECT_EQ(sizeof(xen_sysctl_cputopo), 12u);
+    EXPECT_EQ(sizeof(xen_sysctl_cputopoinfo), 16u);
+    EXPECT_EQ(offsetof(xen_sysctl_cputopoinfo, cputopo), 8u);
+    EXPECT_EQ(sizeof(xen_sysctl_meminfo), 16u);
+    EXPECT_EQ(sizeof(xen_sysctl_numainfo), 24u);
+    EXPECT_EQ(offsetof(xen_sysctl_numainfo, distance), 16u);
 }
 
 }  // namespace

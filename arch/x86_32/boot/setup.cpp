@@ -30,6 +30,7 @@
 #include "hypervisor/boot/boot_info.hpp"
 #include "hypervisor/console/console.hpp"
 #include "hypervisor/domain/domain.hpp"
+#include "hypervisor/domain/domain_pause.hpp"
 #include "hypervisor/lib/panic.hpp"
 
 extern "C" {
@@ -177,12 +178,14 @@ extern "C" [[noreturn]] void xenith_start(uint32_t magic, uint32_t mbi_phys)
     Domain* dom0 = arch::build_dom0(*mbi, options, strip_module_names);
     if (!dom0)
         stop("domain 0 could not be built");
-    arch::vtime_domain_init(*dom0);
     // Serial input interrupts come to this CPU; the events they raise reach
     // dom0 wherever it runs.
     if (options.console_com1)
         (void)arch::serial_irq_init(arch::this_cpu().apic_id);
     log::info("starting domain 0");
     vcpu_set_up(*dom0->vcpus[0], true);
+    // Created paused by its controller, as every domain; nobody else will
+    // start it (Xen's domain_unpause_by_systemcontroller(dom0) at boot).
+    (void)domain_unpause_by_controller(*dom0);
     arch::idle_loop();
 }

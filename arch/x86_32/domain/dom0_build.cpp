@@ -8,12 +8,12 @@
 #include "arch/x86_32/mm/paging.hpp"
 #include "arch/x86_32/pv/io_ports.hpp"
 #include "arch/x86_32/include/pv_frame_space.hpp"
-#include "arch/x86_32/include/pv_grant_env.hpp"
+#include "arch/x86_32/include/pv_domain.hpp"
+#include "public/domctl.h"
 #include "hypervisor/boot/boot_layout.hpp"
 #include "hypervisor/console/console.hpp"
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/mm/domain_memory.hpp"
-#include "hypervisor/grant/grant_table.hpp"
 #include "hypervisor/boot/elf_image.hpp"
 #include "hypervisor/mm/heap.hpp"
 #include "hypervisor/mm/mm.hpp"
@@ -143,11 +143,15 @@ Domain* build_dom0(const multiboot::Info& mbi, const Boot_options& opt, bool str
     }
     log_layout(layout, nr_pages);
 
-    Domain_config cfg;
-    cfg.privileged = true;
-    cfg.max_vcpus = dom0_vcpus(opt);
+    // The same empty PV domain as every other (shared_info, events, grant
+    // table with the default limits, vCPUs), paused by its controller
+    // until setup starts it.
+    Pv_domain_config cfg;
+    cfg.core.privileged = true;
+    cfg.core.max_vcpus = dom0_vcpus(opt);
+    cfg.emulation_flags = XEN_X86_EMU_PIT; // Xen gives a PV hardware domain the PIT
     int rc;
-    Domain* d = domain_create(0, cfg, rc);
+    Domain* d = pv_domain_create(0, cfg, rc);
     if (!d) {
         log::error("dom0: cannot create domain 0 (%d)", rc);
         return nullptr;
@@ -159,11 +163,6 @@ Domain* build_dom0(const multiboot::Info& mbi, const Boot_options& opt, bool str
                        : max_mfn();
     if (d->max_pages < nr_pages)
         d->max_pages = nr_pages;
-
-    if (long grc = grant::table_create(grant_env(), *d, Grant_limits{}); grc != 0) {
-        log::error("dom0: no grant table (%ld)", grc);
-        return nullptr;
-    }
 
     if (!io_ports_init_hardware_domain(*d) || !iomem_init_hardware_domain(*d)) {
         log::error("dom0: cannot record its I/O port and memory permissions");

@@ -171,25 +171,8 @@ void Guest_image::build_page_tables()
 
 bool Guest_image::start_vcpu0(uint32_t entry)
 {
-    Mfn si = alloc_frames(0, Zone::direct);
-    if (si == invalid_mfn) {
-        log::error("d%u: no memory for shared_info", d_.id);
-        return false;
-    }
-    d_.shared_info_mfn = si;
-    d_.shared = phys_to_virt<shared_info>(static_cast<uint32_t>(mfn_to_paddr(si)));
-    __builtin_memset(static_cast<void*>(d_.shared), 0, page_size);
-    for (auto& vi : d_.shared->vcpu_info)
-        vi.evtchn_upcall_mask = 1;
-    // Shared with the guest: it maps the page by machine address. The
-    // hypervisor's own reference keeps the frame while it writes it, even if
-    // the guest gives the page back (decrease_reservation) or maps it.
-    // Not in the domain's frame list (the hypervisor gives it back itself,
-    // as Xen's xenheap pages), but the domain's to own and count.
-    assign_page(*mfn_to_page(si), d_.id);
-    (void)get_page(*mfn_to_page(si), d_.id);
-    domain_frame_owned(d_);
-
+    // shared_info exists since the domain was made (pv_domain_create).
+    Mfn si = d_.shared_info_mfn;
     start_info_t* sip = reinterpret_cast<start_info_t*>(map_frame(mfn_of_va(l_.start_info)));
     sip->shared_info = static_cast<uint32_t>(mfn_to_paddr(si));
     unmap_frame(sip);
@@ -206,10 +189,7 @@ bool Guest_image::start_vcpu0(uint32_t entry)
         return false;
     }
     d_.mm.initialised = true;
-    // Every vCPU's vcpu_info starts in shared_info (ids below
-    // XEN_LEGACY_MAX_VCPUS); only vCPU 0 has a context yet.
-    for (unsigned i = 0; i < d_.nr_vcpus; ++i)
-        d_.vcpus[i]->info = &d_.shared->vcpu_info[i];
+    // Only vCPU 0 has a context yet.
     v.initialised = true;
     // Brought up (vcpu_set_up) by whoever starts the domain.
     v.regs = cpu_user_regs{};

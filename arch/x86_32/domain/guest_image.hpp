@@ -30,8 +30,9 @@ public:
     void write_start_info(const Elf_image& img, uint32_t mod_len, const char* cmdline, bool dom0);
     void write_hypercall_page(uint32_t va);
     void build_page_tables();
-    // Pins the tables, sets up shared_info and vCPU 0; false if the tables
-    // were refused (a builder bug: they are made here).
+    // Pins the tables, names shared_info in start_info and gives vCPU 0
+    // its first registers; false if the tables were refused (a builder
+    // bug: they are made here).
     [[nodiscard]] bool start_vcpu0(uint32_t entry);
 
     Mfn mfn_of_va(uint32_t va) const;

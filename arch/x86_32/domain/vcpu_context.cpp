@@ -81,7 +81,69 @@ void load_registers(Vcpu& t, const vcpu_guest_context_t& c)
     }
 }
 
+// Xen's xen_pfn_to_cr3 for PAE guests, the inverse of cr3_frame.
+uint32_t frame_cr3(Mfn m) { return (raw(m) << 12) | (raw(m) >> 20); }
+
+// A context for a vCPU that has one already may change its registers but
+// not its page-table base, GDT or LDT (Xen's arch_set_info_guest:
+// -EOPNOTSUPP otherwise).
+bool same_tables(const Vcpu& t, const vcpu_guest_context_t& c)
+{
+    if (cr3_frame(c.ctrlreg[3]) != t.cr3 || c.gdt_ents != t.gdt_ents || c.ldt_ents != t.ldt_ents)
+        return false;
+    if (t.ldt_ents && c.ldt_base != t.ldt_base)
+        return false;
+    for (unsigned i = 0; i < t.nr_gdt_frames; ++i)
+        if (Mfn{c.gdt_frames[i]} != t.gdt_frames[i])
+            return false;
+    return true;
+}
+
 } // namespace
+
+long vcpu_set_context(Vcpu& t, const vcpu_guest_context_t& c)
+{
+    if (!t.initialised)
+        return vcpu_initialise(t, c);
+    if (long rc = check(c))
+        return rc;
+    if (!same_tables(t, c))
+        return -XEN_EOPNOTSUPP;
+    load_registers(t, c);
+    return 0;
+}
+
+void vcpu_get_context(const Vcpu& t, vcpu_guest_context_t& c)
+{
+    __builtin_memset(&c, 0, sizeof c);
+    if (t.arch.fpu_used)
+        __builtin_memcpy(c.fpu_ctxt.x, t.arch.fpu, sizeof c.fpu_ctxt.x);
+    c.flags = VGCF_i387_valid | (t.up ? VGCF_online : 0) |
+              (t.failsafe_masks_events ? VGCF_failsafe_disables_events : 0);
+    c.user_regs = t.regs;
+    c.user_regs.eflags = (t.regs.eflags & ~eflags_iopl) | (t.iopl << 12);
+    if ((t.regs.cs & 3) != 3)
+        c.flags |= VGCF_in_kernel;
+    for (unsigned i = 0; i < 256; ++i)
+        c.trap_ctxt[i] = t.traps[i];
+    c.ldt_base = t.ldt_base;
+    c.ldt_ents = t.ldt_ents;
+    for (unsigned i = 0; i < t.nr_gdt_frames; ++i)
+        c.gdt_frames[i] = raw(t.gdt_frames[i]);
+    c.gdt_ents = t.gdt_ents;
+    c.kernel_ss = t.kernel_ss;
+    c.kernel_sp = t.kernel_sp;
+    c.ctrlreg[0] = t.fpu_ts ? cr0_ts : 0;
+    c.ctrlreg[3] = t.cr3 != invalid_mfn ? frame_cr3(t.cr3) : 0;
+    c.ctrlreg[4] = t.arch.cr4;
+    for (unsigned r = 0; r < 8; ++r)
+        c.debugreg[r] = t.debugreg[r];
+    c.event_callback_cs = t.event_callback.cs;
+    c.event_callback_eip = t.event_callback.eip;
+    c.failsafe_callback_cs = t.failsafe_callback.cs;
+    c.failsafe_callback_eip = t.failsafe_callback.eip;
+    c.vm_assist = t.domain->vm_assist;
+}
 
 long vcpu_initialise(Vcpu& t, const vcpu_guest_context_t& c)
 {

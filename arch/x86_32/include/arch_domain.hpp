@@ -15,6 +15,8 @@ struct Arch_domain {
     // Machine frames outside RAM it may map (Xen's iomem_caps,
     // iomem_access_permitted); empty for a domain given none.
     Rangeset io_mem;
+    // XEN_X86_EMU_* it was created with (a PV domain: PIT or nothing).
+    uint32_t emulation_flags = 0;
     // The RTC index the domain last wrote to port 0x70 (Xen's cmos_idx).
     uint8_t cmos_index = 0;
     // The dword it last wrote to CONFIG_ADDRESS, port 0xCF8 (Xen's pci_cf8).

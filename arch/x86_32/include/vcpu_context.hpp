@@ -15,4 +15,13 @@ namespace arch {
 // nothing is kept of a refused context.
 [[nodiscard]] long vcpu_initialise(Vcpu& t, const vcpu_guest_context_t& c);
 
+// XEN_DOMCTL_setvcpucontext on a vCPU that is not running (its domain
+// paused): vcpu_initialise for a vCPU without a context; for one with a
+// context, the same checks, then only its registers change: a page-table
+// base, GDT or LDT other than the vCPU's is -EOPNOTSUPP (as Xen).
+[[nodiscard]] long vcpu_set_context(Vcpu& t, const vcpu_guest_context_t& c);
+// XEN_DOMCTL_getvcpucontext (Xen's arch_get_info_guest for a 32-bit PV
+// vCPU): the virtual IOPL back in EFLAGS, CR3 in xen_pfn_to_cr3 form.
+void vcpu_get_context(const Vcpu& t, vcpu_guest_context_t& c);
+
 } // namespace arch

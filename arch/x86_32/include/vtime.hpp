@@ -27,6 +27,10 @@ void vtime_domain_init(Domain& d);
 // (wc_version protocol).
 void vtime_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t system_time);
 
+// XEN_DOMCTL_settimeoffset: d's wall clock runs 'seconds' ahead of the
+// machine's from now on (rewritten at once, wc_version protocol).
+void vtime_set_offset(Domain& d, int64_t seconds);
+
 // Versioned update of v's vcpu_time_info to "now" (public/xen.h protocol:
 // version odd while the fields change).
 void update_vcpu_time(Vcpu& v);

@@ -52,13 +52,16 @@ void on_tick(uint64_t now)
         update_vcpu_time(*v);
 }
 
-void write_wallclock(shared_info& s)
+// The domain's wall clock: the machine's plus its offset (settimeoffset).
+void write_wallclock(Domain& d)
 {
+    shared_info& s = *d.shared;
+    uint64_t sec = wc_sec + static_cast<uint64_t>(d.time_offset_s);
     // Same version protocol as vcpu_time_info (public/xen.h wc_version).
     __atomic_store_n(&s.wc_version, s.wc_version + 1, __ATOMIC_RELAXED);
     __atomic_thread_fence(__ATOMIC_RELEASE);
-    s.wc_sec = static_cast<uint32_t>(wc_sec);
-    s.arch.wc_sec_hi = static_cast<uint32_t>(wc_sec >> 32);
+    s.wc_sec = static_cast<uint32_t>(sec);
+    s.arch.wc_sec_hi = static_cast<uint32_t>(sec >> 32);
     s.wc_nsec = wc_nsec;
     __atomic_store_n(&s.wc_version, s.wc_version + 1, __ATOMIC_RELEASE);
 }
@@ -92,7 +95,7 @@ void vtime_init()
 
 void vtime_domain_init(Domain& d)
 {
-    write_wallclock(*d.shared);
+    write_wallclock(d);
     for (unsigned i = 0; i < d.nr_vcpus; ++i)
         update_vcpu_time(*d.vcpus[i]);
 }
@@ -106,9 +109,15 @@ void vtime_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t system_time)
     for_each_domain(
         [](Domain& d, void*) {
             if (d.shared)
-                write_wallclock(*d.shared);
+                write_wallclock(d);
         },
         nullptr);
+}
+
+void vtime_set_offset(Domain& d, int64_t seconds)
+{
+    d.time_offset_s = seconds;
+    write_wallclock(d);
 }
 
 void update_vcpu_time(Vcpu& v)
