@@ -136,11 +136,14 @@ public:
             std::memcpy(&d.context, buffer, len);
             d.has_context = true;
             return 0;
-        case XEN_DOMCTL_hypercall_init:
-            if (owner_of(static_cast<xen_pfn_t>(op.u.hypercall_init.gmfn)) != d.id)
+        case XEN_DOMCTL_hypercall_init: {
+            uint64_t gmfn; // Xen's xen_domctl_hypercall_init: gmfn at offset 0
+            std::memcpy(&gmfn, op.u.pad, sizeof gmfn);
+            if (owner_of(static_cast<xen_pfn_t>(gmfn)) != d.id)
                 return -XEN_EINVAL;
-            d.hypercall_page = static_cast<xen_pfn_t>(op.u.hypercall_init.gmfn);
+            d.hypercall_page = static_cast<xen_pfn_t>(gmfn);
             return 0;
+        }
         }
         return -XEN_ENOSYS;
     }

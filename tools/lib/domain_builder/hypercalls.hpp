@@ -13,7 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "tools/lib/domain_builder/domctl_subset.h"
+#include <public/domctl.h>
 
 #include <public/event_channel.h>
 #include <public/memory.h>
