@@ -41,6 +41,7 @@ RULES = {
     "tools/lib/domain_builder": ["tools/lib", "include/public",
                                  "hypervisor/boot/elf_image.hpp", "hypervisor/boot/xen_notes.hpp",
                                  "hypervisor/boot/elf_error.hpp", "hypervisor/boot/boot_layout.hpp",
+                                 "hypervisor/boot/start_info.hpp",
                                  "hypervisor/lib/format.hpp"],
 }
 LIMIT = 25

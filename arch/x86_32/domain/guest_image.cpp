@@ -6,6 +6,7 @@
 #include "arch/x86_32/mm/paging.hpp"
 #include "arch/x86_32/pv/guest_cr4.hpp"
 #include "arch/x86_32/include/pv_frame_space.hpp"
+#include "hypervisor/boot/start_info.hpp"
 #include "hypervisor/console/console.hpp"
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/mm/domain_memory.hpp"
@@ -99,21 +100,11 @@ void Guest_image::write_p2m()
 
 void Guest_image::write_start_info(const Elf_image&, uint32_t mod_len, const char* cmdline, bool dom0)
 {
-    start_info_t si{};
-    static constexpr char magic[] = XEN_START_INFO_MAGIC;
-    __builtin_memcpy(si.magic, magic, sizeof magic);
-    si.nr_pages = nr_pages_;
-    si.shared_info = 0; // filled in by start_vcpu0 once the page exists
-    si.flags = dom0 ? (SIF_PRIVILEGED | SIF_INITDOMAIN) : 0;
-    si.pt_base = l_.pt_base;
-    si.nr_pt_frames = l_.nr_pt_frames;
-    si.mfn_list = l_.p2m_start;
-    si.mod_start = !mod_len ? 0 : l_.ramdisk_pfn ? l_.ramdisk_pfn : l_.ramdisk_start;
-    si.mod_len = mod_len;
-    if (mod_len && l_.ramdisk_pfn)
-        si.flags |= SIF_MOD_START_PFN;
-    for (unsigned i = 0; cmdline && cmdline[i] && i + 1 < MAX_GUEST_CMDLINE; ++i)
-        si.cmd_line[i] = static_cast<int8_t>(cmdline[i]);
+    // Shared with the toolstack's builder (hypervisor/boot/start_info.hpp);
+    // shared_info is filled in by start_vcpu0 once the page exists.
+    start_info_t si = boot_start_info(l_, nr_pages_, mod_len, cmdline);
+    if (dom0)
+        si.flags |= SIF_PRIVILEGED | SIF_INITDOMAIN;
     fill(l_.start_info, reinterpret_cast<const uint8_t*>(&si), sizeof si);
 }
 

@@ -1,6 +1,7 @@
 // What the new domain finds when it starts: its event channels to the store
 // and the console, start_info, shared_info, the hypercall page, and vCPU 0's
 // registers (libxc's start_info_x86_32, shared_info_x86_32, vcpu_x86_32).
+#include "hypervisor/boot/start_info.hpp"
 #include "tools/lib/base/text.hpp"
 #include "tools/lib/domain_builder/build_session.hpp"
 
@@ -30,9 +31,9 @@ bool Build_session::setup_channels()
     return true;
 }
 
-// public/xen.h struct start_info. shared_info is a machine address (libxc:
-// shared_info_mfn << PAGE_SHIFT); flags 0: a domU is neither privileged
-// nor the initial domain.
+// public/xen.h struct start_info, its layout part shared with dom0's
+// builder. shared_info is a machine address (libxc: shared_info_mfn <<
+// PAGE_SHIFT); no SIF_PRIVILEGED / SIF_INITDOMAIN: a domU is neither.
 bool Build_session::write_start_info()
 {
     xen_domctl op{};
@@ -40,27 +41,13 @@ bool Build_session::write_start_info()
         return failed_call("XEN_DOMCTL_getdomaininfo", rc);
     shared_info_mfn_ = static_cast<xen_pfn_t>(op.u.getdomaininfo.shared_info_frame);
 
-    start_info_t si{};
-    static constexpr char magic[] = XEN_START_INFO_MAGIC;
-    mem_copy(si.magic, magic, sizeof magic);
-    si.nr_pages = nr_pages_;
+    uint32_t mod_len = req_.ramdisk ? static_cast<uint32_t>(req_.ramdisk_len) : 0;
+    start_info_t si = boot_start_info(layout_, nr_pages_, mod_len, req_.cmdline);
     si.shared_info = shared_info_mfn_ << 12;
-    si.flags = 0;
     si.store_mfn = out_.store_mfn;
     si.store_evtchn = out_.store_evtchn;
     si.console.domU.mfn = out_.console_mfn;
     si.console.domU.evtchn = out_.console_evtchn;
-    si.pt_base = layout_.pt_base;
-    si.nr_pt_frames = layout_.nr_pt_frames;
-    si.mfn_list = layout_.p2m_start;
-    if (req_.ramdisk && req_.ramdisk_len) {
-        si.mod_start = layout_.ramdisk_pfn ? layout_.ramdisk_pfn : layout_.ramdisk_start;
-        si.mod_len = static_cast<uint32_t>(req_.ramdisk_len);
-        if (layout_.ramdisk_pfn)
-            si.flags |= SIF_MOD_START_PFN;
-    }
-    for (unsigned i = 0; req_.cmdline && req_.cmdline[i] && i + 1 < MAX_GUEST_CMDLINE; ++i)
-        si.cmd_line[i] = static_cast<int8_t>(req_.cmdline[i]);
     return write_va(layout_.start_info, reinterpret_cast<const uint8_t*>(&si), sizeof si);
 }
 
