@@ -18,23 +18,24 @@ public:
     Build_session(const Build_session&) = delete;
     Build_session& operator=(const Build_session&) = delete;
 
-    // Each returns false with err_ filled in.
-    [[nodiscard]] bool check();          // domain_builder.cpp: image, layout, request
-    [[nodiscard]] bool create_domain();  // domain_builder.cpp
-    [[nodiscard]] bool populate();       // guest_memory.cpp
-    [[nodiscard]] bool load();           // guest_memory.cpp: zero region, kernel, ramdisk, p2m
-    [[nodiscard]] bool write_start_info(); // start_state.cpp (after the event channels)
-    [[nodiscard]] bool build_page_tables(); // boot_tables.cpp
-    [[nodiscard]] bool setup_channels();    // start_state.cpp
-    [[nodiscard]] bool setup_shared_info(); // start_state.cpp
+    // The steps, in the order build_pv_domain runs them; each returns
+    // false with err_ filled in.
+    [[nodiscard]] bool check();         // domain_builder.cpp: request, image, layout
+    [[nodiscard]] bool create_domain(); // domain_builder.cpp
+    [[nodiscard]] bool populate();      // guest_memory.cpp
+    [[nodiscard]] bool load();          // guest_memory.cpp: zeroed region, kernel, ramdisk, p2m
+    [[nodiscard]] bool setup_channels();       // start_state.cpp
+    [[nodiscard]] bool write_start_info();     // start_state.cpp
+    [[nodiscard]] bool setup_shared_info();    // start_state.cpp
     [[nodiscard]] bool setup_hypercall_page(); // start_state.cpp
-    [[nodiscard]] bool pin_tables();        // boot_tables.cpp
-    [[nodiscard]] bool start_vcpu0();       // start_state.cpp
-    [[nodiscard]] bool unpause();           // domain_builder.cpp
+    [[nodiscard]] bool build_page_tables();    // boot_tables.cpp
+    [[nodiscard]] bool pin_tables();           // boot_tables.cpp
+    [[nodiscard]] bool start_vcpu0();          // start_state.cpp
+    [[nodiscard]] bool unpause();              // domain_builder.cpp
     // The domain stays (build_pv_domain succeeded).
     void keep() { keep_ = true; }
 
-    // [[gnu::format]] printf-style; records err and returns false.
+    // Records err (a printf-style text) and returns false.
     [[gnu::format(printf, 3, 4)]] bool fail(int xen_errno, const char* f, ...);
     // A hypercall's negative result rc as a failure of 'what'.
     bool failed_call(const char* what, long rc);
