@@ -139,3 +139,40 @@ TEST(BootLayout, AnUnmappedRamdiskStillCountsAgainstTheDomainsMemory)
     fits.ramdisk_len += 1;
     EXPECT_EQ(compute_boot_layout(fits, l), Boot_layout_error::too_little_memory);
 }
+
+// boot_tables: what both builders write (dom0's guest_image.cpp, the
+// toolstack's boot_tables.cpp).
+TEST(BootTables, L3ThenTheL2sInSlotOrderThenOneL1Per2MiB)
+{
+    Boot_layout l = layout_of({0xC0000000, 0xC0100000, 0xC0400000, 0, 16384, false});
+    Boot_tables t = boot_tables(l);
+    EXPECT_EQ(t.l2_va[0], 0u);
+    EXPECT_EQ(t.l2_va[1], 0u);
+    EXPECT_EQ(t.l2_va[2], 0u);
+    EXPECT_EQ(t.l2_va[3], l.pt_base + 4096); // the region is in slot 3
+    EXPECT_EQ(t.first_l1_va, l.pt_base + 2 * 4096);
+    EXPECT_EQ(t.first_chunk, 0xC0000000u);
+    EXPECT_EQ(t.nr_chunks, l.nr_l1);
+    EXPECT_EQ(1 + 1 + t.nr_chunks, l.nr_pt_frames);
+}
+
+TEST(BootTables, ARegionBelowSlot3StillGetsTheSlot3L2Last)
+{
+    Boot_layout l = layout_of({0x40000000, 0x40100000, 0x40200000, 0, 8192, false});
+    Boot_tables t = boot_tables(l);
+    EXPECT_EQ(t.l2_va[1], l.pt_base + 4096);
+    EXPECT_EQ(t.l2_va[3], l.pt_base + 2 * 4096);
+    EXPECT_EQ(t.l2_va[0] | t.l2_va[2], 0u);
+    EXPECT_EQ(t.first_l1_va, l.pt_base + 3 * 4096);
+}
+
+TEST(BootTables, OnlyTheTablesOwnPagesAreReadOnly)
+{
+    Boot_layout l = layout_of({0xC0000000, 0xC0100000, 0xC0400000, 0, 16384, false});
+    EXPECT_EQ(boot_l1_flags(l, l.pt_base - 4096), boot_l1_data_flags);
+    for (uint32_t i = 0; i < l.nr_pt_frames; ++i)
+        EXPECT_EQ(boot_l1_flags(l, l.pt_base + i * 4096), boot_l1_table_flags);
+    EXPECT_EQ(boot_l1_flags(l, l.stack_page), boot_l1_data_flags);
+    EXPECT_EQ(boot_l1_table_flags & 2, 0u);
+    EXPECT_EQ(boot_l1_data_flags & 2, 2u);
+}
