@@ -85,10 +85,10 @@ long get_affinity(Vcpu& t, const xen_domctl_vcpuaffinity& a)
 long domctl_vcpuaffinity(Domctl& c)
 {
     const xen_domctl_vcpuaffinity& a = c.op.u.vcpuaffinity;
-    if (a.vcpu >= Domain::max_vcpus)
-        return -XEN_EINVAL;
+    // Xen: beyond max_vcpus -EINVAL, a vCPU not made yet -ESRCH; here
+    // every vCPU is made with its domain, so only the first can happen.
     if (a.vcpu >= c.d->nr_vcpus)
-        return -XEN_ESRCH;
+        return -XEN_EINVAL;
     if (params_invalid(a))
         return -XEN_EINVAL;
     Vcpu& t = *c.d->vcpus[a.vcpu];

@@ -17,12 +17,22 @@ vcpu_guest_context_t context_buf[sched::max_cpus];
 
 Vcpu* vcpu_of(Domain& d, uint32_t id) { return id < d.nr_vcpus ? d.vcpus[id] : nullptr; }
 
+long reset(Domain& d, Vcpu& t)
+{
+    domain_pause_sync(d);
+    vcpu_set_up(t, false);
+    vcpu_unblock(t);
+    long rc = arch::vcpu_reset(t);
+    domain_unpause(d);
+    return rc;
+}
+
 } // namespace
 
 // Xen: never the caller's own domain (it cannot be paused); a null
-// context would reset the vCPU, which is not done here (-EOPNOTSUPP).
-// The domain is paused around the change; VGCF_online brings the vCPU up
-// (it runs once its domain is unpaused), its absence takes it down.
+// context resets the vCPU (down, without a context, not blocked). The
+// domain is paused around the change; VGCF_online brings the vCPU up (it
+// runs once its domain is unpaused), its absence takes it down.
 long domctl_setvcpucontext(Domctl& c)
 {
     Vcpu* t = vcpu_of(*c.d, c.op.u.vcpucontext.vcpu);
@@ -32,7 +42,7 @@ long domctl_setvcpucontext(Domctl& c)
     if (!ctl_pointer(c.op.u.vcpucontext.ctxt, ptr))
         return -XEN_EFAULT;
     if (ptr == 0)
-        return -XEN_EOPNOTSUPP;
+        return reset(*c.d, *t);
     vcpu_guest_context_t& ctx = context_buf[arch::cpu_id()];
     if (!copy_from_guest(ctx, ptr))
         return -XEN_EFAULT;

@@ -2,7 +2,7 @@
  * domctl.h - HYPERVISOR_domctl(struct xen_domctl *op), the management of
  * domains by the control domain (the toolstack in dom0).
  *
- * Interface version 0x00000018 (Xen 4.22's XEN_DOMCTL_INTERFACE_VERSION);
+ * Interface version 0x00000018 (XEN_DOMCTL_INTERFACE_VERSION of Xen 4.22);
  * numbers and layouts are those of Xen's public domctl.h for x86_32, the
  * text is Xenith's. Every call is checked in this order: op copied in
  * (-EFAULT), interface_version (-EACCES), the domain looked up (-ESRCH,

@@ -1,8 +1,9 @@
 // domctl (36) and sysctl (35) from dom0, the control domain: the checks
 // every call goes through (interface version, bad pointers, bad domain
-// ids), then each sub-op on domains it creates (left paused: they never
-// run) and on itself where Xen allows it, rejection paths as carefully as
-// the happy ones. Expectations are Xen's (xen/common/domctl.c, domain.c,
+// ids), then each sub-op on domains it creates (paused) and on itself
+// where Xen allows it, rejection paths as carefully as the happy ones; one
+// domain (7) is built into a tiny running domU whose own calls show the
+// unprivileged refusals, and which pausedomain really stops. Expectations are Xen's (xen/common/domctl.c, domain.c,
 // sysctl.c, sched/core.c, sched/credit.c, arch/x86/domctl.c, mm/paging.c).
 #include "console.hpp"
 #include "hypercall.hpp"
@@ -11,6 +12,38 @@
 #include "public/sysctl.h"
 #include "shared.hpp"
 #include "test.hpp"
+
+// A domU's whole kernel, copied to its 0xC0000000: three calls on op
+// blocks dom0 left in its data page (0xC0001000, 0xC0001100, 0xC0001200),
+// their results stored at 0xC0001F00..08, a done flag at 0xC0001F0C, then
+// it yields for ever counting its turns at 0xC0001F10. Absolute addresses
+// only: the bytes run wherever they are copied to at that address.
+extern "C" char domu_code[], domu_code_end[];
+asm(R"(
+    .text
+    .globl domu_code, domu_code_end
+domu_code:
+    movl $0xC0001000, %ebx
+    movl $36, %eax
+    int $0x82
+    movl %eax, 0xC0001F00
+    movl $0xC0001100, %ebx
+    movl $36, %eax
+    int $0x82
+    movl %eax, 0xC0001F04
+    movl $0xC0001200, %ebx
+    movl $35, %eax
+    int $0x82
+    movl %eax, 0xC0001F08
+    movl $1, 0xC0001F0C
+1:  movl $29, %eax
+    xorl %ebx, %ebx
+    xorl %ecx, %ecx
+    int $0x82
+    incl 0xC0001F10
+    jmp 1b
+domu_code_end:
+)");
 
 namespace {
 
@@ -412,8 +445,8 @@ void test_affinity()
              "setvcpuaffinity HARD with a NULL bitmap is -EINVAL");
     CHECK_EQ(affinity(get, d5, 40, XEN_VCPUAFFINITY_HARD, hard, 8, nullptr, 0), -XEN_EINVAL,
              "vcpuaffinity of vCPU 40 (beyond any domain's) is -EINVAL");
-    CHECK_EQ(affinity(get, d5, 2, XEN_VCPUAFFINITY_HARD, hard, 8, nullptr, 0), -XEN_ESRCH,
-             "vcpuaffinity of vCPU 2 of a 2-vCPU domain is -ESRCH");
+    CHECK_EQ(affinity(get, d5, 2, XEN_VCPUAFFINITY_HARD, hard, 8, nullptr, 0), -XEN_EINVAL,
+             "vcpuaffinity of vCPU 2 of a 2-vCPU domain is -EINVAL (beyond its max_vcpus)");
     xen_domctl_t op = dop(set, d5);
     op.u.vcpuaffinity.vcpu = 1;
     op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
@@ -480,7 +513,7 @@ void test_vcpus()
 
     CHECK_EQ(vcpucontext(setc, 0, 1, h(&ctx)), -XEN_EINVAL, "setvcpucontext on the caller's own domain is -EINVAL");
     CHECK_EQ(vcpucontext(setc, d5, 2, h(&ctx)), -XEN_EINVAL, "setvcpucontext of a vCPU it does not have: -EINVAL");
-    CHECK_EQ(vcpucontext(setc, d5, 0, 0), -XEN_EOPNOTSUPP, "setvcpucontext with NULL (a vCPU reset) is -EOPNOTSUPP");
+    CHECK_EQ(vcpucontext(setc, d5, 0, 0), 0, "setvcpucontext with NULL resets a vCPU that has no context: 0");
     CHECK_EQ(vcpucontext(setc, d5, 0, bad_va), -XEN_EFAULT, "setvcpucontext from the hypervisor is -EFAULT");
     ctx.user_regs.eflags |= 1u << 17;
     CHECK_EQ(vcpucontext(setc, d5, 0, h(&ctx)), -XEN_EINVAL, "setvcpucontext with VM86 set is -EINVAL");
@@ -507,6 +540,29 @@ void test_vcpus()
     CHECK_EQ(domctl(&op), -XEN_ENOENT, "getvcpuinfo of a vCPU it does not have is -ENOENT");
 }
 
+// Maps frame mfn of domain dom in window 0 (unwindow when done), or nullptr.
+uint8_t* map_foreign(uint16_t dom, uint32_t mfn, bool writable)
+{
+    uint64_t pte = pt::entry(mfn, writable ? pt::data_rw : pt::data_ro);
+    int32_t rc = hc::call(__HYPERVISOR_update_va_mapping_otherdomain, pt::window_va(0),
+                          static_cast<uint32_t>(pte), static_cast<uint32_t>(pte >> 32), UVMF_INVLPG, dom);
+    return rc == 0 ? reinterpret_cast<uint8_t*>(pt::window_va(0)) : nullptr;
+}
+
+// A ring-1 kernel context on the flat selectors, online, on L3 'l3'.
+void domu_context(vcpu_guest_context_t& c, uint32_t eip, uint32_t esp, uint32_t l3)
+{
+    c = vcpu_guest_context_t{};
+    c.flags = VGCF_in_kernel | VGCF_online;
+    c.user_regs.cs = FLAT_KERNEL_CS;
+    c.user_regs.ss = c.user_regs.ds = c.user_regs.es = FLAT_KERNEL_DS;
+    c.user_regs.eip = eip;
+    c.user_regs.esp = esp;
+    c.kernel_ss = FLAT_KERNEL_SS;
+    c.kernel_sp = esp;
+    c.ctrlreg[3] = xen_pfn_to_cr3(l3);
+}
+
 // A context domain 5 can take: its own L3 (slot 3: a zeroed L2), made
 // from two frames dom0 gives it and writes through a foreign mapping.
 uint32_t d5_l3, d5_l2;
@@ -522,12 +578,10 @@ bool give_d5_page_tables()
         return false;
     d5_l3 = frames[0];
     d5_l2 = frames[1];
-    uint64_t pte = pt::entry(d5_l3, pt::data_rw);
-    if (hc::call(__HYPERVISOR_update_va_mapping_otherdomain, pt::window_va(0), static_cast<uint32_t>(pte),
-                 static_cast<uint32_t>(pte >> 32), UVMF_INVLPG, d5) != 0)
+    uint8_t* page = map_foreign(d5, d5_l3, true);
+    if (!page)
         return false;
-    auto* l3 = reinterpret_cast<volatile uint64_t*>(pt::window_va(0));
-    l3[3] = pt::entry(d5_l2, pt::l3_flags);
+    reinterpret_cast<volatile uint64_t*>(page)[3] = pt::entry(d5_l2, pt::l3_flags);
     pt::unwindow(0);
     return true;
 }
@@ -539,15 +593,7 @@ void test_domu_context()
     xen_domctl_getdomaininfo i{};
     (void)info_of(d5, i);
     CHECK_EQ(i.tot_pages, 2, "  getdomaininfo: tot_pages 2");
-    ctx = vcpu_guest_context_t{};
-    ctx.flags = VGCF_in_kernel | VGCF_online;
-    ctx.user_regs.cs = FLAT_KERNEL_CS;
-    ctx.user_regs.ss = ctx.user_regs.ds = ctx.user_regs.es = FLAT_KERNEL_DS;
-    ctx.user_regs.eip = 0x1000;
-    ctx.user_regs.esp = 0x2000;
-    ctx.kernel_ss = FLAT_KERNEL_SS;
-    ctx.kernel_sp = 0x2000;
-    ctx.ctrlreg[3] = xen_pfn_to_cr3(d5_l3);
+    domu_context(ctx, 0x1000, 0x2000, d5_l3);
     CHECK_EQ(vcpucontext(setc, d5, 0, h(&ctx)), 0, "setvcpucontext of domain 5's vCPU 0 with its own L3, online");
     (void)info_of(d5, i);
     CHECK(i.nr_online_vcpus == 1 && (i.flags & XEN_DOMINF_paused) != 0 && (i.flags & XEN_DOMINF_running) == 0,
@@ -568,6 +614,121 @@ void test_domu_context()
     CHECK_EQ(vcpucontext(setc, d5, 0, h(&ctx)), -XEN_EOPNOTSUPP, "  and with another GDT");
     (void)vcpucontext(getc, d5, 0, h(&back));
     CHECK(back.user_regs.eip == 0x3000 && back.gdt_ents == 0, "  nothing of the refused ones kept");
+    CHECK_EQ(vcpucontext(setc, d5, 0, 0), 0, "setvcpucontext with NULL: a vCPU reset");
+    CHECK_EQ(vcpucontext(getc, d5, 0, h(&back)), -XEN_ENODATA, "  no context any more (-ENODATA)");
+    (void)info_of(d5, i);
+    CHECK_EQ(i.nr_online_vcpus, 0, "  and down");
+    domu_context(ctx, 0x4000, 0x2000, d5_l3);
+    CHECK_EQ(vcpucontext(setc, d5, 0, h(&ctx)), 0, "  a new first context is taken (its L3 again)");
+    (void)vcpucontext(getc, d5, 0, h(&back));
+    CHECK_EQ(back.user_regs.eip, 0x4000, "  with its registers");
+}
+
+// Domain 7 made into a running domU: six frames (code, data, stack, L1,
+// L2, L3) written through foreign mappings, a context, unpaused.
+constexpr uint16_t d7 = 7;
+uint32_t d7_frame[6];
+enum { code_f, data_f, stack_f, l1_f, l2_f, l3_f };
+
+uint8_t* map_d7(unsigned f, bool writable) { return map_foreign(d7, d7_frame[f], writable); }
+
+bool put_entry(unsigned table, unsigned slot, uint64_t e)
+{
+    uint8_t* t = map_d7(table, true);
+    if (!t)
+        return false;
+    reinterpret_cast<volatile uint64_t*>(t)[slot] = e;
+    pt::unwindow(0);
+    return true;
+}
+
+bool build_d7()
+{
+    uint16_t id;
+    if (create(d7, pv_config(1), id) != 0)
+        return false;
+    xen_domctl_t op = dop(XEN_DOMCTL_max_mem, d7);
+    op.u.max_mem.max_memkb = 64;
+    if (domctl(&op) != 0)
+        return false;
+    for (uint32_t i = 0; i < 6; ++i)
+        d7_frame[i] = i;
+    xen_memory_reservation_t r{};
+    r.extent_start = hc::arg(d7_frame);
+    r.nr_extents = 6;
+    r.domid = d7;
+    if (hc::memory_op(XENMEM_populate_physmap, &r) != 6)
+        return false;
+    uint8_t* code = map_d7(code_f, true);
+    if (!code)
+        return false;
+    for (char* b = domu_code; b < domu_code_end; ++b)
+        code[b - domu_code] = static_cast<uint8_t>(*b);
+    pt::unwindow(0);
+    uint8_t* data = map_d7(data_f, true);
+    if (!data)
+        return false;
+    xen_domctl_t info = dop(XEN_DOMCTL_getdomaininfo, 0), pause = dop(XEN_DOMCTL_pausedomain, 4000);
+    xen_sysctl_t phys = sop(XEN_SYSCTL_physinfo);
+    __builtin_memcpy(data, &info, sizeof info);
+    __builtin_memcpy(data + 0x100, &pause, sizeof pause);
+    __builtin_memcpy(data + 0x200, &phys, sizeof phys);
+    pt::unwindow(0);
+    return put_entry(l1_f, 0, pt::entry(d7_frame[code_f], pt::data_ro)) &&
+           put_entry(l1_f, 1, pt::entry(d7_frame[data_f], pt::data_rw)) &&
+           put_entry(l1_f, 2, pt::entry(d7_frame[stack_f], pt::data_rw)) &&
+           put_entry(l2_f, 0, pt::entry(d7_frame[l1_f], pt::l2_flags)) &&
+           put_entry(l3_f, 3, pt::entry(d7_frame[l2_f], pt::l3_flags));
+}
+
+// d7's data page word at 'off' (through a read-only foreign mapping).
+uint32_t d7_word(uint32_t off)
+{
+    uint8_t* data = map_d7(data_f, false);
+    uint32_t v = data ? *reinterpret_cast<volatile uint32_t*>(data + off) : 0xDEADDEADu;
+    pt::unwindow(0);
+    return v;
+}
+
+void spin_ms(uint64_t ms)
+{
+    uint64_t until = system_time_ns() + ms * 1000000;
+    while (system_time_ns() < until)
+        (void)hc::sched_yield();
+}
+
+void test_unprivileged()
+{
+    CHECK(build_d7(), "domain 7 built by dom0: code, data, stack and page tables through foreign mappings");
+    domu_context(ctx, 0xC0000000u, 0xC0003000u, d7_frame[l3_f]);
+    CHECK_EQ(vcpucontext(XEN_DOMCTL_setvcpucontext, d7, 0, h(&ctx)), 0, "setvcpucontext of domain 7's vCPU 0");
+    CHECK_EQ(simple(XEN_DOMCTL_unpausedomain, d7), 0, "unpausedomain: domain 7 runs");
+    uint64_t give_up = system_time_ns() + 3000ull * 1000000;
+    while (d7_word(0xF0C) != 1 && system_time_ns() < give_up)
+        (void)hc::sched_yield();
+    CHECK_EQ(d7_word(0xF0C), 1, "  it made its three calls");
+    CHECK_EQ(static_cast<int32_t>(d7_word(0xF00)), -XEN_EPERM, "  an unprivileged getdomaininfo of dom0 is -EPERM");
+    CHECK_EQ(static_cast<int32_t>(d7_word(0xF04)), -XEN_EPERM,
+             "  an unprivileged pausedomain of no domain is -EPERM, not -ESRCH");
+    CHECK_EQ(static_cast<int32_t>(d7_word(0xF08)), -XEN_EPERM, "  an unprivileged sysctl physinfo is -EPERM");
+    xen_domctl_getdomaininfo i{};
+    (void)info_of(d7, i);
+    CHECK(i.nr_online_vcpus == 1 && (i.flags & XEN_DOMINF_paused) == 0 && i.cpu_time > 0,
+          "getdomaininfo: domain 7 online, not paused, has run");
+    CHECK_EQ(simple(XEN_DOMCTL_pausedomain, d7), 0, "pausedomain of the running domain 7");
+    (void)info_of(d7, i);
+    CHECK((i.flags & XEN_DOMINF_paused) != 0 && (i.flags & XEN_DOMINF_running) == 0,
+          "  paused and not running once the call returns");
+    uint32_t turns = d7_word(0xF10);
+    spin_ms(50);
+    CHECK_EQ(d7_word(0xF10), turns, "  it makes no progress while paused");
+    back = vcpu_guest_context_t{};
+    CHECK_EQ(vcpucontext(XEN_DOMCTL_getvcpucontext, d7, 0, h(&back)), 0, "getvcpucontext of the paused vCPU");
+    CHECK(back.user_regs.eip >= 0xC0000000u && back.user_regs.eip < 0xC0001000u, "  stopped inside its code");
+    CHECK_EQ(simple(XEN_DOMCTL_unpausedomain, d7), 0, "unpausedomain");
+    spin_ms(50);
+    CHECK(d7_word(0xF10) != turns, "  it runs again");
+    CHECK_EQ(simple(XEN_DOMCTL_pausedomain, d7), 0, "and paused for the rest of the test");
 }
 
 void test_physinfo()
@@ -727,6 +888,7 @@ void guest_main(start_info_t*)
     test_affinity();
     test_vcpus();
     test_domu_context();
+    test_unprivileged();
     test_physinfo();
     test_readconsole();
     test_destroy();

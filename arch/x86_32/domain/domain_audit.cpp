@@ -38,6 +38,29 @@ unsigned collect_refs(const Domain& d, External_ref* refs, unsigned grant_refs)
     return n;
 }
 
+// The audit walks every frame of the machine, so it must know the
+// hypervisor's references of every domain, not only the one it is for.
+struct Ref_list {
+    External_ref* refs = nullptr; // nullptr: only count
+    unsigned used = 0;
+    unsigned room = 0;
+};
+
+void count_domain(Domain& d, void* ctx)
+{
+    static_cast<Ref_list*>(ctx)->room += vcpu_refs + grant::external_refs(grant_env(), d, nullptr, 0);
+}
+
+void collect_domain(Domain& d, void* ctx)
+{
+    auto& l = *static_cast<Ref_list*>(ctx);
+    unsigned grant_refs = grant::external_refs(grant_env(), d, nullptr, 0);
+    // A domain made since the count is skipped (its vCPUs are not running
+    // yet, but its references would not fit).
+    if (l.used + vcpu_refs + grant_refs <= l.room)
+        l.used += collect_refs(d, l.refs + l.used, grant_refs);
+}
+
 const char* kind_name(Audit_kind k)
 {
     static constexpr const char* names[] = {
@@ -81,17 +104,18 @@ bool audit_domain(Domain& d)
     }
     Lock_guard<Spinlock> g(scratch_lock);
     uint32_t* scratch = scratch_words;
-    unsigned grant_refs = grant::external_refs(grant_env(), d, nullptr, 0);
-    unsigned max_refs = vcpu_refs + grant_refs;
-    auto* refs = static_cast<External_ref*>(heap_alloc(max_refs * sizeof(External_ref)));
+    Ref_list list;
+    for_each_domain(count_domain, &list);
+    auto* refs = static_cast<External_ref*>(heap_alloc(list.room * sizeof(External_ref)));
     if (!scratch || !refs) {
         heap_free(refs);
         log::warn("audit: d%u not audited (no memory for it%s)", d.id, scratch ? "" : ": no scratch space from boot");
         return true;
     }
     Audit_scratch s{scratch, scratch + frames, scratch + 2 * frames, scratch + 3 * frames};
-    unsigned n = collect_refs(d, refs, grant_refs);
-    Audit_report r = audit_frames(pv_frame_space(), Mfn{0}, frames, refs, n, s);
+    list.refs = refs;
+    for_each_domain(collect_domain, &list);
+    Audit_report r = audit_frames(pv_frame_space(), Mfn{0}, frames, refs, list.used, s);
     heap_free(refs);
     if (r.clean()) {
         log::info("audit: d%u: %u frames checked, every reference count consistent", d.id, frames);

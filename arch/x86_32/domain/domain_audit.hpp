@@ -11,7 +11,10 @@ namespace arch {
 // Boot, once memory is up: the audit's scratch space.
 void audit_init();
 
-// Logs the outcome; false if a count disagrees. Machines above 1 GiB are
+// Every frame of the machine is checked, with the hypervisor's references
+// of every domain (shared_info, vCPUs, grant tables), so other domains'
+// frames add up too; d names the report. Logs the outcome; false if a
+// count disagrees. Machines above 1 GiB are
 // not audited (the scratch space grows with memory) and count as clean.
 bool audit_domain(Domain& d);
 

@@ -113,6 +113,20 @@ long vcpu_set_context(Vcpu& t, const vcpu_guest_context_t& c)
     return 0;
 }
 
+long vcpu_reset(Vcpu& t)
+{
+    Domain& d = *t.domain;
+    Lock_guard<Spinlock> g(d.mm_lock);
+    Mm_ctx ctx{pv_frame_space(), d.mm};
+    // Unloading cannot fail: no frame is looked up for 0 entries.
+    (void)set_ldt(t, 0, 0);
+    (void)set_gdt_frames(ctx, t, nullptr, 0, 0);
+    drop_baseptr(ctx, t.cr3);
+    t.arch.fpu_used = false;
+    t.initialised = false;
+    return 0;
+}
+
 void vcpu_get_context(const Vcpu& t, vcpu_guest_context_t& c)
 {
     __builtin_memset(&c, 0, sizeof c);

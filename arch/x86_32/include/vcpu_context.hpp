@@ -20,6 +20,11 @@ namespace arch {
 // context, the same checks, then only its registers change: a page-table
 // base, GDT or LDT other than the vCPU's is -EOPNOTSUPP (as Xen).
 [[nodiscard]] long vcpu_set_context(Vcpu& t, const vcpu_guest_context_t& c);
+// XEN_DOMCTL_setvcpucontext with no context (Xen's vcpu_reset and
+// arch_vcpu_reset for PV): the vCPU (not running) gives up its LDT, GDT
+// frames and page-table base and has no context any more; the caller
+// takes it down.
+[[nodiscard]] long vcpu_reset(Vcpu& t);
 // XEN_DOMCTL_getvcpucontext (Xen's arch_get_info_guest for a 32-bit PV
 // vCPU): the virtual IOPL back in EFLAGS, CR3 in xen_pfn_to_cr3 form.
 void vcpu_get_context(const Vcpu& t, vcpu_guest_context_t& c);
