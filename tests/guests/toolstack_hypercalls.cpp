@@ -39,6 +39,12 @@ int Guest_hypercalls::evtchn_alloc_unbound(struct evtchn_alloc_unbound& op)
     return hc::event_channel_op(EVTCHNOP_alloc_unbound, &op);
 }
 
+int Guest_hypercalls::grant_setup_table(gnttab_setup_table& op, xen_pfn_t* frames)
+{
+    set_xen_guest_handle(op.frame_list, frames);
+    return hc::grant_table_op(GNTTABOP_setup_table, &op, 1);
+}
+
 int Guest_hypercalls::map_foreign(domid_t dom, xen_pfn_t mfn, void*& out)
 {
     for (int w = 0; w < nr_windows; ++w) {

@@ -14,6 +14,7 @@ public:
     long populate_physmap(xen_memory_reservation& r, xen_pfn_t* extents) override;
     int mmuext_op(const struct mmuext_op* ops, unsigned count, domid_t foreigndom) override;
     int evtchn_alloc_unbound(struct evtchn_alloc_unbound& op) override;
+    int grant_setup_table(gnttab_setup_table& op, xen_pfn_t* frames) override;
     int map_foreign(domid_t dom, xen_pfn_t mfn, void*& out) override;
     void unmap_foreign(void* page) override;
 

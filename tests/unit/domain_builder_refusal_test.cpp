@@ -232,6 +232,7 @@ INSTANTIATE_TEST_SUITE_P(
                     Midway{"domctl:getdomaininfo", 1, XEN_ESRCH},
                     Midway{"domctl:hypercall_init", 1, XEN_EINVAL}, Midway{"mmuext:pin_l3", 1, XEN_EINVAL},
                     Midway{"domctl:setvcpucontext", 1, XEN_EINVAL},
+                    Midway{"grant_setup_table", 1, XEN_EPERM},
                     Midway{"domctl:unpausedomain", 1, XEN_EINVAL}),
     [](const testing::TestParamInfo<Midway>& i) {
         std::string n = std::string(i.param.call) + "_" + std::to_string(i.param.nth);
@@ -251,6 +252,22 @@ TEST_F(BuilderRefusal, ShortPopulateIsOutOfMemoryAndCleansUp)
     EXPECT_TRUE(hv.domains.empty());
     EXPECT_TRUE(hv.frames.empty());
     EXPECT_EQ(hv.destroyed.size(), 1u);
+}
+
+} // namespace
+
+namespace {
+
+TEST_F(BuilderRefusal, GrantTableSetupStatusIsAFailureToo)
+{
+    hv.grant_status = GNTST_permission_denied;
+    ASSERT_FALSE(build());
+    EXPECT_EQ(err.xen_errno, XEN_EINVAL);
+    EXPECT_NE(std::string(err.text).find("GNTTABOP_setup_table of d7: status -"), std::string::npos)
+        << err.text;
+    EXPECT_TRUE(hv.domains.empty());
+    EXPECT_TRUE(hv.frames.empty());
+    EXPECT_TRUE(hv.mapped.empty());
 }
 
 } // namespace

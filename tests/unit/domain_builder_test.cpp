@@ -334,11 +334,40 @@ TEST_F(DomainBuilder, CallsFollowLibxcsOrder)
         "domctl:createdomain", "domctl:max_vcpus",      "domctl:max_mem",   "populate_physmap",
         "map_foreign",         "evtchn_alloc_unbound",  "domctl:getdomaininfo", "map_foreign",
         "domctl:hypercall_init", "map_foreign",         "mmuext:pin_l3",    "domctl:setvcpucontext",
-        "domctl:unpausedomain"};
+        "grant_setup_table",   "map_foreign",           "domctl:unpausedomain"};
     EXPECT_EQ(distinct, want);
     EXPECT_EQ(dom(b).max_vcpus_set, 2u);
     EXPECT_EQ(dom(b).config.max_vcpus, 2u);
     EXPECT_EQ(dom(b).config.flags, 0u);
+}
+
+TEST_F(DomainBuilder, ReservedGrantsGiveTheRingsToTheirBackends)
+{
+    req.store_domid = 0;
+    req.console_domid = 3;
+    Built b = build();
+    ASSERT_TRUE(b.ok) << b.error.text;
+    ASSERT_NE(dom(b).grant_frame, 0u);
+    const auto* g = reinterpret_cast<const grant_entry_v1_t*>(hv.frame(dom(b).grant_frame).data());
+    EXPECT_EQ(g[GNTTAB_RESERVED_CONSOLE].flags, GTF_permit_access);
+    EXPECT_EQ(g[GNTTAB_RESERVED_CONSOLE].domid, 3);
+    EXPECT_EQ(g[GNTTAB_RESERVED_CONSOLE].frame, b.result.console_mfn);
+    EXPECT_EQ(g[GNTTAB_RESERVED_XENSTORE].flags, GTF_permit_access);
+    EXPECT_EQ(g[GNTTAB_RESERVED_XENSTORE].domid, 0);
+    EXPECT_EQ(g[GNTTAB_RESERVED_XENSTORE].frame, b.result.store_mfn);
+    for (unsigned i = 2; i < 512; ++i)
+        ASSERT_EQ(g[i].flags, 0) << i;
+}
+
+TEST_F(DomainBuilder, NoGrantToTheDomainItself)
+{
+    req.domid = 9;
+    req.console_domid = 9; // its own console backend (a stub domain's case)
+    Built b = build();
+    ASSERT_TRUE(b.ok) << b.error.text;
+    const auto* g = reinterpret_cast<const grant_entry_v1_t*>(hv.frame(dom(b).grant_frame).data());
+    EXPECT_EQ(g[GNTTAB_RESERVED_CONSOLE].flags, 0);
+    EXPECT_EQ(g[GNTTAB_RESERVED_XENSTORE].flags, GTF_permit_access);
 }
 
 TEST_F(DomainBuilder, StaysPausedWhenAskedTo)

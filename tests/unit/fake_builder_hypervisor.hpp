@@ -52,6 +52,7 @@ struct Fake_domain {
     uint64_t max_memkb = 0;
     uint32_t tot_pages = 0;
     xen_pfn_t shared_info_mfn = 0;
+    xen_pfn_t grant_frame = 0;
     bool paused = true;
     bool has_context = false;
     vcpu_guest_context context{};
@@ -67,6 +68,7 @@ public:
     static constexpr xen_pfn_t high_base = 0x180000; // above 4 GiB
     uint32_t free_frames = 1u << 20;
     domid_t next_domid = 7;
+    int16_t grant_status = GNTST_okay; // what GNTTABOP_setup_table reports
 
     std::map<xen_pfn_t, std::unique_ptr<Page>> frames;
     std::map<xen_pfn_t, domid_t> owner;
@@ -190,6 +192,25 @@ public:
             return -XEN_ESRCH;
         op.port = static_cast<evtchn_port_t>(it->second.ports.size() + 1);
         it->second.ports.push_back(op);
+        return 0;
+    }
+
+    int grant_setup_table(gnttab_setup_table& op, xen_pfn_t* frames) override
+    {
+        if (int rc = record("grant_setup_table"))
+            return rc;
+        auto it = domains.find(op.dom);
+        if (it == domains.end() || op.nr_frames != 1) {
+            op.status = GNTST_bad_domain;
+            return 0;
+        }
+        Fake_domain& d = it->second;
+        if (!d.grant_frame) {
+            d.grant_frame = new_frame(0x6000 + d.id, d.id);
+            frame(d.grant_frame).fill(0); // a fresh table is empty
+        }
+        frames[0] = d.grant_frame;
+        op.status = grant_status;
         return 0;
     }
 

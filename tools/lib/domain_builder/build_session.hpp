@@ -31,6 +31,7 @@ public:
     [[nodiscard]] bool build_page_tables();    // boot_tables.cpp
     [[nodiscard]] bool pin_tables();           // boot_tables.cpp
     [[nodiscard]] bool start_vcpu0();          // start_state.cpp
+    [[nodiscard]] bool seed_grants();          // start_state.cpp
     [[nodiscard]] bool unpause();              // domain_builder.cpp
     // The domain stays (build_pv_domain succeeded).
     void keep() { keep_ = true; }

@@ -130,7 +130,7 @@ bool build_pv_domain(Hypercalls& hc, const Allocator& alloc, const Build_request
     bool ok = s.check() && s.create_domain() && s.populate() && s.load() &&
               s.setup_channels() && s.write_start_info() && s.setup_shared_info() &&
               s.setup_hypercall_page() && s.build_page_tables() && s.pin_tables() &&
-              s.start_vcpu0() && s.unpause();
+              s.start_vcpu0() && s.seed_grants() && s.unpause();
     if (ok)
         s.keep();
     else

@@ -16,7 +16,8 @@
 //      backends' domains), shared_info's vcpu_info masks, the hypercall page
 //      (XEN_DOMCTL_hypercall_init);
 //   6. MMUEXT_PIN_L3_TABLE on the new domain, XEN_DOMCTL_setvcpucontext for
-//      vCPU 0, XEN_DOMCTL_unpausedomain.
+//      vCPU 0, the reserved grant entries of the console and store rings
+//      (GNTTABOP_setup_table on it), XEN_DOMCTL_unpausedomain.
 // A refusal or a failing hypercall leaves nothing behind: the domain, once
 // created, is destroyed, and every mapping is undone (each is an object).
 #pragma once

@@ -16,6 +16,7 @@
 #include <public/domctl.h>
 
 #include <public/event_channel.h>
+#include <public/grant_table.h>
 #include <public/memory.h>
 #include <public/xen.h>
 
@@ -38,6 +39,11 @@ public:
 
     // HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound); fills op.port.
     [[nodiscard]] virtual int evtchn_alloc_unbound(struct evtchn_alloc_unbound& op) = 0;
+
+    // HYPERVISOR_grant_table_op(GNTTABOP_setup_table, &op, 1): op.frame_list
+    // is 'frames' (op.nr_frames entries, OUT). The hypercall's result; the
+    // operation's own in op.status (GNTST_*).
+    [[nodiscard]] virtual int grant_setup_table(gnttab_setup_table& op, xen_pfn_t* frames) = 0;
 
     // Maps machine frame mfn of domain dom writable into the caller's
     // address space (a real dom0: mmu_update of one of its own PTEs with

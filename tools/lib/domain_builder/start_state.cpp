@@ -118,3 +118,38 @@ bool Build_session::start_vcpu0()
 }
 
 } // namespace toolstack
+
+namespace toolstack {
+
+// libxc's xc_dom_gnttab_seed, compat path for PV (libxl runs it after the
+// context, before the unpause): the domain's first grant frame, from
+// GNTTABOP_setup_table on it, gets its reserved entries for the console
+// and store rings, granted to their backends' domains (a PV gfn is the
+// mfn). An entry whose backend is the domain itself stays empty.
+bool Build_session::seed_grants()
+{
+    gnttab_setup_table op{};
+    op.dom = domid_;
+    op.nr_frames = 1;
+    xen_pfn_t frame = 0;
+    if (int rc = hc_.grant_setup_table(op, &frame); rc != 0)
+        return failed_call("GNTTABOP_setup_table", rc);
+    if (op.status != GNTST_okay)
+        return fail(XEN_EINVAL, "GNTTABOP_setup_table of d%u: status %d", domid_, op.status);
+    Foreign_page f(hc_, domid_, frame);
+    if (!f.ok())
+        return failed_call("mapping the new domain's grant table", f.rc());
+    auto* table = f.as<grant_entry_v1_t>();
+    auto grant = [&](unsigned ref, domid_t backend, xen_pfn_t mfn) {
+        if (backend == domid_)
+            return;
+        table[ref].domid = backend;
+        table[ref].frame = mfn;
+        table[ref].flags = GTF_permit_access;
+    };
+    grant(GNTTAB_RESERVED_CONSOLE, req_.console_domid, out_.console_mfn);
+    grant(GNTTAB_RESERVED_XENSTORE, req_.store_domid, out_.store_mfn);
+    return true;
+}
+
+} // namespace toolstack
