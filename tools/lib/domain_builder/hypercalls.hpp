@@ -15,6 +15,7 @@
 
 #include <public/domctl.h>
 
+#include <public/errno.h>
 #include <public/event_channel.h>
 #include <public/grant_table.h>
 #include <public/memory.h>
@@ -65,6 +66,8 @@ public:
         rc_ = hc_.map_foreign(dom, mfn, page_);
         if (rc_ != 0)
             page_ = nullptr;
+        else if (!page_)
+            rc_ = -XEN_EFAULT; // "mapped" at no address
     }
     ~Foreign_page()
     {
