@@ -4,6 +4,10 @@
 #   xenith_kernel_sources(a.cpp b.S)   -> only in the freestanding hypervisor
 #   xenith_portable_sources(c.cpp)     -> in the hypervisor AND in the host
 #                                         library the unit tests link against
+#   xenith_shared_sources(d.cpp)       -> portable, and also part of the
+#                                         toolstack library (tools/lib): the
+#                                         ELF/notes parser and start-of-day
+#                                         layout both domain builders use
 # Portable sources must not touch hardware; they reach it through narrow
 # interfaces so tests can substitute fakes.
 
@@ -19,6 +23,7 @@ set(XENITH_CXX_ONLY_FLAGS -std=gnu++20 -Wold-style-cast -Wnon-virtual-dtor)
 
 set_property(GLOBAL PROPERTY XENITH_KERNEL_SOURCES "")
 set_property(GLOBAL PROPERTY XENITH_PORTABLE_SOURCES "")
+set_property(GLOBAL PROPERTY XENITH_SHARED_SOURCES "")
 
 function(xenith_kernel_sources)
   foreach(src ${ARGN})
@@ -31,6 +36,17 @@ function(xenith_portable_sources)
   foreach(src ${ARGN})
     get_filename_component(abs ${src} ABSOLUTE)
     set_property(GLOBAL APPEND PROPERTY XENITH_PORTABLE_SOURCES ${abs})
+  endforeach()
+endfunction()
+
+# One source, two users: the hypervisor (dom0's builder) and the toolstack
+# (the domU builder). Compiled once for the host, into xenith_shared_host,
+# which both host libraries link; the freestanding images compile it in.
+function(xenith_shared_sources)
+  foreach(src ${ARGN})
+    get_filename_component(abs ${src} ABSOLUTE)
+    set_property(GLOBAL APPEND PROPERTY XENITH_PORTABLE_SOURCES ${abs})
+    set_property(GLOBAL APPEND PROPERTY XENITH_SHARED_SOURCES ${abs})
   endforeach()
 endfunction()
 
@@ -62,8 +78,20 @@ function(xenith_add_hypervisor_image)
     LINK_DEPENDS ${lds}
     RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR})
 
+  # The shared sources, compiled natively once (see xenith_shared_sources).
+  get_property(shared GLOBAL PROPERTY XENITH_SHARED_SOURCES)
+  add_library(xenith_shared_host STATIC ${shared})
+  target_include_directories(xenith_shared_host PUBLIC
+    ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/include)
+  target_compile_options(xenith_shared_host PRIVATE
+    ${XENITH_WARNING_FLAGS} ${XENITH_CXX_ONLY_FLAGS} -fno-exceptions -fno-rtti)
+  target_compile_definitions(xenith_shared_host PUBLIC XENITH_HOST=1)
+
   # The same portable core, compiled natively for GoogleTest and fuzzing.
-  add_library(xenith_core_host STATIC ${portable})
+  set(core ${portable})
+  list(REMOVE_ITEM core ${shared})
+  add_library(xenith_core_host STATIC ${core})
+  target_link_libraries(xenith_core_host PUBLIC xenith_shared_host)
   target_include_directories(xenith_core_host PUBLIC
     ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/include)
   target_compile_options(xenith_core_host PRIVATE

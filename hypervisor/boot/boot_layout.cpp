@@ -84,6 +84,28 @@ Boot_layout_error compute_boot_layout(const Boot_layout_request& req, Boot_layou
     return Boot_layout_error::none;
 }
 
+Boot_tables boot_tables(const Boot_layout& l)
+{
+    Boot_tables t{};
+    uint32_t first_slot = l.v_start >> 30, last_slot = (l.v_end - 1) >> 30;
+    uint32_t next = l.pt_base + static_cast<uint32_t>(page);
+    for (uint32_t s = 0; s < 4; ++s)
+        if ((s >= first_slot && s <= last_slot) || s == 3) {
+            t.l2_va[s] = next;
+            next += static_cast<uint32_t>(page);
+        }
+    t.first_l1_va = next;
+    t.first_chunk = static_cast<uint32_t>(round_down(l.v_start, two_mib));
+    t.nr_chunks = l.nr_l1;
+    return t;
+}
+
+uint64_t boot_l1_flags(const Boot_layout& l, uint32_t va)
+{
+    bool is_table = va >= l.pt_base && va - l.pt_base < uint64_t{l.nr_pt_frames} * page;
+    return is_table ? boot_l1_table_flags : boot_l1_data_flags;
+}
+
 const char* boot_layout_error_text(Boot_layout_error e)
 {
     switch (e) {

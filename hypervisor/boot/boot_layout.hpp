@@ -54,6 +54,29 @@ enum class Boot_layout_error {
     too_little_memory,         // nr_pages cannot cover the bootstrap region
 };
 
+// The bootstrap page tables inside [pt_base, pt_base + nr_pt_frames pages),
+// as both domain builders (dom0's, tools/lib/domain_builder) write them: the
+// L3 at pt_base, then the L2 of every GiB slot the region touches and of
+// slot 3 (which carries the hypervisor's mappings) in slot order, then one
+// L1 per 2 MiB chunk from first_chunk up, in order. The L1s map the region
+// page by page with l1_data_flags, the tables' own pages with
+// l1_table_flags: a frame that is a page table is never writable.
+struct Boot_tables {
+    uint32_t l2_va[4];     // 0: no L2 for that slot
+    uint32_t first_l1_va;
+    uint32_t first_chunk;  // v_start rounded down to 2 MiB
+    uint32_t nr_chunks;    // == Boot_layout::nr_l1
+};
+// PAE entry flags (Intel SDM vol. 3 4.4): P=1 RW=2 US=4 A=0x20 D=0x40.
+constexpr uint64_t boot_l3_flags = 0x1;
+constexpr uint64_t boot_l2_flags = 0x1 | 0x2 | 0x4 | 0x20;
+constexpr uint64_t boot_l1_data_flags = 0x1 | 0x2 | 0x4 | 0x20 | 0x40;
+constexpr uint64_t boot_l1_table_flags = 0x1 | 0x4 | 0x20;
+
+Boot_tables boot_tables(const Boot_layout& l);
+// The L1 flags for the page at va of the region.
+uint64_t boot_l1_flags(const Boot_layout& l, uint32_t va);
+
 [[nodiscard]] Boot_layout_error compute_boot_layout(const Boot_layout_request& req,
                                                     Boot_layout& out);
 const char* boot_layout_error_text(Boot_layout_error e);

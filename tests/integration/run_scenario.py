@@ -16,6 +16,8 @@ A scenario is a small TOML file in tests/integration/scenarios/:
     expect = ["regex", ...]  # must appear, in this order
     reject = ["regex", ...]  # must not appear anywhere
     exits = true             # QEMU must terminate by itself (power-off/reset)
+    disabled = "reason"      # CTest does not run it (tests/integration/CMakeLists.txt);
+                             # running this script by hand still does
     input = [["after regex", "text to type"], ...]  # serial input, optional
     clock = {start = "regex (\\d+)", end = "regex (\\d+)", max_ppm = 100,
              tick = "regex (\\d+)"}

@@ -21,7 +21,9 @@ SEARCH = [root, root / "include", root / "guest-abi"]
 RULES = {
     "include/public": ["include/public"],
     "guest-abi": ["guest-abi", "include/public"],
-    "tests/guests": ["tests/guests", "guest-abi", "include/public"],
+    # Test dom0 kernels (domu_launch) host the toolstack library, as
+    # tools/dom0 will.
+    "tests/guests": ["tests/guests", "guest-abi", "include/public", "tools/lib"],
     # The core reaches the architecture only through its face, include/.
     "hypervisor": ["hypervisor", "include/public", "boot/layout.h", "arch/x86_32/include"],
     # The face itself: the core, the ABI, and the register layout it pins.
@@ -31,8 +33,16 @@ RULES = {
     "arch/x86_32/x86_emulate": ["arch/x86_32/x86_emulate", "arch/x86_32/include/exception_frame.hpp",
                                 "arch/x86_32/cpu/cpu_layout.h"],
     # The portable toolstack library: itself and the ABI, nothing of the
-    # hypervisor or the guests.
+    # hypervisor or the guests...
     "tools/lib": ["tools/lib", "include/public"],
+    # ...except its domain builder, which shares dom0's PV kernel parser and
+    # start-of-day layout (XENITH_SHARED_SOURCES, docs/design.md): exactly
+    # those headers and the formatter their messages use.
+    "tools/lib/domain_builder": ["tools/lib", "include/public",
+                                 "hypervisor/boot/elf_image.hpp", "hypervisor/boot/xen_notes.hpp",
+                                 "hypervisor/boot/elf_error.hpp", "hypervisor/boot/boot_layout.hpp",
+                                 "hypervisor/boot/start_info.hpp",
+                                 "hypervisor/lib/format.hpp"],
 }
 LIMIT = 25
 

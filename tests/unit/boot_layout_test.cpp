@@ -1,6 +1,9 @@
 #include "hypervisor/boot/boot_layout.hpp"
+#include "hypervisor/boot/start_info.hpp"
 
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace {
 constexpr uint32_t MiB = 1u << 20;
@@ -138,4 +141,80 @@ TEST(BootLayout, AnUnmappedRamdiskStillCountsAgainstTheDomainsMemory)
     EXPECT_EQ(compute_boot_layout(fits, l), Boot_layout_error::none) << "exactly the pages left";
     fits.ramdisk_len += 1;
     EXPECT_EQ(compute_boot_layout(fits, l), Boot_layout_error::too_little_memory);
+}
+
+// boot_tables: what both builders write (dom0's guest_image.cpp, the
+// toolstack's boot_tables.cpp).
+TEST(BootTables, L3ThenTheL2sInSlotOrderThenOneL1Per2MiB)
+{
+    Boot_layout l = layout_of({0xC0000000, 0xC0100000, 0xC0400000, 0, 16384, false});
+    Boot_tables t = boot_tables(l);
+    EXPECT_EQ(t.l2_va[0], 0u);
+    EXPECT_EQ(t.l2_va[1], 0u);
+    EXPECT_EQ(t.l2_va[2], 0u);
+    EXPECT_EQ(t.l2_va[3], l.pt_base + 4096); // the region is in slot 3
+    EXPECT_EQ(t.first_l1_va, l.pt_base + 2 * 4096);
+    EXPECT_EQ(t.first_chunk, 0xC0000000u);
+    EXPECT_EQ(t.nr_chunks, l.nr_l1);
+    EXPECT_EQ(1 + 1 + t.nr_chunks, l.nr_pt_frames);
+}
+
+TEST(BootTables, ARegionBelowSlot3StillGetsTheSlot3L2Last)
+{
+    Boot_layout l = layout_of({0x40000000, 0x40100000, 0x40200000, 0, 8192, false});
+    Boot_tables t = boot_tables(l);
+    EXPECT_EQ(t.l2_va[1], l.pt_base + 4096);
+    EXPECT_EQ(t.l2_va[3], l.pt_base + 2 * 4096);
+    EXPECT_EQ(t.l2_va[0] | t.l2_va[2], 0u);
+    EXPECT_EQ(t.first_l1_va, l.pt_base + 3 * 4096);
+}
+
+TEST(BootTables, OnlyTheTablesOwnPagesAreReadOnly)
+{
+    Boot_layout l = layout_of({0xC0000000, 0xC0100000, 0xC0400000, 0, 16384, false});
+    EXPECT_EQ(boot_l1_flags(l, l.pt_base - 4096), boot_l1_data_flags);
+    for (uint32_t i = 0; i < l.nr_pt_frames; ++i)
+        EXPECT_EQ(boot_l1_flags(l, l.pt_base + i * 4096), boot_l1_table_flags);
+    EXPECT_EQ(boot_l1_flags(l, l.stack_page), boot_l1_data_flags);
+    EXPECT_EQ(boot_l1_table_flags & 2, 0u);
+    EXPECT_EQ(boot_l1_data_flags & 2, 2u);
+}
+
+// boot_start_info: start_info's layout fields, shared by both builders.
+TEST(BootStartInfo, NamesTheLayoutAndAMappedModuleByAddress)
+{
+    Boot_layout l = layout_of({0xC0000000, 0xC0100000, 0xC0200000, 5000, 8192, false});
+    start_info_t si = boot_start_info(l, 8192, 5000, "root=/dev/xvda");
+    EXPECT_STREQ(si.magic, "xen-3.0-x86_32p");
+    EXPECT_EQ(si.nr_pages, 8192u);
+    EXPECT_EQ(si.pt_base, l.pt_base);
+    EXPECT_EQ(si.nr_pt_frames, l.nr_pt_frames);
+    EXPECT_EQ(si.mfn_list, l.p2m_start);
+    EXPECT_EQ(si.mod_start, l.ramdisk_start);
+    EXPECT_EQ(si.mod_len, 5000u);
+    EXPECT_EQ(si.flags, 0u);
+    EXPECT_EQ(si.shared_info, 0u); // the caller's
+    EXPECT_STREQ(reinterpret_cast<const char*>(si.cmd_line), "root=/dev/xvda");
+}
+
+TEST(BootStartInfo, AnUnmappedModuleIsAPfnWithSifModStartPfn)
+{
+    Boot_layout_request r{0xC0000000, 0xC0100000, 0xC0200000, 5000, 8192, false};
+    r.ramdisk_unmapped = true;
+    Boot_layout l = layout_of(r);
+    start_info_t si = boot_start_info(l, 8192, 5000, nullptr);
+    EXPECT_EQ(si.mod_start, l.region_pages);
+    EXPECT_EQ(si.flags, static_cast<uint32_t>(SIF_MOD_START_PFN));
+    EXPECT_EQ(si.cmd_line[0], 0);
+}
+
+TEST(BootStartInfo, NoModuleAndALongCommandLineTruncated)
+{
+    Boot_layout l = layout_of({0xC0000000, 0xC0100000, 0xC0200000, 0, 8192, true});
+    std::string lng(2000, 'x');
+    start_info_t si = boot_start_info(l, 8192, 0, lng.c_str());
+    EXPECT_EQ(si.mod_start, 0u);
+    EXPECT_EQ(si.mod_len, 0u);
+    EXPECT_EQ(std::string(reinterpret_cast<const char*>(si.cmd_line)).size(),
+              size_t{MAX_GUEST_CMDLINE - 1});
 }

@@ -188,6 +188,19 @@ inline std::vector<uint8_t> build(const Spec& s, Layout* layout = nullptr)
     return b;
 }
 
+// The spec with the Xen note of one type replaced (or dropped, with an
+// empty replacement list).
+inline Spec with_note(Spec s, uint32_t type, const std::vector<Note>& replacement)
+{
+    std::vector<Note> notes;
+    for (const Note& n : s.notes)
+        if (!(n.name == "Xen" && n.type == type))
+            notes.push_back(n);
+    notes.insert(notes.end(), replacement.begin(), replacement.end());
+    s.notes = notes;
+    return s;
+}
+
 // A Linux-like 32-bit PAE PV kernel: text at 0xC0100000 (p_paddr 0x100000,
 // VIRT_BASE 0xC0000000, PADDR_OFFSET 0), with bss, hypercall page, features.
 inline Spec linux_like()

@@ -50,18 +50,6 @@ Outcome parse(const std::vector<uint8_t>& b, const Elf_policy& policy = xen_like
     return ::testing::AssertionSuccess();
 }
 
-// Replaces (or drops, with an empty payload list) the Xen note of one type.
-Spec with_note(Spec s, uint32_t type, std::vector<Note> replacement)
-{
-    std::vector<Note> notes;
-    for (const Note& n : s.notes)
-        if (!(n.name == "Xen" && n.type == type))
-            notes.push_back(n);
-    notes.insert(notes.end(), replacement.begin(), replacement.end());
-    s.notes = notes;
-    return s;
-}
-
 // Records what load_segments writes, byte by byte.
 struct Recording_sink final : Elf_sink {
     std::map<uint32_t, int> mem; // -1 for zeroed

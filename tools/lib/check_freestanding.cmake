@@ -1,6 +1,8 @@
 # Fails unless the freestanding toolstack archive refers to no symbol
 # outside itself except the four memory functions every freestanding C++
-# target provides: no C++ runtime (operator new, __cxa_*), no libc.
+# target provides and libgcc's 64-bit division helpers (every freestanding
+# image links libgcc, cmake/xenith.cmake): no C++ runtime (operator new,
+# __cxa_*), no libc.
 execute_process(COMMAND ${NM} -u ${ARCHIVE} OUTPUT_VARIABLE undefined RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "nm failed on ${ARCHIVE}")
@@ -12,7 +14,7 @@ foreach(line ${lines})
   string(STRIP "${line}" line)
   if(line MATCHES "^U (.+)$")
     set(sym ${CMAKE_MATCH_1})
-    if(sym MATCHES "^(memcpy|memmove|memset|memcmp)$")
+    if(sym MATCHES "^(memcpy|memmove|memset|memcmp|__u?divdi3|__u?moddi3|__udivmoddi4|__divmoddi4)$")
       continue()
     endif()
     string(FIND "${defined}" " ${sym}\n" at)

@@ -6,6 +6,7 @@
 #include "arch/x86_32/mm/paging.hpp"
 #include "arch/x86_32/pv/guest_cr4.hpp"
 #include "arch/x86_32/include/pv_frame_space.hpp"
+#include "hypervisor/boot/start_info.hpp"
 #include "hypervisor/console/console.hpp"
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/mm/domain_memory.hpp"
@@ -17,9 +18,9 @@
 namespace arch {
 namespace {
 
-constexpr uint64_t data_pte = PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D;
-constexpr uint64_t table_pte = PTE_P | PTE_US | PTE_A;   // bootstrap tables: read-only
-constexpr uint64_t l2_pte = PTE_P | PTE_RW | PTE_US | PTE_A;
+static_assert(boot_l1_data_flags == (PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D));
+static_assert(boot_l1_table_flags == (PTE_P | PTE_US | PTE_A)); // tables: read-only
+static_assert(boot_l2_flags == (PTE_P | PTE_RW | PTE_US | PTE_A));
 
 class Loader final : public Elf_sink {
 public:
@@ -99,21 +100,11 @@ void Guest_image::write_p2m()
 
 void Guest_image::write_start_info(const Elf_image&, uint32_t mod_len, const char* cmdline, bool dom0)
 {
-    start_info_t si{};
-    static constexpr char magic[] = XEN_START_INFO_MAGIC;
-    __builtin_memcpy(si.magic, magic, sizeof magic);
-    si.nr_pages = nr_pages_;
-    si.shared_info = 0; // filled in by start_vcpu0 once the page exists
-    si.flags = dom0 ? (SIF_PRIVILEGED | SIF_INITDOMAIN) : 0;
-    si.pt_base = l_.pt_base;
-    si.nr_pt_frames = l_.nr_pt_frames;
-    si.mfn_list = l_.p2m_start;
-    si.mod_start = !mod_len ? 0 : l_.ramdisk_pfn ? l_.ramdisk_pfn : l_.ramdisk_start;
-    si.mod_len = mod_len;
-    if (mod_len && l_.ramdisk_pfn)
-        si.flags |= SIF_MOD_START_PFN;
-    for (unsigned i = 0; cmdline && cmdline[i] && i + 1 < MAX_GUEST_CMDLINE; ++i)
-        si.cmd_line[i] = static_cast<int8_t>(cmdline[i]);
+    // Shared with the toolstack's builder (hypervisor/boot/start_info.hpp);
+    // shared_info is filled in by start_vcpu0 once the page exists.
+    start_info_t si = boot_start_info(l_, nr_pages_, mod_len, cmdline);
+    if (dom0)
+        si.flags |= SIF_PRIVILEGED | SIF_INITDOMAIN;
     fill(l_.start_info, reinterpret_cast<const uint8_t*>(&si), sizeof si);
 }
 
@@ -145,33 +136,25 @@ uint64_t* Guest_image::table(uint32_t va) { return static_cast<uint64_t*>(map_fr
 
 void Guest_image::build_page_tables()
 {
-    // L3 at pt_base, then one L2 per GiB slot (slot 3 always), then the L1s.
-    uint32_t first_slot = l_.v_start >> 30, last_slot = (l_.v_end - 1) >> 30;
-    uint32_t l2_va[4] = {};
-    uint32_t next = l_.pt_base + page_size;
-    for (uint32_t s = 0; s < 4; ++s)
-        if ((s >= first_slot && s <= last_slot) || s == 3) {
-            l2_va[s] = next;
-            next += page_size;
-        }
+    // Placement and flags shared with the toolstack's domain builder
+    // (hypervisor/boot/boot_layout.hpp, boot_tables).
+    Boot_tables t = boot_tables(l_);
     uint64_t* l3 = table(l_.pt_base);
     for (uint32_t s = 0; s < 4; ++s)
-        if (l2_va[s])
-            l3[s] = mfn_to_paddr(mfn_of_va(l2_va[s])) | PTE_P;
+        if (t.l2_va[s])
+            l3[s] = mfn_to_paddr(mfn_of_va(t.l2_va[s])) | boot_l3_flags;
     unmap_frame(l3);
-    uint32_t pt_end = l_.pt_base + l_.nr_pt_frames * page_size;
-    uint32_t chunk = l_.v_start & ~((2u << 20) - 1);
-    for (; chunk < l_.v_end; chunk += 2u << 20, next += page_size) {
-        uint64_t* l2 = table(l2_va[chunk >> 30]);
-        l2[(chunk >> 21) & 511] = mfn_to_paddr(mfn_of_va(next)) | l2_pte;
+    uint32_t chunk = t.first_chunk, next = t.first_l1_va;
+    for (uint32_t c = 0; c < t.nr_chunks; ++c, chunk += 2u << 20, next += page_size) {
+        uint64_t* l2 = table(t.l2_va[chunk >> 30]);
+        l2[(chunk >> 21) & 511] = mfn_to_paddr(mfn_of_va(next)) | boot_l2_flags;
         unmap_frame(l2);
         uint64_t* l1 = table(next);
         for (uint32_t i = 0; i < 512; ++i) {
             uint32_t va = chunk + i * page_size;
             if (va < l_.v_start || va >= l_.v_end)
                 continue;
-            bool is_table = va >= l_.pt_base && va < pt_end;
-            l1[i] = mfn_to_paddr(mfn_of_va(va)) | (is_table ? table_pte : data_pte);
+            l1[i] = mfn_to_paddr(mfn_of_va(va)) | boot_l1_flags(l_, va);
         }
         unmap_frame(l1);
     }
