@@ -45,6 +45,7 @@ Worker locked_worker(uint32_t cmd)
     case XEN_DOMCTL_max_mem: return domctl_max_mem;
     case XEN_DOMCTL_setdomainhandle: return domctl_setdomainhandle;
     case XEN_DOMCTL_settimeoffset: return domctl_settimeoffset;
+    case XEN_DOMCTL_hypercall_init: return domctl_hypercall_init;
     case XEN_DOMCTL_shadow_op: return domctl_shadow_op;
     case XEN_DOMCTL_setvcpucontext: return domctl_setvcpucontext;
     case XEN_DOMCTL_getvcpucontext: return domctl_getvcpucontext;

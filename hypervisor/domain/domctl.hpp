@@ -37,6 +37,7 @@ long domctl_max_mem(Domctl& c);
 long domctl_setdomainhandle(Domctl& c);
 long domctl_settimeoffset(Domctl& c);
 long domctl_shadow_op(Domctl& c);
+long domctl_hypercall_init(Domctl& c);
 
 long domctl_setvcpucontext(Domctl& c);
 long domctl_getvcpucontext(Domctl& c);

@@ -1,5 +1,6 @@
 // XEN_DOMCTL_pausedomain, unpausedomain, getdomaininfo, max_mem,
-// setdomainhandle, settimeoffset and shadow_op.
+// setdomainhandle, settimeoffset, shadow_op and hypercall_init.
+#include "arch/x86_32/include/hypercall_page.hpp"
 #include "arch/x86_32/include/vtime.hpp"
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/domain/domain_pause.hpp"
@@ -119,4 +120,9 @@ long domctl_shadow_op(Domctl& c)
         return 0;
     default: return -XEN_EINVAL;
     }
+}
+
+long domctl_hypercall_init(Domctl& c)
+{
+    return arch::hypercall_page_init(*c.d, c.op.u.hypercall_init.gmfn);
 }

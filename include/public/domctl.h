@@ -270,6 +270,13 @@ struct xen_domctl_settimeoffset {
 };
 XEN_ABI_SIZE(xen_domctl_settimeoffset, 8);
 
+/* XEN_DOMCTL_hypercall_init: IN the frame (a PV gfn is its mfn) that gets
+ * the hypercall stubs. */
+struct xen_domctl_hypercall_init {
+    xen_uint64_aligned_t gmfn;
+};
+XEN_ABI_SIZE(xen_domctl_hypercall_init, 8);
+
 struct xen_domctl {
     uint32_t cmd;
 #define XEN_DOMCTL_createdomain 1
@@ -317,6 +324,7 @@ struct xen_domctl {
         struct xen_domctl_scheduler_op scheduler_op;
         struct xen_domctl_setdomainhandle setdomainhandle;
         struct xen_domctl_settimeoffset settimeoffset;
+        struct xen_domctl_hypercall_init hypercall_init;
         uint8_t pad[128];
     } u;
 };

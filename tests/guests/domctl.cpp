@@ -655,6 +655,36 @@ void test_foreign_mmuext()
     CHECK_EQ(ext_on(MMUEXT_CLEAR_PAGE, d5_l2, d5), -XEN_EINVAL, "CLEAR_PAGE of domain 5's typed L2 is -EINVAL");
 }
 
+// XEN_DOMCTL_hypercall_init on domain 5: the stubs go into a frame of its
+// own that it could write, nowhere else.
+void test_hypercall_init()
+{
+    static xen_pfn_t page[1] = {2};
+    xen_memory_reservation_t r{};
+    r.extent_start = hc::arg(page);
+    r.nr_extents = 1;
+    r.domid = d5;
+    CHECK_EQ(hc::memory_op(XENMEM_populate_physmap, &r), 1, "domain 5 gets a third frame");
+    xen_domctl_t op = dop(XEN_DOMCTL_hypercall_init, d5);
+    op.u.hypercall_init.gmfn = page[0];
+    CHECK_EQ(domctl(&op), 0, "hypercall_init on domain 5's data frame");
+    uint8_t* p = map_foreign(d5, page[0], false);
+    // Stub 17 (xen_version) at 17*32: mov $17, %eax; int $0x82; ret.
+    static const uint8_t stub[] = {0xB8, 17, 0, 0, 0, 0xCD, 0x82, 0xC3};
+    bool same = p != nullptr;
+    for (unsigned i = 0; same && i < sizeof stub; ++i)
+        same = p[17 * 32 + i] == stub[i];
+    CHECK(same, "  its stub 17 is mov $17,%eax; int $0x82; ret");
+    CHECK(p && p[17 * 32 + 8] == 0xCC, "  and int3 after it");
+    pt::unwindow(0);
+    op.u.hypercall_init.gmfn = d5_l3;
+    CHECK_EQ(domctl(&op), -XEN_EPERM, "hypercall_init on domain 5's L3 (a page table) is -EPERM");
+    op.u.hypercall_init.gmfn = pt::boot_l3();
+    CHECK_EQ(domctl(&op), -XEN_EINVAL, "hypercall_init on a frame not domain 5's is -EINVAL");
+    op.u.hypercall_init.gmfn = 1ull << 40;
+    CHECK_EQ(domctl(&op), -XEN_EINVAL, "  and on a frame number beyond any machine's");
+}
+
 // Domain 7 made into a running domU: six frames (code, data, stack, L1,
 // L2, L3) written through foreign mappings, a context, unpaused.
 constexpr uint16_t d7 = 7;
@@ -945,6 +975,7 @@ void guest_main(start_info_t*)
     test_vcpus();
     test_domu_context();
     test_foreign_mmuext();
+    test_hypercall_init();
     test_unprivileged();
     test_physinfo();
     test_readconsole();

@@ -4,6 +4,7 @@
 // real hypercalls (toolstack_hypercalls.hpp). dom0 then waits for the domU
 // to power off and destroys it.
 #include "console.hpp"
+#include "domu_console.hpp"
 #include "hypercall.hpp"
 #include "ramdisk_archive.hpp"
 #include "test.hpp"
@@ -78,12 +79,18 @@ void guest_main(start_info_t* si)
            out.domid, out.nr_pages, out.store_mfn, out.store_evtchn, out.console_mfn,
            out.console_evtchn);
 
-    // The domU runs hello's checks and powers off (about a second under TCG).
+    // The domU runs hello's checks and powers off (about a second under
+    // TCG); dom0 is its console backend meanwhile.
+    Domu_console cons;
+    CHECK(cons.attach(hcalls, out.domid, out.console_mfn), "dom0 maps the domU's console ring");
     uint32_t flags = 0;
     for (unsigned i = 0; i < 2000000 && !(flags & XEN_DOMINF_shutdown); ++i) {
         hc::sched_yield();
+        cons.drain();
         flags = domain_flags(out.domid);
     }
+    cons.detach();
+    CHECK(cons.lines() > 0, "the domU's output came through its console ring");
     CHECK(flags & XEN_DOMINF_shutdown, "the domU shut down");
     CHECK_EQ((flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask, SHUTDOWN_poweroff,
              "the domU powered off (all its checks passed)");

@@ -139,8 +139,7 @@ public:
             d.has_context = true;
             return 0;
         case XEN_DOMCTL_hypercall_init: {
-            uint64_t gmfn; // Xen's xen_domctl_hypercall_init: gmfn at offset 0
-            std::memcpy(&gmfn, op.u.pad, sizeof gmfn);
+            uint64_t gmfn = op.u.hypercall_init.gmfn;
             if (owner_of(static_cast<xen_pfn_t>(gmfn)) != d.id)
                 return -XEN_EINVAL;
             d.hypercall_page = static_cast<xen_pfn_t>(gmfn);

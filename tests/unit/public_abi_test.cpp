@@ -405,6 +405,8 @@ TEST(PublicAbiTest, DomctlStructuresHaveX86_32Layout) {
     EXPECT_EQ(offsetof(xen_domctl_getdomaininfo, handle), 76u);
     EXPECT_EQ(offsetof(xen_domctl_getdomaininfo, gpaddr_bits), 96u);
     EXPECT_EQ(offsetof(xen_domctl_getdomaininfo, arch_config), 104u);
+    EXPECT_EQ(sizeof(xen_domctl_hypercall_init), 8u);
+    EXPECT_EQ(offsetof(xen_domctl, u.hypercall_init.gmfn), 16u);
     EXPECT_EQ(sizeof(xen_domctl_shadow_op), 40u);
     EXPECT_EQ(offsetof(xen_domctl_shadow_op, dirty_bitmap), 16u);
     EXPECT_EQ(offsetof(xen_domctl_shadow_op, pages), 24u);

@@ -1,5 +1,7 @@
 #include "arch/x86_32/domain/guest_image.hpp"
 
+#include "arch/x86_32/include/hypercall_page.hpp"
+
 #include "arch/x86_32/cpu/cpu_layout.h"
 #include "arch/x86_32/include/m2p.hpp"
 #include "arch/x86_32/mm/mapcache.hpp"
@@ -110,25 +112,8 @@ void Guest_image::write_start_info(const Elf_image&, uint32_t mod_len, const cha
 
 void Guest_image::write_hypercall_page(uint32_t va)
 {
-    // Stub n at n*32: "mov $n, %eax; int $0x82; ret". The iret stub pushes
-    // eax first and does not return (do_iret restores it from the stack).
     uint8_t page[page_size];
-    __builtin_memset(page, 0xCC, sizeof page);
-    for (uint32_t n = 0; n < page_size / 32; ++n) {
-        uint8_t* s = page + n * 32;
-        unsigned i = 0;
-        if (n == __HYPERVISOR_iret)
-            s[i++] = 0x50;
-        s[i++] = 0xB8;
-        s[i++] = static_cast<uint8_t>(n);
-        s[i++] = 0;
-        s[i++] = 0;
-        s[i++] = 0;
-        s[i++] = 0xCD;
-        s[i++] = 0x82;
-        if (n != __HYPERVISOR_iret)
-            s[i++] = 0xC3;
-    }
+    fill_hypercall_page(page);
     fill(va, page, page_size);
 }
 

@@ -72,10 +72,7 @@ bool Build_session::setup_hypercall_page()
     if (!img_.has_hypercall_page)
         return true;
     xen_domctl op{};
-    // Xen's struct xen_domctl_hypercall_init is one uint64_aligned_t gmfn
-    // at the start of the union; public/domctl.h names the command only.
-    uint64_t gmfn = mfn_of_va(img_.virt_hypercall);
-    mem_copy(op.u.pad, &gmfn, sizeof gmfn);
+    op.u.hypercall_init.gmfn = mfn_of_va(img_.virt_hypercall);
     if (int rc = domctl(XEN_DOMCTL_hypercall_init, op); rc != 0)
         return failed_call("XEN_DOMCTL_hypercall_init", rc);
     return true;
