@@ -58,8 +58,48 @@ public:
     // Lookup for the audit; nullptr when unknown.
     virtual const Mm_domain* domain(uint16_t id) = 0;
 
+    // The fast paths' view of ordinary RAM, not virtual: the descriptor of
+    // a frame in [direct_first, direct_first + direct_count) whose owner is
+    // a domain (an id below DOMID_FIRST_RESERVED), or nullptr. Contract of
+    // whoever sets the view: every such frame is is_ram(), neither
+    // is_hypervisor() nor is_m2p(), and its descriptor is page(). So a
+    // caller may take the answer instead of asking those three, and any
+    // frame the view does not answer for goes the virtual way.
+    Page* ordinary(Mfn m) const
+    {
+        uint32_t i = raw(m) - direct_first_;
+        if (i >= direct_count_ || direct_pages_[i].owner >= DOMID_FIRST_RESERVED)
+            return nullptr;
+        return &direct_pages_[i];
+    }
+    // The frame's entries through a mapping that always exists (a direct
+    // map), or nullptr: then map()/unmap() are needed.
+    uint64_t* direct_table(Mfn m) const
+    {
+        uint32_t i = raw(m) - direct_first_;
+        return i < direct_mapped_ ? direct_map_ + static_cast<uintptr_t>(i) * entries_per_table
+                                  : nullptr;
+    }
+
 protected:
     ~Frame_space() = default;
+    // 'pages' is the descriptor of frame 'first'; the first 'mapped' frames
+    // of the range are at 'map' (512 entries each), mapped for good.
+    void set_direct_view(Page* pages, Mfn first, uint32_t count, uint64_t* map, uint32_t mapped)
+    {
+        direct_pages_ = pages;
+        direct_first_ = raw(first);
+        direct_count_ = count;
+        direct_map_ = map;
+        direct_mapped_ = map ? mapped : 0;
+    }
+
+private:
+    Page* direct_pages_ = nullptr;
+    uint32_t direct_first_ = 0;
+    uint32_t direct_count_ = 0;
+    uint64_t* direct_map_ = nullptr;
+    uint32_t direct_mapped_ = 0;
 };
 
 // One table mapped for exactly the lifetime of this object (map in the
@@ -69,10 +109,16 @@ protected:
 // reported by operator bool and must make the operation fail.
 class [[nodiscard]] Table_map {
 public:
-    Table_map(Frame_space& fs, Mfn m) : fs_(fs), t_(fs.map(m)) {}
+    Table_map(Frame_space& fs, Mfn m) : fs_(fs), t_(fs.direct_table(m))
+    {
+        if (t_ == nullptr) {
+            t_ = fs.map(m);
+            mapped_ = t_ != nullptr;
+        }
+    }
     ~Table_map()
     {
-        if (t_)
+        if (mapped_)
             fs_.unmap(t_);
     }
     Table_map(const Table_map&) = delete;
@@ -85,6 +131,7 @@ public:
 private:
     Frame_space& fs_;
     uint64_t* t_;
+    bool mapped_ = false; // through map(): unmap() it
 };
 
 // Everything an operation needs: the memory and the domain whose tables

@@ -10,11 +10,13 @@ namespace {
 // data (never hypervisor, M2P or I/O frames).
 Page* get_domain_frame(Mm_ctx& c, Mfn mfn)
 {
-    Page* pg = c.fs.page(mfn);
-    if (pg == nullptr || !c.fs.is_ram(mfn) || c.fs.is_hypervisor(mfn) || c.fs.is_m2p(mfn) ||
-        !get_page(*pg, c.dom.id))
-        return nullptr;
-    return pg;
+    Page* pg = c.fs.ordinary(mfn);
+    if (pg == nullptr) {
+        pg = c.fs.page(mfn);
+        if (pg == nullptr || !c.fs.is_ram(mfn) || c.fs.is_hypervisor(mfn) || c.fs.is_m2p(mfn))
+            return nullptr;
+    }
+    return get_page(*pg, c.dom.id) ? pg : nullptr;
 }
 
 void release(Mm_ctx& c, Mfn mfn, Page& pg)

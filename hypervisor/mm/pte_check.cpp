@@ -31,7 +31,11 @@ enum class Target { ram, io, m2p, hypervisor };
 // reference is held (ownership cannot change then).
 Target classify(Frame_space& fs, Mfn m, Page*& pg)
 {
-    pg = nullptr;
+    // A domain's RAM, as the view's contract promises: the same answer
+    // as the questions below, without asking them.
+    pg = fs.ordinary(m);
+    if (pg != nullptr)
+        return Target::ram;
     if (fs.is_m2p(m))
         return Target::m2p;
     if (fs.is_hypervisor(m))
@@ -83,9 +87,13 @@ bool get_linear_l2(Mm_ctx& c, uint64_t e, Mfn table)
 // Take a general and a type reference on a frame of the domain.
 int get_page_and_type(Mm_ctx& c, Mfn m, uint32_t type)
 {
-    Page* pg = c.fs.page(m);
-    if (pg == nullptr || !c.fs.is_ram(m) || c.fs.is_hypervisor(m) || c.fs.is_m2p(m) ||
-        !get_page(*pg, c.dom.id))
+    Page* pg = c.fs.ordinary(m);
+    if (pg == nullptr) {
+        pg = c.fs.page(m);
+        if (pg == nullptr || !c.fs.is_ram(m) || c.fs.is_hypervisor(m) || c.fs.is_m2p(m))
+            return -XEN_EINVAL;
+    }
+    if (!get_page(*pg, c.dom.id))
         return -XEN_EINVAL;
     int rc = get_page_type(c, m, *pg, type);
     if (rc != 0)
@@ -103,12 +111,15 @@ void put_page_and_type(Mm_ctx& c, Mfn m)
 }
 } // namespace
 
-int get_l1e(Mm_ctx& c, uint64_t e, const Mm_domain& pg_owner)
+namespace {
+// get_l1e with the domain's disallowed flags already looked up (once per
+// table when validating a whole one).
+inline int get_l1e_masked(Mm_ctx& c, uint64_t e, const Mm_domain& pg_owner, uint32_t disallow)
 {
     uint32_t f = pte::flags(e);
     if (!(f & pte::P))
         return 0;
-    if (f & pte::l1_disallow(c.fs, c.dom))
+    if (f & disallow)
         return -XEN_EINVAL;
     Mfn m = pte::mfn(e);
     Page* pg;
@@ -133,6 +144,14 @@ int get_l1e(Mm_ctx& c, uint64_t e, const Mm_domain& pg_owner)
         return -XEN_EBUSY;
     }
     return 0;
+}
+} // namespace
+
+int get_l1e(Mm_ctx& c, uint64_t e, const Mm_domain& pg_owner)
+{
+    if (!pte::present(e))
+        return 0;
+    return get_l1e_masked(c, e, pg_owner, pte::l1_disallow(c.fs, c.dom));
 }
 
 void put_l1e(Mm_ctx& c, uint64_t e)
@@ -198,10 +217,15 @@ void put_l3e(Mm_ctx& c, uint64_t e)
 }
 
 namespace {
+// Empty entries are skipped in a tight loop; each present one gets every
+// check of get_l1e (with the flag mask looked up once for the table).
 int validate_l1(Mm_ctx& c, uint64_t* t)
 {
+    uint32_t disallow = pte::l1_disallow(c.fs, c.dom);
     for (uint32_t i = 0; i < entries_per_table; ++i) {
-        int rc = get_l1e(c, t[i], c.dom);
+        if (!pte::present(t[i]))
+            continue;
+        int rc = get_l1e_masked(c, t[i], c.dom, disallow);
         if (rc != 0) {
             while (i-- > 0)
                 put_l1e(c, t[i]);
@@ -293,7 +317,8 @@ bool devalidate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info)
     switch (pgt::type(type_info)) {
     case Page_type::l1:
         for (uint32_t i = 0; i < entries_per_table; ++i)
-            put_l1e(c, t[i]);
+            if (pte::present(t[i]))
+                put_l1e(c, t[i]);
         break;
     case Page_type::l2:
         for (uint32_t i = 0; i < guest_l2_slots(type_info); ++i)
