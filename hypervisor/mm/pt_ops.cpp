@@ -38,13 +38,14 @@ int mod_l1_entry(Mm_ctx& c, uint64_t* t, uint32_t slot, uint64_t n, bool preserv
     uint64_t o = t[slot];
     n = with_ad(o, n, preserve_ad);
     if (pte::present(n)) {
-        if (pte::flags(n) & pte::l1_disallow(c.fs, c.dom))
+        uint32_t disallow = pte::l1_disallow(c.fs, c.dom);
+        if (pte::flags(n) & disallow)
             return -XEN_EINVAL;
         if (!pte::changed_beyond(o, n, pte::fastpath_whitelist)) {
             t[slot] = n;
             return 0;
         }
-        if (int rc = get_l1e(c, n, pg_owner); rc != 0)
+        if (int rc = get_l1e_masked(c, n, pg_owner, disallow); rc != 0)
             return rc;
     }
     t[slot] = n;

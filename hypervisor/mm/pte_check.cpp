@@ -111,10 +111,7 @@ void put_page_and_type(Mm_ctx& c, Mfn m)
 }
 } // namespace
 
-namespace {
-// get_l1e with the domain's disallowed flags already looked up (once per
-// table when validating a whole one).
-inline int get_l1e_masked(Mm_ctx& c, uint64_t e, const Mm_domain& pg_owner, uint32_t disallow)
+int get_l1e_masked(Mm_ctx& c, uint64_t e, const Mm_domain& pg_owner, uint32_t disallow)
 {
     uint32_t f = pte::flags(e);
     if (!(f & pte::P))
@@ -145,7 +142,6 @@ inline int get_l1e_masked(Mm_ctx& c, uint64_t e, const Mm_domain& pg_owner, uint
     }
     return 0;
 }
-} // namespace
 
 int get_l1e(Mm_ctx& c, uint64_t e, const Mm_domain& pg_owner)
 {
@@ -166,6 +162,78 @@ void put_l1e(Mm_ctx& c, uint64_t e)
         put_page_type(c, m, *pg);
     release(c, m, *pg);
 }
+
+namespace {
+// 'k' identical present entries 'e' of one L1, all or nothing: true when
+// each would have passed get_l1e_masked and their references are taken
+// (k general ones, and k writable type ones for RW); false, with nothing
+// changed, when any check would fail or the run is not the fast case (not
+// a domain's ordinary RAM of pg_owner, a count that would overflow): the
+// caller then goes entry by entry.
+bool get_l1e_run(Mm_ctx& c, uint64_t e, uint32_t k, const Mm_domain& pg_owner, uint32_t disallow)
+{
+    uint32_t f = pte::flags(e);
+    if (f & disallow)
+        return false;
+    Mfn m = pte::mfn(e);
+    Page* pg = c.fs.ordinary(m);
+    if (pg == nullptr || pg->owner != pg_owner.id)
+        return false;
+    uint32_t n = pgc::count(pg->count_info);
+    if (n == 0 || n + k > pgc::count_mask)
+        return false;
+    if (f & pte::RW) {
+        uint32_t x = pg->type_info;
+        constexpr uint32_t want = pgt::bits(Page_type::writable);
+        bool same = (x & (pgt::identity_mask | pgt::validated)) == (want | pgt::validated);
+        // Another type at count 0 changes to writable (never validation);
+        // another type in use fails: both the per-entry way.
+        if (!(same && pgt::count(x) + k <= pgt::count_mask) && pgt::count(x) != 0)
+            return false;
+        if (!same && get_page_type_slow(c, m, *pg, want) != 0)
+            return false; // (cannot fail at count 0: nothing was taken)
+        pg->type_info += same ? k : k - 1;
+    }
+    pg->count_info += k;
+    return true;
+}
+
+// Drops what 'k' identical present entries 'e' hold, exactly as k calls of
+// put_l1e: the type references go first, then the general ones, and only
+// the last of each can have an effect beyond the count.
+void put_l1e_run(Mm_ctx& c, uint64_t e, uint32_t k)
+{
+    Mfn m = pte::mfn(e);
+    Page* pg = c.fs.ordinary(m);
+    if (pg == nullptr) {
+        while (k-- > 0)
+            put_l1e(c, e);
+        return;
+    }
+    if (pte::flags(e) & pte::RW) {
+        if (pgt::count(pg->type_info) > k)
+            pg->type_info -= k;
+        else
+            for (uint32_t i = 0; i < k; ++i)
+                put_page_type(c, m, *pg);
+    }
+    if (pgc::count(pg->count_info) > k)
+        pg->count_info -= k;
+    else
+        for (uint32_t i = 0; i < k; ++i)
+            release(c, m, *pg);
+}
+
+// Entries [i, end) equal to t[i].
+uint32_t run_end(const uint64_t* t, uint32_t i)
+{
+    uint64_t e = t[i];
+    uint32_t j = i + 1;
+    while (j < entries_per_table && t[j] == e)
+        ++j;
+    return j;
+}
+} // namespace
 
 int get_l2e(Mm_ctx& c, uint64_t e, Mfn table)
 {
@@ -217,19 +285,29 @@ void put_l3e(Mm_ctx& c, uint64_t e)
 }
 
 namespace {
-// Empty entries are skipped in a tight loop; each present one gets every
-// check of get_l1e (with the flag mask looked up once for the table).
+// Empty entries are skipped in a tight loop; a run of identical present
+// entries takes its references at once when get_l1e_run can, and entry by
+// entry (every check of get_l1e, the flag mask looked up once) when not.
 int validate_l1(Mm_ctx& c, uint64_t* t)
 {
     uint32_t disallow = pte::l1_disallow(c.fs, c.dom);
-    for (uint32_t i = 0; i < entries_per_table; ++i) {
-        if (!pte::present(t[i]))
+    for (uint32_t i = 0; i < entries_per_table;) {
+        if (!pte::present(t[i])) {
+            ++i;
             continue;
-        int rc = get_l1e_masked(c, t[i], c.dom, disallow);
-        if (rc != 0) {
-            while (i-- > 0)
-                put_l1e(c, t[i]);
-            return rc;
+        }
+        uint32_t end = run_end(t, i);
+        if (get_l1e_run(c, t[i], end - i, c.dom, disallow)) {
+            i = end;
+            continue;
+        }
+        for (; i < end; ++i) {
+            int rc = get_l1e_masked(c, t[i], c.dom, disallow);
+            if (rc != 0) {
+                while (i-- > 0)
+                    put_l1e(c, t[i]);
+                return rc;
+            }
         }
     }
     return 0;
@@ -316,9 +394,15 @@ bool devalidate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info)
         return false;
     switch (pgt::type(type_info)) {
     case Page_type::l1:
-        for (uint32_t i = 0; i < entries_per_table; ++i)
-            if (pte::present(t[i]))
-                put_l1e(c, t[i]);
+        for (uint32_t i = 0; i < entries_per_table;) {
+            if (!pte::present(t[i])) {
+                ++i;
+                continue;
+            }
+            uint32_t end = run_end(t.get(), i);
+            put_l1e_run(c, t[i], end - i);
+            i = end;
+        }
         break;
     case Page_type::l2:
         for (uint32_t i = 0; i < guest_l2_slots(type_info); ++i)
