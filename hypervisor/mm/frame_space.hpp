@@ -134,9 +134,56 @@ private:
     bool mapped_ = false; // through map(): unmap() it
 };
 
+// One table a batch of updates keeps mapped from one request to the next
+// (the hypercall layer's, living for its batch under the domain's lock):
+// consecutive updates of one table map it once. It holds at most one
+// mapping, given back when another table is asked for and at the end.
+class [[nodiscard]] Held_table {
+public:
+    explicit Held_table(Frame_space& fs) : fs_(fs) {}
+    ~Held_table() { drop(); }
+    Held_table(const Held_table&) = delete;
+    Held_table& operator=(const Held_table&) = delete;
+
+    // The entries of 'm', or nullptr when no mapping can be made.
+    uint64_t* get(Mfn m)
+    {
+        if (t_ != nullptr && m == mfn_)
+            return t_;
+        drop();
+        t_ = fs_.direct_table(m);
+        if (t_ == nullptr) {
+            t_ = fs_.map(m);
+            mapped_ = t_ != nullptr;
+        }
+        mfn_ = m;
+        return t_;
+    }
+
+private:
+    void drop()
+    {
+        if (mapped_)
+            fs_.unmap(t_);
+        t_ = nullptr;
+        mapped_ = false;
+    }
+    Frame_space& fs_;
+    Mfn mfn_ = invalid_mfn;
+    uint64_t* t_ = nullptr;
+    bool mapped_ = false;
+};
+
 // Everything an operation needs: the memory and the domain whose tables
 // are being validated or changed.
 struct Mm_ctx {
     Frame_space& fs;
     const Mm_domain& dom;
+    // Optional: the table mapping a batch keeps between its updates.
+    Held_table* held = nullptr;
+    // Set by an update after which this CPU's TLB may hold a translation
+    // the tables no longer give: everything but an L1 entry made present
+    // where none was (a CPU caches no translation of a non-present entry).
+    // The hypercall layer flushes once per batch when it is set.
+    bool flush_needed = false;
 };

@@ -37,19 +37,24 @@ int mod_l1_entry(Mm_ctx& c, uint64_t* t, uint32_t slot, uint64_t n, bool preserv
 {
     uint64_t o = t[slot];
     n = with_ad(o, n, preserve_ad);
+    // Only a present entry can be cached; a failed update changes nothing.
+    bool was_present = pte::present(o);
     if (pte::present(n)) {
         uint32_t disallow = pte::l1_disallow(c.fs, c.dom);
         if (pte::flags(n) & disallow)
             return -XEN_EINVAL;
         if (!pte::changed_beyond(o, n, pte::fastpath_whitelist)) {
             t[slot] = n;
+            c.flush_needed |= was_present;
             return 0;
         }
         if (int rc = get_l1e_masked(c, n, pg_owner, disallow); rc != 0)
             return rc;
     }
     t[slot] = n;
-    put_l1e(c, o);
+    c.flush_needed |= was_present;
+    if (was_present)
+        put_l1e(c, o);
     return 0;
 }
 
@@ -192,16 +197,25 @@ int mmu_normal_update(Mm_ctx& c, Mfn table, uint32_t slot, uint64_t val, bool pr
         return -XEN_EINVAL;
     uint32_t ti = pg->type_info;
     int rc;
-    if (pgt::count(ti) == 0 || !pgt::is_validated(ti) || !is_page_table(pgt::type(ti)))
-        rc = plain_write(c, table, *pg, slot, val);
-    else if (pgt::type(ti) == Page_type::l1) {
-        Table_map t(c.fs, table);
-        rc = t ? mod_l1_entry(c, t.get(), slot, val, preserve_ad, pg_owner) : -XEN_ENOMEM;
+    if (pgt::count(ti) != 0 && pgt::is_validated(ti) && pgt::type(ti) == Page_type::l1) {
+        // The common case: an L1 entry, through the batch's mapping if any.
+        if (c.held != nullptr) {
+            uint64_t* t = c.held->get(table);
+            rc = t ? mod_l1_entry(c, t, slot, val, preserve_ad, pg_owner) : -XEN_ENOMEM;
+        } else {
+            Table_map t(c.fs, table);
+            rc = t ? mod_l1_entry(c, t.get(), slot, val, preserve_ad, pg_owner) : -XEN_ENOMEM;
+        }
+    } else {
+        // Anything else may change what this CPU has cached.
+        if (pgt::count(ti) == 0 || !pgt::is_validated(ti) || !is_page_table(pgt::type(ti)))
+            rc = plain_write(c, table, *pg, slot, val);
+        else if (pgt::type(ti) == Page_type::l2)
+            rc = mod_l2_entry(c, table, ti, slot, val, preserve_ad);
+        else
+            rc = mod_l3_entry(c, table, slot, val, preserve_ad);
+        c.flush_needed = true;
     }
-    else if (pgt::type(ti) == Page_type::l2)
-        rc = mod_l2_entry(c, table, ti, slot, val, preserve_ad);
-    else
-        rc = mod_l3_entry(c, table, slot, val, preserve_ad);
     release(c, table, *pg);
     return rc;
 }

@@ -21,6 +21,7 @@
 namespace {
 
 constexpr uint32_t max_batch = 1u << 20;
+constexpr uint32_t chunk_reqs = 16; // 256 bytes of stack
 
 // foreigndom bits 15..0: owner of the frames being mapped; DOMID_SELF is
 // the caller. Like Xen's get_pg_owner, naming oneself by id, DOMID_XEN or a
@@ -173,21 +174,34 @@ long do_mmu_update(Vcpu& v, const Hypercall_args& a)
     }
     long rc = 0;
     uint32_t done = 0;
+    bool flush = false;
     {
         Lock_guard<Spinlock> g(pt_owner->mm_lock);
-        Mm_ctx ctx{arch::pv_frame_space(), pt_owner->mm};
-        for (; done < count; ++done) {
-            mmu_update_t req;
-            if (!copy_from_guest(req, reqs + done * static_cast<uint32_t>(sizeof req))) {
-                rc = -XEN_EFAULT;
-                break;
+        Held_table held(arch::pv_frame_space());
+        Mm_ctx ctx{arch::pv_frame_space(), pt_owner->mm, &held};
+        // Requests are copied in a chunk at a time; a chunk that faults
+        // is read again one request at a time, so the count done stops
+        // exactly at the first unreadable one.
+        mmu_update_t chunk[chunk_reqs];
+        while (done < count && rc == 0) {
+            uint32_t n = count - done < chunk_reqs ? count - done : chunk_reqs;
+            uint32_t at = reqs + done * static_cast<uint32_t>(sizeof(mmu_update_t));
+            bool whole = copy_bytes_from_guest(chunk, at, n * sizeof(mmu_update_t));
+            for (uint32_t i = 0; i < n; ++i, ++done) {
+                if (!whole && !copy_from_guest(chunk[i], at + i * static_cast<uint32_t>(sizeof(mmu_update_t)))) {
+                    rc = -XEN_EFAULT;
+                    break;
+                }
+                rc = one_mmu_update(*pt_owner, ctx, chunk[i], *pg_owner);
+                if (rc != 0)
+                    break;
             }
-            rc = one_mmu_update(*pt_owner, ctx, req, *pg_owner);
-            if (rc != 0)
-                break;
         }
+        flush = ctx.flush_needed;
     }
-    if (done)
+    // Once per call, and only when an update may have left this CPU a
+    // stale translation (an entry made present where none was cannot).
+    if (flush)
         arch::flush_guest_tlb(v);
     if (done_out && !copy_to_guest(done_out, done))
         return -XEN_EFAULT;
