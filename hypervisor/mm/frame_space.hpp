@@ -186,4 +186,7 @@ struct Mm_ctx {
     // where none was (a CPU caches no translation of a non-present entry).
     // The hypercall layer flushes once per batch when it is set.
     bool flush_needed = false;
+    // Set by an update of anything but an L1 entry: a vCPU's copy of its
+    // L3's entries (arch guest_cr3) may be stale, so the flush re-reads it.
+    bool reload_l3 = false;
 };

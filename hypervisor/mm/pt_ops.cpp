@@ -110,6 +110,22 @@ int mod_l3_entry(Mm_ctx& c, Mfn table, uint32_t slot, uint64_t n, bool preserve_
     return 0;
 }
 
+// fn(entries of 'table'): through the batch's held mapping when there is
+// one, else mapped for the call; -ENOMEM when it cannot be mapped.
+template <typename Fn>
+int with_table(Mm_ctx& c, Mfn table, Fn fn)
+{
+    if (c.held != nullptr) {
+        uint64_t* t = c.held->get(table);
+        return t ? fn(t) : -XEN_ENOMEM;
+    }
+    Table_map t(c.fs, table);
+    return t ? fn(t.get()) : -XEN_ENOMEM;
+}
+
+// ptwr_emulated_write on the mapped table.
+int emulated_write(Mm_ctx& c, uint64_t* t, uint32_t offset, uint32_t bytes, uint64_t val);
+
 int plain_write(Mm_ctx& c, Mfn mfn, Page& pg, uint32_t slot, uint64_t val)
 {
     if (get_page_type(c, mfn, pg, pgt::bits(Page_type::writable)) != 0)
@@ -199,13 +215,9 @@ int mmu_normal_update(Mm_ctx& c, Mfn table, uint32_t slot, uint64_t val, bool pr
     int rc;
     if (pgt::count(ti) != 0 && pgt::is_validated(ti) && pgt::type(ti) == Page_type::l1) {
         // The common case: an L1 entry, through the batch's mapping if any.
-        if (c.held != nullptr) {
-            uint64_t* t = c.held->get(table);
-            rc = t ? mod_l1_entry(c, t, slot, val, preserve_ad, pg_owner) : -XEN_ENOMEM;
-        } else {
-            Table_map t(c.fs, table);
-            rc = t ? mod_l1_entry(c, t.get(), slot, val, preserve_ad, pg_owner) : -XEN_ENOMEM;
-        }
+        rc = with_table(c, table, [&](uint64_t* t) {
+            return mod_l1_entry(c, t, slot, val, preserve_ad, pg_owner);
+        });
     } else {
         // Anything else may change what this CPU has cached.
         if (pgt::count(ti) == 0 || !pgt::is_validated(ti) || !is_page_table(pgt::type(ti)))
@@ -215,6 +227,7 @@ int mmu_normal_update(Mm_ctx& c, Mfn table, uint32_t slot, uint64_t val, bool pr
         else
             rc = mod_l3_entry(c, table, slot, val, preserve_ad);
         c.flush_needed = true;
+        c.reload_l3 = true;
     }
     release(c, table, *pg);
     return rc;
@@ -228,9 +241,14 @@ int ptwr_emulated_write(Mm_ctx& c, Mfn table, uint32_t offset, uint32_t bytes, u
     if (pg == nullptr || pg->owner != c.dom.id || pgt::type(pg->type_info) != Page_type::l1 ||
         pgt::count(pg->type_info) == 0 || !pgt::is_validated(pg->type_info))
         return -XEN_EINVAL;
-    Table_map t(c.fs, table);
-    if (!t)
-        return -XEN_ENOMEM;
+    return with_table(c, table, [&](uint64_t* t) {
+        return emulated_write(c, t, offset, bytes, val);
+    });
+}
+
+namespace {
+int emulated_write(Mm_ctx& c, uint64_t* t, uint32_t offset, uint32_t bytes, uint64_t val)
+{
     uint32_t slot = offset / 8;
     uint64_t o = t[slot];
     bool upper = bytes == 4 && (offset & 4) != 0;
@@ -246,3 +264,4 @@ int ptwr_emulated_write(Mm_ctx& c, Mfn table, uint32_t offset, uint32_t bytes, u
     put_l1e(c, o);
     return 0;
 }
+} // namespace

@@ -174,7 +174,7 @@ long do_mmu_update(Vcpu& v, const Hypercall_args& a)
     }
     long rc = 0;
     uint32_t done = 0;
-    bool flush = false;
+    bool flush = false, reload_l3 = false;
     {
         Lock_guard<Spinlock> g(pt_owner->mm_lock);
         Held_table held(arch::pv_frame_space());
@@ -198,11 +198,14 @@ long do_mmu_update(Vcpu& v, const Hypercall_args& a)
             }
         }
         flush = ctx.flush_needed;
+        reload_l3 = ctx.reload_l3;
     }
     // Once per call, and only when an update may have left this CPU a
     // stale translation (an entry made present where none was cannot).
-    if (flush)
+    if (reload_l3)
         arch::flush_guest_tlb(v);
+    else if (flush)
+        arch::flush_guest_tlb_keep_l3(v);
     if (done_out && !copy_to_guest(done_out, done))
         return -XEN_EFAULT;
     return rc;

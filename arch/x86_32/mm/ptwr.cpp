@@ -95,15 +95,14 @@ Rc read(x86emul::Ctxt& c, Seg s, uint32_t off, void* buf, unsigned n)
 Rc store(Ptwr& p, uint32_t off, unsigned n, uint64_t val, const uint64_t* expect)
 {
     Lock_guard<Spinlock> g(p.d.mm_lock);
-    Mm_ctx ctx{pv_frame_space(), p.d.mm};
+    // One mapping of the table for the read and the validated write.
+    Held_table held(pv_frame_space());
+    Mm_ctx ctx{pv_frame_space(), p.d.mm, &held};
     uint32_t slot = off / 8, shift = (off & 7) * 8;
-    uint64_t old;
-    {
-        Table_map t(ctx.fs, p.table);
-        if (!t)
-            return Rc::unhandleable;
-        old = t[slot];
-    }
+    uint64_t* t = held.get(p.table);
+    if (t == nullptr)
+        return Rc::unhandleable;
+    uint64_t old = t[slot];
     uint64_t mask = n == 8 ? ~0ull : ((1ull << (8 * n)) - 1) << shift;
     if (expect && (old & mask) != ((*expect << shift) & mask))
         return Rc::retry;
