@@ -79,18 +79,15 @@ long one_mmu_update(Domain& d, Mm_ctx& ctx, const mmu_update_t& req, const Mm_do
     }
 }
 
-// Walks v's current page tables to the L1 that maps 'va'.
+// Walks v's current page tables to the L1 that maps 'va'. The L3 step
+// reads the copy of its entries this CPU translates v's addresses with
+// (guest_cr3.hpp; v is the calling vCPU): the walk finds the L1 the CPU
+// uses. Whatever it finds is checked again as an L1 of the domain.
 bool find_l1(Vcpu& v, uint32_t va, Mfn& l1)
 {
     if (v.cr3 == invalid_mfn)
         return false;
-    uint64_t l3e, l2e;
-    {
-        arch::Frame_mapping m(v.cr3);
-        if (!m)
-            return false;
-        l3e = m.as<uint64_t>()[va >> 30];
-    }
+    uint64_t l3e = v.arch.pdpt[va >> 30], l2e;
     if (!(l3e & arch::PTE_P))
         return false;
     {

@@ -47,18 +47,14 @@ struct Ptwr {
 
 Ptwr& ptwr(x86emul::Ctxt& c) { return *static_cast<Ptwr*>(c.data); }
 
-// The L1 entry that maps 'va' in v's current tables (0 if none).
+// The L1 entry that maps 'va' in v's current tables (0 if none). The L3
+// step reads the copy of its entries the CPU faulted with (guest_cr3.hpp);
+// the table found is checked again as an in-use L1 of the domain.
 uint64_t l1e_of(const Vcpu& v, uint32_t va)
 {
     if (v.cr3 == invalid_mfn)
         return 0;
-    uint64_t e;
-    {
-        Frame_mapping m(v.cr3);
-        if (!m)
-            return 0;
-        e = m.as<uint64_t>()[va >> 30];
-    }
+    uint64_t e = v.arch.pdpt[va >> 30];
     if (!(e & PTE_P))
         return 0;
     {
