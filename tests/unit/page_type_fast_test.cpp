@@ -266,3 +266,74 @@ TEST(PageTypeFastDifferential, RandomOperationsGiveTheSameResultsWithAndWithoutT
         EXPECT_TRUE(m[k]->audit(used, n).clean());
     }
 }
+
+// --- a batch's held table mapping and its flush decision -------------------
+
+TEST_P(PageTypeFast, GivenAHeldMapping_WhenABatchUpdatesTwoTables_ThenOneExtraMappingAtMostAndNoneLeft)
+{
+    ASSERT_EQ(pin_table(u, F::mfn(3), 1), 0);
+    ASSERT_EQ(pin_table(u, F::mfn(6), 1), 0);
+    {
+        Held_table held(fs);
+        Mm_ctx c{fs, fs.domu, &held};
+        for (uint32_t i = 0; i < 8; ++i) {
+            EXPECT_EQ(mmu_normal_update(c, F::mfn(i % 2 ? 6 : 3), i, ent(4, RW), false, fs.domu), 0);
+            EXPECT_LE(fs.mapped_now, 1u);
+        }
+        EXPECT_EQ(mmu_normal_update(c, F::mfn(3), 9, ent(40, RO), false, fs.domu), -XEN_EBUSY)
+            << "the held mapping changes no rule";
+        EXPECT_EQ(mmu_normal_update(c, F::mfn(3), 10, ent(6, RW), false, fs.domu), -XEN_EBUSY);
+        EXPECT_EQ(ptwr_emulated_write(c, F::mfn(3), 11 * 8, 8, ent(5, RO)), 0);
+        EXPECT_EQ(ptwr_emulated_write(c, F::mfn(3), 12 * 8, 8, ent(56, RO)), -XEN_EBUSY);
+    }
+    EXPECT_EQ(fs.mapped_now, 0u);
+    EXPECT_EQ(tcount(4), 8u);
+    EXPECT_EQ(gcount(5), 2u);
+    EXPECT_EQ(fs.table(3)[11], ent(5, RO)) << "written through to the frame";
+    ASSERT_EQ(unpin_table(u, F::mfn(3)), 0);
+    ASSERT_EQ(unpin_table(u, F::mfn(6)), 0);
+    EXPECT_EQ(tcount(4), 0u);
+}
+
+TEST_P(PageTypeFast, GivenAnEmptyL1Entry_WhenMadePresent_ThenNoFlushIsNeeded)
+{
+    ASSERT_EQ(pin_table(u, F::mfn(3), 1), 0);
+    Mm_ctx c{fs, fs.domu};
+    ASSERT_EQ(mmu_normal_update(c, F::mfn(3), 0, ent(4, RO), false, fs.domu), 0);
+    EXPECT_FALSE(c.flush_needed);
+    EXPECT_FALSE(c.reload_l3);
+    ASSERT_EQ(mmu_normal_update(c, F::mfn(3), 1, ent(40, RO), false, fs.domu), -XEN_EBUSY);
+    EXPECT_FALSE(c.flush_needed) << "a refused update changed nothing";
+    ASSERT_EQ(unpin_table(u, F::mfn(3)), 0);
+}
+
+TEST_P(PageTypeFast, GivenAPresentL1Entry_WhenReplacedOrCleared_ThenAFlushIsNeeded)
+{
+    fs.table(3)[0] = ent(4, RO);
+    fs.table(3)[1] = ent(4, RW);
+    ASSERT_EQ(pin_table(u, F::mfn(3), 1), 0);
+    Mm_ctx a{fs, fs.domu};
+    ASSERT_EQ(mmu_normal_update(a, F::mfn(3), 0, ent(5, RO), false, fs.domu), 0);
+    EXPECT_TRUE(a.flush_needed);
+    EXPECT_FALSE(a.reload_l3);
+    Mm_ctx b{fs, fs.domu};
+    ASSERT_EQ(mmu_normal_update(b, F::mfn(3), 1, 0, false, fs.domu), 0);
+    EXPECT_TRUE(b.flush_needed);
+    Mm_ctx d{fs, fs.domu};
+    ASSERT_EQ(mmu_normal_update(d, F::mfn(3), 0, ent(5, RO | pte::D), false, fs.domu), 0);
+    EXPECT_TRUE(d.flush_needed) << "even a flag-only change of a present entry";
+    ASSERT_EQ(unpin_table(u, F::mfn(3)), 0);
+}
+
+TEST_P(PageTypeFast, GivenAnUpdateOfAnL2OrARawFrame_ThenAFlushAndAnL3ReloadAreNeeded)
+{
+    ASSERT_EQ(pin_table(u, F::mfn(2), 2), 0);
+    Mm_ctx a{fs, fs.domu};
+    ASSERT_EQ(mmu_normal_update(a, F::mfn(2), 0, ent(3, pte::P), false, fs.domu), 0);
+    EXPECT_TRUE(a.flush_needed);
+    EXPECT_TRUE(a.reload_l3);
+    Mm_ctx b{fs, fs.domu};
+    ASSERT_EQ(mmu_normal_update(b, F::mfn(9), 0, 42, false, fs.domu), 0);
+    EXPECT_TRUE(b.flush_needed && b.reload_l3);
+    ASSERT_EQ(unpin_table(u, F::mfn(2)), 0);
+}
