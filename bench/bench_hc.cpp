@@ -232,11 +232,13 @@ void guest_main(start_info_t*)
         {0, 0, 0, 0},
     };
     if (hc::set_trap_table(t) != 0 ||
-        hc::stack_switch(ring1_ds, addr(reinterpret_cast<void (*)()>(bench_kernel_stack +
-                                                                     sizeof bench_kernel_stack))) != 0) {
+        hc::stack_switch(ring1_ds, addr(reinterpret_cast<void (*)()>(
+                                       bench_kernel_stack + sizeof bench_kernel_stack))) != 0) {
         printf("bench reflected_int_ring1 n/a\nbench direct_syscall_ring3 n/a\n");
     } else {
-        printf("bench reflected_int_ring1 %u\n", best([] { asm volatile("int $0x40" ::: "memory"); }));
+        printf("bench reflected_int_ring1 %u\n", best([] {
+                   asm volatile("int $0x40" ::: "memory");
+               }));
         bench_run_ring3(bench_ring3_entry);
         printf("bench direct_syscall_ring3 %u\n", bench_ring3_result);
     }

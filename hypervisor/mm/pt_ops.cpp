@@ -112,8 +112,7 @@ int mod_l3_entry(Mm_ctx& c, Mfn table, uint32_t slot, uint64_t n, bool preserve_
 
 // fn(entries of 'table'): through the batch's held mapping when there is
 // one, else mapped for the call; -ENOMEM when it cannot be mapped.
-template <typename Fn>
-int with_table(Mm_ctx& c, Mfn table, Fn fn)
+template <typename Fn> int with_table(Mm_ctx& c, Mfn table, Fn fn)
 {
     if (c.held != nullptr) {
         uint64_t* t = c.held->get(table);
@@ -241,9 +240,8 @@ int ptwr_emulated_write(Mm_ctx& c, Mfn table, uint32_t offset, uint32_t bytes, u
     if (pg == nullptr || pg->owner != c.dom.id || pgt::type(pg->type_info) != Page_type::l1 ||
         pgt::count(pg->type_info) == 0 || !pgt::is_validated(pg->type_info))
         return -XEN_EINVAL;
-    return with_table(c, table, [&](uint64_t* t) {
-        return emulated_write(c, t, offset, bytes, val);
-    });
+    return with_table(c, table,
+                      [&](uint64_t* t) { return emulated_write(c, t, offset, bytes, val); });
 }
 
 namespace {

@@ -229,7 +229,8 @@ void put_l1e_run(Mm_ctx& c, uint64_t e, uint32_t k)
 uint32_t next_present(const uint64_t* t, uint32_t i)
 {
     auto lo = [t](uint32_t k) { return static_cast<uint32_t>(t[k]); };
-    while (i + 4 <= entries_per_table && ((lo(i) | lo(i + 1) | lo(i + 2) | lo(i + 3)) & pte::P) == 0)
+    while (i + 4 <= entries_per_table &&
+           ((lo(i) | lo(i + 1) | lo(i + 2) | lo(i + 3)) & pte::P) == 0)
         i += 4;
     while (i < entries_per_table && !pte::present(t[i]))
         ++i;

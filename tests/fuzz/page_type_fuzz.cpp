@@ -103,9 +103,7 @@ struct World {
             rc = ptwr_emulated_write(c, m, off, bytes, bytes == 4 && (op & 0x20) ? e >> 32 : e);
             break;
         }
-        case 4:
-            rc = new_baseptr(c, m, base[di]);
-            break;
+        case 4: rc = new_baseptr(c, m, base[di]); break;
         case 5:
             drop_baseptr(c, base[di]);
             break;

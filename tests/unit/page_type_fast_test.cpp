@@ -8,8 +8,8 @@
 #include <cstring>
 #include <random>
 
-#include "hypervisor/mm/pt_ops.hpp"
 #include "hypervisor/lib/xen_errno.hpp"
+#include "hypervisor/mm/pt_ops.hpp"
 #include "tests/unit/fake_frame_space.hpp"
 
 namespace {
@@ -17,7 +17,10 @@ using F = Fake_frame_space;
 constexpr uint32_t RO = pte::P | pte::A;
 constexpr uint32_t RW = pte::P | pte::RW | pte::A | pte::D;
 
-uint64_t ent(uint32_t i, uint32_t flags) { return pte::make(F::mfn(i), flags); }
+uint64_t ent(uint32_t i, uint32_t flags)
+{
+    return pte::make(F::mfn(i), flags);
+}
 
 enum class View { none, ordinary, direct };
 const char* view_name(const ::testing::TestParamInfo<View>& p)
@@ -67,13 +70,15 @@ protected:
         EXPECT_EQ(pin_table(c, F::mfn(table), 1), rc);
         for (uint32_t i = 0; i < F::frames; ++i) {
             EXPECT_EQ(fs.pages[i].count_info, before[i].count_info) << "frame " << i;
-            EXPECT_EQ(pgt::count(fs.pages[i].type_info), pgt::count(before[i].type_info)) << "frame " << i;
+            EXPECT_EQ(pgt::count(fs.pages[i].type_info), pgt::count(before[i].type_info))
+                << "frame " << i;
         }
     }
 };
 } // namespace
 
-TEST_P(PageTypeFast, GivenARunOfReadOnlyEntriesOfOneFrame_WhenPinnedAndUnpinned_ThenEachHoldsOneReference)
+TEST_P(PageTypeFast,
+       GivenARunOfReadOnlyEntriesOfOneFrame_WhenPinnedAndUnpinned_ThenEachHoldsOneReference)
 {
     fill(3, 0, 512, ent(4, RO));
     ASSERT_EQ(pin_table(u, F::mfn(3), 1), 0);
@@ -84,7 +89,8 @@ TEST_P(PageTypeFast, GivenARunOfReadOnlyEntriesOfOneFrame_WhenPinnedAndUnpinned_
     EXPECT_EQ(gcount(3), 1u);
 }
 
-TEST_P(PageTypeFast, GivenARunOfWritableEntries_ThenTheFrameBecomesWritableOnceAndTheLastDropIsSeenOnce)
+TEST_P(PageTypeFast,
+       GivenARunOfWritableEntries_ThenTheFrameBecomesWritableOnceAndTheLastDropIsSeenOnce)
 {
     fill(3, 10, 100, ent(4, RW));
     fill(3, 200, 3, ent(5, RW));
@@ -246,7 +252,10 @@ TEST(PageTypeFastDifferential, RandomOperationsGiveTheSameResultsWithAndWithoutT
                         fs.table(f)[(slot * 64 + i) % 512] = e;
                 break;
             case 4: rc[k] = new_baseptr(c, F::mfn(f), base[k][di]); break;
-            default: drop_baseptr(c, base[k][di]); rc[k] = 0; break;
+            default:
+                drop_baseptr(c, base[k][di]);
+                rc[k] = 0;
+                break;
             }
         }
         ASSERT_EQ(rc[0], rc[1]) << "step " << step << " op " << op;
@@ -269,7 +278,8 @@ TEST(PageTypeFastDifferential, RandomOperationsGiveTheSameResultsWithAndWithoutT
 
 // --- a batch's held table mapping and its flush decision -------------------
 
-TEST_P(PageTypeFast, GivenAHeldMapping_WhenABatchUpdatesTwoTables_ThenOneExtraMappingAtMostAndNoneLeft)
+TEST_P(PageTypeFast,
+       GivenAHeldMapping_WhenABatchUpdatesTwoTables_ThenOneExtraMappingAtMostAndNoneLeft)
 {
     ASSERT_EQ(pin_table(u, F::mfn(3), 1), 0);
     ASSERT_EQ(pin_table(u, F::mfn(6), 1), 0);
@@ -277,7 +287,8 @@ TEST_P(PageTypeFast, GivenAHeldMapping_WhenABatchUpdatesTwoTables_ThenOneExtraMa
         Held_table held(fs);
         Mm_ctx c{fs, fs.domu, &held};
         for (uint32_t i = 0; i < 8; ++i) {
-            EXPECT_EQ(mmu_normal_update(c, F::mfn(i % 2 ? 6 : 3), i, ent(4, RW), false, fs.domu), 0);
+            EXPECT_EQ(mmu_normal_update(c, F::mfn(i % 2 ? 6 : 3), i, ent(4, RW), false, fs.domu),
+                      0);
             EXPECT_LE(fs.mapped_now, 1u);
         }
         EXPECT_EQ(mmu_normal_update(c, F::mfn(3), 9, ent(40, RO), false, fs.domu), -XEN_EBUSY)

@@ -4,12 +4,12 @@
 #include "arch/x86_32/mm/frametable.hpp"
 #include "arch/x86_32/mm/ioremap.hpp"
 #include "arch/x86_32/mm/kheap.hpp"
-#include "arch/x86_32/mm/tlb_clock.hpp"
 #include "arch/x86_32/mm/mapcache.hpp"
 #include "arch/x86_32/mm/paging.hpp"
+#include "arch/x86_32/mm/tlb_clock.hpp"
+#include "hypervisor/boot/memmap.hpp"
 #include "hypervisor/console/console.hpp"
 #include "hypervisor/mm/heap.hpp"
-#include "hypervisor/boot/memmap.hpp"
 #include "hypervisor/mm/mm.hpp"
 
 extern "C" const char __image_phys_start[];

@@ -118,6 +118,9 @@ Pv_frame_space space;
 
 Frame_space& pv_frame_space() { return space; }
 
-void pv_frame_space_init() { space.init_view(); }
+void pv_frame_space_init()
+{
+    space.init_view();
+}
 
 } // namespace arch
