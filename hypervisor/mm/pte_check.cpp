@@ -29,13 +29,9 @@ enum class Target { ram, io, m2p, hypervisor };
 // What an L1 entry points at. Only 'ram' frames carry references. The
 // answer depends on facts fixed for the frame's life as long as a
 // reference is held (ownership cannot change then).
-Target classify(Frame_space& fs, Mfn m, Page*& pg)
+Target classify_asking(Frame_space& fs, Mfn m, Page*& pg)
 {
-    // A domain's RAM, as the view's contract promises: the same answer
-    // as the questions below, without asking them.
-    pg = fs.ordinary(m);
-    if (pg != nullptr)
-        return Target::ram;
+    pg = nullptr;
     if (fs.is_m2p(m))
         return Target::m2p;
     if (fs.is_hypervisor(m))
@@ -48,6 +44,14 @@ Target classify(Frame_space& fs, Mfn m, Page*& pg)
     if (pg->owner == DOMID_IO)
         return Target::io;
     return Target::ram;
+}
+
+// Inline: a domain's RAM, as the view's contract promises, is the same
+// answer classify_asking gives, without asking.
+inline Target classify(Frame_space& fs, Mfn m, Page*& pg)
+{
+    pg = fs.ordinary(m);
+    return pg != nullptr ? Target::ram : classify_asking(fs, m, pg);
 }
 
 void release(Mm_ctx& c, Mfn m, Page& pg)
