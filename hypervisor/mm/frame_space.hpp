@@ -181,6 +181,10 @@ struct Mm_ctx {
     const Mm_domain& dom;
     // Optional: the table mapping a batch keeps between its updates.
     Held_table* held = nullptr;
+    // pte::l1_disallow(fs, dom) as a batch (a context with a held table)
+    // first looked it up, kept for its further updates; 0 (never a mask)
+    // until then, and always without a held table.
+    uint32_t l1_disallow = 0;
     // Set by an update after which this CPU's TLB may hold a translation
     // the tables no longer give: everything but an L1 entry made present
     // where none was (a CPU caches no translation of a non-present entry).

@@ -40,7 +40,12 @@ int mod_l1_entry(Mm_ctx& c, uint64_t* t, uint32_t slot, uint64_t n, bool preserv
     // Only a present entry can be cached; a failed update changes nothing.
     bool was_present = pte::present(o);
     if (pte::present(n)) {
-        uint32_t disallow = pte::l1_disallow(c.fs, c.dom);
+        uint32_t disallow = c.l1_disallow;
+        if (disallow == 0) {
+            disallow = pte::l1_disallow(c.fs, c.dom);
+            if (c.held != nullptr)
+                c.l1_disallow = disallow;
+        }
         if (pte::flags(n) & disallow)
             return -XEN_EINVAL;
         if (!pte::changed_beyond(o, n, pte::fastpath_whitelist)) {

@@ -296,6 +296,7 @@ TEST_P(PageTypeFast,
         EXPECT_EQ(mmu_normal_update(c, F::mfn(3), 10, ent(6, RW), false, fs.domu), -XEN_EBUSY);
         EXPECT_EQ(ptwr_emulated_write(c, F::mfn(3), 11 * 8, 8, ent(5, RO)), 0);
         EXPECT_EQ(ptwr_emulated_write(c, F::mfn(3), 12 * 8, 8, ent(56, RO)), -XEN_EBUSY);
+        EXPECT_EQ(c.l1_disallow, pte::l1_disallow(fs, fs.domu)) << "looked up once for the batch";
     }
     EXPECT_EQ(fs.mapped_now, 0u);
     EXPECT_EQ(tcount(4), 8u);
@@ -313,6 +314,7 @@ TEST_P(PageTypeFast, GivenAnEmptyL1Entry_WhenMadePresent_ThenNoFlushIsNeeded)
     ASSERT_EQ(mmu_normal_update(c, F::mfn(3), 0, ent(4, RO), false, fs.domu), 0);
     EXPECT_FALSE(c.flush_needed);
     EXPECT_FALSE(c.reload_l3);
+    EXPECT_EQ(c.l1_disallow, 0u) << "without a held table every update looks the mask up";
     ASSERT_EQ(mmu_normal_update(c, F::mfn(3), 1, ent(40, RO), false, fs.domu), -XEN_EBUSY);
     EXPECT_FALSE(c.flush_needed) << "a refused update changed nothing";
     ASSERT_EQ(unpin_table(u, F::mfn(3)), 0);
