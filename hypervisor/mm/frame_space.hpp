@@ -58,8 +58,48 @@ public:
     // Lookup for the audit; nullptr when unknown.
     virtual const Mm_domain* domain(uint16_t id) = 0;
 
+    // The fast paths' view of ordinary RAM, not virtual: the descriptor of
+    // a frame in [direct_first, direct_first + direct_count) whose owner is
+    // a domain (an id below DOMID_FIRST_RESERVED), or nullptr. Contract of
+    // whoever sets the view: every such frame is is_ram(), neither
+    // is_hypervisor() nor is_m2p(), and its descriptor is page(). So a
+    // caller may take the answer instead of asking those three, and any
+    // frame the view does not answer for goes the virtual way.
+    Page* ordinary(Mfn m) const
+    {
+        uint32_t i = raw(m) - direct_first_;
+        if (i >= direct_count_ || direct_pages_[i].owner >= DOMID_FIRST_RESERVED)
+            return nullptr;
+        return &direct_pages_[i];
+    }
+    // The frame's entries through a mapping that always exists (a direct
+    // map), or nullptr: then map()/unmap() are needed.
+    uint64_t* direct_table(Mfn m) const
+    {
+        uint32_t i = raw(m) - direct_first_;
+        return i < direct_mapped_ ? direct_map_ + static_cast<uintptr_t>(i) * entries_per_table
+                                  : nullptr;
+    }
+
 protected:
     ~Frame_space() = default;
+    // 'pages' is the descriptor of frame 'first'; the first 'mapped' frames
+    // of the range are at 'map' (512 entries each), mapped for good.
+    void set_direct_view(Page* pages, Mfn first, uint32_t count, uint64_t* map, uint32_t mapped)
+    {
+        direct_pages_ = pages;
+        direct_first_ = raw(first);
+        direct_count_ = count;
+        direct_map_ = map;
+        direct_mapped_ = map ? mapped : 0;
+    }
+
+private:
+    Page* direct_pages_ = nullptr;
+    uint32_t direct_first_ = 0;
+    uint32_t direct_count_ = 0;
+    uint64_t* direct_map_ = nullptr;
+    uint32_t direct_mapped_ = 0;
 };
 
 // One table mapped for exactly the lifetime of this object (map in the
@@ -69,10 +109,16 @@ protected:
 // reported by operator bool and must make the operation fail.
 class [[nodiscard]] Table_map {
 public:
-    Table_map(Frame_space& fs, Mfn m) : fs_(fs), t_(fs.map(m)) {}
+    Table_map(Frame_space& fs, Mfn m) : fs_(fs), t_(fs.direct_table(m))
+    {
+        if (t_ == nullptr) {
+            t_ = fs.map(m);
+            mapped_ = t_ != nullptr;
+        }
+    }
     ~Table_map()
     {
-        if (t_)
+        if (mapped_)
             fs_.unmap(t_);
     }
     Table_map(const Table_map&) = delete;
@@ -85,6 +131,47 @@ public:
 private:
     Frame_space& fs_;
     uint64_t* t_;
+    bool mapped_ = false; // through map(): unmap() it
+};
+
+// One table a batch of updates keeps mapped from one request to the next
+// (the hypercall layer's, living for its batch under the domain's lock):
+// consecutive updates of one table map it once. It holds at most one
+// mapping, given back when another table is asked for and at the end.
+class [[nodiscard]] Held_table {
+public:
+    explicit Held_table(Frame_space& fs) : fs_(fs) {}
+    ~Held_table() { drop(); }
+    Held_table(const Held_table&) = delete;
+    Held_table& operator=(const Held_table&) = delete;
+
+    // The entries of 'm', or nullptr when no mapping can be made.
+    uint64_t* get(Mfn m)
+    {
+        if (t_ != nullptr && m == mfn_)
+            return t_;
+        drop();
+        t_ = fs_.direct_table(m);
+        if (t_ == nullptr) {
+            t_ = fs_.map(m);
+            mapped_ = t_ != nullptr;
+        }
+        mfn_ = m;
+        return t_;
+    }
+
+private:
+    void drop()
+    {
+        if (mapped_)
+            fs_.unmap(t_);
+        t_ = nullptr;
+        mapped_ = false;
+    }
+    Frame_space& fs_;
+    Mfn mfn_ = invalid_mfn;
+    uint64_t* t_ = nullptr;
+    bool mapped_ = false;
 };
 
 // Everything an operation needs: the memory and the domain whose tables
@@ -92,4 +179,18 @@ private:
 struct Mm_ctx {
     Frame_space& fs;
     const Mm_domain& dom;
+    // Optional: the table mapping a batch keeps between its updates.
+    Held_table* held = nullptr;
+    // pte::l1_disallow(fs, dom) as a batch (a context with a held table)
+    // first looked it up, kept for its further updates; 0 (never a mask)
+    // until then, and always without a held table.
+    uint32_t l1_disallow = 0;
+    // Set by an update after which this CPU's TLB may hold a translation
+    // the tables no longer give: everything but an L1 entry made present
+    // where none was (a CPU caches no translation of a non-present entry).
+    // The hypercall layer flushes once per batch when it is set.
+    bool flush_needed = false;
+    // Set by an update of anything but an L1 entry: a vCPU's copy of its
+    // L3's entries (arch guest_cr3) may be stale, so the flush re-reads it.
+    bool reload_l3 = false;
 };

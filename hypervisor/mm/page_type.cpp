@@ -10,7 +10,7 @@ namespace {
 bool needs_validation(Page_type t) { return is_page_table(t) || t == Page_type::seg_desc; }
 } // namespace
 
-int get_page_type(Mm_ctx& c, Mfn mfn, Page& pg, uint32_t type)
+int get_page_type_slow(Mm_ctx& c, Mfn mfn, Page& pg, uint32_t type)
 {
     uint32_t x = pg.type_info;
     uint32_t n = pgt::count(x);
@@ -47,7 +47,7 @@ int get_page_type(Mm_ctx& c, Mfn mfn, Page& pg, uint32_t type)
     return 0;
 }
 
-void put_page_type(Mm_ctx& c, Mfn mfn, Page& pg)
+void put_page_type_slow(Mm_ctx& c, Mfn mfn, Page& pg)
 {
     uint32_t x = pg.type_info;
     uint32_t n = pgt::count(x);

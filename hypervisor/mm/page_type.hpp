@@ -107,8 +107,31 @@ static_assert(count(bits(Page_type::l2) | pae_xen_l2 | 7) == 7);
 // another type in use (or the count would overflow); a validation failure
 // returns the errno of the first bad entry. The caller already holds a
 // general reference.
-[[nodiscard]] int get_page_type(Mm_ctx& c, Mfn mfn, Page& pg, uint32_t type);
+[[nodiscard]] int get_page_type_slow(Mm_ctx& c, Mfn mfn, Page& pg, uint32_t type);
+// The common case inline: the frame already has this type, validated, so
+// the count only goes up (a count of 0 then needs no validation either:
+// get_page_type_slow would do exactly this).
+[[nodiscard]] inline int get_page_type(Mm_ctx& c, Mfn mfn, Page& pg, uint32_t type)
+{
+    uint32_t x = pg.type_info;
+    if ((x & (pgt::identity_mask | pgt::validated)) == (type | pgt::validated) &&
+        pgt::count(x) != pgt::count_mask) {
+        pg.type_info = x + 1;
+        return 0;
+    }
+    return get_page_type_slow(c, mfn, pg, type);
+}
 
 // Drop a type reference; a page table whose count drops to zero is
 // devalidated (its entries' references are dropped).
-void put_page_type(Mm_ctx& c, Mfn mfn, Page& pg);
+void put_page_type_slow(Mm_ctx& c, Mfn mfn, Page& pg);
+// Inline while other type references remain: nothing else happens then.
+inline void put_page_type(Mm_ctx& c, Mfn mfn, Page& pg)
+{
+    uint32_t x = pg.type_info;
+    if (pgt::count(x) > 1) {
+        pg.type_info = x - 1;
+        return;
+    }
+    put_page_type_slow(c, mfn, pg);
+}

@@ -10,11 +10,13 @@ namespace {
 // data (never hypervisor, M2P or I/O frames).
 Page* get_domain_frame(Mm_ctx& c, Mfn mfn)
 {
-    Page* pg = c.fs.page(mfn);
-    if (pg == nullptr || !c.fs.is_ram(mfn) || c.fs.is_hypervisor(mfn) || c.fs.is_m2p(mfn) ||
-        !get_page(*pg, c.dom.id))
-        return nullptr;
-    return pg;
+    Page* pg = c.fs.ordinary(mfn);
+    if (pg == nullptr) {
+        pg = c.fs.page(mfn);
+        if (pg == nullptr || !c.fs.is_ram(mfn) || c.fs.is_hypervisor(mfn) || c.fs.is_m2p(mfn))
+            return nullptr;
+    }
+    return get_page(*pg, c.dom.id) ? pg : nullptr;
 }
 
 void release(Mm_ctx& c, Mfn mfn, Page& pg)
@@ -35,18 +37,29 @@ int mod_l1_entry(Mm_ctx& c, uint64_t* t, uint32_t slot, uint64_t n, bool preserv
 {
     uint64_t o = t[slot];
     n = with_ad(o, n, preserve_ad);
+    // Only a present entry can be cached; a failed update changes nothing.
+    bool was_present = pte::present(o);
     if (pte::present(n)) {
-        if (pte::flags(n) & pte::l1_disallow(c.fs, c.dom))
+        uint32_t disallow = c.l1_disallow;
+        if (disallow == 0) {
+            disallow = pte::l1_disallow(c.fs, c.dom);
+            if (c.held != nullptr)
+                c.l1_disallow = disallow;
+        }
+        if (pte::flags(n) & disallow)
             return -XEN_EINVAL;
         if (!pte::changed_beyond(o, n, pte::fastpath_whitelist)) {
             t[slot] = n;
+            c.flush_needed |= was_present;
             return 0;
         }
-        if (int rc = get_l1e(c, n, pg_owner); rc != 0)
+        if (int rc = get_l1e_masked(c, n, pg_owner, disallow); rc != 0)
             return rc;
     }
     t[slot] = n;
-    put_l1e(c, o);
+    c.flush_needed |= was_present;
+    if (was_present)
+        put_l1e(c, o);
     return 0;
 }
 
@@ -101,6 +114,21 @@ int mod_l3_entry(Mm_ctx& c, Mfn table, uint32_t slot, uint64_t n, bool preserve_
     put_l3e(c, o);
     return 0;
 }
+
+// fn(entries of 'table'): through the batch's held mapping when there is
+// one, else mapped for the call; -ENOMEM when it cannot be mapped.
+template <typename Fn> int with_table(Mm_ctx& c, Mfn table, Fn fn)
+{
+    if (c.held != nullptr) {
+        uint64_t* t = c.held->get(table);
+        return t ? fn(t) : -XEN_ENOMEM;
+    }
+    Table_map t(c.fs, table);
+    return t ? fn(t.get()) : -XEN_ENOMEM;
+}
+
+// ptwr_emulated_write on the mapped table.
+int emulated_write(Mm_ctx& c, uint64_t* t, uint32_t offset, uint32_t bytes, uint64_t val);
 
 int plain_write(Mm_ctx& c, Mfn mfn, Page& pg, uint32_t slot, uint64_t val)
 {
@@ -196,16 +224,22 @@ int mmu_normal_update(Mm_ctx& c, Mfn table, uint32_t slot, uint64_t val, bool pr
         return -XEN_EINVAL;
     uint32_t ti = pg->type_info;
     int rc;
-    if (pgt::count(ti) == 0 || !pgt::is_validated(ti) || !is_page_table(pgt::type(ti)))
-        rc = plain_write(c, table, *pg, slot, val);
-    else if (pgt::type(ti) == Page_type::l1) {
-        Table_map t(c.fs, table);
-        rc = t ? mod_l1_entry(c, t.get(), slot, val, preserve_ad, pg_owner) : -XEN_ENOMEM;
+    if (pgt::count(ti) != 0 && pgt::is_validated(ti) && pgt::type(ti) == Page_type::l1) {
+        // The common case: an L1 entry, through the batch's mapping if any.
+        rc = with_table(c, table, [&](uint64_t* t) {
+            return mod_l1_entry(c, t, slot, val, preserve_ad, pg_owner);
+        });
+    } else {
+        // Anything else may change what this CPU has cached.
+        if (pgt::count(ti) == 0 || !pgt::is_validated(ti) || !is_page_table(pgt::type(ti)))
+            rc = plain_write(c, table, *pg, slot, val);
+        else if (pgt::type(ti) == Page_type::l2)
+            rc = mod_l2_entry(c, table, ti, slot, val, preserve_ad);
+        else
+            rc = mod_l3_entry(c, table, slot, val, preserve_ad);
+        c.flush_needed = true;
+        c.reload_l3 = true;
     }
-    else if (pgt::type(ti) == Page_type::l2)
-        rc = mod_l2_entry(c, table, ti, slot, val, preserve_ad);
-    else
-        rc = mod_l3_entry(c, table, slot, val, preserve_ad);
     release(c, table, *pg);
     return rc;
 }
@@ -218,9 +252,13 @@ int ptwr_emulated_write(Mm_ctx& c, Mfn table, uint32_t offset, uint32_t bytes, u
     if (pg == nullptr || pg->owner != c.dom.id || pgt::type(pg->type_info) != Page_type::l1 ||
         pgt::count(pg->type_info) == 0 || !pgt::is_validated(pg->type_info))
         return -XEN_EINVAL;
-    Table_map t(c.fs, table);
-    if (!t)
-        return -XEN_ENOMEM;
+    return with_table(c, table,
+                      [&](uint64_t* t) { return emulated_write(c, t, offset, bytes, val); });
+}
+
+namespace {
+int emulated_write(Mm_ctx& c, uint64_t* t, uint32_t offset, uint32_t bytes, uint64_t val)
+{
     uint32_t slot = offset / 8;
     uint64_t o = t[slot];
     bool upper = bytes == 4 && (offset & 4) != 0;
@@ -236,3 +274,4 @@ int ptwr_emulated_write(Mm_ctx& c, Mfn table, uint32_t offset, uint32_t bytes, u
     put_l1e(c, o);
     return 0;
 }
+} // namespace

@@ -29,7 +29,7 @@ enum class Target { ram, io, m2p, hypervisor };
 // What an L1 entry points at. Only 'ram' frames carry references. The
 // answer depends on facts fixed for the frame's life as long as a
 // reference is held (ownership cannot change then).
-Target classify(Frame_space& fs, Mfn m, Page*& pg)
+Target classify_asking(Frame_space& fs, Mfn m, Page*& pg)
 {
     pg = nullptr;
     if (fs.is_m2p(m))
@@ -44,6 +44,14 @@ Target classify(Frame_space& fs, Mfn m, Page*& pg)
     if (pg->owner == DOMID_IO)
         return Target::io;
     return Target::ram;
+}
+
+// Inline: a domain's RAM, as the view's contract promises, is the same
+// answer classify_asking gives, without asking.
+inline Target classify(Frame_space& fs, Mfn m, Page*& pg)
+{
+    pg = fs.ordinary(m);
+    return pg != nullptr ? Target::ram : classify_asking(fs, m, pg);
 }
 
 void release(Mm_ctx& c, Mfn m, Page& pg)
@@ -83,9 +91,13 @@ bool get_linear_l2(Mm_ctx& c, uint64_t e, Mfn table)
 // Take a general and a type reference on a frame of the domain.
 int get_page_and_type(Mm_ctx& c, Mfn m, uint32_t type)
 {
-    Page* pg = c.fs.page(m);
-    if (pg == nullptr || !c.fs.is_ram(m) || c.fs.is_hypervisor(m) || c.fs.is_m2p(m) ||
-        !get_page(*pg, c.dom.id))
+    Page* pg = c.fs.ordinary(m);
+    if (pg == nullptr) {
+        pg = c.fs.page(m);
+        if (pg == nullptr || !c.fs.is_ram(m) || c.fs.is_hypervisor(m) || c.fs.is_m2p(m))
+            return -XEN_EINVAL;
+    }
+    if (!get_page(*pg, c.dom.id))
         return -XEN_EINVAL;
     int rc = get_page_type(c, m, *pg, type);
     if (rc != 0)
@@ -103,12 +115,12 @@ void put_page_and_type(Mm_ctx& c, Mfn m)
 }
 } // namespace
 
-int get_l1e(Mm_ctx& c, uint64_t e, const Mm_domain& pg_owner)
+int get_l1e_masked(Mm_ctx& c, uint64_t e, const Mm_domain& pg_owner, uint32_t disallow)
 {
     uint32_t f = pte::flags(e);
     if (!(f & pte::P))
         return 0;
-    if (f & pte::l1_disallow(c.fs, c.dom))
+    if (f & disallow)
         return -XEN_EINVAL;
     Mfn m = pte::mfn(e);
     Page* pg;
@@ -135,6 +147,13 @@ int get_l1e(Mm_ctx& c, uint64_t e, const Mm_domain& pg_owner)
     return 0;
 }
 
+int get_l1e(Mm_ctx& c, uint64_t e, const Mm_domain& pg_owner)
+{
+    if (!pte::present(e))
+        return 0;
+    return get_l1e_masked(c, e, pg_owner, pte::l1_disallow(c.fs, c.dom));
+}
+
 void put_l1e(Mm_ctx& c, uint64_t e)
 {
     if (!pte::present(e))
@@ -147,6 +166,91 @@ void put_l1e(Mm_ctx& c, uint64_t e)
         put_page_type(c, m, *pg);
     release(c, m, *pg);
 }
+
+namespace {
+// 'k' identical present entries 'e' of one L1, all or nothing: true when
+// each would have passed get_l1e_masked and their references are taken
+// (k general ones, and k writable type ones for RW); false, with nothing
+// changed, when any check would fail or the run is not the fast case (not
+// a domain's ordinary RAM of pg_owner, a count that would overflow): the
+// caller then goes entry by entry.
+bool get_l1e_run(Mm_ctx& c, uint64_t e, uint32_t k, const Mm_domain& pg_owner, uint32_t disallow)
+{
+    uint32_t f = pte::flags(e);
+    if (f & disallow)
+        return false;
+    Mfn m = pte::mfn(e);
+    Page* pg = c.fs.ordinary(m);
+    if (pg == nullptr || pg->owner != pg_owner.id)
+        return false;
+    uint32_t n = pgc::count(pg->count_info);
+    if (n == 0 || n + k > pgc::count_mask)
+        return false;
+    if (f & pte::RW) {
+        uint32_t x = pg->type_info;
+        constexpr uint32_t want = pgt::bits(Page_type::writable);
+        bool same = (x & (pgt::identity_mask | pgt::validated)) == (want | pgt::validated);
+        // Another type at count 0 changes to writable (never validation);
+        // another type in use fails: both the per-entry way.
+        if (!(same && pgt::count(x) + k <= pgt::count_mask) && pgt::count(x) != 0)
+            return false;
+        if (!same && get_page_type_slow(c, m, *pg, want) != 0)
+            return false; // (cannot fail at count 0: nothing was taken)
+        pg->type_info += same ? k : k - 1;
+    }
+    pg->count_info += k;
+    return true;
+}
+
+// Drops what 'k' identical present entries 'e' hold, exactly as k calls of
+// put_l1e: the type references go first, then the general ones, and only
+// the last of each can have an effect beyond the count.
+void put_l1e_run(Mm_ctx& c, uint64_t e, uint32_t k)
+{
+    Mfn m = pte::mfn(e);
+    Page* pg = c.fs.ordinary(m);
+    if (pg == nullptr) {
+        while (k-- > 0)
+            put_l1e(c, e);
+        return;
+    }
+    if (pte::flags(e) & pte::RW) {
+        if (pgt::count(pg->type_info) > k)
+            pg->type_info -= k;
+        else
+            for (uint32_t i = 0; i < k; ++i)
+                put_page_type(c, m, *pg);
+    }
+    if (pgc::count(pg->count_info) > k)
+        pg->count_info -= k;
+    else
+        for (uint32_t i = 0; i < k; ++i)
+            release(c, m, *pg);
+}
+
+// The first present entry at or after i (entries_per_table if none): empty
+// entries are skipped four at a time (P is in each entry's low word).
+uint32_t next_present(const uint64_t* t, uint32_t i)
+{
+    auto lo = [t](uint32_t k) { return static_cast<uint32_t>(t[k]); };
+    while (i + 4 <= entries_per_table &&
+           ((lo(i) | lo(i + 1) | lo(i + 2) | lo(i + 3)) & pte::P) == 0)
+        i += 4;
+    while (i < entries_per_table && !pte::present(t[i]))
+        ++i;
+    return i;
+}
+
+// Entries [i, end) equal to t[i].
+uint32_t run_end(const uint64_t* t, uint32_t i)
+{
+    uint64_t e = t[i];
+    uint32_t j = i + 1;
+    while (j < entries_per_table && t[j] == e)
+        ++j;
+    return j;
+}
+} // namespace
 
 int get_l2e(Mm_ctx& c, uint64_t e, Mfn table)
 {
@@ -198,14 +302,25 @@ void put_l3e(Mm_ctx& c, uint64_t e)
 }
 
 namespace {
+// Empty entries are skipped in a tight loop; a run of identical present
+// entries takes its references at once when get_l1e_run can, and entry by
+// entry (every check of get_l1e, the flag mask looked up once) when not.
 int validate_l1(Mm_ctx& c, uint64_t* t)
 {
-    for (uint32_t i = 0; i < entries_per_table; ++i) {
-        int rc = get_l1e(c, t[i], c.dom);
-        if (rc != 0) {
-            while (i-- > 0)
-                put_l1e(c, t[i]);
-            return rc;
+    uint32_t disallow = pte::l1_disallow(c.fs, c.dom);
+    for (uint32_t i = next_present(t, 0); i < entries_per_table; i = next_present(t, i)) {
+        uint32_t end = run_end(t, i);
+        if (get_l1e_run(c, t[i], end - i, c.dom, disallow)) {
+            i = end;
+            continue;
+        }
+        for (; i < end; ++i) {
+            int rc = get_l1e_masked(c, t[i], c.dom, disallow);
+            if (rc != 0) {
+                while (i-- > 0)
+                    put_l1e(c, t[i]);
+                return rc;
+            }
         }
     }
     return 0;
@@ -292,8 +407,12 @@ bool devalidate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info)
         return false;
     switch (pgt::type(type_info)) {
     case Page_type::l1:
-        for (uint32_t i = 0; i < entries_per_table; ++i)
-            put_l1e(c, t[i]);
+        for (uint32_t i = next_present(t.get(), 0); i < entries_per_table;
+             i = next_present(t.get(), i)) {
+            uint32_t end = run_end(t.get(), i);
+            put_l1e_run(c, t[i], end - i);
+            i = end;
+        }
         break;
     case Page_type::l2:
         for (uint32_t i = 0; i < guest_l2_slots(type_info); ++i)

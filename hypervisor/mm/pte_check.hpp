@@ -72,6 +72,9 @@ uint32_t l2_disallow(Frame_space& fs);
 // M2P read-only for a privileged domain. 0 or -EINVAL/-EPERM/-EBUSY.
 [[nodiscard]] int get_l1e(Mm_ctx& c, uint64_t e, const Mm_domain& pg_owner);
 void put_l1e(Mm_ctx& c, uint64_t e);
+// get_l1e with 'disallow' = pte::l1_disallow(c.fs, c.dom) already looked up.
+[[nodiscard]] int get_l1e_masked(Mm_ctx& c, uint64_t e, const Mm_domain& pg_owner,
+                                 uint32_t disallow);
 
 // L2 entry in table 'table': points to an L1 of the domain, or is a
 // read-only linear entry (to itself, or to another validated L2).

@@ -60,6 +60,18 @@ public:
         dom0.initialised = true;
         domu.id = 1;
         domu.initialised = true;
+        set_view(true, false);
+    }
+
+    // The fast paths' view (Frame_space::ordinary/direct_table) over the
+    // ordinary RAM frames 0..first_hv-1, where its contract holds: those
+    // are RAM, neither the hypervisor's nor the M2P's. With 'direct_map'
+    // their tables are read and written in place, never through map();
+    // without 'ordinary' every question goes through the virtual calls.
+    void set_view(bool ordinary, bool direct_map)
+    {
+        set_direct_view(ordinary ? pages : nullptr, mfn(0), ordinary ? first_hv : 0,
+                        direct_map ? mem[0] : nullptr, first_hv);
     }
 
     static Mfn mfn(uint32_t i) { return Mfn{base + i}; }

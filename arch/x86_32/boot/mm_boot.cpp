@@ -1,14 +1,15 @@
 #include "arch/x86_32/boot/mm_boot.hpp"
 
+#include "arch/x86_32/include/pv_frame_space.hpp"
 #include "arch/x86_32/mm/frametable.hpp"
 #include "arch/x86_32/mm/ioremap.hpp"
 #include "arch/x86_32/mm/kheap.hpp"
-#include "arch/x86_32/mm/tlb_clock.hpp"
 #include "arch/x86_32/mm/mapcache.hpp"
 #include "arch/x86_32/mm/paging.hpp"
+#include "arch/x86_32/mm/tlb_clock.hpp"
+#include "hypervisor/boot/memmap.hpp"
 #include "hypervisor/console/console.hpp"
 #include "hypervisor/mm/heap.hpp"
-#include "hypervisor/boot/memmap.hpp"
 #include "hypervisor/mm/mm.hpp"
 
 extern "C" const char __image_phys_start[];
@@ -198,6 +199,7 @@ bool memory_init(const multiboot::Info& mbi)
     reserve_boot_data(mbi, virt_to_phys(&mbi));
     if (!frame_table_init(ram, avail, table_info))
         return false;
+    pv_frame_space_init();
     heap_init();
     if (!tlb_clock_init(max_mfn())) {
         log::error("memory: no room for the TLB-flush stamps");

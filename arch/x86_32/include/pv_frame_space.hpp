@@ -6,5 +6,7 @@
 namespace arch {
 
 Frame_space& pv_frame_space();
+// Boot, once the frame table exists: the fast paths' view of it.
+void pv_frame_space_init();
 
 } // namespace arch

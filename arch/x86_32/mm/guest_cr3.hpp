@@ -20,5 +20,8 @@ namespace arch {
 // After a change to v's page tables: the same full flush, with the L3's
 // entries re-read (PAE caches them at CR3 load).
 void flush_guest_tlb(Vcpu& v);
+// The same full flush after changes to L1 entries only: the copy of the
+// L3's entries is kept (the L3 did not change). v is this CPU's vCPU.
+void flush_guest_tlb_keep_l3(Vcpu& v);
 
 } // namespace arch

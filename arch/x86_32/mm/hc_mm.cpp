@@ -21,6 +21,7 @@
 namespace {
 
 constexpr uint32_t max_batch = 1u << 20;
+constexpr uint32_t chunk_reqs = 16; // 256 bytes of stack
 
 // foreigndom bits 15..0: owner of the frames being mapped; DOMID_SELF is
 // the caller. Like Xen's get_pg_owner, naming oneself by id, DOMID_XEN or a
@@ -78,18 +79,15 @@ long one_mmu_update(Domain& d, Mm_ctx& ctx, const mmu_update_t& req, const Mm_do
     }
 }
 
-// Walks v's current page tables to the L1 that maps 'va'.
+// Walks v's current page tables to the L1 that maps 'va'. The L3 step
+// reads the copy of its entries this CPU translates v's addresses with
+// (guest_cr3.hpp; v is the calling vCPU): the walk finds the L1 the CPU
+// uses. Whatever it finds is checked again as an L1 of the domain.
 bool find_l1(Vcpu& v, uint32_t va, Mfn& l1)
 {
     if (v.cr3 == invalid_mfn)
         return false;
-    uint64_t l3e, l2e;
-    {
-        arch::Frame_mapping m(v.cr3);
-        if (!m)
-            return false;
-        l3e = m.as<uint64_t>()[va >> 30];
-    }
+    uint64_t l3e = v.arch.pdpt[va >> 30], l2e;
     if (!(l3e & arch::PTE_P))
         return false;
     {
@@ -173,22 +171,39 @@ long do_mmu_update(Vcpu& v, const Hypercall_args& a)
     }
     long rc = 0;
     uint32_t done = 0;
+    bool flush = false, reload_l3 = false;
     {
         Lock_guard<Spinlock> g(pt_owner->mm_lock);
-        Mm_ctx ctx{arch::pv_frame_space(), pt_owner->mm};
-        for (; done < count; ++done) {
-            mmu_update_t req;
-            if (!copy_from_guest(req, reqs + done * static_cast<uint32_t>(sizeof req))) {
-                rc = -XEN_EFAULT;
-                break;
+        Held_table held(arch::pv_frame_space());
+        Mm_ctx ctx{arch::pv_frame_space(), pt_owner->mm, &held};
+        // Requests are copied in a chunk at a time; a chunk that faults
+        // is read again one request at a time, so the count done stops
+        // exactly at the first unreadable one.
+        mmu_update_t chunk[chunk_reqs];
+        while (done < count && rc == 0) {
+            uint32_t n = count - done < chunk_reqs ? count - done : chunk_reqs;
+            uint32_t at = reqs + done * static_cast<uint32_t>(sizeof(mmu_update_t));
+            bool whole = copy_bytes_from_guest(chunk, at, n * sizeof(mmu_update_t));
+            for (uint32_t i = 0; i < n; ++i, ++done) {
+                if (!whole && !copy_from_guest(
+                                  chunk[i], at + i * static_cast<uint32_t>(sizeof(mmu_update_t)))) {
+                    rc = -XEN_EFAULT;
+                    break;
+                }
+                rc = one_mmu_update(*pt_owner, ctx, chunk[i], *pg_owner);
+                if (rc != 0)
+                    break;
             }
-            rc = one_mmu_update(*pt_owner, ctx, req, *pg_owner);
-            if (rc != 0)
-                break;
         }
+        flush = ctx.flush_needed;
+        reload_l3 = ctx.reload_l3;
     }
-    if (done)
+    // Once per call, and only when an update may have left this CPU a
+    // stale translation (an entry made present where none was cannot).
+    if (reload_l3)
         arch::flush_guest_tlb(v);
+    else if (flush)
+        arch::flush_guest_tlb_keep_l3(v);
     if (done_out && !copy_to_guest(done_out, done))
         return -XEN_EFAULT;
     return rc;

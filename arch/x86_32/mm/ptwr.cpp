@@ -47,18 +47,14 @@ struct Ptwr {
 
 Ptwr& ptwr(x86emul::Ctxt& c) { return *static_cast<Ptwr*>(c.data); }
 
-// The L1 entry that maps 'va' in v's current tables (0 if none).
+// The L1 entry that maps 'va' in v's current tables (0 if none). The L3
+// step reads the copy of its entries the CPU faulted with (guest_cr3.hpp);
+// the table found is checked again as an in-use L1 of the domain.
 uint64_t l1e_of(const Vcpu& v, uint32_t va)
 {
     if (v.cr3 == invalid_mfn)
         return 0;
-    uint64_t e;
-    {
-        Frame_mapping m(v.cr3);
-        if (!m)
-            return 0;
-        e = m.as<uint64_t>()[va >> 30];
-    }
+    uint64_t e = v.arch.pdpt[va >> 30];
     if (!(e & PTE_P))
         return 0;
     {
@@ -95,15 +91,14 @@ Rc read(x86emul::Ctxt& c, Seg s, uint32_t off, void* buf, unsigned n)
 Rc store(Ptwr& p, uint32_t off, unsigned n, uint64_t val, const uint64_t* expect)
 {
     Lock_guard<Spinlock> g(p.d.mm_lock);
-    Mm_ctx ctx{pv_frame_space(), p.d.mm};
+    // One mapping of the table for the read and the validated write.
+    Held_table held(pv_frame_space());
+    Mm_ctx ctx{pv_frame_space(), p.d.mm, &held};
     uint32_t slot = off / 8, shift = (off & 7) * 8;
-    uint64_t old;
-    {
-        Table_map t(ctx.fs, p.table);
-        if (!t)
-            return Rc::unhandleable;
-        old = t[slot];
-    }
+    uint64_t* t = held.get(p.table);
+    if (t == nullptr)
+        return Rc::unhandleable;
+    uint64_t old = t[slot];
     uint64_t mask = n == 8 ? ~0ull : ((1ull << (8 * n)) - 1) << shift;
     if (expect && (old & mask) != ((*expect << shift) & mask))
         return Rc::retry;

@@ -21,6 +21,20 @@ constexpr uint32_t isa_hole_end = 0x100;
 
 class Pv_frame_space final : public Frame_space {
 public:
+    // The view's contract holds here: a frame gets a domain's id as owner
+    // only when the allocator handed it out (so it is RAM); the
+    // hypervisor's frames, the M2P's (DOMID_XEN) and free ones (DOMID_INVALID)
+    // have reserved ids, and the ISA hole is left out of the range.
+    void init_view()
+    {
+        uint32_t frames = max_mfn();
+        uint32_t count = frames > isa_hole_end ? frames - isa_hole_end : 0;
+        uint32_t direct = (HV_DIRECTMAP_SIZE >> page_shift) - isa_hole_end;
+        set_direct_view(mfn_to_page(Mfn{isa_hole_end}), Mfn{isa_hole_end}, count,
+                        phys_to_virt<uint64_t>(isa_hole_end << page_shift),
+                        count < direct ? count : direct);
+    }
+
     Page* page(Mfn m) override { return mfn_to_page(m); }
 
     // The map cache's per-CPU slots, one per table the core holds mapped:
@@ -103,5 +117,10 @@ Pv_frame_space space;
 } // namespace
 
 Frame_space& pv_frame_space() { return space; }
+
+void pv_frame_space_init()
+{
+    space.init_view();
+}
 
 } // namespace arch
