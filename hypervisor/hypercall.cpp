@@ -5,15 +5,11 @@
 
 namespace {
 
-constexpr unsigned table_size = 64;
+constexpr unsigned table_size = Hypercall_table::size;
 
-struct Table {
-    Hypercall_fn fn[table_size];
-};
-
-constexpr Table make_table()
+constexpr Hypercall_table make_table()
 {
-    Table t{};
+    Hypercall_table t{};
     t.fn[__HYPERVISOR_set_trap_table] = do_set_trap_table;
     t.fn[__HYPERVISOR_mmu_update] = do_mmu_update;
     t.fn[__HYPERVISOR_set_gdt] = do_set_gdt;
@@ -47,17 +43,17 @@ constexpr Table make_table()
     return t;
 }
 
-constexpr Table table = make_table();
-
 } // namespace
+
+constinit const Hypercall_table hypercall_table = make_table();
 
 long hypercall_dispatch(Vcpu& v, uint32_t nr, const Hypercall_args& args, bool in_multicall)
 {
-    if (nr >= table_size || table.fn[nr] == nullptr)
+    if (nr >= table_size || hypercall_table.fn[nr] == nullptr)
         return -XEN_ENOSYS;
     // iret would rewrite the caller's frame mid-batch, a nested multicall
     // could recurse without bound: both are refused inside a multicall.
     if (in_multicall && (nr == __HYPERVISOR_iret || nr == __HYPERVISOR_multicall))
         return -XEN_EINVAL;
-    return table.fn[nr](v, args);
+    return hypercall_table.fn[nr](v, args);
 }

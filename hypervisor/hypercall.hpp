@@ -5,6 +5,8 @@
 #pragma once
 #include <cstdint>
 
+#include "hypervisor/lib/xen_errno.hpp"
+
 struct Vcpu;
 
 struct Hypercall_args {
@@ -16,6 +18,23 @@ using Hypercall_fn = long (*)(Vcpu& v, const Hypercall_args& args);
 // in_multicall: the call comes from a multicall entry; calls that change
 // the caller's register frame (iret) are refused there.
 long hypercall_dispatch(Vcpu& v, uint32_t nr, const Hypercall_args& args, bool in_multicall);
+
+// The table itself, for the guest's own calls (the entry path's inline
+// dispatch, hypercall_call); a null slot is -ENOSYS.
+struct Hypercall_table {
+    static constexpr unsigned size = 64;
+    Hypercall_fn fn[size];
+};
+extern const Hypercall_table hypercall_table;
+
+// A call made by the guest itself (int $0x82), not from a multicall.
+inline long hypercall_call(Vcpu& v, uint32_t nr, const Hypercall_args& args)
+{
+    if (nr < Hypercall_table::size)
+        if (Hypercall_fn fn = hypercall_table.fn[nr])
+            return fn(v, args);
+    return -XEN_ENOSYS;
+}
 
 
 // Handlers, one family per file: hypervisor/<subsystem>/hc_*.cpp for the

@@ -200,7 +200,11 @@ void machine_power_off()
     const Acpi_info& acpi = acpi_info();
     if (acpi.have_fadt && acpi.have_s5 && acpi.fadt.pm1a_cnt.present()) {
         sleep_s5(acpi.fadt, acpi.s5);
-        settle(100000);
+        // About two seconds of port-0x80 delays on hardware: long enough
+        // for an emulator whose main loop is starved by a busy host to act
+        // on the write (100 000 were seen to be too few); only a machine
+        // that ignores S5 waits them out.
+        settle(2000000);
         log::error("ACPI S5 power-off did not take effect");
     } else {
         log::error("no ACPI power-off method");

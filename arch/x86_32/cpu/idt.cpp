@@ -66,6 +66,16 @@ bool set_interrupt_handler(uint8_t vector, Interrupt_handler fn, uint8_t dpl, Ga
     return true;
 }
 
+bool set_interrupt_entry(uint8_t vector, uint32_t entry, uint8_t dpl)
+{
+    if (vector == df_vector || dpl > 3)
+        return false;
+    __atomic_store_n(&handlers[vector], nullptr, __ATOMIC_RELEASE);
+    for (auto& table : idt)
+        table[vector] = gate(entry, HV_CS, gate_interrupt, dpl);
+    return true;
+}
+
 Interrupt_handler interrupt_handler(uint8_t vector)
 {
     return __atomic_load_n(&handlers[vector], __ATOMIC_ACQUIRE);

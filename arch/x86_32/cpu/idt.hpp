@@ -32,6 +32,9 @@ void idt_load(unsigned cpu); // on every CPU, its own table
 // the same vector: register before enabling the source.
 [[nodiscard]] bool set_interrupt_handler(uint8_t vector, Interrupt_handler fn, uint8_t dpl = 0,
                                          Gate_type type = Gate_type::interrupt);
+// An interrupt gate straight to an entry of its own (not through the
+// common stub and the handler table): the hypercall gate's fast path.
+[[nodiscard]] bool set_interrupt_entry(uint8_t vector, uint32_t entry, uint8_t dpl);
 
 Interrupt_handler interrupt_handler(uint8_t vector);
 

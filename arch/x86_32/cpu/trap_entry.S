@@ -97,6 +97,22 @@ exception_return:
 	 * the frame to pv_failsafe(), which bounces to the guest's failsafe
 	 * callback (or crashes the domain), then leaves through the exit path
 	 * again. */
+	/* int $0x82 from a guest kernel (ring 1: the gate's DPL), past the
+	 * generic dispatch: the frame completed, the hypercall made, then the
+	 * same exit as every other entry from a guest. */
+	.align 16
+	.globl hypercall_fast_entry
+hypercall_fast_entry:
+	pushl $(0x82 << 16)
+	cld
+	SAVE_GUEST_REGS
+	movl %esp, %eax             /* the frame, regparm(1) */
+	call pv_hypercall
+	/* Zero: nothing for the exit path to do (exit_is_quiet) and the
+	 * frame's segment selectors are the ones still loaded. */
+	testl %eax, %eax
+	jz restore_guest_data_segments
+
 return_to_guest:
 	/* Last word before the guest runs again: pending event upcalls. */
 	pushl %esp
@@ -115,6 +131,12 @@ return_to_guest:
 	je 2f
 13:	mov UREGS_gs(%esp), %gs
 2:
+	jmp restore_guest_registers
+	/* A hypercall's quiet exit: fs and gs were never touched. */
+restore_guest_data_segments:
+15:	mov UREGS_es(%esp), %es
+16:	mov UREGS_ds(%esp), %ds
+restore_guest_registers:
 	popl %ebx
 	popl %ecx
 	popl %edx
@@ -153,5 +175,7 @@ guest_segment_fault:
 	.long 11b, guest_segment_fault
 	.long 12b, guest_segment_fault
 	.long 13b, guest_segment_fault
+	.long 15b, guest_segment_fault
+	.long 16b, guest_segment_fault
 	.long 14b, guest_iret_fault
 	.previous

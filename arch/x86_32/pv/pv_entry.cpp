@@ -14,6 +14,7 @@
 #include "arch/x86_32/include/hypercall_continuation.hpp"
 #include "arch/x86_32/irq/lapic.hpp"
 #include "arch/x86_32/pv/pv_emulate.hpp"
+#include "arch/x86_32/pv/pv_events.hpp"
 #include "arch/x86_32/mm/ptwr.hpp"
 #include "hypervisor/console/console.hpp"
 #include "hypervisor/domain/domain.hpp"
@@ -22,32 +23,10 @@
 
 extern "C" [[noreturn]] void pv_resume_frame(arch::Exception_frame* frame);
 extern "C" char sysenter_entry[], sysenter_eflags_saved[];
+extern "C" char hypercall_fast_entry[];
 
 namespace arch {
 namespace {
-
-void hypercall_entry(Exception_frame& f)
-{
-    Vcpu* v = this_cpu().current;
-    v->failsafe_pending = false;
-    Hypercall_args a{{f.ebx, f.ecx, f.edx, f.esi, f.edi}};
-    long r = hypercall_dispatch(*v, f.eax, a, false);
-    if (v->continuation.pending) {
-        // The guest re-issues the call: back onto its "int $0x82" with the
-        // continuation's registers.
-        v->continuation.pending = false;
-        f.eax = v->continuation.nr;
-        f.ebx = v->continuation.args[0];
-        f.ecx = v->continuation.args[1];
-        f.edx = v->continuation.args[2];
-        f.esi = v->continuation.args[3];
-        f.edi = v->continuation.args[4];
-        f.eip -= 2;
-        return;
-    }
-    // iret restores eax itself (the guest's saved value) and returns it.
-    f.eax = static_cast<uint32_t>(r);
-}
 
 bool has_error_code(uint8_t v)
 {
@@ -179,7 +158,9 @@ Exception_frame& guest_frame() { return this_cpu().area->top.guest_frame; }
 void pv_entry_init()
 {
     // An interrupt gate: the hypervisor runs hypercalls with interrupts off.
-    if (!set_interrupt_handler(hypercall_vector, hypercall_entry, 1, Gate_type::interrupt))
+    // Its own entry (trap_entry.S) calls pv_hypercall without the generic
+    // dispatch: only a guest kernel can raise it.
+    if (!set_interrupt_entry(hypercall_vector, reinterpret_cast<uint32_t>(hypercall_fast_entry), 1))
         log::error("cannot install the hypercall gate");
     set_guest_exception_handler(guest_exception);
     if (!set_interrupt_handler(1, hypervisor_debug_trap))
@@ -215,3 +196,46 @@ long hypercall_continue(Vcpu& v, uint32_t nr, uint32_t a0, uint32_t a1, uint32_t
 }
 
 } // namespace arch
+
+// hypercall_fast_entry's worker (trap_entry.S), with the guest's frame,
+// whose first five words are the argument registers in the ABI's order:
+// the handler reads them in place. No handler changes the frame and reads
+// its arguments afterwards (iret takes none; vCPU switches happen on exit).
+static_assert(__builtin_offsetof(arch::Exception_frame, ebx) == 0 &&
+              __builtin_offsetof(arch::Exception_frame, ecx) == 4 &&
+              __builtin_offsetof(arch::Exception_frame, edx) == 8 &&
+              __builtin_offsetof(arch::Exception_frame, esi) == 12 &&
+              __builtin_offsetof(arch::Exception_frame, edi) == 16);
+// Nonzero when the exit path must run (trap_entry.S); zero when the exit
+// is quiet and the guest's registers can be restored at once. The frame
+// comes in %eax (regparm: the entry needs no push for it).
+extern "C" [[gnu::regparm(1)]] uint32_t pv_hypercall(arch::Exception_frame* frame);
+extern "C" uint32_t pv_hypercall(arch::Exception_frame* frame)
+{
+    arch::Exception_frame& f = *frame;
+    arch::Percpu& cpu = arch::this_cpu();
+    Vcpu& v = *cpu.current;
+    v.failsafe_pending = false;
+    uint32_t nr = f.eax;
+    long r = hypercall_call(v, nr, *reinterpret_cast<const Hypercall_args*>(&f));
+    if (__builtin_expect(v.continuation.pending, 0)) {
+        // The guest re-issues the call: back onto its "int $0x82" with the
+        // continuation's registers.
+        v.continuation.pending = false;
+        f.eax = v.continuation.nr;
+        f.ebx = v.continuation.args[0];
+        f.ecx = v.continuation.args[1];
+        f.edx = v.continuation.args[2];
+        f.esi = v.continuation.args[3];
+        f.edi = v.continuation.args[4];
+        f.eip -= 2;
+        return 1;
+    }
+    // iret restores eax itself (the guest's saved value) and returns it.
+    // It is also the one call that rewrites the frame (a failsafe bounce
+    // zeroes its segment selectors): its exit reloads what the frame says.
+    f.eax = static_cast<uint32_t>(r);
+    if (__builtin_expect(nr == __HYPERVISOR_iret, 0))
+        return 1;
+    return !exit_is_quiet(cpu, *cpu.current);
+}
