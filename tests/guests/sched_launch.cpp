@@ -1,0 +1,407 @@
+// A test dom0 for the scheduler scenarios: it builds domUs from
+// domu_hog.elf (in its ramdisk archive) with the toolstack's builder and
+// measures them on the hypervisor's own accounting (getdomaininfo
+// cpu_time, system time). Its command line picks the scenario:
+//   share   two hogs pinned to CPU 1, weights 256:512: CPU time 1:2 +-5%
+//   cap     one hog pinned to CPU 1, cap 50: half of the CPU +-5%
+//   wake    8 hogs and a sleeper; dom0 signals the sleeper and times how
+//           long it takes to run (system time of send to system time it
+//           reads once woken), against the 10 ms credit tick
+//   scale   64 domUs at once, all seen running, all destroyed, free
+//           pages back exactly
+//   cycles  create/run/destroy with the builder, then create/destroy
+//           loops of a bare domain, free pages back exactly
+#include "console.hpp"
+#include "hypercall.hpp"
+#include "public/sysctl.h"
+#include "ramdisk_archive.hpp"
+#include "sched_progress.hpp"
+#include "shared.hpp"
+#include "test.hpp"
+#include "toolstack_hypercalls.hpp"
+#include "tools/lib/domain_builder/domain_builder.hpp"
+
+namespace {
+
+alignas(8) uint8_t arena[64 * 1024];
+size_t arena_used;
+
+void* arena_alloc(void*, size_t n)
+{
+    n = (n + 7) & ~size_t{7};
+    if (n > sizeof arena - arena_used)
+        return nullptr;
+    void* p = arena + arena_used;
+    arena_used += n;
+    return p;
+}
+
+void arena_release(void*, void* p, size_t n)
+{
+    n = (n + 7) & ~size_t{7};
+    if (static_cast<uint8_t*>(p) + n == arena + arena_used)
+        arena_used -= n;
+}
+
+Guest_hypercalls hcalls;
+archive::File hog_elf;
+constexpr uint64_t ms = 1000000;
+
+uint64_t rdtsc()
+{
+    uint32_t lo, hi;
+    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t{hi} << 32) | lo;
+}
+
+xen_domctl dop(uint32_t cmd, domid_t d)
+{
+    xen_domctl op{};
+    op.cmd = cmd;
+    op.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+    op.domain = d;
+    return op;
+}
+
+int simple(uint32_t cmd, domid_t d)
+{
+    xen_domctl op = dop(cmd, d);
+    return hcalls.domctl(op, nullptr, 0);
+}
+
+xen_domctl_getdomaininfo info_of(domid_t d)
+{
+    xen_domctl op = dop(XEN_DOMCTL_getdomaininfo, d);
+    if (hcalls.domctl(op, nullptr, 0) != 0)
+        return {};
+    return op.u.getdomaininfo;
+}
+
+uint64_t free_pages()
+{
+    xen_sysctl_t s{};
+    s.cmd = XEN_SYSCTL_physinfo;
+    s.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    return hc::call(__HYPERVISOR_sysctl, hc::arg(&s)) == 0 ? s.u.physinfo.free_pages : 0;
+}
+
+int pin(domid_t d, uint8_t cpus)
+{
+    static uint8_t mask[1];
+    mask[0] = cpus;
+    xen_domctl op = dop(XEN_DOMCTL_setvcpuaffinity, d);
+    op.u.vcpuaffinity.vcpu = 0;
+    op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
+    op.u.vcpuaffinity.cpumap_hard.bitmap = hc::arg(mask);
+    op.u.vcpuaffinity.cpumap_hard.nr_bits = 8;
+    return hcalls.domctl(op, nullptr, 0);
+}
+
+int set_credit(domid_t d, uint16_t weight, uint16_t cap)
+{
+    xen_domctl op = dop(XEN_DOMCTL_scheduler_op, d);
+    op.u.scheduler_op.sched_id = XEN_SCHEDULER_CREDIT;
+    op.u.scheduler_op.cmd = XEN_DOMCTL_SCHEDOP_putinfo;
+    op.u.scheduler_op.u.credit.weight = weight;
+    op.u.scheduler_op.u.credit.cap = cap;
+    return hcalls.domctl(op, nullptr, 0);
+}
+
+// Builds domu_hog in 'mode' (4 MiB), not started; domid 0 on failure.
+toolstack::Build_result build(const char* mode, bool start = false)
+{
+    toolstack::Allocator alloc{arena_alloc, arena_release, nullptr};
+    toolstack::Build_request req;
+    req.kernel = hog_elf.data;
+    req.kernel_len = hog_elf.len;
+    req.cmdline = mode;
+    req.memory_kib = 4 * 1024;
+    req.start = start;
+    toolstack::Build_result out;
+    toolstack::Build_error err;
+    if (!toolstack::build_pv_domain(hcalls, alloc, req, out, err)) {
+        printf("sched_launch: build of %s failed: %s (errno %d)\n", mode, err.text, err.xen_errno);
+        out.domid = 0;
+    }
+    return out;
+}
+
+// The domU's progress record, mapped until unmap_progress.
+volatile Sched_progress* map_progress(const toolstack::Build_result& b)
+{
+    void* page = nullptr;
+    if (hcalls.map_foreign(b.domid, b.store_mfn, page) != 0)
+        return nullptr;
+    return static_cast<volatile Sched_progress*>(page);
+}
+
+void unmap_progress(volatile Sched_progress* p) { hcalls.unmap_foreign(const_cast<Sched_progress*>(p)); }
+
+void wait_ns(uint64_t ns)
+{
+    uint64_t until = system_time_ns() + ns;
+    while (system_time_ns() < until)
+        (void)hc::sched_yield();
+}
+
+// Waits (up to 5 s) until the domU has started its mode.
+bool wait_running(volatile Sched_progress* p)
+{
+    uint64_t give_up = system_time_ns() + 5000 * ms;
+    while (p->magic != Sched_progress::magic_value && system_time_ns() < give_up)
+        (void)hc::sched_yield();
+    return p->magic == Sched_progress::magic_value;
+}
+
+// Permille of b over a (rounded).
+uint64_t permille(uint64_t b, uint64_t a) { return a ? (b * 1000 + a / 2) / a : 0; }
+
+void test_share()
+{
+    CHECK_EQ(pin(0, 0x1), 0, "dom0 pinned to CPU 0");
+    toolstack::Build_result light = build("hog light"), heavy = build("hog heavy");
+    CHECK(light.domid && heavy.domid, "two hog domains built");
+    CHECK(pin(light.domid, 0x2) == 0 && pin(heavy.domid, 0x2) == 0, "both pinned to CPU 1");
+    CHECK(set_credit(light.domid, 256, 0) == 0 && set_credit(heavy.domid, 512, 0) == 0, "weights 256 and 512");
+    CHECK(simple(XEN_DOMCTL_unpausedomain, light.domid) == 0 &&
+              simple(XEN_DOMCTL_unpausedomain, heavy.domid) == 0,
+          "both started");
+    wait_ns(1000 * ms); // warm-up: credit settles over a few 30 ms periods
+    uint64_t t0 = system_time_ns();
+    uint64_t a0 = info_of(light.domid).cpu_time, b0 = info_of(heavy.domid).cpu_time;
+    wait_ns(4000 * ms);
+    uint64_t a1 = info_of(light.domid).cpu_time, b1 = info_of(heavy.domid).cpu_time;
+    uint64_t t1 = system_time_ns();
+    uint64_t r = permille(b1 - b0, a1 - a0);
+    printf("share: over %u ms, weight 256 ran %u ms, weight 512 ran %u ms: ratio %u.%03u (CPU 1 busy %u permille)\n",
+           static_cast<uint32_t>((t1 - t0) / ms), static_cast<uint32_t>((a1 - a0) / ms),
+           static_cast<uint32_t>((b1 - b0) / ms), static_cast<uint32_t>(r / 1000), static_cast<uint32_t>(r % 1000),
+           static_cast<uint32_t>(permille(a1 - a0 + b1 - b0, t1 - t0)));
+    CHECK(r >= 1900 && r <= 2100, "CPU time 512:256 is 2 within 5%");
+    CHECK(simple(XEN_DOMCTL_destroydomain, light.domid) == 0 &&
+              simple(XEN_DOMCTL_destroydomain, heavy.domid) == 0,
+          "both destroyed");
+}
+
+void test_cap()
+{
+    CHECK_EQ(pin(0, 0x1), 0, "dom0 pinned to CPU 0");
+    toolstack::Build_result h = build("hog capped");
+    CHECK(h.domid != 0, "a hog domain built");
+    CHECK(pin(h.domid, 0x2) == 0 && set_credit(h.domid, 256, 50) == 0, "pinned to CPU 1 alone, cap 50");
+    CHECK_EQ(simple(XEN_DOMCTL_unpausedomain, h.domid), 0, "started");
+    wait_ns(1000 * ms);
+    uint64_t t0 = system_time_ns(), c0 = info_of(h.domid).cpu_time;
+    wait_ns(4000 * ms);
+    uint64_t c1 = info_of(h.domid).cpu_time, t1 = system_time_ns();
+    uint64_t r = permille(c1 - c0, t1 - t0);
+    printf("cap: over %u ms the capped hog ran %u ms: %u permille of a CPU\n",
+           static_cast<uint32_t>((t1 - t0) / ms), static_cast<uint32_t>((c1 - c0) / ms),
+           static_cast<uint32_t>(r));
+    CHECK(r >= 475 && r <= 525, "a cap of 50 holds within 5% (475..525 permille)");
+    CHECK_EQ(simple(XEN_DOMCTL_destroydomain, h.domid), 0, "destroyed");
+}
+
+void test_wake()
+{
+    constexpr int nr_hogs = 8, rounds = 50;
+    CHECK_EQ(pin(0, 0x1), 0, "dom0 pinned to CPU 0");
+    toolstack::Build_result hogs[nr_hogs];
+    bool ok = true;
+    for (auto& h : hogs) {
+        h = build("hog", true);
+        ok = ok && h.domid != 0;
+    }
+    CHECK(ok, "8 hog domains built and started (no affinity)");
+    toolstack::Build_result s = build("sleep", true);
+    CHECK(s.domid != 0, "a sleeper built and started");
+    volatile Sched_progress* p = s.domid ? map_progress(s) : nullptr;
+    CHECK(p && wait_running(p), "the sleeper runs");
+    evtchn_bind_interdomain_t bind{};
+    bind.remote_dom = s.domid;
+    bind.remote_port = s.console_evtchn;
+    CHECK_EQ(hc::event_channel_op(EVTCHNOP_bind_interdomain, &bind), 0, "dom0 binds to the sleeper's port");
+    wait_ns(500 * ms); // the hogs settle into OVER/UNDER
+    uint64_t worst = 0, sum = 0, over_tick = 0, lat[rounds];
+    int seen = 0;
+    for (int i = 0; p && i < rounds; ++i) {
+        wait_ns(20 * ms); // let it block again
+        uint32_t w = p->wakes;
+        evtchn_send_t send{bind.local_port};
+        uint64_t t0 = system_time_ns();
+        (void)hc::event_channel_op(EVTCHNOP_send, &send);
+        uint64_t give_up = t0 + 2000 * ms;
+        while (p->wakes == w && system_time_ns() < give_up)
+            ;
+        if (p->wakes == w)
+            continue;
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        uint64_t l = p->wake_ns > t0 ? p->wake_ns - t0 : 0;
+        lat[seen++] = l;
+        sum += l;
+        worst = l > worst ? l : worst;
+        over_tick += l > 10 * ms;
+    }
+    CHECK_EQ(seen, rounds, "every signal woke the sleeper");
+    // Median by selection (50 values).
+    for (int i = 0; i < seen; ++i)
+        for (int j = i + 1; j < seen; ++j)
+            if (lat[j] < lat[i]) {
+                uint64_t t = lat[i];
+                lat[i] = lat[j];
+                lat[j] = t;
+            }
+    if (seen)
+        printf("wake: %d wake-ups with 8 hogs: median %u us, mean %u us, worst %u us, %u over 10 ms\n", seen,
+               static_cast<uint32_t>(lat[seen / 2] / 1000), static_cast<uint32_t>(sum / seen / 1000),
+               static_cast<uint32_t>(worst / 1000), static_cast<uint32_t>(over_tick));
+    CHECK(seen && worst <= 10 * ms, "every wake-up ran within one 10 ms credit tick");
+    if (p)
+        unmap_progress(p);
+    ok = simple(XEN_DOMCTL_destroydomain, s.domid) == 0;
+    for (auto& h : hogs)
+        ok = ok && simple(XEN_DOMCTL_destroydomain, h.domid) == 0;
+    CHECK(ok, "all nine destroyed");
+}
+
+void test_scale()
+{
+    constexpr int n = 64;
+    static toolstack::Build_result d[n];
+    uint64_t before = free_pages();
+    uint64_t first_tsc = 0, last_tsc = 0, t0 = system_time_ns();
+    bool ok = true;
+    for (int i = 0; i < n; ++i) {
+        char cmd[24];
+        format(cmd, sizeof cmd, "hello %d", i + 1);
+        uint64_t c = rdtsc();
+        d[i] = build(cmd, true);
+        c = rdtsc() - c;
+        first_tsc = i == 0 ? c : first_tsc;
+        last_tsc = c;
+        ok = ok && d[i].domid != 0;
+    }
+    uint64_t t1 = system_time_ns();
+    CHECK(ok, "64 domUs built and started");
+    printf("scale: 64 builds in %u ms; build 1 took %u kcycles, build 64 %u kcycles\n",
+           static_cast<uint32_t>((t1 - t0) / ms), static_cast<uint32_t>(first_tsc / 1000),
+           static_cast<uint32_t>(last_tsc / 1000));
+    int running = 0;
+    for (int i = 0; i < n; ++i) {
+        volatile Sched_progress* p = d[i].domid ? map_progress(d[i]) : nullptr;
+        running += p && wait_running(p);
+        if (p)
+            unmap_progress(p);
+    }
+    printf("scale: %d of 64 report running; %u pages free (of %u before)\n", running,
+           static_cast<uint32_t>(free_pages()), static_cast<uint32_t>(before));
+    CHECK_EQ(running, n, "all 64 ran at once");
+    ok = true;
+    for (auto& b : d)
+        ok = ok && b.domid && simple(XEN_DOMCTL_destroydomain, b.domid) == 0;
+    CHECK(ok, "all 64 destroyed");
+    uint64_t after = free_pages();
+    printf("scale: free pages %u before, %u after\n", static_cast<uint32_t>(before), static_cast<uint32_t>(after));
+    CHECK_EQ(after, before, "physinfo free pages back exactly");
+}
+
+// A bare domain: created, given frames, destroyed (never run).
+bool bare_cycle()
+{
+    xen_domctl op = dop(XEN_DOMCTL_createdomain, 0);
+    op.u.createdomain.max_vcpus = 1;
+    op.u.createdomain.max_evtchn_port = 1023;
+    op.u.createdomain.max_grant_frames = -1;
+    op.u.createdomain.max_maptrack_frames = -1;
+    op.u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(1);
+    if (hcalls.domctl(op, nullptr, 0) != 0)
+        return false;
+    domid_t id = op.domain;
+    op = dop(XEN_DOMCTL_max_mem, id);
+    op.u.max_mem.max_memkb = 64;
+    bool ok = hcalls.domctl(op, nullptr, 0) == 0;
+    static xen_pfn_t frames[6];
+    for (uint32_t i = 0; i < 6; ++i)
+        frames[i] = i;
+    xen_memory_reservation r{};
+    r.nr_extents = 6;
+    r.domid = id;
+    ok = ok && hcalls.populate_physmap(r, frames) == 6;
+    return simple(XEN_DOMCTL_destroydomain, id) == 0 && ok;
+}
+
+void test_cycles(unsigned built_cycles, unsigned bare_cycles)
+{
+    uint64_t before = free_pages();
+    uint64_t t0 = system_time_ns(), first_tsc = 0, hundredth_tsc = 0;
+    unsigned done = 0;
+    for (unsigned i = 0; i < built_cycles; ++i) {
+        uint64_t c = rdtsc();
+        toolstack::Build_result b = build("exit", true);
+        c = rdtsc() - c;
+        if (!b.domid)
+            break;
+        first_tsc = i == 0 ? c : first_tsc;
+        hundredth_tsc = i == 99 ? c : hundredth_tsc;
+        uint64_t give_up = system_time_ns() + 5000 * ms;
+        while (!(info_of(b.domid).flags & XEN_DOMINF_shutdown) && system_time_ns() < give_up)
+            (void)hc::sched_yield();
+        bool off = (info_of(b.domid).flags & XEN_DOMINF_shutdown) != 0;
+        if (simple(XEN_DOMCTL_destroydomain, b.domid) != 0 || !off)
+            break;
+        ++done;
+    }
+    uint64_t t1 = system_time_ns();
+    uint64_t mid = free_pages();
+    printf("cycles: %u of %u build/run/power-off/destroy cycles in %u ms (%u us each); build 1 took %u kcycles, "
+           "build 100 %u kcycles; free pages %u before, %u after\n",
+           done, built_cycles, static_cast<uint32_t>((t1 - t0) / ms),
+           static_cast<uint32_t>(done ? (t1 - t0) / done / 1000 : 0), static_cast<uint32_t>(first_tsc / 1000),
+           static_cast<uint32_t>(hundredth_tsc / 1000), static_cast<uint32_t>(before), static_cast<uint32_t>(mid));
+    CHECK_EQ(done, built_cycles, "every built domU ran, powered off and was destroyed");
+    CHECK_EQ(mid, before, "  free pages back exactly");
+    unsigned bare = 0;
+    while (bare < bare_cycles && bare_cycle())
+        ++bare;
+    uint64_t t2 = system_time_ns(), after = free_pages();
+    printf("cycles: %u of %u bare create/populate/destroy cycles in %u ms (%u us each); free pages %u before, %u after\n",
+           bare, bare_cycles, static_cast<uint32_t>((t2 - t1) / ms),
+           static_cast<uint32_t>(bare ? (t2 - t1) / bare / 1000 : 0), static_cast<uint32_t>(mid),
+           static_cast<uint32_t>(after));
+    CHECK_EQ(bare, bare_cycles, "every bare cycle succeeded");
+    CHECK_EQ(after, before, "  free pages back exactly");
+}
+
+bool is(const char* s, const char* w)
+{
+    while (*w != '\0' && *s == *w) {
+        ++s;
+        ++w;
+    }
+    return *w == '\0' && (*s == '\0' || *s == ' ');
+}
+
+} // namespace
+
+void guest_main(start_info_t* si)
+{
+    const auto* rd = reinterpret_cast<const uint8_t*>(si->mod_start);
+    bool found = si->mod_len && archive::find(rd, si->mod_len, "domu_hog.elf", hog_elf);
+    CHECK(found, "the ramdisk archive holds domu_hog.elf");
+    if (!found)
+        return;
+    const char* cmd = reinterpret_cast<const char*>(si->cmd_line);
+    if (is(cmd, "share"))
+        test_share();
+    else if (is(cmd, "cap"))
+        test_cap();
+    else if (is(cmd, "wake"))
+        test_wake();
+    else if (is(cmd, "scale"))
+        test_scale();
+    else if (is(cmd, "cycles"))
+        test_cycles(200, 10000);
+    else
+        CHECK(false, "a scenario named on the command line (share, cap, wake, scale, cycles)");
+    CHECK_EQ(arena_used, 0, "the builder gave back all its memory");
+}
