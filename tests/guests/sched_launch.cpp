@@ -158,7 +158,14 @@ uint64_t permille(uint64_t b, uint64_t a) { return a ? (b * 1000 + a / 2) / a : 
 
 void test_share()
 {
+    // Credit is handed out for the whole machine (2 CPUs x 300 per 30 ms
+    // period) by weight, without regard to affinity, as Xen's credit1
+    // does: two hogs pinned to CPU 1 of an otherwise idle machine earn more
+    // than CPU 1 can burn, never go OVER and share it 1:1. dom0 spins on
+    // CPU 0 with weight 768, so its share is exactly that CPU and the two
+    // hogs' 100 + 200 credits per period are exactly CPU 1.
     CHECK_EQ(pin(0, 0x1), 0, "dom0 pinned to CPU 0");
+    CHECK_EQ(set_credit(0, 768, 0), 0, "dom0 weight 768 (one CPU's share of 1536)");
     toolstack::Build_result light = build("hog light"), heavy = build("hog heavy");
     CHECK(light.domid && heavy.domid, "two hog domains built");
     CHECK(pin(light.domid, 0x2) == 0 && pin(heavy.domid, 0x2) == 0, "both pinned to CPU 1");
