@@ -360,6 +360,8 @@ void test_cycles(unsigned built_cycles, unsigned bare_cycles)
             break;
         first_tsc = i == 0 ? c : first_tsc;
         hundredth_tsc = i == 99 ? c : hundredth_tsc;
+        if (i == 1 || i == 9 || i == 49 || i == 149 || i == 199)
+            printf("cycles: build %u took %u kcycles\n", i + 1, static_cast<uint32_t>(c / 1000));
         uint64_t give_up = system_time_ns() + 5000 * ms;
         while (!(info_of(b.domid).flags & XEN_DOMINF_shutdown) && system_time_ns() < give_up)
             (void)hc::sched_yield();
