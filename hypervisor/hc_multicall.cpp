@@ -16,6 +16,18 @@ constexpr uint32_t chunk = 16;
 
 namespace {
 
+static_assert(sizeof(multicall_entry_t::args) >= sizeof(Hypercall_args));
+
+// hypercall_dispatch's in_multicall rules, with the table inline: iret
+// would rewrite the caller's frame mid-batch and a nested multicall could
+// recurse without bound, so both are refused.
+inline long multicall_entry_call(Vcpu& v, uint32_t nr, const Hypercall_args& args)
+{
+    if (nr == __HYPERVISOR_iret || nr == __HYPERVISOR_multicall)
+        return -XEN_EINVAL;
+    return hypercall_call(v, nr, args);
+}
+
 long run_batch(Vcpu& v, uint32_t list, uint32_t nr)
 {
     multicall_entry_t batch[chunk];
@@ -26,8 +38,10 @@ long run_batch(Vcpu& v, uint32_t list, uint32_t nr)
             return -XEN_EFAULT;
         for (uint32_t i = 0; i < n; ++i) {
             const multicall_entry_t& e = batch[i];
-            Hypercall_args args{{e.args[0], e.args[1], e.args[2], e.args[3], e.args[4]}};
-            uint32_t result = static_cast<uint32_t>(hypercall_dispatch(v, e.op, args, true));
+            // The entry's first five argument words are the call's
+            // arguments in order: read in place, as the entry path does.
+            const auto& args = *reinterpret_cast<const Hypercall_args*>(e.args);
+            uint32_t result = static_cast<uint32_t>(multicall_entry_call(v, e.op, args));
             uint32_t at = list + (first + i) * size + offsetof(multicall_entry_t, result);
             if (!arch::put_guest_u32(at, result))
                 return -XEN_EFAULT;

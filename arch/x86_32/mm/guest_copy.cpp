@@ -3,7 +3,6 @@
 #include "arch/x86_32/include/guest_range.hpp"
 
 extern "C" uint32_t xenith_copy_bytes(void* dst, const void* src, uint32_t n);
-extern "C" uint32_t xenith_put_u32(uint32_t* dst, uint32_t value);
 
 namespace arch {
 
@@ -19,12 +18,6 @@ size_t copy_to_guest_raw(uint32_t guest_va, const void* src, size_t n)
     if (!guest_range_ok(guest_va, n))
         return n;
     return xenith_copy_bytes(reinterpret_cast<void*>(guest_va), src, n);
-}
-
-bool put_guest_u32(uint32_t guest_va, uint32_t value)
-{
-    return guest_range_ok(guest_va, 4) &&
-           xenith_put_u32(reinterpret_cast<uint32_t*>(guest_va), value) == 0;
 }
 
 } // namespace arch
