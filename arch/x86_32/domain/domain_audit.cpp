@@ -13,7 +13,9 @@
 namespace arch {
 namespace {
 
-constexpr uint32_t max_audited_frames = 0x40000; // 1 GiB
+// 2 GiB: 16 bytes of scratch a frame, one 8 MiB block (the allocator's
+// largest) from the direct map, taken only on a machine that large.
+constexpr uint32_t max_audited_frames = 0x80000;
 constexpr unsigned vcpu_refs = 1 + Domain::max_vcpus * (1 + 14 + 16 + 1);
 
 // The hypervisor's references outside page tables: shared_info, each
