@@ -151,6 +151,10 @@ void idc::run_pong(const Args& a)
              "EVTCHNOP_bind_interdomain to the peer's unbound port");
     evtchn_port_t port = b.local_port;
     idc::mask(port);
+    // Xen's evtchn_bind_interdomain sets the new local port pending (a
+    // notification sent to the unbound port may have been lost).
+    CHECK(idc::pending(port), "  the new port starts out pending");
+    idc::wait(port);
     evtchn_status_t s = idc::status(port);
     CHECK_EQ(s.status, EVTCHNSTAT_interdomain, "  status: interdomain");
     CHECK_EQ(s.u.interdomain.dom, a.peer, "  with the peer's domain");
