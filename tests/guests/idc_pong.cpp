@@ -70,13 +70,20 @@ void refused_maps(const idc::Args& a)
     CHECK(restore(window_ro), "the window gets its own page back");
 }
 
-void copies(const idc::Args& a)
+// The peer's whole read-write grant into our page 'local'.
+gnttab_copy_t copy_from_peer(const idc::Args& a)
 {
     gnttab_copy_t c = copy_op(GNTCOPY_source_gref, 4096);
     c.source.domid = a.peer;
     c.source.u.ref = a.gref;
     c.dest.domid = DOMID_SELF;
     c.dest.u.gmfn = idc::mfn_of(local);
+    return c;
+}
+
+void copies(const idc::Args& a)
+{
+    gnttab_copy_t c = copy_from_peer(a);
     CHECK_EQ(gnt::copy(c), GNTST_okay, "GNTTABOP_copy of the peer's granted page into ours");
     CHECK_EQ(local[0], idc::rw_magic, "  brings its contents");
     local2[0] = idc::copy_magic;
@@ -98,11 +105,7 @@ void copies(const idc::Args& a)
 
 void copy_figures(const idc::Args& a)
 {
-    gnttab_copy_t c = copy_op(GNTCOPY_source_gref, 4096);
-    c.source.domid = a.peer;
-    c.source.u.ref = a.gref;
-    c.dest.domid = DOMID_SELF;
-    c.dest.u.gmfn = idc::mfn_of(local);
+    gnttab_copy_t c = copy_from_peer(a);
     uint64_t t0 = idc::rdtsc();
     bool ok = true;
     for (unsigned i = 0; i < copy_reps; ++i)
