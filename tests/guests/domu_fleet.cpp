@@ -60,7 +60,8 @@ bool Domu_fleet::build(const uint8_t* archive, uint32_t archive_len, const char*
     CHECK_EQ(launch::arena_used(), 0, "the builder gave back all its memory");
     if (!built)
         return false;
-    printf("fleet: built %s as d%u (%u pages) with \"%s\"\n", elf, out.domid, out.nr_pages, cmdline);
+    printf("fleet: built %s as d%u (%u pages) with \"%s\"\n", elf, out.domid, out.nr_pages,
+           cmdline);
     domu_[n_].domid = out.domid;
     domu_[n_].console_mfn = static_cast<uint32_t>(out.console_mfn);
     ++n_;

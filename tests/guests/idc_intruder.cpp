@@ -16,8 +16,14 @@ namespace {
 
 constexpr domid_t dom0 = 0;
 
-int32_t domctl(xen_domctl_t* op) { return hc::call(__HYPERVISOR_domctl, hc::arg(op)); }
-int32_t sysctl(xen_sysctl_t* op) { return hc::call(__HYPERVISOR_sysctl, hc::arg(op)); }
+int32_t domctl(xen_domctl_t* op)
+{
+    return hc::call(__HYPERVISOR_domctl, hc::arg(op));
+}
+int32_t sysctl(xen_sysctl_t* op)
+{
+    return hc::call(__HYPERVISOR_sysctl, hc::arg(op));
+}
 
 void page_tables(uint32_t foreign, const char* whose)
 {
@@ -36,7 +42,8 @@ void page_tables(uint32_t foreign, const char* whose)
              "  with dom0 as the foreign domain: -EPERM");
     CHECK_EQ(pt::unpin(l1), 0, "  our L1 unpinned");
     CHECK_EQ(pt::pin(1, foreign), -XEN_EINVAL, "  mmuext pin of it as our L1: -EINVAL");
-    CHECK_EQ(pt::ext(MMUEXT_PIN_L1_TABLE, foreign, dom0), -XEN_EPERM, "  mmuext_op with foreigndom 0: -EPERM");
+    CHECK_EQ(pt::ext(MMUEXT_PIN_L1_TABLE, foreign, dom0), -XEN_EPERM,
+             "  mmuext_op with foreigndom 0: -EPERM");
     uint32_t va = pt::window_va(1);
     CHECK_EQ(hc::call(__HYPERVISOR_update_va_mapping_otherdomain, va,
                       static_cast<uint32_t>(pt::entry(foreign, pt::data_ro)), 0, UVMF_INVLPG, dom0),
@@ -49,26 +56,30 @@ void grants(const idc::Args& a)
     gnttab_map_grant_ref_t op;
     (void)hc::update_va_mapping(hc::arg(window), 0, UVMF_INVLPG);
     (void)gnt::map(op, dom0, 1, hc::arg(window), GNTMAP_host_map);
-    CHECK_EQ(op.status, GNTST_general_error, "a map of a ref dom0 never granted: GNTST_general_error");
+    CHECK_EQ(op.status, GNTST_general_error,
+             "a map of a ref dom0 never granted: GNTST_general_error");
     (void)gnt::map(op, a.peer, 0xFFFF0, hc::arg(window), GNTMAP_host_map);
     CHECK_EQ(op.status, GNTST_bad_gntref, "a forged ref of the sibling's: GNTST_bad_gntref");
     (void)gnt::map(op, a.peer, a.gref + 2, hc::arg(window), GNTMAP_host_map);
-    CHECK_EQ(op.status, GNTST_general_error, "the sibling's grant for another domain: GNTST_general_error");
-    (void)hc::update_va_mapping(hc::arg(window), (uint64_t{idc::mfn_of(window)} << 12) | pte_kernel_rw,
-                                UVMF_INVLPG);
+    CHECK_EQ(op.status, GNTST_general_error,
+             "the sibling's grant for another domain: GNTST_general_error");
+    (void)hc::update_va_mapping(hc::arg(window),
+                                (uint64_t{idc::mfn_of(window)} << 12) | pte_kernel_rw, UVMF_INVLPG);
     gnttab_copy_t c = {};
     c.source.domid = dom0;
     c.source.u.gmfn = a.dom0_mfn;
     c.dest.domid = DOMID_SELF;
     c.dest.u.gmfn = idc::mfn_of(window);
     c.len = 8;
-    CHECK_EQ(gnt::copy(c), GNTST_permission_denied, "GNTTABOP_copy from a frame of dom0's: permission_denied");
+    CHECK_EQ(gnt::copy(c), GNTST_permission_denied,
+             "GNTTABOP_copy from a frame of dom0's: permission_denied");
     static xen_pfn_t frame[1];
     gnttab_setup_table_t s = {};
     s.dom = a.peer;
     s.nr_frames = 1;
     set_xen_guest_handle(s.frame_list, frame);
-    CHECK_EQ(hc::grant_table_op(GNTTABOP_setup_table, &s, 1), 0, "setup_table of the sibling's table: 0");
+    CHECK_EQ(hc::grant_table_op(GNTTABOP_setup_table, &s, 1), 0,
+             "setup_table of the sibling's table: 0");
     CHECK_EQ(s.status, GNTST_permission_denied, "  status permission_denied");
 }
 
@@ -79,7 +90,8 @@ void memory_and_control(const idc::Args& a)
     set_xen_guest_handle(r.extent_start, ext);
     r.nr_extents = 1;
     r.domid = dom0;
-    CHECK_EQ(hc::memory_op(XENMEM_populate_physmap, &r), -XEN_EPERM, "populate_physmap for dom0: -EPERM");
+    CHECK_EQ(hc::memory_op(XENMEM_populate_physmap, &r), -XEN_EPERM,
+             "populate_physmap for dom0: -EPERM");
     r.domid = a.peer;
     ext[0] = 0;
     CHECK_EQ(hc::memory_op(XENMEM_decrease_reservation, &r), -XEN_EPERM,
@@ -104,7 +116,8 @@ void memory_and_control(const idc::Args& a)
     evtchn_status_t st = {};
     st.dom = a.peer;
     st.port = 1;
-    CHECK_EQ(hc::event_channel_op(EVTCHNOP_status, &st), -XEN_EPERM, "status of the sibling's port: -EPERM");
+    CHECK_EQ(hc::event_channel_op(EVTCHNOP_status, &st), -XEN_EPERM,
+             "status of the sibling's port: -EPERM");
 }
 
 } // namespace

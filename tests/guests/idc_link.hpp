@@ -16,7 +16,9 @@ inline uint64_t rdtsc()
 
 inline bool pending(evtchn_port_t p)
 {
-    return (__atomic_load_n(&guest_shared_info()->evtchn_pending[p / 32], __ATOMIC_SEQ_CST) >> (p % 32)) & 1;
+    return (__atomic_load_n(&guest_shared_info()->evtchn_pending[p / 32], __ATOMIC_SEQ_CST) >>
+            (p % 32)) &
+           1;
 }
 
 inline void mask(evtchn_port_t p)
@@ -39,7 +41,8 @@ inline void wait(evtchn_port_t p)
         poll.nr_ports = 1;
         (void)hc::sched_poll(&poll);
     }
-    __atomic_and_fetch(&guest_shared_info()->evtchn_pending[p / 32], ~(1u << (p % 32)), __ATOMIC_SEQ_CST);
+    __atomic_and_fetch(&guest_shared_info()->evtchn_pending[p / 32], ~(1u << (p % 32)),
+                       __ATOMIC_SEQ_CST);
 }
 
 inline evtchn_status_t status(evtchn_port_t p)
@@ -52,6 +55,9 @@ inline evtchn_status_t status(evtchn_port_t p)
     return s;
 }
 
-inline uint32_t mfn_of(const void* va) { return pfn_to_mfn(virt_to_pfn(va)); }
+inline uint32_t mfn_of(const void* va)
+{
+    return pfn_to_mfn(virt_to_pfn(va));
+}
 
 } // namespace idc

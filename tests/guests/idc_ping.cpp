@@ -16,7 +16,10 @@ alignas(4096) uint32_t rw_page[1024];
 alignas(4096) uint32_t ro_page[1024];
 alignas(4096) uint32_t other_page[1024];
 
-grant_entry_v1_t* table() { return reinterpret_cast<grant_entry_v1_t*>(table_window); }
+grant_entry_v1_t* table()
+{
+    return reinterpret_cast<grant_entry_v1_t*>(table_window);
+}
 
 bool map_grant_table()
 {
@@ -47,8 +50,10 @@ void grant_pages(domid_t peer, const idc::Args& a)
     rw_page[0] = idc::rw_magic;
     ro_page[0] = idc::ro_magic;
     gnt::grant_v1(&table()[a.gref], peer, idc::mfn_of(rw_page), GTF_permit_access);
-    gnt::grant_v1(&table()[a.gref + 1], peer, idc::mfn_of(ro_page), GTF_permit_access | GTF_readonly);
-    gnt::grant_v1(&table()[a.gref + 2], idc::absent_domid, idc::mfn_of(other_page), GTF_permit_access);
+    gnt::grant_v1(&table()[a.gref + 1], peer, idc::mfn_of(ro_page),
+                  GTF_permit_access | GTF_readonly);
+    gnt::grant_v1(&table()[a.gref + 2], idc::absent_domid, idc::mfn_of(other_page),
+                  GTF_permit_access);
 }
 
 void ping_pong(evtchn_port_t port, const idc::Args& a)
@@ -75,7 +80,8 @@ void check_peer_grant_use(evtchn_port_t port, const idc::Args& a)
 {
     (void)idc::send(port); // grants are up: the peer maps and copies
     idc::wait(port);       // it holds the read-write grant mapped
-    CHECK_EQ(rw_page[1], idc::pong_magic, "the peer's store through its grant mapping is in our page");
+    CHECK_EQ(rw_page[1], idc::pong_magic,
+             "the peer's store through its grant mapping is in our page");
     CHECK_EQ(rw_page[3], idc::copy_magic, "the peer's GNTTABOP_copy into our grant landed");
     uint16_t f = __atomic_load_n(&table()[a.gref].flags, __ATOMIC_ACQUIRE);
     CHECK(f & GTF_writing, "  the mapped entry shows GTF_writing");

@@ -18,15 +18,23 @@ alignas(4096) uint32_t local2[1024];
 
 constexpr unsigned copy_reps = 64;
 
-uint32_t va(const void* p) { return hc::arg(const_cast<void*>(p)); }
-
-bool clear(const void* p) { return hc::update_va_mapping(va(p), 0, UVMF_INVLPG) == 0; }
-bool restore(const void* p)
+uint32_t va(const void* p)
 {
-    return hc::update_va_mapping(va(p), (uint64_t{idc::mfn_of(p)} << 12) | pte_kernel_rw, UVMF_INVLPG) == 0;
+    return hc::arg(const_cast<void*>(p));
 }
 
-int16_t map_status(domid_t dom, grant_ref_t ref, const void* at, uint32_t flags, grant_handle_t* h = nullptr)
+bool clear(const void* p)
+{
+    return hc::update_va_mapping(va(p), 0, UVMF_INVLPG) == 0;
+}
+bool restore(const void* p)
+{
+    return hc::update_va_mapping(va(p), (uint64_t{idc::mfn_of(p)} << 12) | pte_kernel_rw,
+                                 UVMF_INVLPG) == 0;
+}
+
+int16_t map_status(domid_t dom, grant_ref_t ref, const void* at, uint32_t flags,
+                   grant_handle_t* h = nullptr)
 {
     gnttab_map_grant_ref_t op;
     int32_t rc = gnt::map(op, dom, ref, va(at), flags);
@@ -55,8 +63,8 @@ void refused_maps(const idc::Args& a)
     CHECK_EQ(map_status(a.peer, a.gref + 1, window_ro, GNTMAP_host_map), GNTST_general_error,
              "a read-only grant mapped writable: GNTST_general_error");
     grant_handle_t h = 0;
-    CHECK_EQ(map_status(a.peer, a.gref + 1, window_ro, GNTMAP_host_map | GNTMAP_readonly, &h), GNTST_okay,
-             "the read-only grant mapped read-only");
+    CHECK_EQ(map_status(a.peer, a.gref + 1, window_ro, GNTMAP_host_map | GNTMAP_readonly, &h),
+             GNTST_okay, "the read-only grant mapped read-only");
     CHECK_EQ(window_ro[0], idc::ro_magic, "  reads the peer's page");
     CHECK_EQ(gnt::unmap(h, va(window_ro)), GNTST_okay, "  and unmaps");
     CHECK_EQ(map_status(a.peer, 100000, window_ro, GNTMAP_host_map), GNTST_bad_gntref,
@@ -96,11 +104,13 @@ void copies(const idc::Args& a)
     CHECK_EQ(gnt::copy(c), GNTST_okay, "GNTTABOP_copy of ours into the peer's granted page");
     c.dest.offset = 4000;
     c.len = 200;
-    CHECK_EQ(gnt::copy(c), GNTST_bad_copy_arg, "a copy crossing the granted page's end: GNTST_bad_copy_arg");
+    CHECK_EQ(gnt::copy(c), GNTST_bad_copy_arg,
+             "a copy crossing the granted page's end: GNTST_bad_copy_arg");
     c.dest.offset = 0;
     c.len = 4;
     c.dest.u.ref = a.gref + 1;
-    CHECK_EQ(gnt::copy(c), GNTST_general_error, "a copy into the read-only grant: GNTST_general_error");
+    CHECK_EQ(gnt::copy(c), GNTST_general_error,
+             "a copy into the read-only grant: GNTST_general_error");
 }
 
 void copy_figures(const idc::Args& a)
@@ -116,10 +126,11 @@ void copy_figures(const idc::Args& a)
         copy_words(local2, window, 4096);
     uint64_t mem = (idc::rdtsc() - t0) / copy_reps;
     CHECK(ok, "the timed grant copies all succeeded");
-    printf("figure: 4 KiB GNTTABOP_copy %u TSC, in-guest copy (rep movsl) of the mapped grant %u TSC, "
-           "rate %u%% of memcpy\n",
-           static_cast<uint32_t>(grant), static_cast<uint32_t>(mem),
-           static_cast<uint32_t>(grant ? mem * 100 / grant : 0));
+    printf(
+        "figure: 4 KiB GNTTABOP_copy %u TSC, in-guest copy (rep movsl) of the mapped grant %u TSC, "
+        "rate %u%% of memcpy\n",
+        static_cast<uint32_t>(grant), static_cast<uint32_t>(mem),
+        static_cast<uint32_t>(grant ? mem * 100 / grant : 0));
 }
 
 // Steps of the grant part: map the peer's page and hold it while the peer
@@ -177,7 +188,8 @@ void idc::run_pong(const Args& a)
     s = idc::status(port);
     CHECK_EQ(s.status, EVTCHNSTAT_unbound, "after the peer closed its end: our port is unbound");
     CHECK_EQ(s.u.unbound.dom, a.peer, "  offered to the peer again");
-    CHECK_EQ(idc::send(port), 0, "  send on it is dropped with 0 (Xen's evtchn_send for ECS_UNBOUND)");
+    CHECK_EQ(idc::send(port), 0,
+             "  send on it is dropped with 0 (Xen's evtchn_send for ECS_UNBOUND)");
     evtchn_close_t c = {port};
     CHECK_EQ(hc::event_channel_op(EVTCHNOP_close, &c), 0, "EVTCHNOP_close of the unbound port");
 }

@@ -9,8 +9,8 @@ namespace idc {
 
 struct Args {
     domid_t peer = 0;
-    uint32_t port = 0;  // pong: the peer's unbound port to bind
-    uint32_t gref = 8;  // first of the peer's three grants
+    uint32_t port = 0; // pong: the peer's unbound port to bind
+    uint32_t gref = 8; // first of the peer's three grants
     uint32_t rounds = 1000;
     uint32_t dom0_mfn = 0; // intruder: a frame of dom0's
     uint32_t peer_mfn = 0; // intruder: a frame of the sibling's

@@ -58,7 +58,8 @@ void guest_main(start_info_t* si)
     if (!fleet.build(rd, si->mod_len, "idc_peer.elf", 1, line, 16 * 1024))
         return;
     evtchn_alloc_unbound_t a = {1, 2, 0};
-    CHECK_EQ(hcalls.evtchn_alloc_unbound(a), 0, "dom0 makes d1's port for d2 (alloc_unbound, dom = d1)");
+    CHECK_EQ(hcalls.evtchn_alloc_unbound(a), 0,
+             "dom0 makes d1's port for d2 (alloc_unbound, dom = d1)");
     format(line, sizeof line, "role=pong peer=1 port=%u gref=8 rounds=%u", a.port, rounds);
     if (!fleet.build(rd, si->mod_len, "idc_peer.elf", 2, line, 16 * 1024))
         return;
@@ -66,7 +67,7 @@ void guest_main(start_info_t* si)
         static uint32_t dom0_page[1024] __attribute__((aligned(4096)));
         dom0_page[0] = 1;
         format(line, sizeof line, "role=intruder peer=1 gref=8 mfn=%u peer_mfn=%u",
-                 pfn_to_mfn(virt_to_pfn(dom0_page)), fleet.console_mfn(0));
+               pfn_to_mfn(virt_to_pfn(dom0_page)), fleet.console_mfn(0));
         if (!fleet.build(rd, si->mod_len, "idc_peer.elf", 3, line, 16 * 1024))
             return;
     }
@@ -78,7 +79,7 @@ void guest_main(start_info_t* si)
         return;
     fleet.run_to_completion();
     const uint64_t free_after = free_pages();
-    printf("interdomain_launch: free pages %u before, %u after\n", static_cast<uint32_t>(free_before),
-           static_cast<uint32_t>(free_after));
+    printf("interdomain_launch: free pages %u before, %u after\n",
+           static_cast<uint32_t>(free_before), static_cast<uint32_t>(free_after));
     CHECK_EQ(free_after, free_before, "physinfo: every page of the domUs is free again");
 }
