@@ -34,12 +34,14 @@ bool map_grant_table()
                                  UVMF_INVLPG) == 0;
 }
 
-// The port dom0 allocated here for 'peer': the one unbound port offered to it.
+// The port dom0 allocated here for 'peer': unbound, offered to it, or
+// already bound by it when the peer runs on another CPU and got there first.
 evtchn_port_t find_port(domid_t peer)
 {
     for (evtchn_port_t p = 1; p < 64; ++p) {
         evtchn_status_t s = idc::status(p);
-        if (s.status == EVTCHNSTAT_unbound && s.u.unbound.dom == peer)
+        if ((s.status == EVTCHNSTAT_unbound && s.u.unbound.dom == peer) ||
+            (s.status == EVTCHNSTAT_interdomain && s.u.interdomain.dom == peer))
             return p;
     }
     return 0;
@@ -99,7 +101,7 @@ void idc::run_ping(const Args& a)
 {
     CHECK(map_grant_table(), "the grant table maps");
     evtchn_port_t port = find_port(a.peer);
-    CHECK(port != 0, "EVTCHNOP_status finds the port dom0 made, unbound for the peer");
+    CHECK(port != 0, "EVTCHNOP_status finds the port dom0 made for the peer");
     if (!port)
         return;
     idc::mask(port);
