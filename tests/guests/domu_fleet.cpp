@@ -1,6 +1,7 @@
 #include "domu_fleet.hpp"
 
 #include "console.hpp"
+#include "ctl_ops.hpp"
 #include "hypercall.hpp"
 #include "launch_arena.hpp"
 #include "ramdisk_archive.hpp"
@@ -9,15 +10,6 @@
 #include "tools/lib/domain_builder/domain_builder.hpp"
 
 namespace {
-
-xen_domctl domctl_op(uint32_t cmd, domid_t d)
-{
-    xen_domctl op{};
-    op.cmd = cmd;
-    op.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    op.domain = d;
-    return op;
-}
 
 bool all_shut_down(Guest_hypercalls& hc, const domid_t* ids, unsigned n)
 {

@@ -4,12 +4,11 @@
 // Its frames to aim at come from dom0 on the command line (a frame of
 // dom0's, the sibling's console ring).
 #include "console.hpp"
+#include "ctl_ops.hpp"
 #include "grant.hpp"
 #include "idc_link.hpp"
 #include "idc_roles.hpp"
 #include "pt_lib.hpp"
-#include "public/domctl.h"
-#include "public/sysctl.h"
 #include "test.hpp"
 
 namespace {
@@ -99,16 +98,11 @@ void memory_and_control(const idc::Args& a)
     domid_t d = a.peer;
     CHECK_EQ(hc::memory_op(XENMEM_current_reservation, &d), -XEN_EPERM,
              "current_reservation of the sibling: -EPERM");
-    xen_domctl_t op{};
-    op.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    op.cmd = XEN_DOMCTL_destroydomain;
-    op.domain = a.peer;
+    xen_domctl_t op = domctl_op(XEN_DOMCTL_destroydomain, a.peer);
     CHECK_EQ(domctl(&op), -XEN_EPERM, "domctl destroydomain of the sibling: -EPERM");
     op.cmd = XEN_DOMCTL_pausedomain;
     CHECK_EQ(domctl(&op), -XEN_EPERM, "domctl pausedomain of the sibling: -EPERM");
-    xen_sysctl_t s{};
-    s.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
-    s.cmd = XEN_SYSCTL_physinfo;
+    xen_sysctl_t s = sysctl_op(XEN_SYSCTL_physinfo);
     CHECK_EQ(sysctl(&s), -XEN_EPERM, "sysctl physinfo: -EPERM");
     evtchn_alloc_unbound_t u = {a.peer, DOMID_SELF, 0};
     CHECK_EQ(hc::event_channel_op(EVTCHNOP_alloc_unbound, &u), -XEN_EPERM,

@@ -11,9 +11,9 @@
 // physinfo's free pages must be what they were before the first build.
 #include "cmdline_arg.hpp"
 #include "console.hpp"
+#include "ctl_ops.hpp"
 #include "domu_fleet.hpp"
 #include "hypercall.hpp"
-#include "public/sysctl.h"
 #include "shared.hpp"
 #include "test.hpp"
 
@@ -23,9 +23,7 @@ Guest_hypercalls hcalls;
 
 uint64_t free_pages()
 {
-    xen_sysctl_t s{};
-    s.cmd = XEN_SYSCTL_physinfo;
-    s.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    xen_sysctl_t s = sysctl_op(XEN_SYSCTL_physinfo);
     return hc::call(__HYPERVISOR_sysctl, hc::arg(&s)) == 0 ? s.u.physinfo.free_pages : 0;
 }
 
@@ -33,10 +31,7 @@ bool pin(domid_t d, uint32_t cpu)
 {
     static uint8_t map[4];
     map[0] = static_cast<uint8_t>(1u << cpu);
-    xen_domctl op{};
-    op.cmd = XEN_DOMCTL_setvcpuaffinity;
-    op.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    op.domain = d;
+    xen_domctl op = domctl_op(XEN_DOMCTL_setvcpuaffinity, d);
     op.u.vcpuaffinity.vcpu = 0;
     op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
     op.u.vcpuaffinity.cpumap_hard.bitmap = hc::arg(map);
