@@ -6,6 +6,7 @@
 // unprivileged refusals, and which pausedomain really stops. Expectations are Xen's (xen/common/domctl.c, domain.c,
 // sysctl.c, sched/core.c, sched/credit.c, arch/x86/domctl.c, mm/paging.c).
 #include "console.hpp"
+#include "ctl_ops.hpp"
 #include "hypercall.hpp"
 #include "pt_lib.hpp"
 #include "public/platform.h"
@@ -52,28 +53,11 @@ constexpr uint32_t bad_va = 0xF6000000u; // inside the hypervisor
 int32_t domctl(xen_domctl_t* op) { return hc::call(__HYPERVISOR_domctl, hc::arg(op)); }
 int32_t sysctl(xen_sysctl_t* op) { return hc::call(__HYPERVISOR_sysctl, hc::arg(op)); }
 
-xen_domctl_t dop(uint32_t cmd, uint16_t dom)
-{
-    xen_domctl_t op{};
-    op.cmd = cmd;
-    op.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    op.domain = dom;
-    return op;
-}
-
-xen_sysctl_t sop(uint32_t cmd)
-{
-    xen_sysctl_t op{};
-    op.cmd = cmd;
-    op.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
-    return op;
-}
-
 template <typename T> xen_ctl_handle_t h(T* p) { return hc::arg(p); }
 
 int32_t info_of(uint16_t dom, xen_domctl_getdomaininfo& out)
 {
-    xen_domctl_t op = dop(XEN_DOMCTL_getdomaininfo, dom);
+    xen_domctl_t op = domctl_op(XEN_DOMCTL_getdomaininfo, dom);
     int32_t rc = domctl(&op);
     out = op.u.getdomaininfo;
     return rc;
@@ -87,7 +71,7 @@ uint32_t flags_of(uint16_t dom)
 
 int32_t simple(uint32_t cmd, uint16_t dom)
 {
-    xen_domctl_t op = dop(cmd, dom);
+    xen_domctl_t op = domctl_op(cmd, dom);
     return domctl(&op);
 }
 
@@ -104,7 +88,7 @@ xen_domctl_createdomain pv_config(uint32_t vcpus)
 
 int32_t create(uint16_t want, const xen_domctl_createdomain& c, uint16_t& got)
 {
-    xen_domctl_t op = dop(XEN_DOMCTL_createdomain, want);
+    xen_domctl_t op = domctl_op(XEN_DOMCTL_createdomain, want);
     op.u.createdomain = c;
     int32_t rc = domctl(&op);
     got = op.domain;
@@ -121,12 +105,12 @@ int32_t create_with(void (*spoil)(xen_domctl_createdomain&))
 
 void test_gates()
 {
-    xen_domctl_t op = dop(XEN_DOMCTL_getdomaininfo, 0);
+    xen_domctl_t op = domctl_op(XEN_DOMCTL_getdomaininfo, 0);
     op.interface_version = 0x17;
     CHECK_EQ(domctl(&op), -XEN_EACCES, "domctl: an older interface version is -EACCES");
     op.interface_version = 0x19;
     CHECK_EQ(domctl(&op), -XEN_EACCES, "domctl: a newer interface version is -EACCES");
-    op = dop(XEN_DOMCTL_get_domain_state, 0);
+    op = domctl_op(XEN_DOMCTL_get_domain_state, 0);
     CHECK_EQ(domctl(&op), -XEN_EACCES, "domctl: the stable get_domain_state wants version 0 (-EACCES)");
     op.interface_version = 0;
     CHECK_EQ(domctl(&op), -XEN_ENOSYS, "  with version 0: -ENOSYS (not implemented)");
@@ -141,15 +125,15 @@ void test_gates()
     CHECK_EQ(simple(XEN_DOMCTL_pausedomain, DOMID_SELF), -XEN_ESRCH, "domctl: DOMID_SELF names no domain (-ESRCH)");
     CHECK_EQ(simple(999, 4000), -XEN_ESRCH, "domctl: the domain is looked up before the command (-ESRCH)");
 
-    xen_sysctl_t s = sop(XEN_SYSCTL_sched_id);
+    xen_sysctl_t s = sysctl_op(XEN_SYSCTL_sched_id);
     s.interface_version = 0x15;
     CHECK_EQ(sysctl(&s), -XEN_EACCES, "sysctl: another interface version is -EACCES");
     CHECK_EQ(hc::call(__HYPERVISOR_sysctl, bad_va), -XEN_EFAULT, "sysctl: op in the hypervisor is -EFAULT");
-    s = sop(XEN_SYSCTL_tbuf_op);
+    s = sysctl_op(XEN_SYSCTL_tbuf_op);
     CHECK_EQ(sysctl(&s), -XEN_ENOSYS, "sysctl: tbuf_op is -ENOSYS");
-    s = sop(12345);
+    s = sysctl_op(12345);
     CHECK_EQ(sysctl(&s), -XEN_ENOSYS, "sysctl: unknown command is -ENOSYS");
-    s = sop(XEN_SYSCTL_sched_id);
+    s = sysctl_op(XEN_SYSCTL_sched_id);
     CHECK_EQ(sysctl(&s), 0, "sysctl sched_id");
     CHECK_EQ(s.u.sched_id.sched_id, XEN_SCHEDULER_CREDIT, "  is the credit scheduler");
 }
@@ -255,7 +239,7 @@ void test_pause()
 void test_list()
 {
     static xen_domctl_getdomaininfo list[8];
-    xen_sysctl_t s = sop(XEN_SYSCTL_getdomaininfolist);
+    xen_sysctl_t s = sysctl_op(XEN_SYSCTL_getdomaininfolist);
     s.u.getdomaininfolist.first_domain = 0;
     s.u.getdomaininfolist.max_domains = 8;
     s.u.getdomaininfolist.buffer = h(list);
@@ -281,7 +265,7 @@ void test_list()
 
 void test_limits()
 {
-    xen_domctl_t op = dop(XEN_DOMCTL_max_mem, d5);
+    xen_domctl_t op = domctl_op(XEN_DOMCTL_max_mem, d5);
     op.u.max_mem.max_memkb = 8192;
     CHECK_EQ(domctl(&op), 0, "max_mem 8 MiB");
     xen_domctl_getdomaininfo i{};
@@ -291,16 +275,16 @@ void test_limits()
     CHECK_EQ(domctl(&op), 0, "max_mem of 2^64-1 KiB");
     (void)info_of(d5, i);
     CHECK_EQ(i.max_pages, 0xFFFFFFFFu, "  max_pages saturates");
-    op = dop(XEN_DOMCTL_max_vcpus, d5);
+    op = domctl_op(XEN_DOMCTL_max_vcpus, d5);
     op.u.max_vcpus.max = 2;
     CHECK_EQ(domctl(&op), 0, "max_vcpus with createdomain's count");
     op.u.max_vcpus.max = 3;
     CHECK_EQ(domctl(&op), -XEN_EINVAL, "max_vcpus with another count is -EINVAL");
-    op = dop(XEN_DOMCTL_max_vcpus, 0);
+    op = domctl_op(XEN_DOMCTL_max_vcpus, 0);
     op.u.max_vcpus.max = 2;
     CHECK_EQ(domctl(&op), -XEN_EINVAL, "max_vcpus of the caller's own domain is -EINVAL");
 
-    op = dop(XEN_DOMCTL_setdomainhandle, d1);
+    op = domctl_op(XEN_DOMCTL_setdomainhandle, d1);
     for (unsigned k = 0; k < 16; ++k)
         op.u.setdomainhandle.handle[k] = static_cast<uint8_t>(k * 3);
     CHECK_EQ(domctl(&op), 0, "setdomainhandle");
@@ -309,21 +293,21 @@ void test_limits()
 
     shared_info_t* sh = guest_shared_info();
     uint32_t before = sh->wc_sec;
-    op = dop(XEN_DOMCTL_settimeoffset, 0);
+    op = domctl_op(XEN_DOMCTL_settimeoffset, 0);
     op.u.settimeoffset.time_offset_seconds = 1000;
     CHECK_EQ(domctl(&op), 0, "settimeoffset +1000 s on dom0 itself (allowed, as Xen)");
     CHECK_EQ(sh->wc_sec - before, 1000, "  its wall clock moved 1000 s");
     op.u.settimeoffset.time_offset_seconds = 0;
     CHECK_EQ(domctl(&op), 0, "settimeoffset back to 0");
     CHECK_EQ(sh->wc_sec, before, "  wall clock back");
-    op = dop(XEN_DOMCTL_settimeoffset, d5);
+    op = domctl_op(XEN_DOMCTL_settimeoffset, d5);
     op.u.settimeoffset.time_offset_seconds = -3600;
     CHECK_EQ(domctl(&op), 0, "settimeoffset -1 h on domain 5");
 }
 
 int32_t shadow(uint16_t dom, uint32_t sop_, uint32_t mode, uint32_t* mb = nullptr)
 {
-    xen_domctl_t op = dop(XEN_DOMCTL_shadow_op, dom);
+    xen_domctl_t op = domctl_op(XEN_DOMCTL_shadow_op, dom);
     op.u.shadow_op.op = sop_;
     op.u.shadow_op.mode = mode;
     op.u.shadow_op.mb = 77;
@@ -351,7 +335,7 @@ void test_shadow()
 
 int32_t sched(uint16_t dom, uint32_t id, uint32_t cmd, uint16_t& weight, uint16_t& cap)
 {
-    xen_domctl_t op = dop(XEN_DOMCTL_scheduler_op, dom);
+    xen_domctl_t op = domctl_op(XEN_DOMCTL_scheduler_op, dom);
     op.u.scheduler_op.sched_id = id;
     op.u.scheduler_op.cmd = cmd;
     op.u.scheduler_op.u.credit.weight = weight;
@@ -395,7 +379,7 @@ void test_sched()
 int32_t affinity(uint32_t cmd, uint16_t dom, uint32_t vcpu, uint32_t flags, uint8_t* hard, uint32_t hard_bits,
                  uint8_t* soft, uint32_t soft_bits)
 {
-    xen_domctl_t op = dop(cmd, dom);
+    xen_domctl_t op = domctl_op(cmd, dom);
     op.u.vcpuaffinity.vcpu = vcpu;
     op.u.vcpuaffinity.flags = flags;
     op.u.vcpuaffinity.cpumap_hard.bitmap = hard ? h(hard) : 0;
@@ -447,7 +431,7 @@ void test_affinity()
              "vcpuaffinity of vCPU 40 (beyond any domain's) is -EINVAL");
     CHECK_EQ(affinity(get, d5, 2, XEN_VCPUAFFINITY_HARD, hard, 8, nullptr, 0), -XEN_EINVAL,
              "vcpuaffinity of vCPU 2 of a 2-vCPU domain is -EINVAL (beyond its max_vcpus)");
-    xen_domctl_t op = dop(set, d5);
+    xen_domctl_t op = domctl_op(set, d5);
     op.u.vcpuaffinity.vcpu = 1;
     op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
     op.u.vcpuaffinity.cpumap_hard.bitmap = bad_va;
@@ -483,7 +467,7 @@ void context_for_dom0_vcpu1(vcpu_guest_context_t& c)
 
 int32_t vcpucontext(uint32_t cmd, uint16_t dom, uint32_t vcpu, xen_ctl_handle_t p)
 {
-    xen_domctl_t op = dop(cmd, dom);
+    xen_domctl_t op = domctl_op(cmd, dom);
     op.u.vcpucontext.vcpu = vcpu;
     op.u.vcpucontext.ctxt = p;
     return domctl(&op);
@@ -525,13 +509,13 @@ void test_vcpus()
     CHECK(rc < 0, "setvcpucontext with dom0's L3 as domain 5's base pointer is refused");
     CHECK_EQ(vcpucontext(getc, d5, 0, h(&back)), -XEN_ENODATA, "  nothing kept: still no context");
 
-    xen_domctl_t op = dop(XEN_DOMCTL_getvcpuinfo, 0);
+    xen_domctl_t op = domctl_op(XEN_DOMCTL_getvcpuinfo, 0);
     op.u.getvcpuinfo.vcpu = 0;
     CHECK_EQ(domctl(&op), 0, "getvcpuinfo of dom0's vCPU 0");
     CHECK(op.u.getvcpuinfo.online == 1 && op.u.getvcpuinfo.running == 1 && op.u.getvcpuinfo.blocked == 0,
           "  online, running, not blocked");
     CHECK(op.u.getvcpuinfo.cpu_time > 0 && op.u.getvcpuinfo.cpu < 2, "  has run, on CPU 0 or 1");
-    op = dop(XEN_DOMCTL_getvcpuinfo, d5);
+    op = domctl_op(XEN_DOMCTL_getvcpuinfo, d5);
     op.u.getvcpuinfo.vcpu = 1;
     CHECK_EQ(domctl(&op), 0, "getvcpuinfo of domain 5's vCPU 1");
     CHECK(op.u.getvcpuinfo.online == 0 && op.u.getvcpuinfo.running == 0 && op.u.getvcpuinfo.cpu_time == 0,
@@ -665,7 +649,7 @@ void test_hypercall_init()
     r.nr_extents = 1;
     r.domid = d5;
     CHECK_EQ(hc::memory_op(XENMEM_populate_physmap, &r), 1, "domain 5 gets a third frame");
-    xen_domctl_t op = dop(XEN_DOMCTL_hypercall_init, d5);
+    xen_domctl_t op = domctl_op(XEN_DOMCTL_hypercall_init, d5);
     op.u.hypercall_init.gmfn = page[0];
     CHECK_EQ(domctl(&op), 0, "hypercall_init on domain 5's data frame");
     uint8_t* p = map_foreign(d5, page[0], false);
@@ -708,7 +692,7 @@ bool build_d7()
     uint16_t id;
     if (create(d7, pv_config(1), id) != 0)
         return false;
-    xen_domctl_t op = dop(XEN_DOMCTL_max_mem, d7);
+    xen_domctl_t op = domctl_op(XEN_DOMCTL_max_mem, d7);
     op.u.max_mem.max_memkb = 64;
     if (domctl(&op) != 0)
         return false;
@@ -729,8 +713,8 @@ bool build_d7()
     uint8_t* data = map_d7(data_f, true);
     if (!data)
         return false;
-    xen_domctl_t info = dop(XEN_DOMCTL_getdomaininfo, 0), pause = dop(XEN_DOMCTL_pausedomain, 4000);
-    xen_sysctl_t phys = sop(XEN_SYSCTL_physinfo);
+    xen_domctl_t info = domctl_op(XEN_DOMCTL_getdomaininfo, 0), pause = domctl_op(XEN_DOMCTL_pausedomain, 4000);
+    xen_sysctl_t phys = sysctl_op(XEN_SYSCTL_physinfo);
     __builtin_memcpy(data, &info, sizeof info);
     __builtin_memcpy(data + 0x100, &pause, sizeof pause);
     __builtin_memcpy(data + 0x200, &phys, sizeof phys);
@@ -794,7 +778,7 @@ void test_unprivileged()
 
 void test_physinfo()
 {
-    xen_sysctl_t s = sop(XEN_SYSCTL_physinfo);
+    xen_sysctl_t s = sysctl_op(XEN_SYSCTL_physinfo);
     CHECK_EQ(sysctl(&s), 0, "sysctl physinfo");
     const xen_sysctl_physinfo p = s.u.physinfo;
     xenpf_pcpuinfo_t cpu{};
@@ -821,7 +805,7 @@ void test_physinfo()
     CHECK((p.hw_cap[0] & 1) != 0, "  hw_cap[0] is CPUID 1 EDX (FPU set)");
 
     static xen_sysctl_cputopo topo[4];
-    s = sop(XEN_SYSCTL_cputopoinfo);
+    s = sysctl_op(XEN_SYSCTL_cputopoinfo);
     CHECK_EQ(sysctl(&s), 0, "cputopoinfo with a NULL buffer");
     CHECK_EQ(s.u.cputopoinfo.num_cpus, 2, "  asks for 2 entries");
     for (auto& t : topo)
@@ -841,7 +825,7 @@ void test_physinfo()
 
     static xen_sysctl_meminfo mem[2];
     static uint32_t dist[4];
-    s = sop(XEN_SYSCTL_numainfo);
+    s = sysctl_op(XEN_SYSCTL_numainfo);
     CHECK_EQ(sysctl(&s), 0, "numainfo with NULL buffers");
     CHECK_EQ(s.u.numainfo.num_nodes, 1, "  one node");
     s.u.numainfo.num_nodes = 2;
@@ -874,7 +858,7 @@ char ring[20000];
 
 int32_t readconsole(bool clear, bool incremental, uint32_t& index, uint32_t& count, xen_ctl_handle_t buf)
 {
-    xen_sysctl_t s = sop(XEN_SYSCTL_readconsole);
+    xen_sysctl_t s = sysctl_op(XEN_SYSCTL_readconsole);
     s.u.readconsole.clear = clear;
     s.u.readconsole.incremental = incremental;
     s.u.readconsole.index = index;
@@ -919,7 +903,7 @@ void test_readconsole()
 
 uint64_t free_pages_now()
 {
-    xen_sysctl_t s = sop(XEN_SYSCTL_physinfo);
+    xen_sysctl_t s = sysctl_op(XEN_SYSCTL_physinfo);
     return sysctl(&s) == 0 ? s.u.physinfo.free_pages : 0;
 }
 

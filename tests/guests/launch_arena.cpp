@@ -27,8 +27,14 @@ void arena_release(void*, void* p, size_t n)
 
 } // namespace
 
-toolstack::Allocator arena_allocator() { return toolstack::Allocator{arena_alloc, arena_release, nullptr}; }
+toolstack::Allocator arena_allocator()
+{
+    return toolstack::Allocator{arena_alloc, arena_release, nullptr};
+}
 
-size_t arena_used() { return used; }
+size_t arena_used()
+{
+    return used;
+}
 
 } // namespace launch

@@ -141,6 +141,7 @@ void map_gdt_window(Percpu& p)
     pte_t zero = virt_to_phys(zero_gdt_frame) | PTE_P;
     for (unsigned i = 0; i < first_reserved_gdt_page; ++i)
         set_window_page(p.gdt_window + i * page, zero);
+    p.gdt_guest_pages = 0;
     // Writable: the CPU sets the TSS busy bit through this mapping on LTR.
     set_window_page(p.gdt_window + first_reserved_gdt_page * page,
                     virt_to_phys(p.area->gdt) | PTE_P | PTE_RW);
@@ -248,12 +249,15 @@ bool map_guest_gdt_frames(Percpu& p, const Mfn* frames, unsigned count)
     if (count > first_reserved_gdt_page)
         return false;
     pte_t zero = virt_to_phys(zero_gdt_frame) | PTE_P;
-    for (unsigned i = 0; i < first_reserved_gdt_page; ++i) {
+    // Pages past both the old and the new count already map the zero frame.
+    unsigned n = count > p.gdt_guest_pages ? count : p.gdt_guest_pages;
+    for (unsigned i = 0; i < n; ++i) {
         // Writable in the hypervisor's view: the CPU sets descriptors'
         // accessed bits. Guests never see this window.
         pte_t pte = i < count ? mfn_to_paddr(frames[i]) | PTE_P | PTE_RW : zero;
         set_window_page(p.gdt_window + i * page, pte);
     }
+    p.gdt_guest_pages = static_cast<uint8_t>(count);
     return true;
 }
 

@@ -25,6 +25,12 @@ struct Percpu {
     bool reporting_fatal;  // a fatal report is in progress on this CPU
     Vcpu* current;         // the vCPU whose state is loaded here; nullptr: idle
     uint32_t softirqs;     // pending work (softirq.hpp), set by any CPU
+    // Context-switch bookkeeping, this CPU only: how many leading pages of
+    // the GDT window map guest frames (the others map the zero frame), and
+    // how many leading pages of the LDT window may be present. A switch
+    // rewrites only those and the next vCPU's, not the whole windows.
+    uint8_t gdt_guest_pages;
+    uint8_t ldt_window_pages;
 
     // Usable hypervisor stack: [stack_bottom, stack_top).
     uint32_t stack_bottom() const;

@@ -5,10 +5,21 @@
 
 extern "C" {
 
+// Four bytes a step, then the tail a byte at a time: on the P6 and its
+// successors without ERMSB, rep movsb moves one byte per iteration, four
+// times the iterations of rep movsl (a 4 KiB grant copy spent two thirds
+// of its instructions in it). Forward element order, as memmove relies on.
 void* memcpy(void* dst, const void* src, size_t n)
 {
     void* ret = dst;
-    asm volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+    size_t words = n / 4;
+    size_t tail = n % 4;
+    asm volatile("rep movsl\n\t"
+                 "movl %[tail], %%ecx\n\t"
+                 "rep movsb"
+                 : "+D"(dst), "+S"(src), "+c"(words)
+                 : [tail] "r"(tail)
+                 : "memory");
     return ret;
 }
 

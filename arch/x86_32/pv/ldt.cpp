@@ -66,13 +66,16 @@ void load_ldt(Vcpu& v)
     Percpu& cpu = this_cpu();
     // Writable: the CPU sets descriptors' accessed bits when it loads them.
     // Only ring 0 reaches the window, so the guest still cannot write.
-    for (unsigned p = 0; p < window_pages; ++p) {
+    // Pages past both the last vCPU's frames and this one's are empty.
+    unsigned n = v.nr_ldt_frames > cpu.ldt_window_pages ? v.nr_ldt_frames : cpu.ldt_window_pages;
+    for (unsigned p = 0; p < n; ++p) {
         pte_t e = p < v.nr_ldt_frames ? mfn_to_paddr(v.ldt_frames[p]) | PTE_P | PTE_RW | PTE_A | PTE_D : 0;
         if (window_pte(cpu.index, p) != e) {
             window_pte(cpu.index, p) = e;
             invlpg(reinterpret_cast<void*>(window(cpu.index) + p * page_size));
         }
     }
+    cpu.ldt_window_pages = static_cast<uint8_t>(v.nr_ldt_frames);
     if (v.ldt_ents == 0) {
         asm volatile("lldt %w0" ::"r"(0));
         return;

@@ -1,0 +1,45 @@
+// A test dom0's set of domUs, run without a toolstack: each is built from
+// the dom0's ramdisk archive with the toolstack's domain builder (paused,
+// with its own command line), then all are started together; dom0 relays
+// their console rings ("dN: " lines) until every one has shut down, checks
+// that each powered off and destroys them.
+#pragma once
+#include <cstdint>
+
+#include "domu_console.hpp"
+#include "toolstack_hypercalls.hpp"
+
+class Domu_fleet {
+public:
+    static constexpr unsigned max_domus = 4;
+
+    explicit Domu_fleet(Guest_hypercalls& hc) : hc_(hc) {}
+
+    // Builds 'elf' from the archive as domain 'domid' (paused); false (and
+    // a FAIL line) when it cannot.
+    bool build(const uint8_t* archive, uint32_t archive_len, const char* elf, domid_t domid,
+               const char* cmdline, uint32_t memory_kib);
+    // Attaches every console and unpauses every domain, in build order.
+    bool start();
+    // Relays the consoles until all have shut down (or a bound of polls
+    // passes); checks each powered off and destroys it.
+    void run_to_completion();
+
+    unsigned size() const { return n_; }
+    domid_t domid(unsigned i) const { return domu_[i].domid; }
+    uint32_t console_mfn(unsigned i) const { return domu_[i].console_mfn; }
+
+private:
+    struct Domu {
+        domid_t domid = 0;
+        uint32_t console_mfn = 0;
+        Domu_console console;
+    };
+
+    Guest_hypercalls& hc_;
+    Domu domu_[max_domus];
+    unsigned n_ = 0;
+};
+
+// XEN_DOMCTL_getdomaininfo's flags, or 0 when the call fails.
+uint32_t domu_flags(Guest_hypercalls& hc, domid_t d);
