@@ -52,7 +52,9 @@ struct Vcpu {
     uint32_t ldt_base = 0, ldt_ents = 0;
     Mfn ldt_frames[16]{};      // typed descriptor pages, referenced
     unsigned nr_ldt_frames = 0;
-    uint32_t debugreg[8]{};
+    // Xen's arch_vcpu_regs_init: DR6 and DR7 start at their reset values
+    // (get_debugreg shows them so before any set_debugreg).
+    uint32_t debugreg[8]{0, 0, 0, 0, 0, 0, 0xFFFF0FF0u, 0x400u};
     bool fpu_ts = false;      // virtual CR0.TS (fpu_taskswitch)
     uint32_t iopl = 0;        // PHYSDEVOP_set_iopl (virtual IOPL, 0..3)
 

@@ -24,6 +24,11 @@ constexpr uint32_t dr7_rw4 = 1u | (3u << 16) | (3u << 18);
 
 void guest_main(start_info_t*)
 {
+    // A fresh vCPU's registers are at their reset values, as in Xen
+    // (arch_vcpu_regs_init): DR6 0xFFFF0FF0, DR7 0x400, DR0-3 zero.
+    CHECK_EQ(hc::get_debugreg(6), static_cast<int32_t>(0xFFFF0FF0u), "get_debugreg DR6 starts at 0xffff0ff0");
+    CHECK_EQ(hc::get_debugreg(7), 0x400, "get_debugreg DR7 starts at 0x400");
+    CHECK_EQ(hc::get_debugreg(0), 0, "get_debugreg DR0 starts at 0");
     CHECK_EQ(hc::set_debugreg(0, addr(watched)), 0, "set_debugreg DR0 = a guest buffer");
     CHECK_EQ(hc::get_debugreg(0), static_cast<int32_t>(addr(watched)), "get_debugreg DR0 reads it back");
     CHECK_EQ(hc::set_debugreg(7, dr7_rw4), 0, "set_debugreg DR7: read/write breakpoint on it");

@@ -28,7 +28,7 @@ uint32_t domu_flags(Guest_hypercalls& hc, domid_t d)
 }
 
 bool Domu_fleet::build(const uint8_t* archive, uint32_t archive_len, const char* elf, domid_t domid,
-                       const char* cmdline, uint32_t memory_kib)
+                       const char* cmdline, uint32_t memory_kib, unsigned vcpus)
 {
     archive::File kernel;
     bool found = archive_len && archive::find(archive, archive_len, elf, kernel);
@@ -40,7 +40,7 @@ bool Domu_fleet::build(const uint8_t* archive, uint32_t archive_len, const char*
     req.kernel_len = kernel.len;
     req.cmdline = cmdline;
     req.memory_kib = memory_kib;
-    req.max_vcpus = 1;
+    req.max_vcpus = vcpus;
     req.domid = domid;
     req.start = false;
     toolstack::Build_result out;
@@ -102,4 +102,10 @@ void Domu_fleet::run_to_completion()
         xen_domctl op = domctl_op(XEN_DOMCTL_destroydomain, d.domid);
         CHECK_EQ(hc_.domctl(op, nullptr, 0), 0, "XEN_DOMCTL_destroydomain");
     }
+}
+
+uint64_t physinfo_free_pages()
+{
+    xen_sysctl_t s = sysctl_op(XEN_SYSCTL_physinfo);
+    return hc::call(__HYPERVISOR_sysctl, hc::arg(&s)) == 0 ? s.u.physinfo.free_pages : 0;
 }

@@ -18,7 +18,7 @@ public:
     // Builds 'elf' from the archive as domain 'domid' (paused); false (and
     // a FAIL line) when it cannot.
     bool build(const uint8_t* archive, uint32_t archive_len, const char* elf, domid_t domid,
-               const char* cmdline, uint32_t memory_kib);
+               const char* cmdline, uint32_t memory_kib, unsigned vcpus = 1);
     // Attaches every console and unpauses every domain, in build order.
     bool start();
     // Relays the consoles until all have shut down (or a bound of polls
@@ -40,6 +40,9 @@ private:
     Domu domu_[max_domus];
     unsigned n_ = 0;
 };
+
+// XEN_SYSCTL_physinfo's free pages, or 0 when the call fails.
+uint64_t physinfo_free_pages();
 
 // XEN_DOMCTL_getdomaininfo's flags, or 0 when the call fails.
 uint32_t domu_flags(Guest_hypercalls& hc, domid_t d);

@@ -21,12 +21,6 @@ namespace {
 
 Guest_hypercalls hcalls;
 
-uint64_t free_pages()
-{
-    xen_sysctl_t s = sysctl_op(XEN_SYSCTL_physinfo);
-    return hc::call(__HYPERVISOR_sysctl, hc::arg(&s)) == 0 ? s.u.physinfo.free_pages : 0;
-}
-
 bool pin(domid_t d, uint32_t cpu)
 {
     static uint8_t map[4];
@@ -46,7 +40,7 @@ void guest_main(start_info_t* si)
     const char* cl = reinterpret_cast<const char*>(si->cmd_line);
     const auto* rd = reinterpret_cast<const uint8_t*>(si->mod_start);
     const uint32_t rounds = cmdline_number(cl, "rounds", 1000);
-    const uint64_t free_before = free_pages();
+    const uint64_t free_before = physinfo_free_pages();
     char line[128];
     Domu_fleet fleet(hcalls);
     format(line, sizeof line, "role=ping peer=2 gref=8 rounds=%u", rounds);
@@ -73,7 +67,7 @@ void guest_main(start_info_t* si)
     if (!fleet.start())
         return;
     fleet.run_to_completion();
-    const uint64_t free_after = free_pages();
+    const uint64_t free_after = physinfo_free_pages();
     printf("interdomain_launch: free pages %u before, %u after\n",
            static_cast<uint32_t>(free_before), static_cast<uint32_t>(free_after));
     CHECK_EQ(free_after, free_before, "physinfo: every page of the domUs is free again");
