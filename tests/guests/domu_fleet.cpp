@@ -11,6 +11,13 @@
 
 namespace {
 
+uint64_t pt_rdtsc()
+{
+    uint32_t lo, hi;
+    asm volatile("rdtsc" : "=a"(lo), "=d"(hi)::"memory");
+    return (uint64_t{hi} << 32) | lo;
+}
+
 bool all_shut_down(Guest_hypercalls& hc, const domid_t* ids, unsigned n)
 {
     for (unsigned i = 0; i < n; ++i)
@@ -45,15 +52,20 @@ bool Domu_fleet::build(const uint8_t* archive, uint32_t archive_len, const char*
     req.start = false;
     toolstack::Build_result out;
     toolstack::Build_error err;
+    // Printed before and after: with console_timestamps=boot the two lines
+    // time the build (and, with the domU's first relayed line, its start).
+    printf("fleet: building %s (%u KiB, %u vCPUs)\n", elf, memory_kib, vcpus);
+    uint64_t t0 = pt_rdtsc();
     bool built = toolstack::build_pv_domain(hc_, launch::arena_allocator(), req, out, err);
+    uint64_t cycles = pt_rdtsc() - t0;
     if (!built)
         printf("fleet: build of %s failed: %s (errno %d)\n", elf, err.text, err.xen_errno);
     CHECK(built, "the domain builder builds the domU");
     CHECK_EQ(launch::arena_used(), 0, "the builder gave back all its memory");
     if (!built)
         return false;
-    printf("fleet: built %s as d%u (%u pages) with \"%s\"\n", elf, out.domid, out.nr_pages,
-           cmdline);
+    printf("fleet: built %s as d%u (%u pages) with \"%s\" in %u kcycles\n", elf, out.domid, out.nr_pages,
+           cmdline, static_cast<uint32_t>(cycles / 1000));
     domu_[n_].domid = out.domid;
     domu_[n_].console_mfn = static_cast<uint32_t>(out.console_mfn);
     ++n_;
