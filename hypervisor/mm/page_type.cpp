@@ -25,16 +25,25 @@ int get_page_type_slow(Mm_ctx& c, Mfn mfn, Page& pg, uint32_t type)
         pg.type_info = pgt::with_count(x, n + 1);
         return 0;
     }
+    bool was_table = false;
     if ((x & pgt::identity_mask) != type) {
         // Type change at count zero; the pin flag cannot be set here
         // because a pin holds a type reference.
+        was_table = is_page_table(pgt::type(x));
         x = type;
         if (!needs_validation(pgt::type(type)))
             x |= pgt::validated;
     }
     pg.type_info = pgt::with_count(x, 1);
-    if (pgt::is_validated(x))
+    if (pgt::is_validated(x)) {
+        // A frame that was a page table until its last type reference
+        // went may still be walked by another CPU through a paging-
+        // structure entry it cached (Xen flushes on every type change):
+        // it is not handed out writable before those CPUs flush.
+        if (was_table)
+            c.fs.before_validate(mfn);
         return 0;
+    }
     // A CPU may still reach the frame through a writable translation it
     // cached before the frame's last writable mapping went.
     c.fs.before_validate(mfn);
@@ -60,8 +69,11 @@ void put_page_type_slow(Mm_ctx& c, Mfn mfn, Page& pg)
         return;
     }
     // Last reference on a page table: it stops being one before its
-    // entries' references go, so nothing can use it half torn down.
+    // entries' references go, so nothing can use it half torn down. CPUs
+    // may still cache translations through it until they next flush: the
+    // clock is stamped, as for a writable frame's last mapping.
     pg.type_info = pgt::with_count(x & ~pgt::validated, 0);
+    c.fs.writable_dropped(mfn);
     if (!devalidate_table(c, mfn, x)) {
         // The table could not be mapped (never, with the mapping depth
         // bounded): its entries keep their references. Frames stay pinned

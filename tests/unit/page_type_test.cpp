@@ -111,9 +111,31 @@ TEST_F(PageType, GivenAFrameMappedWritable_WhenTheMappingGoesAndItIsPinned_ThenT
     ASSERT_EQ(update(u, 3, 7, ent(6, RW)), 0);
     ASSERT_EQ(update(u, 3, 8, ent(6, RW)), 0);
     ASSERT_EQ(update(u, 3, 7, 0), 0);
-    EXPECT_EQ(fs.writable_drops, 1u);
+    EXPECT_EQ(fs.writable_drops, 2u) << "frame 4 stopped being an L1 (unpinned): stamped once";
     ASSERT_EQ(update(u, 3, 8, 0), 0);
-    EXPECT_EQ(fs.writable_drops, 2u);
+    EXPECT_EQ(fs.writable_drops, 3u);
+    ASSERT_EQ(unpin_table(u, F::mfn(3)), 0);
+    expect_clean();
+}
+
+TEST_F(PageType, GivenAPageTableWhoseLastTypeReferenceWent_WhenItIsMappedWritable_ThenStaleWalksAreFlushedFirst)
+{
+    // Another CPU may still walk frame 4 as an L1 through a paging-
+    // structure entry it cached; a guest must not write PTEs into it
+    // before that CPU flushes (Xen flushes on every type change).
+    ASSERT_EQ(pin_table(u, F::mfn(4), 1), 0);
+    unsigned drops = fs.writable_drops, checks = fs.validations;
+    ASSERT_EQ(unpin_table(u, F::mfn(4)), 0);
+    EXPECT_EQ(fs.writable_drops, drops + 1) << "the table's last type reference stamps the clock";
+    ASSERT_EQ(pin_table(u, F::mfn(3), 1), 0);
+    checks = fs.validations;
+    ASSERT_EQ(update(u, 3, 0, ent(4, RW)), 0);
+    EXPECT_EQ(pgt::type(fs.pg(4).type_info), Page_type::writable);
+    EXPECT_EQ(fs.validations, checks + 1) << "the change from L1 to writable checked for stale walks";
+    ASSERT_EQ(update(u, 3, 1, ent(4, RW)), 0);
+    EXPECT_EQ(fs.validations, checks + 1) << "a second writable mapping is no type change";
+    ASSERT_EQ(update(u, 3, 0, 0), 0);
+    ASSERT_EQ(update(u, 3, 1, 0), 0);
     ASSERT_EQ(unpin_table(u, F::mfn(3)), 0);
     expect_clean();
 }
