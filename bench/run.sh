@@ -16,12 +16,14 @@ if [ "${1:-}" = --icount ]; then
     shift
 fi
 BUILD=${1:-build}
-cmake --build "$BUILD" --target bench_native guest_bench_hc >/dev/null
+cmake --build "$BUILD" --target bench_native guest_bench_hc guest_bench_mm >/dev/null
 q() { timeout 300 qemu-system-i386 -accel tcg "${icount[@]}" -cpu max -m 256M -display none -monitor none \
         -serial stdio -no-reboot "$@" </dev/null 2>/dev/null | tr -d '\r' || true; }
 native=$(q -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$BUILD/bench/native.elf")
 pv=$(q -kernel "$BUILD/xenith.elf" -append 'console=com1 dom0_mem=32M loglvl=warning' \
        -initrd "$BUILD/tests/guests/bench_hc.elf")
+mm=$(q -kernel "$BUILD/xenith.elf" -append 'console=com1 dom0_mem=16M loglvl=warning' \
+       -initrd "$BUILD/tests/guests/bench_mm.elf")
 get() { awk -v k="$2" '$2 == k { print $3 }' <<<"$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else printf "n/a" }'; }
 n3=$(get "$native" int_iret_ring3); n0=$(get "$native" int_iret_ring0)
@@ -38,6 +40,11 @@ printf '%-34s %10s  %s x native ring-3 int/iret\n' "PV int 0x80 from ring 3, dir
 printf '%-34s %10s  %s x native ring-3 int/iret\n' "PV event send to upcall entry" "$evs" "$(ratio "$evs" "$n3")"
 printf '%-34s %10s  %s x native ring-3 int/iret\n' "PV timer deadline to upcall entry" "$tmr" "$(ratio "$tmr" "$n3")"
 printf '%-34s %10s  %s x native ring-3 int/iret\n' "PV block/wake (expired timer)" "$blk" "$(ratio "$blk" "$n3")"
+# The page-table work of a fork+exit, PV (bench_mm) against the same cycle on bare metal.
+fork_pv=$(awk -F': ' '$2 == "fork-like address space cycle" { print $3 }' <<<"$mm")
+fork_native=$(get "$native" fork_like)
+printf '%-34s %10s\n' "native fork-like cycle" "$fork_native"
+printf '%-34s %10s  %s x native fork-like cycle\n' "PV fork-like cycle" "$fork_pv" "$(ratio "$fork_pv" "$fork_native")"
 for k in invlpg cr3_reload pte_write copy_4k; do
     printf '%-34s %10s\n' "native $k" "$(get "$native" "$k")"
 done

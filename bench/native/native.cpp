@@ -70,6 +70,11 @@ alignas(32) uint64_t l3[4];
 alignas(4096) uint64_t l2[4][512];
 alignas(4096) uint64_t l1[512];
 alignas(4096) uint8_t copy_src[4096], copy_dst[4096];
+// The fork-like cycle's address space: its own L3, a copy of the top
+// GiB's L2 (what a PAE kernel's pgd_alloc copies), an L2 for 0x40000000
+// and the L1 of its first 2 MiB.
+alignas(32) uint64_t fork_l3[4];
+alignas(4096) uint64_t fork_top_l2[512], fork_low_l2[512], fork_l1[512];
 
 constexpr uint64_t seg(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
 {
@@ -132,6 +137,32 @@ void ring3_entry()
     ring3_int80_loop();
 }
 
+// bench_mm's "fork-like address space cycle" natively: the L1 zeroed and
+// 64 read-only entries written (distinct frames from 16 MiB up), the top
+// L2 copied, the space entered (CR3), 64 pages read, left, the 64 entries
+// cleared (the teardown a native kernel does).
+void fork_like()
+{
+    __builtin_memset(fork_l1, 0, sizeof fork_l1);
+    for (uint32_t p = 0; p < 64; ++p)
+        fork_l1[p] = (uint64_t{0x1000000u + p * 4096u}) | 0x25; // P, US, A: read-only
+    for (uint32_t e = 0; e < 512; ++e)
+        fork_top_l2[e] = l2[3][e];
+    fork_low_l2[0] = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(fork_l1)) | 0x7;
+    fork_l3[0] = l3[0];
+    fork_l3[1] = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(fork_low_l2)) | 1;
+    fork_l3[2] = l3[2];
+    fork_l3[3] = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(fork_top_l2)) | 1;
+    asm volatile("movl %0, %%cr3" ::"r"(fork_l3) : "memory");
+    uint32_t sum = 0;
+    for (uint32_t p = 0; p < 64; ++p)
+        sum += *reinterpret_cast<volatile uint32_t*>(0x40000000u + p * 4096u);
+    asm volatile("movl %0, %%cr3" ::"r"(l3) : "memory");
+    for (uint32_t p = 0; p < 64; ++p)
+        fork_l1[p] = 0;
+    asm volatile("" ::"r"(sum));
+}
+
 } // namespace
 
 extern "C" void native_main()
@@ -148,6 +179,7 @@ extern "C" void native_main()
         asm volatile("movl %%cr3, %0; movl %0, %%cr3" : "=r"(v)::"memory");
     }));
     report("pte_write", best([pte] { *pte = (100u << 12) | 0x7; }));
+    report("fork_like", best([] { fork_like(); }));
     report("copy_4k", best([] {
         uint32_t n = 4096;
         void* d = copy_dst;
