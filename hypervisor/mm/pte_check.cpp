@@ -230,13 +230,13 @@ void put_l1e_run(Mm_ctx& c, uint64_t e, uint32_t k)
 
 // The first present entry at or after i (entries_per_table if none): empty
 // entries are skipped four at a time (P is in each entry's low word).
-uint32_t next_present(const uint64_t* t, uint32_t i)
+// 'end' bounds the scan (an L2's guest slots); the result is at most 'end'.
+uint32_t next_present(const uint64_t* t, uint32_t i, uint32_t end = entries_per_table)
 {
     auto lo = [t](uint32_t k) { return static_cast<uint32_t>(t[k]); };
-    while (i + 4 <= entries_per_table &&
-           ((lo(i) | lo(i + 1) | lo(i + 2) | lo(i + 3)) & pte::P) == 0)
+    while (i + 4 <= end && ((lo(i) | lo(i + 1) | lo(i + 2) | lo(i + 3)) & pte::P) == 0)
         i += 4;
-    while (i < entries_per_table && !pte::present(t[i]))
+    while (i < end && !pte::present(t[i]))
         ++i;
     return i;
 }
@@ -329,7 +329,7 @@ int validate_l1(Mm_ctx& c, uint64_t* t)
 int validate_l2(Mm_ctx& c, Mfn mfn, uint64_t* t, uint32_t type_info)
 {
     uint32_t n = guest_l2_slots(type_info);
-    for (uint32_t i = 0; i < n; ++i) {
+    for (uint32_t i = next_present(t, 0, n); i < n; i = next_present(t, i + 1, n)) {
         int rc = get_l2e(c, t[i], mfn);
         if (rc != 0) {
             while (i-- > 0)
@@ -414,10 +414,12 @@ bool devalidate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info)
             i = end;
         }
         break;
-    case Page_type::l2:
-        for (uint32_t i = 0; i < guest_l2_slots(type_info); ++i)
+    case Page_type::l2: {
+        uint32_t n = guest_l2_slots(type_info);
+        for (uint32_t i = next_present(t.get(), 0, n); i < n; i = next_present(t.get(), i + 1, n))
             put_l2e(c, t[i], mfn);
         break;
+    }
     case Page_type::l3:
         for (uint32_t i = 0; i < l3_entries; ++i)
             put_l3e(c, t[i]);

@@ -241,6 +241,28 @@ TEST_F(PageType, FailedValidationReleasesTheEntriesAlreadyTaken)
 
 // --- levels -----------------------------------------------------------------
 
+TEST_F(PageType, AnL2IsValidatedAcrossItsEmptyStretchesToItsLastSlot)
+{
+    // Validation skips empty entries in groups: entries right after a
+    // group, and in the last slot, must still be taken and checked.
+    fs.table(20)[5] = ent(21, RW);
+    fs.table(20)[511] = ent(22, RW);
+    ASSERT_EQ(pin_table(u, F::mfn(20), 2), 0);
+    EXPECT_EQ(type(21), Page_type::l1);
+    EXPECT_EQ(tcount(21), 1u);
+    EXPECT_EQ(tcount(22), 1u) << "slot 511 is a guest slot of an ordinary L2";
+    ASSERT_EQ(unpin_table(u, F::mfn(20)), 0);
+    EXPECT_EQ(tcount(21), 0u);
+    EXPECT_EQ(tcount(22), 0u);
+    // A bad entry alone in the last slot fails the whole L2, nothing kept.
+    fs.table(20)[511] = ent(20, RW);
+    EXPECT_NE(pin_table(u, F::mfn(20), 2), 0);
+    EXPECT_EQ(tcount(21), 0u);
+    fs.table(20)[511] = 0;
+    fs.table(20)[5] = 0;
+    expect_clean();
+}
+
 TEST_F(PageType, L2EntryToAnL2IsRefusedWhenWritable)
 {
     ASSERT_EQ(pin_table(u, F::mfn(2), 2), 0);
