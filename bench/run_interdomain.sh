@@ -14,7 +14,7 @@ cmake --build "$BUILD" --target guest_interdomain_launch interdomain_launch_ramd
 run2() { timeout 600 qemu-system-i386 -accel tcg -icount shift=0,sleep=off -cpu pentium2 -m 128M \
         -smp "$1" -display none -monitor none -serial stdio -no-reboot \
         -kernel "$BUILD/xenith.elf" -append 'console=com1 dom0_mem=32M loglvl=warning' \
-        -initrd "$BUILD/tests/guests/interdomain_launch.elf rounds=$ROUNDS $2,$BUILD/tests/guests/interdomain_launch.ramdisk" \
+        -initrd "$BUILD/tests/guests/interdomain_launch.elf rounds=$ROUNDS quiet $2,$BUILD/tests/guests/interdomain_launch.ramdisk" \
         </dev/null 2>/dev/null | tr -d '\r' | grep -E 'figure:|FAIL|^RESULT' || true; }
 echo "== one CPU (-smp 1: d1, d2 and dom0 share it)"; run2 1 ""
 echo "== one CPU for both domUs (-smp 2, d1 and d2 pinned to CPU 1, dom0 to CPU 0)"; run2 2 pin=same

@@ -7,6 +7,7 @@
 //   intruder   also start the intruder
 //   pin=same   d1 and d2 on CPU 1, dom0 on CPU 0 (setvcpuaffinity)
 //   pin=split  d1 on CPU 0, d2 on CPU 1
+//   quiet      dom0 sleeps between console drains (bench/run_interdomain.sh)
 // At the end every domU must have powered off and, once all are destroyed,
 // physinfo's free pages must be what they were before the first build.
 #include "cmdline_arg.hpp"
@@ -66,7 +67,7 @@ void guest_main(start_info_t* si)
         CHECK(pin(1, 0) && pin(2, 1), "d1 pinned to CPU 0, d2 to CPU 1");
     if (!fleet.start())
         return;
-    fleet.run_to_completion();
+    fleet.run_to_completion(cmdline_has(cl, "quiet"));
     const uint64_t free_after = physinfo_free_pages();
     printf("interdomain_launch: free pages %u before, %u after\n",
            static_cast<uint32_t>(free_before), static_cast<uint32_t>(free_after));
