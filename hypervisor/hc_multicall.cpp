@@ -18,9 +18,9 @@ namespace {
 
 static_assert(sizeof(multicall_entry_t::args) >= sizeof(Hypercall_args));
 
-// hypercall_dispatch's in_multicall rules, with the table inline: iret
-// would rewrite the caller's frame mid-batch and a nested multicall could
-// recurse without bound, so both are refused.
+// A multicall entry's call: iret would rewrite the caller's frame
+// mid-batch and a nested multicall could recurse without bound, so both
+// are refused (-EINVAL), everything else goes to the table.
 inline long multicall_entry_call(Vcpu& v, uint32_t nr, const Hypercall_args& args)
 {
     if (nr == __HYPERVISOR_iret || nr == __HYPERVISOR_multicall)

@@ -5,8 +5,6 @@
 
 namespace {
 
-constexpr unsigned table_size = Hypercall_table::size;
-
 constexpr Hypercall_table make_table()
 {
     Hypercall_table t{};
@@ -46,14 +44,3 @@ constexpr Hypercall_table make_table()
 } // namespace
 
 constinit const Hypercall_table hypercall_table = make_table();
-
-long hypercall_dispatch(Vcpu& v, uint32_t nr, const Hypercall_args& args, bool in_multicall)
-{
-    if (nr >= table_size || hypercall_table.fn[nr] == nullptr)
-        return -XEN_ENOSYS;
-    // iret would rewrite the caller's frame mid-batch, a nested multicall
-    // could recurse without bound: both are refused inside a multicall.
-    if (in_multicall && (nr == __HYPERVISOR_iret || nr == __HYPERVISOR_multicall))
-        return -XEN_EINVAL;
-    return hypercall_table.fn[nr](v, args);
-}

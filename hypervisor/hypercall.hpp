@@ -15,19 +15,16 @@ struct Hypercall_args {
 
 using Hypercall_fn = long (*)(Vcpu& v, const Hypercall_args& args);
 
-// in_multicall: the call comes from a multicall entry; calls that change
-// the caller's register frame (iret) are refused there.
-long hypercall_dispatch(Vcpu& v, uint32_t nr, const Hypercall_args& args, bool in_multicall);
-
-// The table itself, for the guest's own calls (the entry path's inline
-// dispatch, hypercall_call); a null slot is -ENOSYS.
+// The table, indexed inline (hypercall_call) by the entry path and by
+// multicall, which adds its own refusals (hc_multicall.cpp); a null slot
+// is -ENOSYS.
 struct Hypercall_table {
     static constexpr unsigned size = 64;
     Hypercall_fn fn[size];
 };
 extern const Hypercall_table hypercall_table;
 
-// A call made by the guest itself (int $0x82), not from a multicall.
+// One call by number: the guest's own (int $0x82) or a multicall entry's.
 inline long hypercall_call(Vcpu& v, uint32_t nr, const Hypercall_args& args)
 {
     if (nr < Hypercall_table::size)

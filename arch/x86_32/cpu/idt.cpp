@@ -54,26 +54,32 @@ void clear_syscall_gate(unsigned cpu)
                                     default_dpl(syscall_vector));
 }
 
-bool set_interrupt_handler(uint8_t vector, Interrupt_handler fn, uint8_t dpl, Gate_type type)
+namespace {
+
+// Every CPU's gate for 'vector' leads to 'entry'; 'fn' is what the common
+// stub calls (nullptr for an entry of its own).
+bool install(uint8_t vector, uint32_t entry, Interrupt_handler fn, uint8_t kind, uint8_t dpl)
 {
     if (vector == df_vector || dpl > 3)
         return false;
     // Release: the handler is visible before the gate that leads to it.
     __atomic_store_n(&handlers[vector], fn, __ATOMIC_RELEASE);
-    uint8_t kind = type == Gate_type::trap ? gate_trap : gate_interrupt;
     for (auto& table : idt)
-        table[vector] = gate(interrupt_stub_table[vector], HV_CS, kind, dpl);
+        table[vector] = gate(entry, HV_CS, kind, dpl);
     return true;
+}
+
+} // namespace
+
+bool set_interrupt_handler(uint8_t vector, Interrupt_handler fn, uint8_t dpl, Gate_type type)
+{
+    return install(vector, interrupt_stub_table[vector], fn,
+                   type == Gate_type::trap ? gate_trap : gate_interrupt, dpl);
 }
 
 bool set_interrupt_entry(uint8_t vector, uint32_t entry, uint8_t dpl)
 {
-    if (vector == df_vector || dpl > 3)
-        return false;
-    __atomic_store_n(&handlers[vector], nullptr, __ATOMIC_RELEASE);
-    for (auto& table : idt)
-        table[vector] = gate(entry, HV_CS, gate_interrupt, dpl);
-    return true;
+    return install(vector, entry, nullptr, gate_interrupt, dpl);
 }
 
 Interrupt_handler interrupt_handler(uint8_t vector)

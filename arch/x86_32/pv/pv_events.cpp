@@ -24,12 +24,7 @@ extern "C" void pv_exit_to_guest(arch::Exception_frame* frame)
     arch::Percpu& cpu = arch::this_cpu();
     arch::exit_softirqs(cpu, *frame);
     Vcpu* v = cpu.current;
-    if (!v || !v->info)
-        return;
-    vcpu_info* vi = v->info;
-    if (!__atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_ACQUIRE) || vi->evtchn_upcall_mask)
-        return;
-    if (v->event_callback.eip == 0)
+    if (!v || !upcall_due(*v))
         return;
     if (!arch::push_bounce_frame(*v, *frame, static_cast<uint16_t>(v->event_callback.cs),
                                  v->event_callback.eip, true, nullptr, 0)) {

@@ -12,14 +12,18 @@ void pv_events_init();
 
 extern "C" void pv_exit_to_guest(arch::Exception_frame* frame);
 
+// An upcall is pending, not masked, and v has an event callback to take it.
+inline bool upcall_due(const Vcpu& v)
+{
+    const vcpu_info* vi = v.info;
+    return vi && __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_ACQUIRE) &&
+           !vi->evtchn_upcall_mask && v.event_callback.eip != 0;
+}
+
 // The exit to v has nothing to do: no softirq on this CPU, v still
-// runnable, no unmasked upcall to start. Interrupts are off; a softirq
-// raised after the load comes with its IPI, taken as the guest resumes.
+// runnable, no upcall due. Interrupts are off; a softirq raised after the
+// load comes with its IPI, taken as the guest resumes.
 inline bool exit_is_quiet(arch::Percpu& cpu, const Vcpu& v)
 {
-    if (__atomic_load_n(&cpu.softirqs, __ATOMIC_RELAXED) != 0 || !vcpu_runnable(v))
-        return false;
-    const vcpu_info* vi = v.info;
-    return !vi || !__atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_ACQUIRE) ||
-           vi->evtchn_upcall_mask || v.event_callback.eip == 0;
+    return __atomic_load_n(&cpu.softirqs, __ATOMIC_RELAXED) == 0 && vcpu_runnable(v) && !upcall_due(v);
 }
