@@ -52,12 +52,11 @@ uint64_t system_time_now_ns(unsigned vcpu)
         uint64_t base = t.system_time, stamp = t.tsc_timestamp;
         uint32_t mul = t.tsc_to_system_mul;
         int8_t shift = t.tsc_shift;
-        uint32_t lo, hi;
-        asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+        uint64_t tsc = guest_rdtsc();
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         if ((ver & 1) || ver != __atomic_load_n(&t.version, __ATOMIC_RELAXED))
             continue;
-        uint64_t delta = ((uint64_t{hi} << 32) | lo) - stamp;
+        uint64_t delta = tsc - stamp;
         delta = shift < 0 ? delta >> -shift : delta << shift;
         // (delta * mul) >> 32 without a 64x64 multiply.
         uint64_t ns = ((delta & 0xFFFFFFFFu) * mul >> 32) + (delta >> 32) * mul;

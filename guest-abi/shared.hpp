@@ -30,6 +30,14 @@ uint32_t virt_to_pfn(const void* va);
 uint32_t pfn_to_mfn(uint32_t pfn);
 void set_p2m(uint32_t pfn, uint32_t mfn);
 
+// The TSC (a compiler barrier too, so timed code stays between reads).
+inline uint64_t guest_rdtsc()
+{
+    uint32_t lo, hi;
+    asm volatile("rdtsc" : "=a"(lo), "=d"(hi)::"memory");
+    return (uint64_t{hi} << 32) | lo;
+}
+
 // System time in ns from vcpu_info.time (last update, no TSC extrapolation).
 uint64_t system_time_ns();
 // System time now, as a kernel computes it (public/xen.h vcpu_time_info):

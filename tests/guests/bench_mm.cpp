@@ -57,24 +57,24 @@ void ratio(const char* a, uint64_t x, const char* b, uint64_t y)
 uint64_t bench_copy()
 {
     constexpr uint32_t n = 2000;
-    uint64_t t = pt::rdtsc();
+    uint64_t t = guest_rdtsc();
     for (uint32_t i = 0; i < n; ++i) {
         uint32_t c = 1024;
         void* d = copy_dst;
         const void* s = copy_src;
         asm volatile("rep movsl" : "+D"(d), "+S"(s), "+c"(c) : : "memory");
     }
-    return record("4 KiB copy (rep movsl)", pt::rdtsc() - t, n);
+    return record("4 KiB copy (rep movsl)", guest_rdtsc() - t, n);
 }
 
 uint64_t bench_store()
 {
     constexpr uint32_t n = 20000;
     volatile uint64_t* p = reinterpret_cast<volatile uint64_t*>(copy_dst);
-    uint64_t t = pt::rdtsc();
+    uint64_t t = guest_rdtsc();
     for (uint32_t i = 0; i < n; ++i)
         p[i & 511] = i;
-    return record("plain 8-byte store (native PTE write)", pt::rdtsc() - t, n);
+    return record("plain 8-byte store (native PTE write)", guest_rdtsc() - t, n);
 }
 
 uint64_t bench_trap()
@@ -86,10 +86,10 @@ uint64_t bench_trap()
     if (rc != 0)
         return record("ring-1 int/iret round trip", 0, 1, false);
     constexpr uint32_t n = 2000;
-    uint64_t t = pt::rdtsc();
+    uint64_t t = guest_rdtsc();
     for (uint32_t i = 0; i < n; ++i)
         asm volatile("int $0x45" ::: "memory");
-    return record("ring-1 int/iret round trip", pt::rdtsc() - t, n);
+    return record("ring-1 int/iret round trip", guest_rdtsc() - t, n);
 }
 
 void bench_batches(uint64_t& batched, uint64_t& single)
@@ -115,9 +115,9 @@ void bench_batches(uint64_t& batched, uint64_t& single)
         uint64_t v = (r & 1) ? 0 : pt::entry(bench_data, pt::data_ro);
         for (uint32_t i = 0; i < n; ++i)
             reqs[i] = {pt::maddr(l1s[i / 512]) + (i % 512) * 8, v};
-        uint64_t t = pt::rdtsc();
+        uint64_t t = guest_rdtsc();
         rc |= hc::mmu_update(reqs, n, nullptr, DOMID_SELF);
-        total += pt::rdtsc() - t;
+        total += guest_rdtsc() - t;
     }
     batched = record("mmu_update, batch of 2048, per entry", total, n * rounds, rc == 0);
     int32_t batch_rc = rc;
@@ -127,10 +127,10 @@ void bench_batches(uint64_t& batched, uint64_t& single)
         uint64_t v = (r & 1) ? 0 : pt::entry(bench_data, pt::data_ro);
         for (uint32_t i = 0; i < n; ++i)
             reqs[i] = {pt::maddr(l1s[i / 512]) + (i % 512) * 8, v};
-        uint64_t t = pt::rdtsc();
+        uint64_t t = guest_rdtsc();
         for (uint32_t i = 0; i < n; ++i)
             rc |= hc::mmu_update(&reqs[i], 1, nullptr, DOMID_SELF);
-        total += pt::rdtsc() - t;
+        total += guest_rdtsc() - t;
     }
     single = record("mmu_update, single-entry calls, per entry", total, n * 2, rc == 0);
     CHECK_EQ(rc | batch_rc, 0, "every mmu_update succeeded");
@@ -144,10 +144,10 @@ uint64_t bench_uvm()
     uint32_t va = pt::window_va(1);
     uint64_t e = pt::entry(bench_data, pt::data_rw);
     int32_t rc = 0;
-    uint64_t t = pt::rdtsc();
+    uint64_t t = guest_rdtsc();
     for (uint32_t i = 0; i < n; ++i)
         rc |= hc::update_va_mapping(va, (i & 1) ? 0 : e, UVMF_INVLPG);
-    uint64_t c = record("update_va_mapping + UVMF_INVLPG", pt::rdtsc() - t, n, rc == 0);
+    uint64_t c = record("update_va_mapping + UVMF_INVLPG", guest_rdtsc() - t, n, rc == 0);
     pt::unwindow(1);
     CHECK_EQ(rc, 0, "every update_va_mapping succeeded");
     return c;
@@ -166,11 +166,11 @@ uint64_t bench_pin(bool full)
         return record(name, 0, 1, false);
     constexpr uint32_t n = 200;
     int32_t rc = 0;
-    uint64_t t = pt::rdtsc();
+    uint64_t t = guest_rdtsc();
     for (uint32_t i = 0; i < n; ++i)
         rc |= pt::pin(1, l1) | pt::unpin(l1);
     CHECK_EQ(rc, 0, "every pin and unpin succeeded");
-    return record(name, pt::rdtsc() - t, n, rc == 0);
+    return record(name, guest_rdtsc() - t, n, rc == 0);
 }
 
 uint64_t bench_ptwr()
@@ -190,10 +190,10 @@ uint64_t bench_ptwr()
     volatile uint32_t* t = reinterpret_cast<volatile uint32_t*>(pt::window(0, l1, false));
     uint32_t v = static_cast<uint32_t>(pt::entry(bench_data, pt::data_ro));
     constexpr uint32_t n = 1000;
-    uint64_t s = pt::rdtsc();
+    uint64_t s = guest_rdtsc();
     for (uint32_t i = 0; i < n; ++i)
         t[2 * (i & 511)] = (i & 512) ? 0 : v;
-    uint64_t c = record(name, pt::rdtsc() - s, n);
+    uint64_t c = record(name, guest_rdtsc() - s, n);
     CHECK(t[0] == 0 || t[0] == v, "the emulated writes landed");
     for (uint32_t i = 0; i < 512; ++i)
         t[2 * i] = 0;
@@ -225,15 +225,15 @@ void bench_space(uint64_t& pin, uint64_t& unpin)
     uint64_t tp = 0, tu = 0;
     int32_t rc = 0;
     for (uint32_t i = 0; i < n; ++i) {
-        uint64_t t = pt::rdtsc();
+        uint64_t t = guest_rdtsc();
         int32_t r = pt::pin(3, s.l3);
-        tp += pt::rdtsc() - t;
+        tp += guest_rdtsc() - t;
         if (r != 0)
             printf("pin %u: %d\n", i, r);
         rc |= r;
-        t = pt::rdtsc();
+        t = guest_rdtsc();
         rc |= pt::unpin(s.l3);
-        tu += pt::rdtsc() - t;
+        tu += guest_rdtsc() - t;
     }
     CHECK_EQ(rc, 0, "every L3 pin and unpin succeeded");
     pin = record("pin of a fresh L3 with 64 MiB mapped", tp, n, rc == 0);
@@ -261,14 +261,14 @@ uint64_t bench_fork()
     constexpr uint32_t n = 50;
     bool ok = true;
     uint32_t sum = 0;
-    uint64_t t = pt::rdtsc();
+    uint64_t t = guest_rdtsc();
     for (uint32_t i = 0; i < n && ok; ++i) {
         ok = pt::fill(s.l1, 0, l1e, 64) && pt::pin(3, s.l3) == 0 && pt::new_baseptr(s.l3) == 0;
         for (uint32_t p = 0; ok && p < 64; ++p)
             sum += *reinterpret_cast<volatile uint32_t*>(pt::low_va + p * 4096);
         ok = ok && pt::new_baseptr(boot) == 0 && pt::unpin(s.l3) == 0;
     }
-    uint64_t c = record(name, pt::rdtsc() - t, n, ok);
+    uint64_t c = record(name, guest_rdtsc() - t, n, ok);
     CHECK(ok, "fork-like cycles: fill, pin, enter, touch, leave, unpin");
     (void)sum;
     return c;

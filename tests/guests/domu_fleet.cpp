@@ -11,13 +11,6 @@
 
 namespace {
 
-uint64_t pt_rdtsc()
-{
-    uint32_t lo, hi;
-    asm volatile("rdtsc" : "=a"(lo), "=d"(hi)::"memory");
-    return (uint64_t{hi} << 32) | lo;
-}
-
 bool all_shut_down(Guest_hypercalls& hc, const domid_t* ids, unsigned n)
 {
     for (unsigned i = 0; i < n; ++i)
@@ -55,9 +48,9 @@ bool Domu_fleet::build(const uint8_t* archive, uint32_t archive_len, const char*
     // Printed before and after: with console_timestamps=boot the two lines
     // time the build (and, with the domU's first relayed line, its start).
     printf("fleet: building %s (%u KiB, %u vCPUs)\n", elf, memory_kib, vcpus);
-    uint64_t t0 = pt_rdtsc();
+    uint64_t t0 = guest_rdtsc();
     bool built = toolstack::build_pv_domain(hc_, launch::arena_allocator(), req, out, err);
-    uint64_t cycles = pt_rdtsc() - t0;
+    uint64_t cycles = guest_rdtsc() - t0;
     if (!built)
         printf("fleet: build of %s failed: %s (errno %d)\n", elf, err.text, err.xen_errno);
     CHECK(built, "the domain builder builds the domU");

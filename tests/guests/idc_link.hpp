@@ -7,13 +7,6 @@
 
 namespace idc {
 
-inline uint64_t rdtsc()
-{
-    uint32_t lo, hi;
-    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t{hi} << 32) | lo;
-}
-
 inline bool pending(evtchn_port_t p)
 {
     return (__atomic_load_n(&guest_shared_info()->evtchn_pending[p / 32], __ATOMIC_SEQ_CST) >>

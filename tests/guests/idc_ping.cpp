@@ -66,10 +66,10 @@ void ping_pong(evtchn_port_t port, const idc::Args& a)
     CHECK_EQ(s.u.interdomain.dom, a.peer, "  with the peer's domain");
     uint64_t best = ~uint64_t{0}, total = 0;
     for (uint32_t i = 0; i < a.rounds; ++i) {
-        uint64_t t0 = idc::rdtsc();
+        uint64_t t0 = guest_rdtsc();
         (void)idc::send(port);
         idc::wait(port);
-        uint64_t t = idc::rdtsc() - t0;
+        uint64_t t = guest_rdtsc() - t0;
         total += t;
         best = t < best ? t : best;
     }

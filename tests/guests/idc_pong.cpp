@@ -116,15 +116,15 @@ void copies(const idc::Args& a)
 void copy_figures(const idc::Args& a)
 {
     gnttab_copy_t c = copy_from_peer(a);
-    uint64_t t0 = idc::rdtsc();
+    uint64_t t0 = guest_rdtsc();
     bool ok = true;
     for (unsigned i = 0; i < copy_reps; ++i)
         ok &= gnt::copy(c) == GNTST_okay;
-    uint64_t grant = (idc::rdtsc() - t0) / copy_reps;
-    t0 = idc::rdtsc();
+    uint64_t grant = (guest_rdtsc() - t0) / copy_reps;
+    t0 = guest_rdtsc();
     for (unsigned i = 0; i < copy_reps; ++i)
         copy_words(local2, window, 4096);
-    uint64_t mem = (idc::rdtsc() - t0) / copy_reps;
+    uint64_t mem = (guest_rdtsc() - t0) / copy_reps;
     CHECK(ok, "the timed grant copies all succeeded");
     printf(
         "figure: 4 KiB GNTTABOP_copy %u TSC, in-guest copy (rep movsl) of the mapped grant %u TSC, "

@@ -60,12 +60,5 @@ struct Space {
 constexpr uint32_t low_va = 0x40000000u;
 [[nodiscard]] bool build_space(Space& s);
 
-// TSC, serialised enough for coarse timings.
-inline uint64_t rdtsc()
-{
-    uint32_t lo, hi;
-    asm volatile("rdtsc" : "=a"(lo), "=d"(hi)::"memory");
-    return (uint64_t{hi} << 32) | lo;
-}
 
 } // namespace pt

@@ -12,6 +12,8 @@
 //   cycles  create/run/destroy with the builder, then with a five-frame
 //           domU built by hand, free pages back exactly
 #include "console.hpp"
+#include "ctl_ops.hpp"
+#include "domu_fleet.hpp"
 #include "hypercall.hpp"
 #include "launch_arena.hpp"
 #include "public/sysctl.h"
@@ -28,49 +30,25 @@ Guest_hypercalls hcalls;
 archive::File hog_elf;
 constexpr uint64_t ms = 1000000;
 
-uint64_t rdtsc()
-{
-    uint32_t lo, hi;
-    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t{hi} << 32) | lo;
-}
-
-xen_domctl dop(uint32_t cmd, domid_t d)
-{
-    xen_domctl op{};
-    op.cmd = cmd;
-    op.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    op.domain = d;
-    return op;
-}
-
 int simple(uint32_t cmd, domid_t d)
 {
-    xen_domctl op = dop(cmd, d);
+    xen_domctl op = domctl_op(cmd, d);
     return hcalls.domctl(op, nullptr, 0);
 }
 
 xen_domctl_getdomaininfo info_of(domid_t d)
 {
-    xen_domctl op = dop(XEN_DOMCTL_getdomaininfo, d);
+    xen_domctl op = domctl_op(XEN_DOMCTL_getdomaininfo, d);
     if (hcalls.domctl(op, nullptr, 0) != 0)
         return {};
     return op.u.getdomaininfo;
-}
-
-uint64_t free_pages()
-{
-    xen_sysctl_t s{};
-    s.cmd = XEN_SYSCTL_physinfo;
-    s.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
-    return hc::call(__HYPERVISOR_sysctl, hc::arg(&s)) == 0 ? s.u.physinfo.free_pages : 0;
 }
 
 int pin(domid_t d, uint8_t cpus)
 {
     static uint8_t mask[1];
     mask[0] = cpus;
-    xen_domctl op = dop(XEN_DOMCTL_setvcpuaffinity, d);
+    xen_domctl op = domctl_op(XEN_DOMCTL_setvcpuaffinity, d);
     op.u.vcpuaffinity.vcpu = 0;
     op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
     op.u.vcpuaffinity.cpumap_hard.bitmap = hc::arg(mask);
@@ -80,7 +58,7 @@ int pin(domid_t d, uint8_t cpus)
 
 int set_credit(domid_t d, uint16_t weight, uint16_t cap)
 {
-    xen_domctl op = dop(XEN_DOMCTL_scheduler_op, d);
+    xen_domctl op = domctl_op(XEN_DOMCTL_scheduler_op, d);
     op.u.scheduler_op.sched_id = XEN_SCHEDULER_CREDIT;
     op.u.scheduler_op.cmd = XEN_DOMCTL_SCHEDOP_putinfo;
     op.u.scheduler_op.u.credit.weight = weight;
@@ -271,15 +249,15 @@ void test_scale()
 {
     constexpr int n = 64;
     static toolstack::Build_result d[n];
-    uint64_t before = free_pages();
+    uint64_t before = physinfo_free_pages();
     uint64_t first_tsc = 0, last_tsc = 0, t0 = system_time_ns();
     bool ok = true;
     for (int i = 0; i < n; ++i) {
         char cmd[24];
         format(cmd, sizeof cmd, "hello %d", i + 1);
-        uint64_t c = rdtsc();
+        uint64_t c = guest_rdtsc();
         d[i] = build(cmd, true);
-        c = rdtsc() - c;
+        c = guest_rdtsc() - c;
         first_tsc = i == 0 ? c : first_tsc;
         last_tsc = c;
         ok = ok && d[i].domid != 0;
@@ -297,13 +275,13 @@ void test_scale()
             unmap_progress(p);
     }
     printf("scale: %d of 64 report running; %u pages free (of %u before)\n", running,
-           static_cast<uint32_t>(free_pages()), static_cast<uint32_t>(before));
+           static_cast<uint32_t>(physinfo_free_pages()), static_cast<uint32_t>(before));
     CHECK_EQ(running, n, "all 64 ran at once");
     ok = true;
     for (auto& b : d)
         ok = ok && b.domid && simple(XEN_DOMCTL_destroydomain, b.domid) == 0;
     CHECK(ok, "all 64 destroyed");
-    uint64_t after = free_pages();
+    uint64_t after = physinfo_free_pages();
     printf("scale: free pages %u before, %u after\n", static_cast<uint32_t>(before), static_cast<uint32_t>(after));
     CHECK_EQ(after, before, "physinfo free pages back exactly");
 }
@@ -331,7 +309,7 @@ const uint8_t tiny_code[16] = {0x6a, SHUTDOWN_poweroff, 0x89, 0xe1, 0xbb, SCHEDO
 
 bool build_tiny(domid_t id)
 {
-    xen_domctl op = dop(XEN_DOMCTL_max_mem, id);
+    xen_domctl op = domctl_op(XEN_DOMCTL_max_mem, id);
     op.u.max_mem.max_memkb = 64;
     if (hcalls.domctl(op, nullptr, 0) != 0)
         return false;
@@ -360,7 +338,7 @@ bool build_tiny(domid_t id)
     c.user_regs.esp = c.kernel_sp = 0xC0002000u;
     c.kernel_ss = FLAT_KERNEL_SS;
     c.ctrlreg[3] = xen_pfn_to_cr3(f[l3_f]);
-    op = dop(XEN_DOMCTL_setvcpucontext, id);
+    op = domctl_op(XEN_DOMCTL_setvcpucontext, id);
     op.u.vcpucontext.vcpu = 0;
     return ok && hcalls.domctl(op, &c, sizeof c) == 0 && simple(XEN_DOMCTL_unpausedomain, id) == 0;
 }
@@ -369,7 +347,7 @@ bool build_tiny(domid_t id)
 // a busy host running other scenarios) for it to power off, destroys it.
 bool tiny_cycle()
 {
-    xen_domctl op = dop(XEN_DOMCTL_createdomain, 0);
+    xen_domctl op = domctl_op(XEN_DOMCTL_createdomain, 0);
     op.u.createdomain.max_vcpus = 1;
     op.u.createdomain.max_evtchn_port = 1023;
     op.u.createdomain.max_grant_frames = -1;
@@ -378,7 +356,7 @@ bool tiny_cycle()
     if (hcalls.domctl(op, nullptr, 0) != 0)
         return false;
     domid_t id = op.domain;
-    op = dop(XEN_DOMCTL_max_vcpus, id);
+    op = domctl_op(XEN_DOMCTL_max_vcpus, id);
     op.u.max_vcpus.max = 1;
     bool ok = hcalls.domctl(op, nullptr, 0) == 0 && build_tiny(id);
     uint64_t give_up = system_time_ns() + 20000 * ms;
@@ -392,13 +370,13 @@ bool tiny_cycle()
 
 void test_cycles(unsigned built_cycles, unsigned bare_cycles)
 {
-    uint64_t before = free_pages();
+    uint64_t before = physinfo_free_pages();
     uint64_t t0 = system_time_ns(), first_tsc = 0, hundredth_tsc = 0;
     unsigned done = 0;
     for (unsigned i = 0; i < built_cycles; ++i) {
-        uint64_t c = rdtsc();
+        uint64_t c = guest_rdtsc();
         toolstack::Build_result b = build("exit", true);
-        c = rdtsc() - c;
+        c = guest_rdtsc() - c;
         if (!b.domid)
             break;
         first_tsc = i == 0 ? c : first_tsc;
@@ -414,7 +392,7 @@ void test_cycles(unsigned built_cycles, unsigned bare_cycles)
         ++done;
     }
     uint64_t t1 = system_time_ns();
-    uint64_t mid = free_pages();
+    uint64_t mid = physinfo_free_pages();
     printf("cycles: %u of %u build/run/power-off/destroy cycles in %u ms (%u us each); build 1 took %u kcycles, "
            "build 100 %u kcycles; free pages %u before, %u after\n",
            done, built_cycles, static_cast<uint32_t>((t1 - t0) / ms),
@@ -425,7 +403,7 @@ void test_cycles(unsigned built_cycles, unsigned bare_cycles)
     unsigned bare = 0;
     while (bare < bare_cycles && tiny_cycle())
         ++bare;
-    uint64_t t2 = system_time_ns(), after = free_pages();
+    uint64_t t2 = system_time_ns(), after = physinfo_free_pages();
     printf("cycles: %u of %u tiny create/run/power-off/destroy cycles in %u ms (%u us each); free pages %u before, %u after\n",
            bare, bare_cycles, static_cast<uint32_t>((t2 - t1) / ms),
            static_cast<uint32_t>(bare ? (t2 - t1) / bare / 1000 : 0), static_cast<uint32_t>(mid),

@@ -14,13 +14,6 @@
 
 namespace {
 
-uint64_t rdtsc()
-{
-    uint32_t lo, hi;
-    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t{hi} << 32) | lo;
-}
-
 uint64_t now_ns()
 {
     const vcpu_time_info_t& t = vcpu0_info()->time;
@@ -29,7 +22,7 @@ uint64_t now_ns()
         uint64_t base = t.system_time, stamp = t.tsc_timestamp;
         uint32_t mul = t.tsc_to_system_mul;
         int8_t shift = t.tsc_shift;
-        uint64_t delta = rdtsc() - stamp;
+        uint64_t delta = guest_rdtsc() - stamp;
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         if ((ver & 1) || ver != __atomic_load_n(&t.version, __ATOMIC_RELAXED))
             continue;

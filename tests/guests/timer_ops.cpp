@@ -16,13 +16,6 @@ constexpr uint64_t slack = 300 * ms;
 // scales: allow them to disagree by a few microseconds.
 constexpr uint64_t skew = 20000;
 
-uint64_t rdtsc()
-{
-    uint32_t lo, hi;
-    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return uint64_t{hi} << 32 | lo;
-}
-
 // public/xen.h: system_time + ((tsc - tsc_timestamp) << shift) * mul >> 32.
 uint64_t now()
 {
@@ -35,7 +28,7 @@ uint64_t now()
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         if ((ver & 1) || ver != __atomic_load_n(&t.version, __ATOMIC_RELAXED))
             continue;
-        uint64_t d = rdtsc() - stamp;
+        uint64_t d = guest_rdtsc() - stamp;
         d = shift >= 0 ? d << shift : d >> -shift;
         uint64_t lo = (d & 0xffffffffu) * mul, hi = (d >> 32) * mul;
         return sys + (hi + (lo >> 32));
