@@ -22,6 +22,7 @@ uint32_t guest_try_saved_esp;
 namespace {
 Fault g_fault;
 uint32_t g_upcalls;
+void (*g_event_handler)();
 
 [[noreturn]] void crash() { for (;;) hc::sched_shutdown(SHUTDOWN_crash); }
 } // namespace
@@ -93,10 +94,17 @@ extern "C" void guest_trap(Trap_frame* f)
     crash();
 }
 
-// Xen masked events on entry; clear what is pending and return still masked.
+void set_event_handler(void (*handler)()) { g_event_handler = handler; }
+
+// Xen masked events on entry; clear what is pending and return still masked
+// (or let the guest's own handler take the events).
 extern "C" void guest_event()
 {
     ++g_upcalls;
+    if (g_event_handler) {
+        g_event_handler();
+        return;
+    }
     vcpu_info_t* v = vcpu0_info();
     if (v == nullptr)
         return;

@@ -43,3 +43,7 @@ Fault try_fault(Try_fn fn, void* arg = nullptr);
 
 // Event upcalls seen by the event callback (registered by traps_install).
 uint32_t event_upcalls();
+// Replaces what the event callback does (by default it discards every
+// unmasked pending event): a kernel with an event loop collects them.
+// Called with events masked, on the interrupted stack.
+void set_event_handler(void (*handler)());

@@ -14,6 +14,7 @@
 #include <cstdint>
 
 #include <public/domctl.h>
+#include <public/sysctl.h>
 
 #include <public/errno.h>
 #include <public/event_channel.h>
@@ -51,6 +52,40 @@ public:
     // foreigndom = dom); out is the page's address. unmap_foreign undoes it.
     [[nodiscard]] virtual int map_foreign(domid_t dom, xen_pfn_t mfn, void*& out) = 0;
     virtual void unmap_foreign(void* page) = 0;
+
+    // What the rest of the toolstack needs (domain management, the store,
+    // consoles). An implementation without them answers -XEN_ENOSYS.
+    // HYPERVISOR_sysctl. buffer: what the operation's handle points at
+    // (getdomaininfolist: xen_domctl_getdomaininfo_t entries; readconsole:
+    // the text), nullptr for the others.
+    [[nodiscard]] virtual int sysctl(struct xen_sysctl& op, void* buffer, size_t buffer_len)
+    {
+        (void)op, (void)buffer, (void)buffer_len;
+        return -XEN_ENOSYS;
+    }
+    // EVTCHNOP_bind_interdomain; local is the new port.
+    [[nodiscard]] virtual int evtchn_bind_interdomain(domid_t remote_dom, evtchn_port_t remote_port,
+                                                      evtchn_port_t& local)
+    {
+        (void)remote_dom, (void)remote_port, (void)local;
+        return -XEN_ENOSYS;
+    }
+    virtual int evtchn_close(evtchn_port_t port)
+    {
+        (void)port;
+        return -XEN_ENOSYS;
+    }
+    virtual int evtchn_send(evtchn_port_t port)
+    {
+        (void)port;
+        return -XEN_ENOSYS;
+    }
+    // SCHEDOP_remote_shutdown(dom, reason).
+    [[nodiscard]] virtual int remote_shutdown(domid_t dom, unsigned reason)
+    {
+        (void)dom, (void)reason;
+        return -XEN_ENOSYS;
+    }
 
 protected:
     ~Hypercalls() = default;

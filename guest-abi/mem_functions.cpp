@@ -1,5 +1,6 @@
 // The memory functions the compiler, and the toolstack library, may call
-// in a guest that links tools/lib (guest-abi itself never needs them).
+// in a guest that links tools/lib (guest-abi itself never needs them):
+// the library xenith_guest_mem.
 #include <cstddef>
 #include <cstdint>
 

@@ -1,0 +1,20 @@
+// From an xl config file in the host's files (and `key=value` overrides
+// from the command line) to the Domain_spec the toolstack builds: the
+// parser of tools/lib/config, then what Xenith's toolstack can carry out.
+// Portable and freestanding.
+#pragma once
+#include <cstdint>
+
+#include "tools/lib/base/allocator.hpp"
+#include "tools/lib/xl/domain_spec.hpp"
+#include "tools/lib/xl/host.hpp"
+
+namespace xl {
+
+// True with spec filled; false with err holding xl's message. Warnings,
+// one per line, in either case.
+[[nodiscard]] bool load_config(Host& host, const toolstack::Allocator& alloc, toolstack::Str file,
+                               const toolstack::Str* overrides, uint32_t n_overrides,
+                               Domain_spec& spec, toolstack::Text& err, toolstack::Text& warnings);
+
+} // namespace xl
