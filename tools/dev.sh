@@ -38,16 +38,14 @@ build) deps; build ;;
 run)
     shift
     deps; build
-    # Until the dom0 toolstack exists, dom0 is a test kernel that builds
-    # the example PV kernel tests/guests/hello.cpp (from its ramdisk) as a
-    # domU with the toolstack's domain builder, relays its console (d1:
-    # lines), destroys it once it powers off, and powers off itself.
-    # DOM0=<kernel> boots another kernel as dom0 instead, alone.
-    MODULES=${DOM0:-$BUILD/tests/guests/domu_launch.elf,$BUILD/tests/guests/domu_launch.ramdisk}
-    echo "booting Xenith in QEMU (TCG) with dom0 and its guests ($MODULES); the serial console follows; Ctrl-C quits"
+    # dom0 is the toolstack (tools/dom0) with the example ramdisk: it starts
+    # the example domUs hello and echo (/etc/xen/auto) and gives an xl>
+    # prompt on this terminal. DOM0=<kernel[,ramdisk]> boots another dom0.
+    MODULES=${DOM0:-$BUILD/tools/dom0/xenith-dom0.elf,$BUILD/tools/dom0/example.cpio}
+    echo "booting Xenith in QEMU (TCG) with dom0 and its guests ($MODULES); the serial console follows: at xl> try list, console echo (Ctrl-] leaves), help; poweroff or Ctrl-C quits"
     exec qemu-system-i386 -accel tcg -cpu pentium2 -m 256M -smp 2 \
         -display none -monitor none -serial stdio -no-reboot \
-        -kernel "$BUILD/xenith.elf" -append "${*:-console=com1 loglvl=info dom0_mem=32M}" \
+        -kernel "$BUILD/xenith.elf" -append "${*:-console=com1 loglvl=info dom0_mem=64M}" \
         -initrd "$MODULES"
     ;;
 iso)
