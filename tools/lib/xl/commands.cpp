@@ -76,6 +76,10 @@ constexpr Help commands[] = {
     {"uptime", "Print uptime for all/some domains"},
     {"top", "Monitor a host and the domains in real time (one table)"},
     {"sleep", "Wait <seconds> (for boot scripts)"},
+    {"status", "Xenith: free pages, store nodes and consistency, domains"},
+    {"xenstore-ls", "List the store below <path> (default /local/domain)"},
+    {"xenstore-read", "Print the value of <path>"},
+    {"xenstore-write", "Set <path> to <value>"},
     {"poweroff", "Power the whole machine off"},
     {"reboot-host", "Restart the whole machine"},
     {"help", "Print this help"},
@@ -120,6 +124,10 @@ void Shell::dispatch(Args& a)
     else if (c == "uptime") cmd_uptime(a);
     else if (c == "top") cmd_top(a);
     else if (c == "sleep") cmd_sleep(a);
+    else if (c == "status") cmd_status(a);
+    else if (c == "xenstore-ls") cmd_xenstore_ls(a);
+    else if (c == "xenstore-read") cmd_xenstore_rw(a, false);
+    else if (c == "xenstore-write") cmd_xenstore_rw(a, true);
     else if (c == "poweroff") ts_.host().power_off(false);
     else if (c == "reboot-host") ts_.host().power_off(true);
     else {
@@ -692,6 +700,69 @@ void Shell::cmd_top(Args&)
         next = static_cast<domid_t>(info[15].domain + 1);
     }
     out(t.str());
+}
+
+void Shell::cmd_status(Args&)
+{
+    xen_sysctl op = make_sysctl(XEN_SYSCTL_physinfo);
+    uint64_t free_pages = ts_.hypercalls().sysctl(op, nullptr, 0) == 0 ? op.u.physinfo.free_pages : 0;
+    xs::Tree_check check = ts_.store().check();
+    Text t(ts_.alloc());
+    t.put("free_pages ").put_u64(free_pages).put(" store_nodes ").put_u64(check.nodes);
+    t.put(" store ").put(check.problems ? "INCONSISTENT: " : "consistent").put(check.problems ? check.first : "");
+    t.put(" domains ").put_u64(ts_.domains().size()).put(" store_connections ").put_u64(ts_.store().connections());
+    t.put_char('\n');
+    out(t.str());
+}
+
+void Shell::list_store(xs::Local_client& c, Str path, uint32_t depth, Text& t)
+{
+    Text names(ts_.alloc());
+    if (depth > 16 || c.directory(path, names) != xs::Err::none)
+        return;
+    Str rest = names.str();
+    while (!rest.empty()) {
+        uint32_t end = rest.find('\0');
+        Str name = rest.prefix(end);
+        rest = rest.sub(end + 1);
+        Text child(ts_.alloc()), value(ts_.alloc());
+        child.put(path).put(path == "/" ? "" : "/").put(name);
+        (void)c.read(child.str(), value);
+        for (uint32_t i = 0; i < depth; ++i)
+            t.put(" ");
+        t.put(name).put(" = \"").put(value.str()).put("\"\n");
+        list_store(c, child.str(), depth + 1, t);
+    }
+}
+
+void Shell::cmd_xenstore_ls(Args& a)
+{
+    xs::Local_client c(ts_.store());
+    Text t(ts_.alloc());
+    list_store(c, a.n > 1 ? a.v[1] : Str("/local/domain"), 0, t);
+    out(t.str());
+}
+
+void Shell::cmd_xenstore_rw(Args& a, bool write)
+{
+    if (a.n < (write ? 3u : 2u)) {
+        fail(write ? "Usage: xenstore-write <path> <value>" : "Usage: xenstore-read <path>");
+        return;
+    }
+    xs::Local_client c(ts_.store());
+    Text value(ts_.alloc());
+    xs::Err e = write ? c.write(a.v[1], a.v[2]) : c.read(a.v[1], value);
+    (void)ts_.store().poll();
+    if (e != xs::Err::none) {
+        Text t(ts_.alloc());
+        t.put("xenstore: ").put(a.v[1]).put(": ").put(xs::err_name(e));
+        fail(t.str());
+        return;
+    }
+    if (!write) {
+        value.put_char('\n');
+        out(value.str());
+    }
 }
 
 void Shell::cmd_sleep(Args& a)

@@ -89,11 +89,12 @@ void Shell::input(Str bytes)
 
 void Shell::finish_wait()
 {
-    if (wait_ == Wait::console)
+    if (wait_ == Wait::console) {
         ts_.attach_console(nullptr);
+        out("\n"); // the domain's last line may not have ended
+    }
     wait_ = Wait::none;
     wait_n_ = 0;
-    out("\n");
     prompted_ = false;
     if (script_at_ < script_.size())
         next_script_line();

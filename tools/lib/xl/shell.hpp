@@ -9,6 +9,7 @@
 #pragma once
 #include <cstdint>
 
+#include "tools/lib/xenstore/local_client.hpp"
 #include "tools/lib/xl/toolstack.hpp"
 
 namespace xl {
@@ -70,6 +71,10 @@ private:
     void cmd_uptime(Args& a);
     void cmd_top(Args& a);
     void cmd_sleep(Args& a);
+    void cmd_status(Args& a);
+    void cmd_xenstore_ls(Args& a);
+    void cmd_xenstore_rw(Args& a, bool write);
+    void list_store(xs::Local_client& c, Str path, uint32_t depth, Text& t);
     Domain* domain_arg(Str s);
     void attach(Domain& d);
 

@@ -86,7 +86,9 @@ bool Toolstack::init(Text& err)
     }
     xs::Local_client c(*xs_);
     if (!c.connected() || c.write("/local/domain/0/name", "Domain-0") != xs::Err::none ||
-        c.write("/local/domain/0/domid", "0") != xs::Err::none) {
+        c.write("/local/domain/0/domid", "0") != xs::Err::none ||
+        // Where every domain's /vm/<uuid> goes; it stays when they go.
+        c.mkdir("/vm") != xs::Err::none) {
         err.put("xenstored: cannot write dom0's entries");
         return false;
     }
