@@ -139,6 +139,9 @@ void Event_loop::block_until_next()
 
 void Event_loop::run_once()
 {
+    // Events stay masked outside SCHEDOP_block, so what arrived while the
+    // loop was busy is collected here (the callback does it while blocked).
+    collect_events();
     bool ports = dispatch_ports();
     bool timers = fire_timers();
     if (!ports && !timers) {

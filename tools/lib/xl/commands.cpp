@@ -76,6 +76,7 @@ constexpr Help commands[] = {
     {"uptime", "Print uptime for all/some domains"},
     {"top", "Monitor a host and the domains in real time (one table)"},
     {"sleep", "Wait <seconds> (for boot scripts)"},
+    {"timings", "Xenith: each domain's time from create to its first console byte"},
     {"status", "Xenith: free pages, store nodes and consistency, domains"},
     {"xenstore-ls", "List the store below <path> (default /local/domain)"},
     {"xenstore-read", "Print the value of <path>"},
@@ -125,6 +126,7 @@ void Shell::dispatch(Args& a)
     else if (c == "top") cmd_top(a);
     else if (c == "sleep") cmd_sleep(a);
     else if (c == "status") cmd_status(a);
+    else if (c == "timings") cmd_timings(a);
     else if (c == "xenstore-ls") cmd_xenstore_ls(a);
     else if (c == "xenstore-read") cmd_xenstore_rw(a, false);
     else if (c == "xenstore-write") cmd_xenstore_rw(a, true);
@@ -698,6 +700,23 @@ void Shell::cmd_top(Args&)
         if (got < 16)
             break;
         next = static_cast<domid_t>(info[15].domain + 1);
+    }
+    out(t.str());
+}
+
+void Shell::cmd_timings(Args&)
+{
+    // System time, which under QEMU's -icount shift=0 counts instructions.
+    Text t(ts_.alloc());
+    t.put("Name                                ID  build(us) first-byte(us)\n");
+    for (Domain* d = ts_.domains().first(); d; d = ts_.domains().next(d)) {
+        t.put_padded(d->spec.name, 32).put_u64_padded(d->domid, 6);
+        t.put_u64_padded((d->created_ns - d->create_start_ns) / 1000, 11);
+        if (d->first_byte_ns)
+            t.put_u64_padded((d->first_byte_ns - d->create_start_ns) / 1000, 15);
+        else
+            t.put("              -");
+        t.put_char('\n');
     }
     out(t.str());
 }

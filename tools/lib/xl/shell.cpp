@@ -28,6 +28,8 @@ bool Shell::queue_script(Str text)
 
 void Shell::next_script_line()
 {
+    // One line per call: the event loop runs in between, so the domains a
+    // script creates boot, talk to the store and print while it goes on.
     while (!busy() && script_at_ < script_.size()) {
         Str rest = script_.str().sub(script_at_);
         uint32_t end = rest.find('\n');
@@ -43,6 +45,9 @@ void Shell::next_script_line()
         out(line);
         out("\n");
         run(line);
+        if (script_at_ < script_.size())
+            ts_.host().wake_at(ts_.host().now_ns());
+        return;
     }
     if (!busy() && script_at_ >= script_.size() && !prompted_)
         prompt();
@@ -105,7 +110,10 @@ void Shell::finish_wait()
 void Shell::tick()
 {
     switch (wait_) {
-    case Wait::none: return;
+    case Wait::none:
+        if (script_at_ < script_.size())
+            next_script_line();
+        return;
     case Wait::console:
         // The domain went away (destroyed, or restarted under a new id).
         if (!ts_.find(console_dom_) || ts_.attached_console() == nullptr)

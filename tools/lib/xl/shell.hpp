@@ -72,6 +72,7 @@ private:
     void cmd_top(Args& a);
     void cmd_sleep(Args& a);
     void cmd_status(Args& a);
+    void cmd_timings(Args& a);
     void cmd_xenstore_ls(Args& a);
     void cmd_xenstore_rw(Args& a, bool write);
     void list_store(xs::Local_client& c, Str path, uint32_t depth, Text& t);

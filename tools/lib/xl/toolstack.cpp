@@ -119,6 +119,7 @@ Domain* Toolstack::create(const Domain_spec& spec, Text& err)
         err.put("domain name '").put(spec.name).put("' is already in use or invalid");
         return nullptr;
     }
+    uint64_t start_ns = host_.now_ns();
     const uint8_t* kernel = nullptr;
     size_t kernel_len = 0;
     if (!host_.read_file(spec.kernel, kernel, kernel_len)) {
@@ -174,6 +175,7 @@ Domain* Toolstack::create(const Domain_spec& spec, Text& err)
     d->store_mfn = out.store_mfn;
     d->store_port = out.store_evtchn;
     d->created_ns = host_.now_ns();
+    d->create_start_ns = start_ns;
     domains_.push_back(d);
 
     bool ok = true;
@@ -453,6 +455,8 @@ void Toolstack::drain_console(Domain& d)
             buf[i] = r->out[MASK_XENCONS_IDX(cons + i, r->out)];
         __atomic_store_n(&r->out_cons, cons + n, __ATOMIC_RELEASE);
         took = true;
+        if (!d.first_byte_ns)
+            d.first_byte_ns = host_.now_ns();
         mirroring_ = &d;
         bool raw = attached_ == &d;
         d.log.append(buf, n, mirror && !raw ? mirror_line : nullptr, this);

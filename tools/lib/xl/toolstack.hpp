@@ -31,6 +31,10 @@ struct Domain : toolstack::List_link {
     Domain_spec spec;
     domid_t domid = 0;
     uint64_t created_ns = 0;
+    // When `create` began, and when the domain's first console byte came
+    // (0: not yet): the create-to-first-output figure (xl timings).
+    uint64_t create_start_ns = 0;
+    uint64_t first_byte_ns = 0;
     uint64_t store_mfn = 0;
     evtchn_port_t store_port = 0; // the domain's end
     xencons_interface* console = nullptr;
