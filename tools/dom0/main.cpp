@@ -116,7 +116,37 @@ void create_auto_domains(fs::File_system& files, xl::Shell& shell, const toolsta
 
 } // namespace
 
+namespace {
+
+// guest-abi's boot stack is 16 KiB; a create (the builder, the store, a
+// command's buffers) needs more, so dom0 runs on one of its own.
+alignas(16) uint8_t dom0_stack[256u << 10];
+
+[[noreturn]] void fatal(const char* why)
+{
+    printf("dom0: %s\n", why);
+    for (;;)
+        hc::sched_shutdown(SHUTDOWN_crash);
+}
+
+[[noreturn]] void dom0_main(start_info_t* si);
+
+} // namespace
+
 void guest_main(start_info_t* si)
+{
+    asm volatile("movl %0, %%esp\n\t"
+                 "pushl %1\n\t"
+                 "call *%2"
+                 :
+                 : "r"(dom0_stack + sizeof dom0_stack), "r"(si), "r"(dom0_main)
+                 : "memory");
+    __builtin_unreachable();
+}
+
+namespace {
+
+void dom0_main(start_info_t* si)
 {
     toolstack::Heap heap(heap_bytes, sizeof heap_bytes);
     toolstack::Allocator alloc = heap.allocator();
@@ -132,27 +162,26 @@ void guest_main(start_info_t* si)
         printf("dom0: no ramdisk: no config files or guest kernels\n");
     }
 
-    if (!loop.init()) {
-        printf("dom0: cannot bind VIRQ_TIMER\n");
-        return;
-    }
+    if (!loop.init())
+        fatal("cannot bind VIRQ_TIMER");
     Dom0_host host(files);
-    xl::Toolstack ts(hcalls, alloc, host);
+    // The big objects live on the heap: the kernel's stack is 16 KiB.
+    xl::Toolstack* tsp = toolstack::create<xl::Toolstack>(alloc, hcalls, alloc, host);
+    xl::Shell* shp = tsp ? toolstack::create<xl::Shell>(alloc, *tsp) : nullptr;
+    if (!shp)
+        fatal("out of memory");
+    xl::Toolstack& ts = *tsp;
+    xl::Shell& shell = *shp;
     Text err(alloc);
-    if (!ts.init(err)) {
-        printf("dom0: %s\n", err.data());
-        return;
-    }
+    if (!ts.init(err))
+        fatal(err.data());
     ts.mirror = !option_off(reinterpret_cast<const char*>(si->cmd_line), "mirror");
-    xl::Shell shell(ts);
     the_toolstack = &ts;
     the_shell = &shell;
     loop.set_fallback(on_domain_port, nullptr);
     if (!loop.bind_virq(VIRQ_DOM_EXC, on_dom_exc, nullptr) ||
-        !loop.bind_virq(VIRQ_CONSOLE, on_console_input, nullptr)) {
-        printf("dom0: cannot bind VIRQ_DOM_EXC and VIRQ_CONSOLE\n");
-        return;
-    }
+        !loop.bind_virq(VIRQ_CONSOLE, on_console_input, nullptr))
+        fatal("cannot bind VIRQ_DOM_EXC and VIRQ_CONSOLE");
 
     create_auto_domains(files, shell, alloc);
     Str script;
@@ -164,3 +193,5 @@ void guest_main(start_info_t* si)
     for (;;)
         loop.run_once();
 }
+
+} // namespace

@@ -74,7 +74,7 @@ constexpr Help commands[] = {
     {"domid", "Convert a domain name to domain id"},
     {"domname", "Convert a domain id to domain name"},
     {"uptime", "Print uptime for all/some domains"},
-    {"top", "Monitor a host and the domains in real time (one table)"},
+    {"top", "Monitor a host and the domains in real time: top (any key stops), top -b [-i N]"},
     {"sleep", "Wait <seconds> (for boot scripts)"},
     {"timings", "Xenith: each domain's time from create to its first console byte"},
     {"status", "Xenith: free pages, store nodes and consistency, domains"},
@@ -662,9 +662,35 @@ void Shell::cmd_uptime(Args&)
     out(t.str());
 }
 
-void Shell::cmd_top(Args&)
+void Shell::cmd_top(Args& a)
 {
-    // One table, as xentop's batch mode prints it (-b -i 1).
+    // xentop: a table every second until a key is pressed, or with -b
+    // (batch) N tables (-i N, default 1) and then the prompt.
+    uint64_t n = 0;
+    bool batch = false;
+    for (uint32_t i = 1; i < a.n; ++i) {
+        if (a.v[i] == "-b")
+            batch = true;
+        else if (!(a.v[i] == "-i" && i + 1 < a.n && parse_u64(a.v[++i], 100000, n) && n > 0)) {
+            fail("Usage: xl top [-b [-i <iterations>]]");
+            return;
+        }
+    }
+    top_left_ = batch ? (n ? static_cast<uint32_t>(n) : 1u) : 0;
+    top_prev_n_ = 0;
+    top_prev_ns_ = 0;
+    print_top();
+    if (top_left_ == 1)
+        return;
+    if (top_left_)
+        --top_left_;
+    until_ns_ = ts_.host().now_ns() + 1000000000ull;
+    ts_.host().wake_at(until_ns_);
+    wait_ = Wait::top;
+}
+
+void Shell::print_top()
+{
     Text t(ts_.alloc());
     t.put("      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS\n");
     xen_sysctl ph = make_sysctl(XEN_SYSCTL_physinfo);
@@ -674,6 +700,8 @@ void Shell::cmd_top(Args&)
     xen_domctl_getdomaininfo_t info[16];
     domid_t next = 0;
     uint64_t now = ts_.host().now_ns();
+    Top_sample* samples = top_cur_;
+    uint32_t seen = 0;
     for (;;) {
         xen_sysctl op = make_sysctl(XEN_SYSCTL_getdomaininfolist);
         op.u.getdomaininfolist.first_domain = next;
@@ -685,8 +713,18 @@ void Shell::cmd_top(Args&)
             const auto& di = info[i];
             Domain* d = ts_.find(di.domain);
             Str name = di.domain == 0 ? Str("Domain-0") : d ? Str(d->spec.name) : Str("(null)");
+            // CPU% over the interval since the previous table (xentop's),
+            // or over the domain's life for the first one.
             uint64_t alive = di.domain == 0 ? now : d ? now - d->created_ns : now;
-            uint64_t pct = alive ? di.cpu_time * 100 / alive : 0;
+            uint64_t used = di.cpu_time;
+            for (uint32_t k = 0; k < top_prev_n_; ++k)
+                if (top_prev_[k].id == di.domain && top_prev_ns_ && di.cpu_time >= top_prev_[k].cpu_ns) {
+                    used = di.cpu_time - top_prev_[k].cpu_ns;
+                    alive = now - top_prev_ns_;
+                }
+            if (seen < max_top_samples)
+                samples[seen++] = Top_sample{di.domain, di.cpu_time};
+            uint64_t pct = alive ? used * 100 / alive : 0;
             t.put_padded(name, 10).put(" ");
             t.put_char(di.flags & XEN_DOMINF_running ? 'r' : '-')
                 .put_char(di.flags & XEN_DOMINF_blocked ? 'b' : '-')
@@ -701,6 +739,9 @@ void Shell::cmd_top(Args&)
             break;
         next = static_cast<domid_t>(info[15].domain + 1);
     }
+    toolstack::mem_copy(top_prev_, samples, seen * sizeof samples[0]);
+    top_prev_n_ = seen;
+    top_prev_ns_ = now;
     out(t.str());
 }
 

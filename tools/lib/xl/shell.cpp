@@ -66,6 +66,10 @@ void Shell::input(Str bytes)
             (void)ts_.console_input(*d, Str(&c, 1));
             continue;
         }
+        if (wait_ == Wait::top && top_left_ == 0) { // any key ends a refreshing top
+            finish_wait();
+            continue;
+        }
         if (busy() || script_at_ < script_.size())
             continue; // typed ahead of a running command: dropped, as xl's console would
         if (c == '\r' || c == '\n') {
@@ -124,6 +128,21 @@ void Shell::tick()
             finish_wait();
         else
             ts_.host().wake_at(until_ns_);
+        return;
+    case Wait::top:
+        if (ts_.host().now_ns() < until_ns_) {
+            ts_.host().wake_at(until_ns_);
+            return;
+        }
+        print_top();
+        if (top_left_ == 1) {
+            finish_wait();
+            return;
+        }
+        if (top_left_)
+            --top_left_;
+        until_ns_ = ts_.host().now_ns() + 1000000000ull;
+        ts_.host().wake_at(until_ns_);
         return;
     case Wait::domains_gone: {
         for (uint32_t i = 0; i < wait_n_; ++i) {

@@ -36,7 +36,7 @@ public:
     bool busy() const { return wait_ != Wait::none; }
 
 private:
-    enum class Wait : uint8_t { none, console, domains_gone, until };
+    enum class Wait : uint8_t { none, console, domains_gone, until, top };
 
     struct Args {
         Str v[max_args];
@@ -70,6 +70,7 @@ private:
     void cmd_domname(Args& a);
     void cmd_uptime(Args& a);
     void cmd_top(Args& a);
+    void print_top();
     void cmd_sleep(Args& a);
     void cmd_status(Args& a);
     void cmd_timings(Args& a);
@@ -85,6 +86,16 @@ private:
     Wait wait_ = Wait::none;
     domid_t console_dom_ = 0;
     uint64_t until_ns_ = 0;
+    uint32_t top_left_ = 0; // tables still to print (0: until a key)
+    static constexpr uint32_t max_top_samples = 256;
+    struct Top_sample {
+        domid_t id;
+        uint64_t cpu_ns;
+    };
+    Top_sample top_prev_[max_top_samples] = {}; // the previous table's CPU times
+    Top_sample top_cur_[max_top_samples] = {};
+    uint32_t top_prev_n_ = 0;
+    uint64_t top_prev_ns_ = 0;
     domid_t wait_ids_[256] = {};
     uint32_t wait_n_ = 0;
     Text script_;
