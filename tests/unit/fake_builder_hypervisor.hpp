@@ -5,6 +5,9 @@
 // what a real hypervisor would refuse: foreign frames of another domain, a
 // writable mapping of a pinned page table, pinning a tree while one of its
 // frames is still mapped, a table entry making a table frame writable.
+// For the rest of the toolstack (tools/lib/xl) it also answers sysctl
+// (domain list, physinfo), dom0's interdomain event channels and
+// SCHEDOP_remote_shutdown.
 #pragma once
 #include "tools/lib/domain_builder/hypercalls.hpp"
 
@@ -19,6 +22,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace buildtest {
@@ -60,6 +64,12 @@ struct Fake_domain {
     std::set<xen_pfn_t> table_frames; // typed as page tables by the pin
     xen_pfn_t hypercall_page = 0;
     std::vector<struct evtchn_alloc_unbound> ports;
+    // For the toolstack's tests (xl_*_test.cpp): what SCHEDOP_shutdown or
+    // SCHEDOP_remote_shutdown left (XEN_DOMINF_shutdown and its SHUTDOWN_*
+    // code in getdomaininfolist), and the time it ran.
+    bool shutdown = false;
+    unsigned shutdown_reason = 0;
+    uint64_t cpu_time = 0;
 };
 
 class Fake_hypervisor final : public toolstack::Hypercalls {
@@ -228,6 +238,127 @@ public:
     }
 
     void unmap_foreign(void* page) override { mapped.erase(page); }
+
+    // --- What the rest of the toolstack calls (tools/lib/xl) ---
+    // dom0's interdomain event channels: its local port -> the remote end.
+    struct Binding {
+        domid_t dom;
+        evtchn_port_t port;
+    };
+    std::map<evtchn_port_t, Binding> bound;
+    evtchn_port_t next_local_port = 16; // what the next bind hands out
+    std::vector<evtchn_port_t> sent;    // EVTCHNOP_send, in order
+    std::vector<std::pair<domid_t, unsigned>> remote_shutdowns;
+    uint64_t dom0_pages = 65536; // dom0 as getdomaininfolist reports it
+    bool report_dom0 = true;
+
+    // XEN_SYSCTL_getdomaininfolist (dom0, then every domain, by id) and
+    // XEN_SYSCTL_physinfo; others -ENOSYS.
+    int sysctl(struct xen_sysctl& op, void* buffer, size_t len) override
+    {
+        if (op.interface_version != XEN_SYSCTL_INTERFACE_VERSION)
+            return -XEN_EACCES;
+        if (op.cmd == XEN_SYSCTL_physinfo) {
+            if (int rc = record("sysctl:physinfo"))
+                return rc;
+            op.u.physinfo = xen_sysctl_physinfo{};
+            op.u.physinfo.threads_per_core = 1;
+            op.u.physinfo.cores_per_socket = 2;
+            op.u.physinfo.nr_cpus = 2;
+            op.u.physinfo.max_cpu_id = 1;
+            op.u.physinfo.nr_nodes = 1;
+            op.u.physinfo.cpu_khz = 2000000;
+            op.u.physinfo.total_pages = 1u << 20;
+            op.u.physinfo.free_pages = free_frames;
+            return 0;
+        }
+        if (op.cmd != XEN_SYSCTL_getdomaininfolist)
+            return -XEN_ENOSYS;
+        if (int rc = record("sysctl:getdomaininfolist"))
+            return rc;
+        xen_sysctl_getdomaininfolist& l = op.u.getdomaininfolist;
+        if (!buffer || len < size_t{l.max_domains} * sizeof(xen_domctl_getdomaininfo_t))
+            return -XEN_EFAULT;
+        auto* out = static_cast<xen_domctl_getdomaininfo_t*>(buffer);
+        uint32_t n = 0;
+        if (report_dom0 && l.first_domain == 0 && n < l.max_domains) {
+            out[n] = xen_domctl_getdomaininfo_t{};
+            out[n].flags = XEN_DOMINF_running;
+            out[n].tot_pages = out[n].max_pages = dom0_pages;
+            out[n].nr_online_vcpus = 1;
+            ++n;
+        }
+        for (auto it = domains.lower_bound(l.first_domain); it != domains.end() && n < l.max_domains;
+             ++it) {
+            const Fake_domain& d = it->second;
+            xen_domctl_getdomaininfo_t& i = out[n++];
+            i = xen_domctl_getdomaininfo_t{};
+            i.domain = d.id;
+            if (d.shutdown)
+                i.flags = XEN_DOMINF_shutdown | (d.shutdown_reason << XEN_DOMINF_shutdownshift);
+            else
+                i.flags = d.paused ? XEN_DOMINF_paused : XEN_DOMINF_blocked;
+            i.tot_pages = d.tot_pages;
+            i.max_pages = d.max_memkb / 4;
+            i.shared_info_frame = d.shared_info_mfn;
+            i.cpu_time = d.cpu_time;
+            i.nr_online_vcpus = d.has_context ? 1 : 0;
+            i.max_vcpu_id = d.config.max_vcpus ? d.config.max_vcpus - 1 : 0;
+        }
+        l.num_domains = n;
+        return 0;
+    }
+
+    // Binds a new dom0 port to dom's unbound port meant for dom0.
+    int evtchn_bind_interdomain(domid_t dom, evtchn_port_t remote, evtchn_port_t& local) override
+    {
+        if (int rc = record("evtchn_bind_interdomain"))
+            return rc;
+        auto it = domains.find(dom);
+        if (it == domains.end())
+            return -XEN_ESRCH;
+        const std::vector<struct evtchn_alloc_unbound>& ports = it->second.ports;
+        if (remote == 0 || remote > ports.size() || ports[remote - 1].remote_dom != 0)
+            return -XEN_EINVAL;
+        for (const auto& b : bound)
+            if (b.second.dom == dom && b.second.port == remote)
+                return -XEN_EINVAL; // no longer unbound
+        local = next_local_port++;
+        bound[local] = Binding{dom, remote};
+        return 0;
+    }
+
+    int evtchn_close(evtchn_port_t port) override
+    {
+        if (int rc = record("evtchn_close"))
+            return rc;
+        return bound.erase(port) ? 0 : -XEN_EINVAL;
+    }
+
+    int evtchn_send(evtchn_port_t port) override
+    {
+        if (int rc = record("evtchn_send"))
+            return rc;
+        if (!bound.count(port))
+            return -XEN_EINVAL;
+        sent.push_back(port);
+        return 0;
+    }
+
+    // What Xen does: the domain is shut down with reason, as if it had
+    // called SCHEDOP_shutdown itself.
+    int remote_shutdown(domid_t dom, unsigned reason) override
+    {
+        if (int rc = record("remote_shutdown"))
+            return rc;
+        auto it = domains.find(dom);
+        if (it == domains.end())
+            return -XEN_ESRCH;
+        it->second.shutdown = true;
+        it->second.shutdown_reason = reason;
+        remote_shutdowns.emplace_back(dom, reason);
+        return 0;
+    }
 
 private:
     int record(const std::string& name)
