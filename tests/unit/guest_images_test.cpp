@@ -14,7 +14,7 @@ namespace {
 
 const char* const guest_names[] = {"hello",  "version", "sched",      "multicall", "memory",
                                    "traps",  "privileged", "badptr", "events",  "memory_errors", "pirq",
-                                   "console_input", "platform", "grant_self", "smp_vcpus", "echo"};
+                                   "console_input", "platform", "grant_self", "smp_vcpus", "echo", "xs_guest"};
 
 std::vector<uint8_t> read_guest(const std::string& name)
 {

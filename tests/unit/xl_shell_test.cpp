@@ -237,7 +237,8 @@ TEST_F(XlShell, CreateWithASyntaxErrorNamesTheFileAndLine)
 
     std::string out = run("create /etc/xen/bad.cfg");
 
-    EXPECT_EQ(out.rfind("/etc/xen/bad.cfg:3: config parsing error near `", 0), 0u) << out;
+    // xl prints the "Parsing config" line, then the parser's error.
+    EXPECT_EQ(out.rfind("Parsing config from /etc/xen/bad.cfg\n/etc/xen/bad.cfg:3: config parsing error near `", 0), 0u) << out;
     EXPECT_TRUE(ends_with(out, "\n"));
     EXPECT_EQ(ts.domains().size(), 0u);
     EXPECT_TRUE(hv.calls.empty());

@@ -30,7 +30,7 @@ xen_sysctl make_sysctl(uint32_t cmd)
 // ns as seconds with one decimal, right-aligned in width ("%*.1f").
 void put_seconds(Text& t, uint64_t ns, uint32_t width)
 {
-    uint64_t tenths = ns / 100000000ull;
+    uint64_t tenths = (ns + 50000000ull) / 100000000ull; // rounded, as %.1f
     char digits[24];
     uint32_t n = toolstack::format_u64(tenths / 10, digits);
     uint32_t len = n + 2;
@@ -186,8 +186,9 @@ void Shell::cmd_list(Args& a)
             t.put_char(f & XEN_DOMINF_running ? 'r' : '-');
             t.put_char(f & XEN_DOMINF_blocked ? 'b' : '-');
             t.put_char(f & XEN_DOMINF_paused ? 'p' : '-');
-            t.put_char(shut && reason != SHUTDOWN_crash ? 's' : '-');
-            t.put_char(shut && reason == SHUTDOWN_crash ? 'c' : '-');
+            // xl's list_domains: s for any shutdown, then the reason's letter.
+            t.put_char(shut ? 's' : '-');
+            t.put_char(!shut ? '-' : reason < 6 ? "-rscwS"[reason] : '?');
             t.put_char(f & XEN_DOMINF_dying ? 'd' : '-');
             t.put_char(' ');
             put_seconds(t, di.cpu_time, 9);
@@ -234,15 +235,24 @@ void Shell::cmd_create(Args& a)
     Domain_spec spec;
     Text err(ts_.alloc());
     Text warnings(ts_.alloc());
-    if (!load_config(ts_.host(), ts_.alloc(), file, a.v + i + 1, a.n - i - 1, spec, err, warnings)) {
-        out(warnings.str());
-        fail(err.str());
+    // xl: a file it cannot read is reported before "Parsing config".
+    const uint8_t* data = nullptr;
+    size_t len = 0;
+    if (!ts_.host().read_file(file, data, len)) {
+        Text t(ts_.alloc());
+        t.put("Failed to read config file: ").put(file).put(": No such file or directory");
+        fail(t.str());
         return;
     }
-    out(warnings.str());
     Text msg(ts_.alloc());
     msg.put("Parsing config from ").put(file).put_char('\n');
     out(msg.str());
+    bool parsed = load_config(ts_.host(), ts_.alloc(), file, a.v + i + 1, a.n - i - 1, spec, err, warnings);
+    out(warnings.str());
+    if (!parsed) {
+        fail(err.str());
+        return;
+    }
     Domain* d = ts_.create(spec, err);
     if (!d) {
         Text t(ts_.alloc());

@@ -47,6 +47,8 @@ void Shell::next_script_line()
         run(line);
         if (script_at_ < script_.size())
             ts_.host().wake_at(ts_.host().now_ns());
+        else if (!busy())
+            prompt();
         return;
     }
     if (!busy() && script_at_ >= script_.size() && !prompted_)

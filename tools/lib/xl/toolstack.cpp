@@ -266,14 +266,18 @@ void Toolstack::forget(Domain* d)
         d->console = nullptr;
     }
     if (d->console_port) {
-        ports_[d->console_port] = Port_owner{};
+        if (d->console_port < max_ports)
+            ports_[d->console_port] = Port_owner{};
         hc_.evtchn_close(d->console_port);
         d->console_port = 0;
     }
     if (xs_ && xs_->introduced(d->domid))
         (void)xs_->release(d->domid);
-    if (xs_)
+    if (xs_) {
         (void)xs::remove_domain_tree(*xs_, d->domid);
+        // A create that failed before introduce left an empty account.
+        xs_->db().accounts.drop_if_unused(d->domid);
+    }
     domains_.remove(d);
     toolstack::destroy(alloc_, d);
 }
@@ -328,6 +332,10 @@ void Toolstack::tick()
             continue;
         // The guest ignored control/shutdown: the hypervisor does it.
         d->shutdown_deadline = 0;
+        Text line(alloc_);
+        line.put("xl: domain ").put(d->spec.name).put(" ignored control/shutdown: forcing ")
+            .put(shutdown_reason_name(d->shutdown_wanted)).put_char('\n');
+        host_.write(line.str());
         (void)hc_.remote_shutdown(d->domid, d->shutdown_wanted);
     }
     schedule_tick();
