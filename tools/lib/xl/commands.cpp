@@ -385,10 +385,13 @@ void Shell::cmd_info(Args&)
 
 void Shell::cmd_dmesg(Args& a)
 {
+    // Everything is read before anything is printed: what dom0 prints goes
+    // into the same ring, and would be read back again.
     bool clear = a.n > 1 && a.v[1] == "-c";
     char buf[2048];
     uint32_t index = 0;
-    for (int i = 0; i < 4096; ++i) {
+    Text all(ts_.alloc());
+    for (int i = 0; i < 512; ++i) { // at most 1 MiB
         xen_sysctl op = make_sysctl(XEN_SYSCTL_readconsole);
         op.u.readconsole.incremental = 1;
         op.u.readconsole.index = index;
@@ -400,7 +403,7 @@ void Shell::cmd_dmesg(Args& a)
         uint32_t n = op.u.readconsole.count;
         if (n == 0)
             break;
-        out(Str(buf, n < sizeof buf ? n : static_cast<uint32_t>(sizeof buf)));
+        all.put(buf, n < sizeof buf ? n : static_cast<uint32_t>(sizeof buf));
         index = op.u.readconsole.index;
     }
     if (clear) {
@@ -409,12 +412,16 @@ void Shell::cmd_dmesg(Args& a)
         op.u.readconsole.count = 0;
         (void)ts_.hypercalls().sysctl(op, buf, 0);
     }
+    out(all.str());
 }
 
 void Shell::cmd_vcpu_list(Args& a)
 {
     Text t(ts_.alloc());
     t.put("Name                                ID  VCPU   CPU State   Time(s) Affinity (Hard / Soft)\n");
+    xen_sysctl ph = make_sysctl(XEN_SYSCTL_physinfo);
+    uint32_t nr_cpus = ts_.hypercalls().sysctl(ph, nullptr, 0) == 0 ? ph.u.physinfo.nr_cpus : 64;
+    uint64_t online_cpus = nr_cpus >= 64 ? ~0ull : (1ull << nr_cpus) - 1;
     for_each_domain(ts_, [&](domid_t id, Str name, Domain* d) {
         if (a.n > 1 && name != a.v[1] && !(d && ts_.find(a.v[1]) == d))
             return;
@@ -432,7 +439,33 @@ void Shell::cmd_vcpu_list(Args& a)
             t.put("   ").put_char(vi.running ? 'r' : '-').put_char(vi.blocked ? 'b' : '-')
                 .put_char(vi.online ? '-' : 'p').put(" ");
             put_seconds(t, vi.cpu_time, 10);
-            t.put("  all / all\n");
+            // Hard affinity as the hypervisor has it; soft is not used.
+            uint8_t bits[8] = {};
+            xen_domctl aff = make_domctl(XEN_DOMCTL_getvcpuaffinity, id);
+            aff.u.vcpuaffinity.vcpu = v;
+            aff.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
+            aff.u.vcpuaffinity.cpumap_hard.nr_bits = 64;
+            uint64_t mask = ~0ull;
+            if (ts_.hypercalls().domctl(aff, bits, sizeof bits) == 0) {
+                mask = 0;
+                for (unsigned b = 0; b < 8; ++b)
+                    mask |= uint64_t{bits[b]} << (8 * b);
+            }
+            t.put("  ");
+            if ((mask & online_cpus) == online_cpus) {
+                t.put("all");
+            } else {
+                bool first_cpu = true;
+                for (unsigned c = 0; c < 64; ++c) {
+                    if (!(mask >> c & 1))
+                        continue;
+                    if (!first_cpu)
+                        t.put_char(',');
+                    t.put_u64(c);
+                    first_cpu = false;
+                }
+            }
+            t.put(" / all\n");
         }
     });
     out(t.str());
