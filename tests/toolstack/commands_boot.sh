@@ -24,5 +24,10 @@ create /etc/xen/huge.cfg
 create /etc/xen/echo.cfg name='echo2'
 pause nosuch
 destroy echo2
+# A shutdown's grace (10 s) must end during a longer sleep, not with it.
+create /etc/xen/echo.cfg name='late'
+shutdown late
+sleep 15
+list
 status
 poweroff

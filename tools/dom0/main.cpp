@@ -57,13 +57,25 @@ private:
 xl::Toolstack* the_toolstack;
 xl::Shell* the_shell;
 
+// The earliest deadline anyone asked for (0: none). One loop timer serves
+// every request: the toolstack and the shell ask again from their ticks
+// for what is still ahead of them.
+uint64_t next_wake;
+
 void on_tick(void*)
 {
+    next_wake = 0;
     the_toolstack->tick();
     the_shell->tick();
 }
 
-void Dom0_host::wake_at(uint64_t deadline_ns) { (void)loop.at(deadline_ns, on_tick, nullptr); }
+void Dom0_host::wake_at(uint64_t deadline_ns)
+{
+    if (next_wake && next_wake <= deadline_ns)
+        return;
+    if (loop.at(deadline_ns, on_tick, nullptr))
+        next_wake = deadline_ns;
+}
 
 void on_domain_port(void*, evtchn_port_t port)
 {

@@ -19,7 +19,9 @@ public:
     virtual void write(toolstack::Str s) = 0;
     // System time (ns since the hypervisor booted).
     virtual uint64_t now_ns() = 0;
-    // Asks to be called (Toolstack::tick) at or soon after deadline_ns.
+    // Asks to be called (Toolstack::tick and Shell::tick) at or soon after
+    // deadline_ns. Of several requests the earliest must be kept; the ticks
+    // ask again for whatever is still ahead of them.
     virtual void wake_at(uint64_t deadline_ns) = 0;
     // The whole machine (SHUTDOWN_poweroff / SHUTDOWN_reboot of dom0).
     virtual void power_off(bool reboot) = 0;

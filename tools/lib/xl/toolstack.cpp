@@ -326,6 +326,9 @@ void Toolstack::schedule_tick()
 
 void Toolstack::tick()
 {
+    for (Domain* d = domains_.first(); d; d = domains_.next(d))
+        if (d->console_backlog)
+            drain_console(*d);
     uint64_t now = host_.now_ns();
     for (Domain* d = domains_.first(); d; d = domains_.next(d)) {
         if (d->shut_down || !d->shutdown_deadline || d->shutdown_deadline > now)
@@ -448,7 +451,15 @@ void Toolstack::drain_console(Domain& d)
         return;
     char buf[256];
     bool took = false;
-    for (;;) {
+    d.console_backlog = false;
+    // A bounded amount per call: a domain that writes without pause gets
+    // the rest on a later turn (tick), never the toolstack to itself.
+    for (unsigned round = 0;; ++round) {
+        if (round == 16) {
+            d.console_backlog = true;
+            host_.wake_at(host_.now_ns());
+            break;
+        }
         XENCONS_RING_IDX cons = r->out_cons;
         XENCONS_RING_IDX prod = __atomic_load_n(&r->out_prod, __ATOMIC_ACQUIRE);
         uint32_t avail = prod - cons;

@@ -38,6 +38,7 @@ struct Domain : toolstack::List_link {
     uint64_t store_mfn = 0;
     evtchn_port_t store_port = 0; // the domain's end
     xencons_interface* console = nullptr;
+    bool console_backlog = false; // output left in the ring for the next tick
     evtchn_port_t console_port = 0; // dom0's end
     uint32_t restarts = 0;
     // The hypervisor reported it shut down (and its action was taken).
