@@ -67,14 +67,32 @@ void guest_main(start_info_t*)
             CHECK(false, "watch events arrive");
             return;
         }
-        if (!same(token, "ctl") || !xs_client::read("control/shutdown", reply) || reply.type != XS_READ)
+        if (!same(token, "ctl"))
             continue;
-        if (reply.payload[0] == '\0')
-            continue; // the initial event, or our own clearing
-        printf("xsguest: control/shutdown = %s\n", reply.payload);
-        CHECK(same(reply.payload, "poweroff"), "the toolstack asks for poweroff");
-        CHECK(xs_client::write("control/shutdown", "", reply) && reply.type == XS_WRITE,
-              "  the request is acknowledged (cleared) as Linux does");
+        // Linux's shutdown_handler (drivers/xen/manage.c): in a
+        // transaction, read the request and clear it; again on EAGAIN.
+        if (!xs_client::request(XS_TRANSACTION_START, 0, "", 1, reply) ||
+            reply.type != XS_TRANSACTION_START)
+            continue;
+        uint32_t t = 0;
+        for (const char* p = reply.payload; *p >= '0' && *p <= '9'; ++p)
+            t = t * 10 + static_cast<uint32_t>(*p - '0');
+        char want[32] = {};
+        if (xs_client::read("control/shutdown", reply, t) && reply.type == XS_READ)
+            for (unsigned i = 0; i + 1 < sizeof want && reply.payload[i]; ++i)
+                want[i] = reply.payload[i];
+        if (want[0] == '\0') { // the initial event, or our own clearing
+            (void)xs_client::request(XS_TRANSACTION_END, t, "F", 2, reply);
+            continue;
+        }
+        bool cleared = xs_client::write("control/shutdown", "", reply, t) && reply.type == XS_WRITE;
+        bool ended = xs_client::request(XS_TRANSACTION_END, t, "T", 2, reply);
+        if (ended && reply.type == XS_ERROR && same(reply.payload, "EAGAIN"))
+            continue; // the watch fires again
+        printf("xsguest: control/shutdown = %s\n", want);
+        CHECK(same(want, "poweroff"), "the toolstack asks for poweroff");
+        CHECK(cleared && ended && reply.type == XS_TRANSACTION_END,
+              "  the request is read and cleared in one transaction, as Linux does");
         return; // finish(): RESULT, then SHUTDOWN_poweroff
     }
 }
