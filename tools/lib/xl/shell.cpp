@@ -2,7 +2,7 @@
 
 namespace xl {
 
-Shell::Shell(Toolstack& ts) : ts_(ts), script_(ts.alloc()) {}
+Shell::Shell(Toolstack& ts) : ts_(ts), script_(ts.alloc()), typeahead_(ts.alloc()) {}
 
 void Shell::prompt()
 {
@@ -49,6 +49,8 @@ void Shell::next_script_line()
             ts_.host().wake_at(ts_.host().now_ns());
         else if (!busy())
             prompt();
+        if (typeahead_.size() && script_at_ >= script_.size())
+            ts_.host().wake_at(ts_.host().now_ns());
         return;
     }
     if (!busy() && script_at_ >= script_.size() && !prompted_)
@@ -72,8 +74,12 @@ void Shell::input(Str bytes)
             finish_wait();
             continue;
         }
-        if (busy() || script_at_ < script_.size())
-            continue; // typed ahead of a running command: dropped, as xl's console would
+        if (busy() || script_at_ < script_.size()) {
+            // Typed ahead of a running command: kept for the prompt.
+            if (typeahead_.size() < line_max)
+                typeahead_.put_char(c);
+            continue;
+        }
         if (c == '\r' || c == '\n') {
             out("\n");
             Str line(line_, len_);
@@ -106,6 +112,8 @@ void Shell::finish_wait()
     }
     wait_ = Wait::none;
     wait_n_ = 0;
+    if (typeahead_.size())
+        ts_.host().wake_at(ts_.host().now_ns());
     prompted_ = false;
     if (script_at_ < script_.size())
         next_script_line();
@@ -117,8 +125,15 @@ void Shell::tick()
 {
     switch (wait_) {
     case Wait::none:
-        if (script_at_ < script_.size())
+        if (script_at_ < script_.size()) {
             next_script_line();
+        } else if (typeahead_.size()) {
+            char keys[line_max];
+            uint32_t n = typeahead_.size();
+            toolstack::mem_copy(keys, typeahead_.data(), n);
+            typeahead_.clear();
+            input(Str(keys, n));
+        }
         return;
     case Wait::console:
         // The domain went away (destroyed, or restarted under a new id).

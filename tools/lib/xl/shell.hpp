@@ -4,7 +4,8 @@
 // next starts) and the commands that keep the console for a while: an
 // attached domain console (Ctrl-] gives it back), `shutdown -w`, `sleep`.
 // While one of those runs everything else (store, consoles, other
-// domains' deaths) goes on: the shell only decides where typed bytes go.
+// domains' deaths) goes on: the shell only decides where typed bytes go
+// (keys typed meanwhile wait for the prompt).
 // Portable and freestanding.
 #pragma once
 #include <cstdint>
@@ -99,6 +100,7 @@ private:
     domid_t wait_ids_[256] = {};
     uint32_t wait_n_ = 0;
     Text script_;
+    Text typeahead_; // keys typed while a command ran, for the prompt
     uint32_t script_at_ = 0;
     bool prompted_ = false;
 };
