@@ -10,7 +10,9 @@
 //     the body delivered never exceeds body_max, nor Content-Length;
 //   - the body pieces handed to the sink lie within the bytes fed;
 //   - at the end of the input the state is head, body, complete or error,
-//     and all memory comes back.
+//     and all memory comes back;
+//   - fed whole instead, the input gives the same requests (state, status,
+//     body bytes, fields, path, keep-alive) and the same final state.
 // ASan and UBSan catch reads past the input.
 #include <cstddef>
 #include <cstdint>
@@ -44,11 +46,14 @@ struct Sink {
     const char* lo = nullptr;
     const char* hi = nullptr;
     uint64_t bytes = 0;
+    uint64_t hash = 0;
     static void take(void* ctx, const char* p, size_t n)
     {
         auto* s = static_cast<Sink*>(ctx);
         check(n > 0 && p >= s->lo && p + n <= s->hi);
         s->bytes += n;
+        for (size_t i = 0; i < n; ++i)
+            s->hash = (s->hash ^ static_cast<unsigned char>(p[i])) * 1099511628211u;
     }
 };
 
@@ -68,22 +73,41 @@ void check_head(const http::Request_parser& p, const http::Limits& l)
     check(total <= l.header_bytes);
 }
 
-} // namespace
+// What one connection saw: each request's end (complete or error) and the
+// state left when the input ran out. The same for any split of the input.
+struct Outcome {
+    uint8_t state;
+    unsigned status;
+    uint64_t body, body_hash;
+    uint32_t fields, path_hash;
+    bool keep_alive;
+    bool operator==(const Outcome& o) const
+    {
+        return state == o.state && status == o.status && body == o.body &&
+               body_hash == o.body_hash && fields == o.fields && path_hash == o.path_hash &&
+               keep_alive == o.keep_alive;
+    }
+};
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+struct Outcomes {
+    static constexpr unsigned max = 64;
+    Outcome seen[max];
+    unsigned n = 0;
+    uint8_t end = 0;
+};
+
+uint32_t hash(http::Str s)
 {
-    if (size < 2)
-        return 0;
-    http::Limits l;
-    l.line_max = 64 + data[0] % 64;
-    l.header_bytes = 128 + data[1];
-    l.max_fields = 1 + data[0] % 16;
-    l.body_max = 256;
-    l.chunk_ext_max = 16;
-    uint8_t split_seed = data[1];
-    data += 2;
-    size -= 2;
+    uint32_t h = 2166136261u;
+    for (uint32_t i = 0; i < s.n; ++i)
+        h = (h ^ static_cast<unsigned char>(s[i])) * 16777619u;
+    return h;
+}
 
+// Feeds data in pieces from split_seed (or whole when split_seed < 0),
+// checking the invariants after every feed.
+void run(const http::Limits& l, const uint8_t* data, size_t size, int split_seed, Outcomes& out)
+{
     Mem mem;
     Sink sink;
     sink.lo = reinterpret_cast<const char*>(data);
@@ -94,10 +118,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 
     using State = http::Request_parser::State;
     size_t at = 0;
-    unsigned step = split_seed;
+    unsigned step = static_cast<unsigned>(split_seed);
     while (at < size) {
         step = step * 1103515245u + 12345u;
-        size_t piece = 1 + (step >> 16) % 97;
+        size_t piece = split_seed < 0 ? size - at : 1 + (step >> 16) % 97;
         if (piece > size - at)
             piece = size - at;
         State before = p->state();
@@ -124,17 +148,48 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
                 check(p->body_received() == p->content_length());
         }
         at += r.consumed;
+        if ((r.state == State::error || r.state == State::complete) && out.n < Outcomes::max)
+            out.seen[out.n++] = Outcome{static_cast<uint8_t>(r.state),
+                                        p->status(),
+                                        sink.bytes,
+                                        sink.hash,
+                                        p->field_count(),
+                                        hash(p->path()),
+                                        p->keep_alive()};
         if (r.state == State::error)
             break;
         if (r.state == State::complete) {
             p->reset();
             sink.bytes = 0;
+            sink.hash = 0;
         }
     }
     State end = p->state();
     check(end == State::head || end == State::body || end == State::complete ||
           end == State::error);
+    out.end = static_cast<uint8_t>(end);
     http::Request_parser::destroy(p);
     check(mem.live == 0);
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+{
+    if (size < 2)
+        return 0;
+    http::Limits l;
+    l.line_max = 64 + data[0] % 64;
+    l.header_bytes = 128 + data[1];
+    l.max_fields = 1 + data[0] % 16;
+    l.body_max = 256;
+    l.chunk_ext_max = 16;
+    int split_seed = data[1];
+    Outcomes split, whole;
+    run(l, data + 2, size - 2, split_seed, split);
+    run(l, data + 2, size - 2, -1, whole);
+    check(split.n == whole.n && split.end == whole.end);
+    for (unsigned i = 0; i < split.n; ++i)
+        check(split.seen[i] == whole.seen[i]);
     return 0;
 }

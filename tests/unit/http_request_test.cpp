@@ -324,7 +324,7 @@ TEST(HttpChunked, BodyIsUnchunked)
 {
     Conn c;
     std::string req =
-        chunked_head + "5\r\nhello\r\n1;name=v;x\r\n \r\nA\r\n0123456789\r\n0\r\n\r\n";
+        chunked_head + "5\r\nhello\r\n1 ; name=v;x\r\n \r\nA\r\n0123456789\r\n0\r\n\r\n";
     EXPECT_EQ(c.feed(req), req.size());
     EXPECT_EQ(c.p->state(), State::complete);
     EXPECT_TRUE(c.p->chunked());
@@ -368,8 +368,9 @@ TEST(HttpChunked, UnknownCodingIs501)
 
 TEST(HttpChunked, BadChunkSizesAre400)
 {
-    for (const char* bad : {"\r\n", "g\r\n", "-1\r\n", "5\rx", "0x5\r\n", "5\r\nhelloX",
-                            "5\r\nhello\rX", "00000000000000001\r\n"})
+    for (const char* bad :
+         {"\r\n", "g\r\n", "-1\r\n", "5\rx", "0x5\r\n", "5\r\nhelloX", "5\r\nhello\rX",
+          "00000000000000001\r\n", "1 x\r\n", "1 \r\n", "1;a\x01\r\n"})
         EXPECT_EQ(status_of(chunked_head + bad), 400u) << bad;
 }
 

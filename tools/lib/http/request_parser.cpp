@@ -106,6 +106,7 @@ void Request_parser::reset()
     close_ = keep_alive_token_ = chunked_ = false;
     content_length_ = remaining_ = body_received_ = 0;
     chunk_digits_ = chunk_ext_ = trailer_bytes_ = trailer_line_ = 0;
+    ext_started_ = false;
     nfields_ = 0;
 }
 
@@ -369,6 +370,7 @@ void Request_parser::chunk_byte(char c)
             return fail(400);
         if (c == ';' || is_ows(c)) {
             phase_ = Phase::chunk_ext;
+            ext_started_ = c == ';';
             chunk_ext_ = 1; // the extensions' bytes count from here
             return;
         }
@@ -379,6 +381,16 @@ void Request_parser::chunk_byte(char c)
         break;
     }
     case Phase::chunk_ext:
+        // BWS ";" first: "1 x" and "1 " are refused, not read as size 1.
+        if (!ext_started_) {
+            if (c == ';')
+                ext_started_ = true;
+            else if (!is_ows(c))
+                return fail(400);
+            if (++chunk_ext_ > limits_.chunk_ext_max)
+                return fail(400);
+            return;
+        }
         if (c == '\r') {
             phase_ = Phase::chunk_size_lf;
             return;
@@ -413,6 +425,7 @@ void Request_parser::chunk_byte(char c)
         return fail(400);
     // The chunk-size line is complete: data, or the trailer after size 0.
     chunk_digits_ = chunk_ext_ = 0;
+    ext_started_ = false;
     phase_ = remaining_ ? Phase::chunk_data : Phase::trailer;
 }
 

@@ -163,6 +163,7 @@ private:
     uint64_t remaining_ = 0; // of the Content-Length body or the current chunk
     uint64_t body_received_ = 0;
     uint32_t chunk_digits_ = 0, chunk_ext_ = 0;
+    bool ext_started_ = false; // the chunk extensions' ';' has been seen
     uint32_t trailer_bytes_ = 0, trailer_line_ = 0;
 
     Field fields_[max_fields_cap] = {};
