@@ -445,6 +445,36 @@ TEST(HttpPipelining, ChunkedThenNext)
     EXPECT_EQ(c.p->version(), http::Version::http_1_0);
 }
 
+// A connection's loop: feed, reset after each complete request, go on
+// with the leftover. Returns "path:body" per request.
+std::string serve(Conn& c, const std::string& in, size_t cut)
+{
+    std::string seen;
+    size_t at = 0;
+    for (size_t end : {cut, in.size()}) {
+        while (at < end && c.p->state() != State::error) {
+            at += c.p->feed(in.data() + at, end - at).consumed;
+            if (c.p->state() == State::complete) {
+                seen += str(c.p->path()) + ":" + c.body + ";";
+                c.body.clear();
+                c.p->reset();
+            }
+        }
+    }
+    return seen;
+}
+
+TEST(HttpPipelining, EverySplitOfThreeRequestsGivesTheSameRequests)
+{
+    std::string in = "POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc" + chunked_head +
+                     "2\r\nok\r\n0\r\n\r\nGET /z HTTP/1.0\r\n\r\n";
+    for (size_t cut = 0; cut <= in.size(); ++cut) {
+        Conn c;
+        EXPECT_EQ(serve(c, in, cut), "/a:abc;/c:ok;/z:;") << cut;
+        EXPECT_EQ(c.p->state(), State::head);
+    }
+}
+
 TEST(HttpPipelining, ErrorStopsConsuming)
 {
     Conn c;
@@ -555,7 +585,7 @@ TEST(HttpMemory, UnusableLimitsAreRefused)
     EXPECT_EQ(Request_parser::create(a, l), nullptr);
 }
 
-struct Writer : ::testing::Test {
+struct HttpWriter : ::testing::Test {
     Test_allocator mem;
     toolstack::Allocator a = mem.allocator();
     toolstack::Text out{a};
@@ -563,7 +593,7 @@ struct Writer : ::testing::Test {
     std::string text() const { return str(out.str()); }
 };
 
-TEST_F(Writer, HttpResponseWithContentLength)
+TEST_F(HttpWriter, WithContentLength)
 {
     w.status(200);
     w.header("Content-Type", "application/json");
@@ -574,7 +604,7 @@ TEST_F(Writer, HttpResponseWithContentLength)
                       "Content-Length: 2\r\n\r\n{}");
 }
 
-TEST_F(Writer, HttpResponseChunked)
+TEST_F(HttpWriter, Chunked)
 {
     w.status(200);
     w.start_chunked();
@@ -587,7 +617,7 @@ TEST_F(Writer, HttpResponseChunked)
                           std::string(26, 'z') + "\r\n0\r\n\r\n");
 }
 
-TEST_F(Writer, HttpResponseErrorWithClose)
+TEST_F(HttpWriter, ErrorWithClose)
 {
     w.status(431);
     w.connection(false);
@@ -597,20 +627,20 @@ TEST_F(Writer, HttpResponseErrorWithClose)
                       "Content-Length: 0\r\n\r\n");
 }
 
-TEST_F(Writer, HttpResponseRefusesHeaderInjection)
+TEST_F(HttpWriter, RefusesHeaderInjection)
 {
     w.status(200);
     w.header("X", "a\r\nSet-Cookie: b");
     EXPECT_FALSE(w.ok());
 }
 
-TEST_F(Writer, HttpResponseRefusesMisuse)
+TEST_F(HttpWriter, RefusesMisuse)
 {
     w.header("X", "a"); // before the status line
     EXPECT_FALSE(w.ok());
 }
 
-TEST_F(Writer, HttpResponseRefusesBodyLongerThanStated)
+TEST_F(HttpWriter, RefusesBodyLongerThanStated)
 {
     w.status(200);
     w.start_body(1);
@@ -618,11 +648,61 @@ TEST_F(Writer, HttpResponseRefusesBodyLongerThanStated)
     EXPECT_FALSE(w.ok());
 }
 
-TEST_F(Writer, HttpResponseReportsOutOfMemory)
+TEST_F(HttpWriter, ReportsOutOfMemory)
 {
     mem.fail_at = mem.allocations;
     w.status(500);
     EXPECT_FALSE(w.ok());
+}
+
+TEST_F(HttpWriter, ChunkSizeIsHex)
+{
+    std::string big(4096, 'b');
+    w.status(200);
+    w.start_chunked();
+    w.chunk(toolstack::Str(big.data(), 4096));
+    w.end_chunks();
+    EXPECT_TRUE(w.done());
+    EXPECT_EQ(text().find("\r\n\r\n1000\r\nbbbb"), text().find("\r\n\r\n"));
+}
+
+TEST_F(HttpWriter, RefusesChunksWithoutChunkedHead)
+{
+    w.status(200);
+    w.start_body(1);
+    w.chunk("x");
+    EXPECT_FALSE(w.ok());
+}
+
+TEST_F(HttpWriter, IsNotDoneWhileBodyIsShort)
+{
+    w.status(200);
+    w.start_body(3);
+    w.body("ab");
+    EXPECT_TRUE(w.ok());
+    EXPECT_FALSE(w.done());
+}
+
+TEST_F(HttpWriter, RefusesBadStatusAndHeaderName)
+{
+    w.status(1000);
+    EXPECT_FALSE(w.ok());
+    Test_allocator m2;
+    toolstack::Allocator a2 = m2.allocator();
+    toolstack::Text t2(a2);
+    http::Response_writer w2(t2);
+    w2.status(200);
+    w2.header("Bad Name", "v");
+    EXPECT_FALSE(w2.ok());
+}
+
+TEST(HttpRequest, HeaderLookupFindsTheFirstOfRepeatedFields)
+{
+    Conn c;
+    c.feed("GET / HTTP/1.1\r\nHost: a\r\nAccept: x\r\nACCEPT: y\r\n\r\n");
+    EXPECT_EQ(c.get("accept"), "x");
+    EXPECT_EQ(str(c.p->field_name(2)), "ACCEPT");
+    EXPECT_EQ(str(c.p->field_value(2)), "y");
 }
 
 TEST(HttpReason, PhrasesForTheCodesUsed)
