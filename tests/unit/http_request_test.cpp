@@ -359,6 +359,11 @@ TEST(HttpChunked, TransferEncodingIsCaseInsensitive)
     EXPECT_EQ(c.p->state(), State::complete);
 }
 
+TEST(HttpChunked, Http10WithTransferEncodingIs400)
+{
+    EXPECT_EQ(status_of("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), 400u);
+}
+
 TEST(HttpChunked, UnknownCodingIs501)
 {
     EXPECT_EQ(status_of("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n"), 501u);

@@ -294,8 +294,8 @@ bool Request_parser::end_head()
             }
         }
     }
-    if (hosts > 1 || (version_ == Version::http_1_1 && hosts == 0) || (te_fields && have_length) ||
-        bad_length) {
+    if (hosts > 1 || (version_ == Version::http_1_1 && hosts == 0) || bad_length ||
+        (te_fields && (have_length || version_ == Version::http_1_0))) {
         fail(400);
         return false;
     }

@@ -10,7 +10,8 @@
 // line are skipped (§2.2). Refusals carry the status to answer with:
 //   400  syntax, NUL or control bytes, obs-fold, a second or (1.1) missing
 //        Host, bad or disagreeing Content-Length, both Content-Length and
-//        Transfer-Encoding, bad chunk framing
+//        Transfer-Encoding, Transfer-Encoding in HTTP/1.0 (RFC 9112 §6.1),
+//        bad chunk framing
 //   413  Content-Length or the chunks' total above body_max
 //   414  request line above line_max once the target has begun
 //   431  header (or trailer) lines above header_bytes, or more than max_fields
