@@ -639,6 +639,13 @@ TEST_F(HttpWriter, RefusesHeaderInjection)
     EXPECT_FALSE(w.ok());
 }
 
+TEST_F(HttpWriter, RefusesFramingFieldsGivenAsHeaders)
+{
+    w.status(200);
+    w.header("content-length", "5");
+    EXPECT_FALSE(w.ok());
+}
+
 TEST_F(HttpWriter, RefusesMisuse)
 {
     w.header("X", "a"); // before the status line

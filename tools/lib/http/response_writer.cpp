@@ -53,6 +53,9 @@ void Response_writer::header(Str name, Str value)
     for (uint32_t i = 0; i < value.n; ++i)
         if (value[i] != '\t' && !is_field_char(value[i]))
             misused_ = true;
+    // The framing fields come from start_body() and start_chunked() only.
+    if (equal_nocase(name, "content-length") || equal_nocase(name, "transfer-encoding"))
+        misused_ = true;
     if (!is_token(name) || !expect(Phase::head))
         misused_ = true;
     if (misused_)

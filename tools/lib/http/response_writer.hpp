@@ -2,8 +2,9 @@
 // then either a body of a stated Content-Length or chunked framing for a
 // body streamed in pieces (RFC 9112 §6, §7.1). Calls out of order, or a
 // field that is not a token name with a CR/LF/NUL-free value (response
-// splitting), make ok() false; the Text's own allocation failures do too.
-// Portable and freestanding.
+// splitting), or a Content-Length or Transfer-Encoding given as a field
+// instead of through start_body() / start_chunked(), make ok() false; the Text's own allocation
+// failures do too. Portable and freestanding.
 #pragma once
 #include <cstdint>
 
