@@ -28,6 +28,18 @@ A scenario is a small TOML file in tests/integration/scenarios/:
                              # the drift comes from the least-delayed ticks
                              # of the first and last fifth, so a late read
                              # of one line under load does not count
+    host_test = {command = ["source:tests/api/test_cli.py", "args"],
+                 after = "regex", token = "regex (group 1)",
+                 guest_port = 80, nic = "virtio-net-pci", then = "input"}
+                             # optional: a program run on the host while the
+                             # machine runs. The machine gets a user-mode NIC
+                             # whose guest_port is forwarded from a free port
+                             # on 127.0.0.1; once 'after' and 'token' appear
+                             # on the console the program starts with
+                             # XENITH_TEST_HOST=127.0.0.1:PORT,
+                             # XENITH_TEST_TOKEN and XENITH_TEST_LOGDIR set;
+                             # it must exit 0, and 'then' is typed after it
+                             # ends. Its output is kept in <name>.host.log
 
 Exit status 0 on success. On failure the reason and the console's tail are
 printed; the whole console is kept in <build>/integration-logs/<name>.log.
@@ -36,6 +48,7 @@ import argparse
 import os
 import re
 import select
+import socket
 import subprocess
 import sys
 import tempfile
@@ -90,11 +103,71 @@ def qemu_command(scn, build_dir, source_dir, workdir):
             # QEMU splits -initrd at commas; a module's own commas are doubled.
             cmd += ["-initrd", ",".join(
                 f"{p} {a}".rstrip().replace(",", ",,") for p, a in mods)]
+    host = scn.get("host_test")
+    if host:
+        cmd += ["-nic", f"user,model={host.get('nic', 'virtio-net-pci')},"
+                f"hostfwd=tcp:127.0.0.1:{host['port']}-:{host.get('guest_port', 80)}"]
     cmd += scn.get("qemu_args", [])
     return cmd
 
 
-def run(scn, cmd, log_path):
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Host_test:
+    """The host-side program of a scenario, started once the console says so."""
+
+    def __init__(self, spec, build_dir, source_dir, log_dir, name):
+        self.spec = spec
+        self.argv = [resolve(a, build_dir, source_dir) for a in spec["command"]]
+        self.log_path = os.path.join(log_dir, name + ".host.log")
+        self.log_dir = log_dir
+        self.proc = None
+        self.rc = None
+
+    def poll(self, text):
+        """Starts the program when its lines have appeared; True once it ended."""
+        if self.rc is not None:
+            return True
+        if self.proc is None:
+            token = re.search(self.spec["token"], text, re.M) if "token" in self.spec else None
+            if not re.search(self.spec["after"], text, re.M) or ("token" in self.spec and not token):
+                return False
+            env = dict(os.environ, XENITH_TEST_HOST=f"127.0.0.1:{self.spec['port']}",
+                       XENITH_TEST_LOGDIR=self.log_dir)
+            if token:
+                env["XENITH_TEST_TOKEN"] = token.group(1)
+            self.log = open(self.log_path, "w")
+            self.proc = subprocess.Popen(self.argv, stdout=self.log, stderr=subprocess.STDOUT,
+                                         stdin=subprocess.DEVNULL, env=env)
+            return False
+        self.rc = self.proc.poll()
+        if self.rc is not None:
+            self.log.close()
+        return self.rc is not None
+
+    def stop(self):
+        if self.proc is not None and self.rc is None:
+            self.proc.kill()
+            self.proc.wait()
+            self.log.close()
+
+    def errors(self):
+        if self.proc is None:
+            return ["the host test never started (its console lines did not appear)"]
+        if self.rc is None:
+            return ["the host test did not finish in time"]
+        if self.rc != 0:
+            with open(self.log_path) as f:
+                tail = f.read().splitlines()[-30:]
+            return [f"the host test exited with {self.rc}:"] + ["    " + ln for ln in tail]
+        return []
+
+
+def run(scn, cmd, log_path, host_test=None):
     timeout = scn.get("timeout", 60)
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
@@ -136,11 +209,17 @@ def run(scn, cmd, log_path):
                 settled_at = settled_at or time.monotonic()
                 if time.monotonic() - settled_at >= scn.get("settle", 1.0):
                     break
+            if host_test and host_test.poll(text) and "then" in host_test.spec:
+                inputs.append([".", host_test.spec["then"]])
+                host_test.spec = dict(host_test.spec)
+                del host_test.spec["then"]
             while inputs and re.search(inputs[0][0], text, re.M):
                 data = inputs.pop(0)[1].encode().decode("unicode_escape").encode("latin-1")
                 proc.stdin.write(data)
                 proc.stdin.flush()
     finally:
+        if host_test:
+            host_test.stop()
         if proc.poll() is None:
             proc.kill()
             proc.wait()
@@ -209,12 +288,19 @@ def main():
     log_dir = os.path.join(args.build_dir, "integration-logs")
     os.makedirs(log_dir, exist_ok=True)
     log_path = os.path.join(log_dir, name + ".log")
+    host_test = None
+    if "host_test" in scn:
+        scn["host_test"]["port"] = free_port()
+        host_test = Host_test(scn["host_test"], os.path.abspath(args.build_dir), args.source_dir,
+                              log_dir, name)
     with tempfile.TemporaryDirectory() as workdir:
         cmd = qemu_command(scn, os.path.abspath(args.build_dir), args.source_dir, workdir)
         start = time.monotonic()
-        text, exited, rc, seen = run(scn, cmd, log_path)
+        text, exited, rc, seen = run(scn, cmd, log_path, host_test)
         took = time.monotonic() - start
     errors = check(scn, text, exited) + check_clock(scn, seen)
+    if host_test:
+        errors += host_test.errors()
     print(f"scenario {name}: {scn.get('description', '')}")
     print("qemu: " + " ".join(cmd))
     print(f"took {took:.1f} s, qemu {'exited with ' + str(rc) if exited else 'was killed'}")
