@@ -28,6 +28,7 @@ get() { awk -v k="$2" '$2 == k { print $3 }' <<<"$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else printf "n/a" }'; }
 n3=$(get "$native" int_iret_ring3); n0=$(get "$native" int_iret_ring0)
 null=$(get "$pv" null_hypercall); mc=$(get "$pv" multicall32)
+mc1=$(get "$pv" multicall1); unk=$(get "$pv" unknown_hypercall)
 refl=$(get "$pv" reflected_int_ring1); sys=$(get "$pv" direct_syscall_ring3)
 evs=$(get "$pv" event_send_to_upcall); tmr=$(get "$pv" timer_to_upcall); blk=$(get "$pv" block_wake)
 printf '%-34s %10s  %s\n' figure "$unit" ratio
@@ -35,6 +36,11 @@ printf '%-34s %10s\n' "native int/iret ring 0" "$n0"
 printf '%-34s %10s\n' "native int/iret ring 3 -> 0" "$n3"
 printf '%-34s %10s  %s x native ring-3 int/iret\n' "PV null hypercall" "$null" "$(ratio "$null" "$n3")"
 printf '%-34s %10s  %s x one null hypercall\n' "PV multicall of 32 null entries" "$mc" "$(ratio "$mc" "$null")"
+printf '%-34s %10s\n' "PV multicall of 1 null entry" "$mc1"
+printf '%-34s %10s  (trap and return, no handler)\n' "PV unknown hypercall (-ENOSYS)" "$unk"
+awk -v a="$mc" -v b="$mc1" -v n="$null" -v u="$unk" 'BEGIN { if (a + 0 > 0 && b + 0 > 0 && u + 0 > 0)
+    printf "%-34s %10.1f  (per entry %.1f, of which the xen_version call %d)\n",
+        "PV multicall entry beyond its call", (a - b) / 31 - (n - u), (a - b) / 31, n - u }'
 printf '%-34s %10s  %s x native ring-3 int/iret\n' "PV int from ring 1, reflected" "$refl" "$(ratio "$refl" "$n3")"
 printf '%-34s %10s  %s x native ring-3 int/iret\n' "PV int 0x80 from ring 3, direct" "$sys" "$(ratio "$sys" "$n3")"
 printf '%-34s %10s  %s x native ring-3 int/iret\n' "PV event send to upcall entry" "$evs" "$(ratio "$evs" "$n3")"

@@ -18,16 +18,6 @@ namespace {
 
 static_assert(sizeof(multicall_entry_t::args) >= sizeof(Hypercall_args));
 
-// A multicall entry's call: iret would rewrite the caller's frame
-// mid-batch and a nested multicall could recurse without bound, so both
-// are refused (-EINVAL), everything else goes to the table.
-inline long multicall_entry_call(Vcpu& v, uint32_t nr, const Hypercall_args& args)
-{
-    if (nr == __HYPERVISOR_iret || nr == __HYPERVISOR_multicall)
-        return -XEN_EINVAL;
-    return hypercall_call(v, nr, args);
-}
-
 long run_batch(Vcpu& v, uint32_t list, uint32_t nr)
 {
     multicall_entry_t batch[chunk];
@@ -41,7 +31,9 @@ long run_batch(Vcpu& v, uint32_t list, uint32_t nr)
             // The entry's first five argument words are the call's
             // arguments in order: read in place, as the entry path does.
             const auto& args = *reinterpret_cast<const Hypercall_args*>(e.args);
-            uint32_t result = static_cast<uint32_t>(multicall_entry_call(v, e.op, args));
+            // multicall_table refuses iret and a nested multicall.
+            uint32_t result = static_cast<uint32_t>(
+                e.op < Hypercall_table::size ? multicall_table.fn[e.op](v, args) : -XEN_ENOSYS);
             uint32_t at = list + (first + i) * size + offsetof(multicall_entry_t, result);
             if (!arch::put_guest_u32(at, result))
                 return -XEN_EFAULT;

@@ -41,6 +41,30 @@ constexpr Hypercall_table make_table()
     return t;
 }
 
+long enosys(Vcpu&, const Hypercall_args&)
+{
+    return -XEN_ENOSYS;
+}
+
+// iret would rewrite the caller's frame mid-batch and a nested multicall
+// could recurse without bound.
+long refused_in_multicall(Vcpu&, const Hypercall_args&)
+{
+    return -XEN_EINVAL;
+}
+
+constexpr Hypercall_table make_multicall_table()
+{
+    Hypercall_table t = make_table();
+    for (Hypercall_fn& fn : t.fn)
+        if (!fn)
+            fn = enosys;
+    t.fn[__HYPERVISOR_iret] = refused_in_multicall;
+    t.fn[__HYPERVISOR_multicall] = refused_in_multicall;
+    return t;
+}
+
 } // namespace
 
 constinit const Hypercall_table hypercall_table = make_table();
+constinit const Hypercall_table multicall_table = make_multicall_table();

@@ -23,6 +23,9 @@ struct Hypercall_table {
     Hypercall_fn fn[size];
 };
 extern const Hypercall_table hypercall_table;
+// A multicall entry's table: no null slot (-ENOSYS), and iret and
+// multicall refused (-EINVAL), so an entry costs one bound check.
+extern const Hypercall_table multicall_table;
 
 // One call by number: the guest's own (int $0x82) or a multicall entry's.
 inline long hypercall_call(Vcpu& v, uint32_t nr, const Hypercall_args& args)

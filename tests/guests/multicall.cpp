@@ -71,4 +71,20 @@ void guest_main(start_info_t*)
              "multicall list unmapped: -EFAULT");
     CHECK_EQ(hc::multicall(reinterpret_cast<multicall_entry_t*>(HYPERVISOR_VIRT_START), 1),
              -XEN_EFAULT, "multicall list in the hypervisor: -EFAULT");
+
+    // A list the guest can read but not write: the entry runs (it was
+    // read), its result cannot be stored, and the batch ends -EFAULT with
+    // the hypervisor's store fixed up rather than fatal.
+    alignas(4096) static multicall_entry_t ro_page[4096 / sizeof(multicall_entry_t)];
+    ro_page[0] = entry(__HYPERVISOR_console_io, CONSOLEIO_write, sizeof "ro list ran\n" - 1,
+                       hc::arg("ro list ran\n"));
+    ro_page[1] = entry(__HYPERVISOR_xen_version, XENVER_version);
+    uint32_t va = hc::arg(ro_page);
+    uint64_t mfn = pfn_to_mfn(virt_to_pfn(ro_page));
+    CHECK_EQ(hc::update_va_mapping(va, (mfn << 12) | pte_present | pte_accessed, UVMF_INVLPG), 0,
+             "list page remapped read-only");
+    CHECK_EQ(hc::multicall(ro_page, 2), -XEN_EFAULT, "multicall list read-only: -EFAULT");
+    CHECK_EQ(ro_page[0].result, sentinel, "  no result was stored");
+    CHECK_EQ(hc::update_va_mapping(va, (mfn << 12) | pte_kernel_rw, UVMF_INVLPG), 0,
+             "list page writable again");
 }

@@ -25,23 +25,9 @@ xenith_copy_bytes:
 	leal (%edx, %ecx, 4), %ecx
 	jmp 3b
 
-/* uint32_t xenith_put_u32(uint32_t* dst, uint32_t value): one aligned
- * store, for results written back one at a time; 0 when done, 1 on a
- * fault. */
-	.globl xenith_put_u32
-xenith_put_u32:
-	movl 4(%esp), %edx
-	movl 8(%esp), %ecx
-5:	movl %ecx, (%edx)
-	xorl %eax, %eax
-	ret
-6:	movl $1, %eax
-	ret
-
 	.section .extable, "a"
 	.align 4
 	.long 1b, 4b
 	.long 2b, 3b
-	.long 5b, 6b
 	.previous
 	.section .note.GNU-stack, "", @progbits
