@@ -30,7 +30,8 @@ A scenario is a small TOML file in tests/integration/scenarios/:
                              # of one line under load does not count
     host_test = {command = ["source:tests/api/test_cli.py", "args"],
                  after = "regex", token = "regex (group 1)",
-                 guest_port = 80, nic = "virtio-net-pci", then = "input"}
+                 guest_port = 80, nic = "virtio-net-pci", then = "input",
+                 env = {NAME = "build:path or text"}}
                              # optional: a program run on the host while the
                              # machine runs. The machine gets a user-mode NIC
                              # whose guest_port is forwarded from a free port
@@ -125,6 +126,7 @@ class Host_test:
         self.argv = [resolve(a, build_dir, source_dir) for a in spec["command"]]
         self.log_path = os.path.join(log_dir, name + ".host.log")
         self.log_dir = log_dir
+        self.build_dir, self.source_dir = build_dir, source_dir
         self.proc = None
         self.rc = None
 
@@ -138,6 +140,8 @@ class Host_test:
                 return False
             env = dict(os.environ, XENITH_TEST_HOST=f"127.0.0.1:{self.spec['port']}",
                        XENITH_TEST_LOGDIR=self.log_dir)
+            env.update({k: resolve(v, self.build_dir, self.source_dir)
+                        for k, v in self.spec.get("env", {}).items()})
             if token:
                 env["XENITH_TEST_TOKEN"] = token.group(1)
             self.log = open(self.log_path, "w")
