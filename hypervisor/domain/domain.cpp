@@ -43,13 +43,6 @@ bool unlink_if_gone(Domain& d)
 
 } // namespace
 
-void Domain_ref::reset()
-{
-    if (d_)
-        domain_put(d_);
-    d_ = nullptr;
-}
-
 Domain* domain_get_raw(uint16_t id)
 {
     if (id >= max_domains)

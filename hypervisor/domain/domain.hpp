@@ -110,6 +110,8 @@ struct Domain {
 // Xen's is_hardware_domain(): the domain that owns the machine's devices.
 inline bool is_hardware_domain(const Domain& d) { return d.id == 0; }
 
+void domain_put(Domain* d);
+
 // A counted reference to a domain (its object, not its liveness).
 class [[nodiscard]] Domain_ref {
 public:
@@ -133,7 +135,14 @@ public:
     Domain* get() const { return d_; }
     Domain* operator->() const { return d_; }
     Domain& operator*() const { return *d_; }
-    void reset();
+    // Inline: most hypercalls hold an empty one (the caller's own domain),
+    // whose destructor is then a test and no call.
+    void reset()
+    {
+        if (d_)
+            domain_put(d_);
+        d_ = nullptr;
+    }
 
 private:
     Domain* d_ = nullptr;
