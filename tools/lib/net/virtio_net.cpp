@@ -164,7 +164,10 @@ size_t Virtio_net::poll(Frame_sink& sink)
         return 0;
     reclaim_tx();
     size_t frames = 0;
-    bool reposted = false;
+    // Buffers go back to the device after the batch, so a device that
+    // returns one buffer twice in a batch sees the second dropped.
+    uint16_t done[max_buffers];
+    uint16_t nr_done = 0;
     uint32_t id = 0, len = 0;
     // Bounded: a device that keeps advancing its index cannot hold us here.
     for (uint16_t n = 0; n < rx_.vq.size() && rx_.vq.next_used(id, len); ++n) {
@@ -172,16 +175,17 @@ size_t Virtio_net::poll(Frame_sink& sink)
         if (i < 0)
             continue;
         const auto bi = static_cast<uint16_t>(i);
+        done[nr_done++] = bi; // claim() succeeds once per buffer held: <= nr
         if (len < vl::net_hdr_bytes + eth_header || len - vl::net_hdr_bytes > rx_frame_max) {
             ++dropped_;
-        } else {
-            sink.frame(rx_.buf[bi].va + data_offset, len - vl::net_hdr_bytes);
-            ++frames;
+            continue;
         }
-        post_rx(bi);
-        reposted = true;
+        sink.frame(rx_.buf[bi].va + data_offset, len - vl::net_hdr_bytes);
+        ++frames;
     }
-    if (reposted)
+    for (uint16_t k = 0; k < nr_done; ++k)
+        post_rx(done[k]);
+    if (nr_done)
         kick(rx_, vl::rx_queue);
     if (rx_.vq.broken() || tx_.vq.broken())
         give_up();
