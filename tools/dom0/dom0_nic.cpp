@@ -14,15 +14,18 @@ namespace {
 constexpr uint16_t virtio_vendor = 0x1af4;
 constexpr uint16_t virtio_net_legacy = 0x1000; // transitional network device
 
-X86_ports ports;
-Dma_pool dma;
-net::Virtio_net nic;
+// constinit: a PV kernel runs no constructors, so these objects (and
+// their vtable pointers) must be set up by the compiler.
+constinit X86_ports ports;
+constinit Dma_pool dma;
+constinit net::Virtio_net nic;
 
 struct Irq {
     void (*on_rx)(void*) = nullptr;
     void* ctx = nullptr;
     uint32_t pirq = 0;
-} irq;
+};
+constinit Irq irq;
 
 // The line is level-triggered (PCI INTx; the hypervisor takes the MADT's
 // mode for it) and masked by the hypervisor from the interrupt until our
