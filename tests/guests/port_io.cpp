@@ -137,6 +137,8 @@ void test_device_memory()
     // Xen's get_page_from_l1e: MMIO the domain may not map is -EPERM.
     CHECK_EQ(map_frame(0xFEE00), -XEN_EPERM, "mapping the local APIC's registers: -EPERM");
     CHECK_EQ(map_frame(0xFEC00), -XEN_EPERM, "mapping the IO-APIC's registers: -EPERM");
+    CHECK_EQ(map_frame(0xFEE01), -XEN_EPERM, "mapping the MSI window past the local APIC's page: -EPERM");
+    CHECK_EQ(map_frame(0xFEEFF), -XEN_EPERM, "  its last page too (Xen: MSI_ADDR_BASE_LO + DEST_ID_MASK)");
     CHECK_EQ(map_frame(0xFED00), 0, "mapping other device memory (the HPET's page): 0");
     CHECK_EQ(map_frame(0xB8), 0, "mapping the VGA text buffer in the ISA hole: 0");
     uint32_t own = pfn_to_mfn(virt_to_pfn(mmio_window));

@@ -19,6 +19,7 @@ A scenario is a small TOML file in tests/integration/scenarios/:
     disabled = "reason"      # CTest does not run it (tests/integration/CMakeLists.txt);
                              # running this script by hand still does
     input = [["after regex", "text to type"], ...]  # serial input, optional
+    nic = "user,model=virtio-net-pci"  # optional: one NIC (-nic), none by default
     clock = {start = "regex (\\d+)", end = "regex (\\d+)", max_ppm = 100,
              tick = "regex (\\d+)"}
                              # optional: the guest prints its time in ns at
@@ -108,6 +109,8 @@ def qemu_command(scn, build_dir, source_dir, workdir):
     if host:
         cmd += ["-nic", f"user,model={host.get('nic', 'virtio-net-pci')},"
                 f"hostfwd=tcp:127.0.0.1:{host['port']}-:{host.get('guest_port', 80)}"]
+    elif "nic" in scn:  # e.g. "user,model=virtio-net-pci": QEMU's -nic
+        cmd += ["-nic", scn["nic"]]
     cmd += scn.get("qemu_args", [])
     return cmd
 

@@ -1,7 +1,9 @@
 // Which frames outside RAM (device memory, firmware areas) a domain may map
 // (Xen's iomem_caps, dom0_setup_permissions): the hardware domain all but
-// the hypervisor's own devices, the local APIC and every IO-APIC, whose
-// registers would let it take interrupts and other CPUs from the hypervisor.
+// the hypervisor's own devices, the local APIC, every IO-APIC and the MSI
+// address window, whose registers would let it take interrupts and other
+// CPUs from the hypervisor, and what the firmware calls unusable. Other
+// domains get none (no iomem_permission domctl yet).
 #pragma once
 #include <cstdint>
 
