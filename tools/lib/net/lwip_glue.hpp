@@ -1,0 +1,13 @@
+// Between net::Stack and the TCP side (tcp.cpp): lwIP's one-time setup and
+// the teardown Stack::stop() needs. Internal to tools/lib/net.
+#pragma once
+
+namespace net::lwip_glue {
+
+// lwip_init(), once per program.
+void ensure_init();
+// Aborts every TCP connection (handlers see closed()) and closes every
+// listener, so the pools are empty again.
+void drop_all_tcp();
+
+} // namespace net::lwip_glue
