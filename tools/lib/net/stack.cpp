@@ -186,6 +186,9 @@ void Stack::stop()
     netif_remove(&g.nif);
     g.nif = netif{};
     g.started = false;
+    // The callback belongs to this run: the next start() gets its own.
+    g.addr_fn = nullptr;
+    g.addr_ctx = nullptr;
 }
 
 void Stack::poll()

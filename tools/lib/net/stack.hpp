@@ -36,7 +36,8 @@ public:
     bool has_address() const;
     Ip4 address() const;
     // Called once per start() when DHCP (or the static config) gives an
-    // address; at once if the address is already there.
+    // address; at once if the address is already there. May be set before
+    // start(); stop() forgets it.
     void on_address(void (*fn)(void* ctx, const Ip4&), void* ctx);
 
     // Optional, before start(): the seed of lwIP's random numbers (DHCP

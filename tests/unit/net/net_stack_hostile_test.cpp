@@ -1,0 +1,232 @@
+// A hostile network: corrupt segments, resets, SYN floods, more
+// connections than PCBs, a peer that never opens its window, garbage
+// frames. Each leaves the stack serving a fresh connection.
+#include <random>
+
+#include "tests/unit/net/tcp_fixture.hpp"
+
+namespace net_test {
+namespace {
+
+class NetStackHostile : public Tcp_test {
+protected:
+    void expect_fresh_connection_served(uint16_t port)
+    {
+        nic.sent.clear();
+        server.echo = true;
+        server.reply.clear();
+        Tcp_peer f(nic, 0x0a0002fe, port, 0xfe);
+        ASSERT_TRUE(f.connect(pumper()));
+        exchange(f, "fresh");
+        EXPECT_EQ(f.data.substr(0, 16), "fresh");
+    }
+};
+
+TEST_F(NetStackHostile, SegmentsWithBadTcpChecksumAreDropped)
+{
+    Tcp_peer p = connected(41000);
+    p.send(psh | ack, "evil", /*bad_sum=*/true);
+    pump();
+    p.receive();
+    EXPECT_EQ(server.got, "");
+    EXPECT_EQ(p.data, "");
+    exchange(p, "good");
+    EXPECT_EQ(server.got, "good");
+}
+
+TEST_F(NetStackHostile, PacketsWithBadIpChecksumAreDropped)
+{
+    Tcp_peer p = connected(41010);
+    Tcp_fields t;
+    t.sport = p.port;
+    t.dport = server_port;
+    t.seq = p.snd_nxt;
+    t.ack = p.rcv_nxt;
+    t.flags = psh | ack;
+    t.payload = {'b', 'a', 'd'};
+    Bytes seg = tcp(p.ip, stack_ip, t);
+    seg[10] ^= 0xff; // IP header checksum
+    inject(eth(stack_mac, p.mac, eth_ipv4, seg));
+    pump();
+    EXPECT_EQ(server.got, "");
+    exchange(p, "ok");
+    EXPECT_EQ(server.got, "ok");
+}
+
+TEST_F(NetStackHostile, ResetOutsideTheWindowIsIgnored)
+{
+    Tcp_peer p = connected(41020);
+    Tcp_fields t;
+    t.sport = p.port;
+    t.dport = server_port;
+    t.seq = p.snd_nxt + 1000000;
+    t.flags = rst;
+    p.send_raw(t);
+    pump();
+    EXPECT_EQ(server.closes, 0);
+    exchange(p, "still");
+    EXPECT_EQ(p.data, "still");
+}
+
+TEST_F(NetStackHostile, ResetMidStreamWithUnsentDataFreesTheConnection)
+{
+    server.echo = false;
+    server.reply = std::string(50000, 'z');
+    Tcp_peer p = connected(41030);
+    p.ack_data = false;
+    p.send(psh | ack, "go");
+    pump();
+    p.send(rst | ack);
+    pump();
+    EXPECT_EQ(server.closes, 1);
+    advance(3000);
+    expect_fresh_connection_served(41031);
+}
+
+TEST_F(NetStackHostile, SynFloodIsBoundedByTheBacklogAndExpires)
+{
+    Tcp_peer keep = connected(41040);
+    Tcp_peer flood(nic, 0x0a000266, 1, 0x66);
+    for (uint16_t i = 0; i < 300; ++i) {
+        flood.port = static_cast<uint16_t>(20000 + i);
+        flood.snd_nxt = 1000u * i;
+        flood.send_syn();
+        if (i % 50 == 49)
+            pump();
+    }
+    pump();
+    const uint32_t flooder = flood.ip;
+    auto answers = nic.take([&](const Parsed& s) {
+        return s.proto == ip_tcp && s.ip_dst == flooder && (s.tcp.flags & syn);
+    });
+    EXPECT_GT(answers.size(), 0u);
+    EXPECT_LE(answers.size(), 64u) << "half-open connections are bounded by the backlog";
+    EXPECT_EQ(server.accepts, 1);
+
+    // The established connection is untouched.
+    exchange(keep, "alive");
+    EXPECT_EQ(keep.data, "alive");
+
+    // Half-open connections give up (SYN_RCVD timeout, 20 s); then the
+    // listener takes new ones again.
+    advance(30000, 500);
+    expect_fresh_connection_served(41041);
+}
+
+TEST_F(NetStackHostile, WhenEveryPcbIsTakenNewConnectionsAreRefusedThenServedAgain)
+{
+    // MEMP_NUM_TCP_PCB = 256 established connections.
+    std::vector<Tcp_peer> peers;
+    for (uint16_t i = 0; i < 256; ++i) {
+        peers.emplace_back(nic, 0x0a000270, static_cast<uint16_t>(30000 + i), 0x70);
+        peers.back().snd_nxt = 7000u * i;
+        ASSERT_TRUE(peers.back().connect(pumper())) << "connection " << i;
+    }
+    EXPECT_EQ(server.accepts, 256);
+
+    Tcp_peer extra(nic, 0x0a000271, 31000, 0x71);
+    extra.send_syn();
+    pump();
+    extra.receive();
+    EXPECT_FALSE(extra.got_syn_ack) << "no PCB left: the SYN is dropped";
+    EXPECT_EQ(server.accepts, 256);
+
+    // Every connection still works.
+    exchange(peers[0], "first");
+    EXPECT_EQ(peers[0].data, "first");
+    exchange(peers[255], "last");
+    EXPECT_EQ(peers[255].data, "last");
+
+    // One leaves (RST): a PCB is free again.
+    peers[10].send(rst | ack);
+    pump();
+    EXPECT_EQ(server.closes, 1);
+    expect_fresh_connection_served(31001);
+}
+
+TEST_F(NetStackHostile, ZeroWindowHoldsDataBackUntilOpenedAndForeverMeansAbort)
+{
+    server.echo = false;
+    server.reply = std::string(5000, 'w');
+    // The window is shut from the handshake on: a window may not shrink
+    // without new data (RFC 9293 3.10.7.4), so a later ACK could not shut it.
+    Tcp_peer p(nic, peer_ip, 41050);
+    p.wnd = 0;
+    ASSERT_TRUE(p.connect(pumper()));
+    p.send(psh | ack, "go");
+    pump();
+    EXPECT_EQ(server.reply_taken, 5000u);
+    advance(2000);
+    for (auto& s : p.receive())
+        EXPECT_LE(s.payload.size(), 1u) << "only window probes while the window is 0";
+    EXPECT_LE(p.data.size(), 1u);
+
+    // The window opens: everything arrives.
+    p.wnd = 65535;
+    p.send(ack);
+    for (int i = 0; i < 20 && p.data.size() < 5000; ++i) {
+        advance(500);
+        p.receive();
+    }
+    EXPECT_EQ(p.data.size(), 5000u);
+    EXPECT_EQ(p.data.find_first_not_of('w'), std::string::npos);
+
+    // A second connection whose window stays shut is given up on.
+    Tcp_peer z(nic, peer_ip, 41051);
+    z.wnd = 0;
+    z.ack_data = false;
+    ASSERT_TRUE(z.connect(pumper()));
+    z.send(psh | ack, "go");
+    pump();
+    // Probes go unanswered.
+    for (int i = 0; i < 2000 && server.closes == 0; ++i) {
+        advance(1000, 500);
+        z.receive();
+    }
+    EXPECT_EQ(server.closes, 1) << "persist probes run out (TCP_MAXRTX)";
+    expect_fresh_connection_served(41052);
+}
+
+TEST_F(NetStackHostile, GarbageFramesOfEverySizeAreDropped)
+{
+    Tcp_peer p = connected(41060);
+    std::mt19937 rng(1234);
+    for (int i = 0; i < 2000; ++i) {
+        Bytes f(rng() % 1600);
+        for (auto& b : f)
+            b = static_cast<uint8_t>(rng());
+        // Half of them addressed to us as IPv4 or ARP, to get past the
+        // Ethernet layer.
+        if (f.size() >= 14 && (i & 1)) {
+            for (int j = 0; j < 6; ++j)
+                f[static_cast<size_t>(j)] = stack_mac.b[j];
+            f[12] = 0x08;
+            f[13] = (i & 2) ? 0x06 : 0x00;
+            if (f.size() > 14 && !(i & 2))
+                f[14] = 0x45;
+        }
+        inject(f);
+        if (i % 100 == 99)
+            pump(1);
+    }
+    pump();
+    exchange(p, "sane");
+    EXPECT_EQ(p.data, "sane");
+    EXPECT_GT(stack.counters().rx_dropped, 0u) << "frames beyond 1518 bytes or under 14";
+}
+
+TEST_F(NetStackHostile, AFailingNicLosesFramesNotTheStack)
+{
+    Tcp_peer p = connected(41070);
+    nic.fail_send = true;
+    p.send(psh | ack, "lost");
+    pump();
+    EXPECT_GT(stack.counters().tx_failed, 0u);
+    nic.fail_send = false;
+    advance(3000); // retransmission
+    p.receive();
+    EXPECT_EQ(p.data, "lost");
+}
+
+} // namespace
+} // namespace net_test
