@@ -11,8 +11,8 @@
 //   released there.
 // - A callback that (directly or through the handler) aborted its own pcb
 //   must return ERR_ABRT, and must not touch the pcb again.
-// - tcp_close can fail for want of memory (no room for the FIN): the conn
-//   stays, without handler, and tcp_poll retries; after a few tries RST.
+// - tcp_close does not fail for want of memory (lwIP keeps the FIN
+//   pending, TF_CLOSEPEND, and retries it from its timer).
 // - When the pcb pool is full lwIP drops the SYN itself (tcp_alloc fails
 //   and accept is called with ERR_MEM); a full conn pool (cannot happen:
 //   one conn per pcb) refuses with RST.
@@ -30,8 +30,6 @@ namespace net {
 
 struct Tcp_glue {
     static constexpr size_t max_conns = MEMP_NUM_TCP_PCB;
-    static constexpr uint8_t max_close_tries = 8;
-    static constexpr u8_t close_poll_interval = 2; // x 500 ms (TCP_SLOW_INTERVAL)
     static constexpr size_t max_listeners = MEMP_NUM_TCP_PCB_LISTEN;
 
     static Tcp_conn conns[max_conns];
@@ -71,7 +69,6 @@ struct Tcp_glue {
         tcp_recv(p, nullptr);
         tcp_sent(p, nullptr);
         tcp_err(p, nullptr);
-        tcp_poll(p, nullptr, 0);
     }
 
     // Runs a handler callback for pcb p; true if p was aborted meanwhile.
@@ -96,25 +93,17 @@ struct Tcp_glue {
         tcp_abort(p);
     }
 
-    // Queues our FIN for a conn the handler let go (closing_). Returns
-    // false if it aborted the pcb instead.
-    static bool try_close(Tcp_conn& c)
+    // Our FIN, after the data already queued; the conn is released first
+    // (no callback reaches it). lwIP retries a FIN it has no memory for
+    // itself (TF_CLOSEPEND), so tcp_close fails only on a pcb it cannot
+    // close at all: that one is reset. Returns true if p was aborted.
+    static bool finish(Tcp_conn& c, tcp_pcb* p)
     {
-        tcp_pcb* p = pcb(c);
         detach(p);
-        if (tcp_close(p) == ERR_OK) {
-            release(c);
-            return true;
-        }
-        if (++c.close_tries_ >= max_close_tries) {
-            if (p == cb_pcb)
-                cb_aborted = true;
-            release(c);
-            tcp_abort(p);
+        release(c);
+        if (tcp_close(p) == ERR_OK)
             return false;
-        }
-        attach(c);
-        tcp_poll(p, on_poll, close_poll_interval);
+        tcp_abort(p);
         return true;
     }
 
@@ -142,7 +131,7 @@ struct Tcp_glue {
     static err_t on_recv(void* arg, tcp_pcb* p, pbuf* data, err_t)
     {
         auto* c = static_cast<Tcp_conn*>(arg);
-        if (!c || c->pcb_ != p || !c->in_use_) {
+        if (!c || c->pcb_ != p || !live(*c)) {
             // Not ours any more: swallow, as lwIP's tcp_recv_null would.
             if (data) {
                 tcp_recved(p, data->tot_len);
@@ -153,14 +142,11 @@ struct Tcp_glue {
         if (!data)
             return peer_closed(*c, p);
         tcp_recved(p, data->tot_len);
-        bool aborted = false;
-        if (!c->closing_) {
-            Tcp_handler* h = c->handler_;
-            aborted = run(p, [&] {
-                for (pbuf* q = data; q && live(*c) && c->pcb_ == p; q = q->next)
-                    h->received(*c, static_cast<const uint8_t*>(q->payload), q->len);
-            });
-        }
+        Tcp_handler* h = c->handler_;
+        const bool aborted = run(p, [&] {
+            for (pbuf* q = data; q && live(*c) && c->pcb_ == p; q = q->next)
+                h->received(*c, static_cast<const uint8_t*>(q->payload), q->len);
+        });
         pbuf_free(data);
         return aborted ? ERR_ABRT : ERR_OK;
     }
@@ -169,35 +155,22 @@ struct Tcp_glue {
     // after the data already queued.
     static err_t peer_closed(Tcp_conn& c, tcp_pcb* p)
     {
-        if (!c.closing_) {
-            Tcp_handler* h = c.handler_;
-            // From here the conn is not live: inside closed() write()
-            // takes nothing and close()/abort() do nothing.
-            c.closing_ = true;
-            c.handler_ = nullptr;
-            run(p, [&] { h->closed(c); });
-            c.user = nullptr;
-        }
-        return try_close(c) ? ERR_OK : ERR_ABRT;
+        Tcp_handler* h = c.handler_;
+        // From here the conn is not live: inside closed() write() takes
+        // nothing and close()/abort() do nothing.
+        c.closing_ = true;
+        c.handler_ = nullptr;
+        h->closed(c);
+        return finish(c, p) ? ERR_ABRT : ERR_OK;
     }
 
     static err_t on_sent(void* arg, tcp_pcb* p, u16_t)
     {
         auto* c = static_cast<Tcp_conn*>(arg);
-        if (!c || c->pcb_ != p || !c->in_use_)
+        if (!c || c->pcb_ != p || !live(*c))
             return ERR_OK;
-        if (c->closing_)
-            return try_close(*c) ? ERR_OK : ERR_ABRT;
         Tcp_handler* h = c->handler_;
         return run(p, [&] { h->writable(*c); }) ? ERR_ABRT : ERR_OK;
-    }
-
-    static err_t on_poll(void* arg, tcp_pcb* p)
-    {
-        auto* c = static_cast<Tcp_conn*>(arg);
-        if (!c || c->pcb_ != p || !c->in_use_ || !c->closing_)
-            return ERR_OK;
-        return try_close(*c) ? ERR_OK : ERR_ABRT;
     }
 
     // lwIP freed the pcb (RST received, retransmissions or persist probes
@@ -205,13 +178,12 @@ struct Tcp_glue {
     static void on_err(void* arg, err_t)
     {
         auto* c = static_cast<Tcp_conn*>(arg);
-        if (!c || !c->in_use_)
+        if (!c || !live(*c))
             return;
-        Tcp_handler* h = c->closing_ ? nullptr : c->handler_;
+        Tcp_handler* h = c->handler_;
         c->pcb_ = nullptr;
         c->closing_ = true;
-        if (h)
-            h->closed(*c);
+        h->closed(*c);
         release(*c);
     }
 
@@ -274,9 +246,9 @@ void Tcp_conn::close()
 {
     if (!Tcp_glue::live(*this))
         return;
-    handler_ = nullptr;
-    closing_ = true;
-    Tcp_glue::try_close(*this);
+    tcp_pcb* p = Tcp_glue::pcb(*this);
+    if (Tcp_glue::finish(*this, p) && p == Tcp_glue::cb_pcb)
+        Tcp_glue::cb_aborted = true;
 }
 
 void Tcp_conn::abort()

@@ -55,10 +55,9 @@ private:
     void* pcb_ = nullptr;         // struct tcp_pcb*, null when dead
     Tcp_handler* handler_ = nullptr;
     bool in_use_ = false;
-    bool closing_ = false;        // close() queued no FIN yet: retried by poll
+    bool closing_ = false;        // the handler's part is over (inside closed())
     uint32_t peer_addr_ = 0;
     uint16_t peer_port_ = 0;
-    uint8_t close_tries_ = 0;
 };
 
 // Listens on port on every address. False if the port is in use or the
