@@ -14,9 +14,15 @@ void put32(Bytes& b, uint32_t v)
     put16(b, static_cast<uint16_t>(v));
 }
 
-uint16_t get16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
+uint16_t get16(const uint8_t* p)
+{
+    return static_cast<uint16_t>(p[0] << 8 | p[1]);
+}
 
-uint32_t get32(const uint8_t* p) { return uint32_t{get16(p)} << 16 | get16(p + 2); }
+uint32_t get32(const uint8_t* p)
+{
+    return uint32_t{get16(p)} << 16 | get16(p + 2);
+}
 
 uint16_t checksum(const uint8_t* p, size_t n, uint32_t sum)
 {

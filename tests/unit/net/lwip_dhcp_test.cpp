@@ -71,8 +71,7 @@ Bytes server_reply(uint8_t type, uint32_t xid, const net::Mac& chaddr, uint32_t 
     opt(1, netmask);
     opt(3, gateway_ip);
     b.push_back(255);
-    return eth(broadcast_mac, server_mac, eth_ipv4,
-               udp(gateway_ip, 0xffffffff, 67, 68, b));
+    return eth(broadcast_mac, server_mac, eth_ipv4, udp(gateway_ip, 0xffffffff, 67, 68, b));
 }
 
 struct Address_log {

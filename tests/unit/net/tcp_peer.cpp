@@ -105,12 +105,16 @@ void Echo_server::received(net::Tcp_conn& c, const uint8_t* d, size_t n)
         c.close();
 }
 
-void Echo_server::writable(net::Tcp_conn&) { ++writables; }
+void Echo_server::writable(net::Tcp_conn&)
+{
+    ++writables;
+}
 
 void Echo_server::closed(net::Tcp_conn& c)
 {
     ++closes;
-    EXPECT_EQ(c.write(reinterpret_cast<const uint8_t*>("x"), 1), 0u) << "a closing conn takes no data";
+    EXPECT_EQ(c.write(reinterpret_cast<const uint8_t*>("x"), 1), 0u)
+        << "a closing conn takes no data";
     if (last == &c)
         last = nullptr;
 }

@@ -7,11 +7,14 @@
 
 namespace net {
 
-struct Mac { uint8_t b[6]; };
+struct Mac {
+    uint8_t b[6];
+};
 
 class Frame_sink {
 public:
     virtual void frame(const uint8_t* d, size_t n) = 0;
+
 protected:
     ~Frame_sink() = default;
 };

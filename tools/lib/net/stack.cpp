@@ -42,7 +42,10 @@ struct State {
 };
 State g;
 
-uint32_t host(const ip4_addr_t* a) { return lwip_ntohl(ip4_addr_get_u32(a)); }
+uint32_t host(const ip4_addr_t* a)
+{
+    return lwip_ntohl(ip4_addr_get_u32(a));
+}
 
 Ip4 current()
 {
@@ -50,7 +53,10 @@ Ip4 current()
                host(netif_ip4_gw(&g.nif))};
 }
 
-bool addressed() { return g.started && netif_is_up(&g.nif) && !ip4_addr_isany_val(*netif_ip4_addr(&g.nif)); }
+bool addressed()
+{
+    return g.started && netif_is_up(&g.nif) && !ip4_addr_isany_val(*netif_ip4_addr(&g.nif));
+}
 
 void notify_address()
 {
@@ -60,7 +66,10 @@ void notify_address()
     g.addr_fn(g.addr_ctx, current());
 }
 
-void status_changed(netif*) { notify_address(); }
+void status_changed(netif*)
+{
+    notify_address();
+}
 
 err_t link_output(netif*, pbuf* p)
 {
@@ -216,9 +225,15 @@ uint64_t Stack::next_timeout_ms()
     return lwip_port::caller_now_ms() + sleep;
 }
 
-bool Stack::has_address() const { return addressed(); }
+bool Stack::has_address() const
+{
+    return addressed();
+}
 
-Ip4 Stack::address() const { return addressed() ? current() : Ip4{0, 0, 0}; }
+Ip4 Stack::address() const
+{
+    return addressed() ? current() : Ip4{0, 0, 0};
+}
 
 void Stack::on_address(void (*fn)(void*, const Ip4&), void* ctx)
 {
@@ -233,8 +248,14 @@ void Stack::set_random_seed(uint64_t seed)
     g.seed = seed;
 }
 
-void Stack::on_panic(void (*fn)(const char*, const char*, int)) { lwip_port::set_panic(fn); }
+void Stack::on_panic(void (*fn)(const char*, const char*, int))
+{
+    lwip_port::set_panic(fn);
+}
 
-Stack::Counters Stack::counters() const { return g.counters; }
+Stack::Counters Stack::counters() const
+{
+    return g.counters;
+}
 
 } // namespace net

@@ -12,15 +12,16 @@
 namespace net {
 
 // IPv4 addresses in host byte order: 10.0.2.15 is 0x0a00020f.
-struct Ip4 { uint32_t addr, netmask, gateway; };
+struct Ip4 {
+    uint32_t addr, netmask, gateway;
+};
 
 class Stack {
 public:
     // Brings the interface up: with *static_cfg when given, else by DHCP.
     // now_ms(clock_ctx) is a monotonic millisecond clock. False if the
     // stack is already started or the Nic's MTU is unusable.
-    bool start(Nic& nic, const Ip4* static_cfg, uint64_t (*now_ms)(void*),
-               void* clock_ctx);
+    bool start(Nic& nic, const Ip4* static_cfg, uint64_t (*now_ms)(void*), void* clock_ctx);
     // Takes the interface down: every TCP connection is aborted (its
     // handler sees closed()), every listener is closed, DHCP is stopped.
     // start() may then be called again (tests do, between cases).

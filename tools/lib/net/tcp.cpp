@@ -258,9 +258,15 @@ void Tcp_conn::abort()
     Tcp_glue::abort_pcb(*this);
 }
 
-uint32_t Tcp_conn::peer_addr() const { return peer_addr_; }
+uint32_t Tcp_conn::peer_addr() const
+{
+    return peer_addr_;
+}
 
-uint16_t Tcp_conn::peer_port() const { return peer_port_; }
+uint16_t Tcp_conn::peer_port() const
+{
+    return peer_port_;
+}
 
 bool tcp_listen(uint16_t port, Tcp_handler& h)
 {
@@ -290,6 +296,9 @@ bool tcp_listen(uint16_t port, Tcp_handler& h)
     return true;
 }
 
-void lwip_glue::drop_all_tcp() { Tcp_glue::drop_all(); }
+void lwip_glue::drop_all_tcp()
+{
+    Tcp_glue::drop_all();
+}
 
 } // namespace net

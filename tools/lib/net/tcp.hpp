@@ -26,6 +26,7 @@ public:
     // after return. After a peer FIN, data already written is still sent
     // before our FIN.
     virtual void closed(Tcp_conn& c) = 0;
+
 protected:
     ~Tcp_handler() = default;
 };
@@ -52,10 +53,10 @@ public:
 
 private:
     friend struct Tcp_glue;
-    void* pcb_ = nullptr;         // struct tcp_pcb*, null when dead
+    void* pcb_ = nullptr; // struct tcp_pcb*, null when dead
     Tcp_handler* handler_ = nullptr;
     bool in_use_ = false;
-    bool closing_ = false;        // the handler's part is over (inside closed())
+    bool closing_ = false; // the handler's part is over (inside closed())
     uint32_t peer_addr_ = 0;
     uint16_t peer_port_ = 0;
 };

@@ -62,8 +62,9 @@ XENITH_LIBC long strtol(const char* s, char** end, int base)
         if (d >= base)
             break;
         const auto ub = static_cast<unsigned long>(base);
-        v = v > (limit - static_cast<unsigned long>(d)) / ub ? limit + 1
-                                                             : v * ub + static_cast<unsigned long>(d);
+        v = v > (limit - static_cast<unsigned long>(d)) / ub
+                ? limit + 1
+                : v * ub + static_cast<unsigned long>(d);
     }
     if (end)
         *end = const_cast<char*>(p == digits ? s : p);
@@ -72,6 +73,9 @@ XENITH_LIBC long strtol(const char* s, char** end, int base)
     return neg ? -static_cast<long>(v) : static_cast<long>(v);
 }
 
-XENITH_LIBC int atoi(const char* s) { return static_cast<int>(strtol(s, nullptr, 10)); }
+XENITH_LIBC int atoi(const char* s)
+{
+    return static_cast<int>(strtol(s, nullptr, 10));
+}
 
 } // extern "C"

@@ -45,7 +45,10 @@ uint64_t now_ms()
     return g_base + (g_clock(g_clock_ctx) - g_clock_start);
 }
 
-uint64_t caller_now_ms() { return g_clock ? g_clock(g_clock_ctx) : 0; }
+uint64_t caller_now_ms()
+{
+    return g_clock ? g_clock(g_clock_ctx) : 0;
+}
 
 void seed(uint64_t s)
 {
@@ -53,13 +56,19 @@ void seed(uint64_t s)
     g_isn_key = mix(g_rand ^ 0x5851f42d4c957f2dull);
 }
 
-void set_panic(Panic fn) { g_panic = fn; }
+void set_panic(Panic fn)
+{
+    g_panic = fn;
+}
 
 } // namespace net::lwip_port
 
 using namespace net::lwip_port;
 
-extern "C" u32_t sys_now(void) { return static_cast<u32_t>(now_ms()); }
+extern "C" u32_t sys_now(void)
+{
+    return static_cast<u32_t>(now_ms());
+}
 
 extern "C" unsigned int xenith_lwip_rand(void)
 {
