@@ -144,7 +144,7 @@ TEST_F(NetStackHostile, WhenEveryPcbIsTakenNewConnectionsAreRefusedThenServedAga
     expect_fresh_connection_served(31001);
 }
 
-TEST_F(NetStackHostile, ZeroWindowHoldsDataBackUntilOpenedAndForeverMeansAbort)
+TEST_F(NetStackHostile, ZeroWindowHoldsDataBackUntilOpenedAndASilentShutPeerIsGivenUp)
 {
     server.echo = false;
     server.reply = std::string(5000, 'w');
@@ -171,6 +171,10 @@ TEST_F(NetStackHostile, ZeroWindowHoldsDataBackUntilOpenedAndForeverMeansAbort)
     EXPECT_EQ(p.data.size(), 5000u);
     EXPECT_EQ(p.data.find_first_not_of('w'), std::string::npos);
 
+    p.send(rst | ack);
+    pump();
+    ASSERT_EQ(server.closes, 1);
+
     // A second connection whose window stays shut is given up on.
     Tcp_peer z(nic, peer_ip, 41051);
     z.wnd = 0;
@@ -179,12 +183,33 @@ TEST_F(NetStackHostile, ZeroWindowHoldsDataBackUntilOpenedAndForeverMeansAbort)
     z.send(psh | ack, "go");
     pump();
     // Probes go unanswered.
-    for (int i = 0; i < 2000 && server.closes == 0; ++i) {
+    for (int i = 0; i < 2000 && server.closes == 1; ++i) {
         advance(1000, 500);
         z.receive();
     }
-    EXPECT_EQ(server.closes, 1) << "persist probes run out (TCP_MAXRTX)";
+    // lwIP resets its probe count on any segment received, so only a
+    // silent peer runs out of probes (or of keepalive, whichever is first).
+    EXPECT_EQ(server.closes, 2) << "a silent peer with a shut window is given up";
     expect_fresh_connection_served(41052);
+}
+
+TEST_F(NetStackHostile, ASilentPeerIsGivenUpByKeepaliveAndAnAnsweringOneKept)
+{
+    Tcp_peer silent = connected(41080);
+    Tcp_peer alive(nic, 0x0a000290, 41081, 0x90);
+    alive.answer_keepalive = true;
+    ASSERT_TRUE(alive.connect(pumper()));
+    for (int s = 0; s < 240; ++s) {
+        advance(1000, 250);
+        silent.receive();
+        alive.receive();
+    }
+    EXPECT_GE(silent.keepalives, 6);
+    EXPECT_GE(alive.keepalives, 1);
+    EXPECT_EQ(server.closes, 1) << "only the silent peer is closed";
+    EXPECT_TRUE(silent.got_rst);
+    exchange(alive, "still here");
+    EXPECT_EQ(alive.data, "still here");
 }
 
 TEST_F(NetStackHostile, GarbageFramesOfEverySizeAreDropped)

@@ -60,6 +60,14 @@ std::vector<Parsed> Tcp_peer::receive()
             rcv_nxt = s.tcp.seq + 1;
             continue;
         }
+        // A keepalive probe: one sequence number before what we expect,
+        // no data (RFC 9293 3.8.4).
+        if (s.payload.empty() && !(f & fin) && s.tcp.seq == rcv_nxt - 1) {
+            ++keepalives;
+            if (answer_keepalive)
+                send(ack);
+            continue;
+        }
         // In-order data, or a retransmission overlapping what we have
         // (a zero-window probe byte is resent inside the next segment).
         const uint32_t behind = rcv_nxt - s.tcp.seq;

@@ -32,6 +32,8 @@ public:
     uint32_t rcv_nxt = 0;          // the stack's next, once synchronised
     uint16_t wnd = 65535;
     bool ack_data = true;
+    bool answer_keepalive = false;
+    int keepalives = 0;
     std::string data;
     bool got_syn_ack = false, got_fin = false, got_rst = false;
 

@@ -125,6 +125,8 @@ struct Tcp_glue {
         attach(*c);
         // Servers write whole responses; Nagle would only delay the tail.
         tcp_nagle_disable(np);
+        // Dead peers give their PCB back (lwipopts.h, TCP_KEEP*).
+        ip_set_option(np, SOF_KEEPALIVE);
         return run(np, [&] { h->accepted(*c); }) ? ERR_ABRT : ERR_OK;
     }
 

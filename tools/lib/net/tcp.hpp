@@ -22,7 +22,8 @@ public:
     // Send space was freed (the peer acknowledged data).
     virtual void writable(Tcp_conn& c) = 0;
     // The peer closed (FIN) or reset, or lwIP gave the connection up
-    // (retransmissions, zero window too long, Stack::stop()). c is dead
+    // (retransmissions, zero window too long, keepalive unanswered for
+    // 3 minutes of silence, Stack::stop()). c is dead
     // after return. After a peer FIN, data already written is still sent
     // before our FIN.
     virtual void closed(Tcp_conn& c) = 0;

@@ -69,6 +69,14 @@
 #define TCP_LISTEN_BACKLOG          1
 #define TCP_DEFAULT_LISTEN_BACKLOG  64
 
+/* Keepalive on every accepted connection: a peer that vanished without
+ * FIN or RST (a browser's laptop closed) gives its PCB back after
+ * 2 min idle + 6 unanswered probes 10 s apart, instead of holding it
+ * forever. */
+#define TCP_KEEPIDLE_DEFAULT        120000UL
+#define TCP_KEEPINTVL_DEFAULT       10000UL
+#define TCP_KEEPCNT_DEFAULT         6U
+
 /* Checksums in software, both directions (CHECKSUM_GEN_* and
  * CHECKSUM_CHECK_* keep their default 1). */
 #define LWIP_CHECKSUM_ON_COPY       0
