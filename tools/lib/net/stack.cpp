@@ -19,7 +19,7 @@ namespace {
 // Frames are copied out of the Nic into pbufs first and fed to lwIP after
 // Nic::poll() returns, so lwIP's replies (Nic::send) never run inside the
 // driver's poll. A batch beyond the queue is dropped (TCP retransmits).
-constexpr size_t rx_batch = 128;
+constexpr size_t rx_batch = 256;
 // An Ethernet frame without FCS, with room for one VLAN tag.
 constexpr size_t max_frame = 1518;
 constexpr size_t min_frame = 14;
