@@ -19,7 +19,8 @@ BUILD=${BUILD_DIR:-build}
 # Its messages go to stderr: `packages` prints the package list on stdout.
 SRC_SOURCES=/etc/apt/sources.list.d/xenith-src.sources
 deb_src() {
-    if apt-cache showsrc lwip 2>/dev/null | grep -q '^Package: lwip$'; then
+    # grep reads all (no -q): with pipefail an early exit could fail apt-cache.
+    if apt-cache showsrc lwip 2>/dev/null | grep '^Package: lwip$' >/dev/null; then
         return 0
     fi
     local from=/etc/apt/sources.list.d/debian.sources
