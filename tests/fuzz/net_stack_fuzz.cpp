@@ -171,6 +171,10 @@ void inject_ip(Nic& nic, uint8_t peer, const uint8_t* d, size_t n)
     const uint8_t protos[4] = {ip_tcp, ip_tcp, ip_udp, ip_icmp};
     Bytes ip = ipv4(src, stack_ip, protos[(peer >> 2) & 3], Bytes(d, d + n));
     fix_tcp(nic, ip, peer & 0x10);
+    if (std::getenv("NET_FUZZ_TRACE") && ip[9] == ip_tcp && ip.size() >= 40)
+        std::fprintf(stderr, "tcp from .%u port %u seq %08x ack %08x flags %02x len %zu\n",
+                     src & 0xff, get16(&ip[20]), get32(&ip[24]), get32(&ip[28]), ip[33],
+                     ip.size() - 20 - size_t{static_cast<uint8_t>(ip[32] >> 4)} * 4);
     const net::Mac mac{{0x02, 0, 0, 0, 0, static_cast<uint8_t>(src)}};
     nic.inbox.push_back(eth(stack_mac, mac, eth_ipv4, ip));
 }

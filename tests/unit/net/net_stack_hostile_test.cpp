@@ -212,6 +212,41 @@ TEST_F(NetStackHostile, ASilentPeerIsGivenUpByKeepaliveAndAnAnsweringOneKept)
     EXPECT_EQ(alive.data, "still here");
 }
 
+// lwIP 2.1.3 asserts on a one-byte segment 2^31 away from rcv_nxt
+// (tools/lib/net/tcp_guard.cpp): a FIN, a byte, or SYN|FIN|ACK while the
+// handshake is half done. Found by tests/fuzz/net_stack_fuzz.
+TEST_F(NetStackHostile, SegmentsHalfTheSequenceSpaceAwayAreDropped)
+{
+    Tcp_peer p = connected(41090);
+    const uint32_t real = p.snd_nxt;
+    for (uint32_t away : {0x80000000u, 0x7fffffffu, 0x80000001u, 0x40000001u}) {
+        p.snd_nxt = real + away;
+        p.send(fin | ack);
+        p.snd_nxt = real + away;
+        p.send(psh | ack, "x");
+        p.snd_nxt = real;
+        pump();
+    }
+    EXPECT_EQ(server.closes, 0);
+    EXPECT_EQ(server.got, "");
+    exchange(p, "whole");
+    EXPECT_EQ(p.data, "whole");
+
+    // The same during the handshake: SYN, then SYN|FIN|ACK far away with
+    // the right ack.
+    Tcp_peer q(nic, peer_ip, 41091);
+    q.send_syn();
+    pump();
+    q.receive();
+    ASSERT_TRUE(q.got_syn_ack);
+    q.snd_nxt += 0x80000000u;
+    q.send(net_test::syn | fin | ack);
+    pump();
+    EXPECT_EQ(server.accepts, 1) << "the far segment did not complete the handshake";
+    EXPECT_GT(stack.counters().rx_dropped, 0u);
+    expect_fresh_connection_served(41092);
+}
+
 TEST_F(NetStackHostile, GarbageFramesOfEverySizeAreDropped)
 {
     Tcp_peer p = connected(41060);

@@ -207,6 +207,11 @@ void Stack::poll()
     Rx_queue q;
     g.nic->poll(q);
     for (size_t i = 0; i < g.rx_count; ++i) {
+        if (!lwip_glue::tcp_segment_acceptable(g.rx[i])) {
+            ++g.counters.rx_dropped;
+            pbuf_free(g.rx[i]);
+            continue;
+        }
         // The netif's input consumes the pbuf unless it fails.
         if (g.nif.input(g.rx[i], &g.nif) != ERR_OK)
             pbuf_free(g.rx[i]);
