@@ -13,6 +13,13 @@
 //   must return ERR_ABRT, and must not touch the pcb again.
 // - tcp_close does not fail for want of memory (lwIP keeps the FIN
 //   pending, TF_CLOSEPEND, and retries it from its timer).
+// - Nothing is written before the peer has offered a window of 2 bytes
+//   or more: tcp_write sizes segments by min(mss, largest window / 2) and
+//   falls back to the full MSS while that is 0; a segment queued then
+//   trips lwIP 2.1.3's "mss_local is too small" assertion in the next
+//   tcp_write once a small window arrives (found by net_stack_fuzz). The
+//   largest window only grows, so after that the size never shrinks; a
+//   poll every second tells the handler (writable) once writing may begin.
 // - When the pcb pool is full lwIP drops the SYN itself (tcp_alloc fails
 //   and accept is called with ERR_MEM); a full conn pool (cannot happen:
 //   one conn per pcb) refuses with RST.
@@ -54,6 +61,8 @@ struct Tcp_glue {
 
     static void release(Tcp_conn& c) { c = Tcp_conn{}; }
 
+    static constexpr u8_t poll_interval = 2; // x 500 ms (TCP_SLOW_INTERVAL)
+
     static void attach(Tcp_conn& c)
     {
         tcp_pcb* p = pcb(c);
@@ -61,7 +70,11 @@ struct Tcp_glue {
         tcp_recv(p, on_recv);
         tcp_sent(p, on_sent);
         tcp_err(p, on_err);
+        tcp_poll(p, on_poll, poll_interval);
     }
+
+    // See the top of the file: no write before a window of 2 bytes.
+    static bool window_known(const tcp_pcb* p) { return p->snd_wnd_max >= 2; }
 
     static void detach(tcp_pcb* p)
     {
@@ -69,6 +82,7 @@ struct Tcp_glue {
         tcp_recv(p, nullptr);
         tcp_sent(p, nullptr);
         tcp_err(p, nullptr);
+        tcp_poll(p, nullptr, 0);
     }
 
     // Runs a handler callback for pcb p; true if p was aborted meanwhile.
@@ -175,6 +189,16 @@ struct Tcp_glue {
         return run(p, [&] { h->writable(*c); }) ? ERR_ABRT : ERR_OK;
     }
 
+    static err_t on_poll(void* arg, tcp_pcb* p)
+    {
+        auto* c = static_cast<Tcp_conn*>(arg);
+        if (!c || c->pcb_ != p || !live(*c) || !c->window_wait_ || !window_known(p))
+            return ERR_OK;
+        c->window_wait_ = false;
+        Tcp_handler* h = c->handler_;
+        return run(p, [&] { h->writable(*c); }) ? ERR_ABRT : ERR_OK;
+    }
+
     // lwIP freed the pcb (RST received, retransmissions or persist probes
     // exhausted, tcp_abort from lwIP itself).
     static void on_err(void* arg, err_t)
@@ -216,6 +240,10 @@ size_t Tcp_conn::send_space() const
     if (!Tcp_glue::live(*this))
         return 0;
     tcp_pcb* p = Tcp_glue::pcb(*this);
+    if (!Tcp_glue::window_known(p)) {
+        window_wait_ = true; // on_poll calls writable() when it is
+        return 0;
+    }
     // Each write may need a new segment: leave one queue slot spare.
     if (tcp_sndqueuelen(p) + 1u >= TCP_SND_QUEUELEN)
         return 0;

@@ -19,7 +19,8 @@ public:
     virtual void accepted(Tcp_conn& c) = 0;
     // The data is consumed when this returns (the window reopens at once).
     virtual void received(Tcp_conn& c, const uint8_t* data, size_t len) = 0;
-    // Send space was freed (the peer acknowledged data).
+    // Send space was freed (the peer acknowledged data, or offered its
+    // first window after send_space() said 0 for want of one).
     virtual void writable(Tcp_conn& c) = 0;
     // The peer closed (FIN) or reset, or lwIP gave the connection up
     // (retransmissions, zero window too long, keepalive unanswered for
@@ -57,7 +58,8 @@ private:
     void* pcb_ = nullptr; // struct tcp_pcb*, null when dead
     Tcp_handler* handler_ = nullptr;
     bool in_use_ = false;
-    bool closing_ = false; // the handler's part is over (inside closed())
+    bool closing_ = false;             // the handler's part is over (inside closed())
+    mutable bool window_wait_ = false; // refused for want of a peer window
     uint32_t peer_addr_ = 0;
     uint16_t peer_port_ = 0;
 };
