@@ -12,7 +12,44 @@ PACKAGES=(build-essential g++-multilib cmake ninja-build googletest libgtest-dev
           grub-xen-bin xorriso mtools cpio)
 BUILD=${BUILD_DIR:-build}
 
+# The build fetches lwIP with `apt-get source lwip` (cmake/lwip.cmake),
+# which needs a deb-src entry; a fresh Debian has only deb ones. This adds
+# the deb-src twin of each stanza of debian.sources (same URIs, suites,
+# components and keyring) unless apt already knows lwip's source package.
+# Its messages go to stderr: `packages` prints the package list on stdout.
+SRC_SOURCES=/etc/apt/sources.list.d/xenith-src.sources
+deb_src() {
+    # grep reads all (no -q): with pipefail an early exit could fail apt-cache.
+    if apt-cache showsrc lwip 2>/dev/null | grep '^Package: lwip$' >/dev/null; then
+        return 0
+    fi
+    local from=/etc/apt/sources.list.d/debian.sources
+    if [ ! -r "$from" ]; then
+        echo "no $from: add a deb-src line for Debian main yourself (lwIP is built from its source package)" >&2
+        return 1
+    fi
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    echo "adding $SRC_SOURCES (deb-src, for lwIP's source package)" >&2
+    awk 'BEGIN { RS = ""; FS = "\n" }
+         {
+             out = ""; deb = 0
+             for (i = 1; i <= NF; i++) {
+                 l = $i
+                 if (l ~ /^#/) continue
+                 if (l ~ /^Types:/) {
+                     if (l ~ /[: \t]deb([ \t]|$)/) deb = 1
+                     l = "Types: deb-src"
+                 }
+                 out = out l "\n"
+             }
+             if (deb) printf "%s%s", (n++ ? "\n" : ""), out
+         }' "$from" | $sudo tee "$SRC_SOURCES" >/dev/null
+    $sudo apt-get update >&2 || echo "apt-get update reported errors; continuing" >&2
+}
+
 deps() {
+    deb_src
     local missing=()
     for p in "${PACKAGES[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -32,7 +69,7 @@ build() {
 }
 
 case "${1:-}" in
-packages) echo "${PACKAGES[*]}" ;;
+packages) deb_src >&2 || true; echo "${PACKAGES[*]}" ;;
 deps) deps ;;
 build) deps; build ;;
 run)
