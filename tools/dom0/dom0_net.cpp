@@ -144,4 +144,10 @@ void net_kick()
         service();
 }
 
+void net_kick_soon()
+{
+    if (state.nic)
+        state.loop->at(state.loop->now_ns(), on_timer, nullptr);
+}
+
 } // namespace dom0

@@ -46,5 +46,8 @@ bool net_start(Event_loop& loop, const Net_options& opts, uint64_t random_seed, 
 // Polls the stack and the client now (after work that may have queued
 // output, such as new console bytes for a following stream).
 void net_kick();
+// The same from inside a callback of the stack or the server: on the
+// loop's next turn.
+void net_kick_soon();
 
 } // namespace dom0
