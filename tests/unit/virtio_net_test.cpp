@@ -241,27 +241,24 @@ TEST_F(VirtioNet, QueueSizeZeroOrNotPowerOfTwoFails)
 
 TEST_F(VirtioNet, DmaExhaustionFailsAtEveryStep)
 {
-    for (long ok = 0; ok < 70; ++ok) {
+    // A ring and 64 buffer pages per queue: 130 allocations in all.
+    constexpr long needed = 2 * (1 + Virtio_net::max_buffers / 2);
+    for (long ok = 0; ok <= needed; ++ok) {
         Fake_dma d;
         d.fail_after = ok;
         Fake_virtio_net v{d};
         Virtio_net n;
         const Err e = n.init(v, Fake_virtio_net::base, d);
-        if (ok < 2 + 64) { // two rings, 64 pages of buffers per queue... rx's 64 then tx's
-            if (e == Err::none)
-                continue; // enough for this step
+        if (ok == needed) {
+            EXPECT_EQ(e, Err::none);
+            EXPECT_TRUE(n.ready());
+            continue;
         }
-        if (e != Err::none) {
-            EXPECT_EQ(e, Err::no_memory) << ok;
-            EXPECT_TRUE(v.status & 0x80) << ok;
-            EXPECT_FALSE(n.ready());
-        }
+        EXPECT_EQ(e, Err::no_memory) << ok;
+        EXPECT_TRUE(v.status & 0x80) << ok;
+        EXPECT_FALSE(v.status & 4) << ok;
+        EXPECT_FALSE(n.ready()) << ok;
     }
-    Fake_dma d;
-    d.fail_after = 2 + 64 + 64 - 1; // one page short
-    Fake_virtio_net v{d};
-    Virtio_net n;
-    EXPECT_EQ(n.init(v, Fake_virtio_net::base, d), Err::no_memory);
 }
 
 TEST_F(VirtioNet, IoBaseThatWrapsThePortSpaceIsRefusedUntouched)
@@ -345,6 +342,31 @@ TEST_F(VirtioNet, UsedIndexBeyondTheQueueGivesTheDeviceUp)
     const auto f = frame_of(60, 0);
     EXPECT_FALSE(nic.send(f.data(), f.size()));
     EXPECT_EQ(nic.poll(sink), 0u);
+}
+
+TEST_F(VirtioNet, UsedIndexGoingBackwardsGivesTheDeviceUp)
+{
+    up();
+    ASSERT_TRUE(dev.inject(frame_of(60, 0)));
+    Collect sink;
+    ASSERT_EQ(nic.poll(sink), 1u);
+    dev.set_used_idx(0, 0); // one back: 65535 "new" elements
+    EXPECT_EQ(nic.poll(sink), 0u);
+    EXPECT_TRUE(nic.failed());
+}
+
+TEST_F(VirtioNet, SecondInitStartsAfresh)
+{
+    dev.process_tx = false;
+    up();
+    const auto f = frame_of(60, 0);
+    for (unsigned i = 0; i < Virtio_net::max_buffers; ++i)
+        ASSERT_TRUE(nic.send(f.data(), f.size()));
+    Fake_dma d2;
+    Fake_virtio_net dev2{d2};
+    ASSERT_EQ(nic.init(dev2, Fake_virtio_net::base, d2), Err::none);
+    EXPECT_TRUE(nic.send(f.data(), f.size())); // no buffer left marked as the old device's
+    EXPECT_EQ(dev2.sent.size(), 1u);
 }
 
 TEST_F(VirtioNet, TransmitUsedIndexBeyondTheQueueGivesTheDeviceUp)

@@ -37,6 +37,8 @@ Virtio_net::Err Virtio_net::init(Port_io& io, uint16_t io_base, Dma_memory& dma)
     base_ = io_base;
     ready_ = false;
     failed_ = false;
+    tx_next_ = 0;
+    dropped_ = 0;
     if (io_base == 0 || uint32_t{io_base} + vl::bar_bytes > 0x10000u) {
         io_ = nullptr;
         return Err::bad_io_base;
@@ -73,6 +75,7 @@ Virtio_net::Err Virtio_net::init(Port_io& io, uint16_t io_base, Dma_memory& dma)
 
 Virtio_net::Err Virtio_net::setup_queue(uint16_t index, Queue& q, Dma_memory& dma)
 {
+    q = Queue{}; // a second init starts from nothing the device held
     io_->out16(static_cast<uint16_t>(base_ + vl::queue_select), index);
     const uint16_t size = io_->in16(static_cast<uint16_t>(base_ + vl::queue_size));
     if (!Virtqueue::valid_size(size) || size < 2)
