@@ -33,16 +33,29 @@ uint32_t inl(uint16_t p)
     asm volatile("inl %1, %0" : "=a"(v) : "Nd"(p));
     return v;
 }
-void outb(uint16_t p, uint8_t v) { asm volatile("outb %0, %1" ::"a"(v), "Nd"(p)); }
-void outw(uint16_t p, uint16_t v) { asm volatile("outw %0, %1" ::"a"(v), "Nd"(p)); }
-void outl(uint16_t p, uint32_t v) { asm volatile("outl %0, %1" ::"a"(v), "Nd"(p)); }
+void outb(uint16_t p, uint8_t v)
+{
+    asm volatile("outb %0, %1" ::"a"(v), "Nd"(p));
+}
+void outw(uint16_t p, uint16_t v)
+{
+    asm volatile("outw %0, %1" ::"a"(v), "Nd"(p));
+}
+void outl(uint16_t p, uint32_t v)
+{
+    asm volatile("outl %0, %1" ::"a"(v), "Nd"(p));
+}
 
-int32_t physdev(uint32_t cmd, void* a) { return hc::physdev_op(cmd, a); }
+int32_t physdev(uint32_t cmd, void* a)
+{
+    return hc::physdev_op(cmd, a);
+}
 
 void test_ports(uint16_t port)
 {
     physdev_set_iopl_t s = {1};
-    CHECK_EQ(physdev(PHYSDEVOP_set_iopl, &s), 0, "set_iopl 1: any PV guest may (its ports stay checked)");
+    CHECK_EQ(physdev(PHYSDEVOP_set_iopl, &s), 0,
+             "set_iopl 1: any PV guest may (its ports stay checked)");
     CHECK_EQ(inl(port), 0xFFFFFFFFu, "the NIC's device features (BAR0 + 0): all-ones");
     CHECK_EQ(inb(static_cast<uint16_t>(port + 0x12)), 0xFF, "  its device status: all-ones");
     CHECK_EQ(inb(static_cast<uint16_t>(port + 0x13)), 0xFF,
@@ -59,7 +72,10 @@ void test_ports(uint16_t port)
     CHECK_EQ(inw(0x40), 0xFFFF, "PIT channel 0: all-ones");
 }
 
-uint32_t cf8_address(uint32_t dev, uint32_t reg) { return 0x80000000u | dev << 11 | reg; }
+uint32_t cf8_address(uint32_t dev, uint32_t reg)
+{
+    return 0x80000000u | dev << 11 | reg;
+}
 
 void test_config_space(uint32_t dev)
 {
@@ -93,11 +109,13 @@ void test_memory(uint32_t mmio_frame)
     CHECK_EQ(map(mmio_frame, true), -XEN_EPERM, "  writable: -EPERM");
     CHECK_EQ(map(0xFEE00, true), -XEN_EPERM, "the local APIC: -EPERM");
     CHECK_EQ(map(0xFEC00, true), -XEN_EPERM, "the IO-APIC: -EPERM");
-    CHECK_EQ(map(0xFED00, false), -XEN_EPERM, "other device memory (the HPET's page): -EPERM for a domU");
+    CHECK_EQ(map(0xFED00, false), -XEN_EPERM,
+             "other device memory (the HPET's page): -EPERM for a domU");
     CHECK_EQ(map(0xB8, false), -XEN_EPERM, "the VGA text buffer: -EPERM for a domU");
     uint32_t own = pfn_to_mfn(virt_to_pfn(window));
-    CHECK_EQ(hc::update_va_mapping(hc::arg(window), (uint64_t{own} << 12) | pte_kernel_rw, UVMF_INVLPG), 0,
-             "  the window gets its own frame back");
+    CHECK_EQ(
+        hc::update_va_mapping(hc::arg(window), (uint64_t{own} << 12) | pte_kernel_rw, UVMF_INVLPG),
+        0, "  the window gets its own frame back");
 }
 
 int32_t map_pirq(int32_t gsi, domid_t dom)
@@ -118,18 +136,21 @@ void test_interrupts(uint32_t gsi)
     CHECK_EQ(map_pirq(g, 0), -XEN_EPERM, "  for dom0: -EPERM");
     CHECK_EQ(map_pirq(4, DOMID_SELF), -XEN_EPERM, "map_pirq of COM1's line: -EPERM");
     physdev_unmap_pirq_t u = {0, g};
-    CHECK_EQ(physdev(PHYSDEVOP_unmap_pirq, &u), -XEN_EPERM, "unmap_pirq of dom0's NIC pirq: -EPERM");
+    CHECK_EQ(physdev(PHYSDEVOP_unmap_pirq, &u), -XEN_EPERM,
+             "unmap_pirq of dom0's NIC pirq: -EPERM");
     evtchn_bind_pirq_t b = {gsi, 0, 0};
     CHECK_EQ(hc::event_channel_op(EVTCHNOP_bind_pirq, &b), -XEN_EPERM,
              "bind_pirq of the NIC's pirq (not mapped for it): -EPERM");
     physdev_eoi_t e = {gsi};
-    CHECK_EQ(physdev(PHYSDEVOP_eoi, &e), -XEN_EINVAL, "eoi of it (unmapped here: would unmask dom0's line): -EINVAL");
+    CHECK_EQ(physdev(PHYSDEVOP_eoi, &e), -XEN_EINVAL,
+             "eoi of it (unmapped here: would unmask dom0's line): -EINVAL");
     physdev_setup_gsi_t s = {g, 0, 0};
     CHECK_EQ(physdev(PHYSDEVOP_setup_gsi, &s), -XEN_EPERM, "setup_gsi (make it edge): -EPERM");
     physdev_apic_t a = {};
     a.apic_physbase = 0xFEC00000;
     a.reg = 0x10 + 2 * gsi; // the NIC's redirection entry
-    CHECK_EQ(physdev(PHYSDEVOP_apic_read, &a), -XEN_EPERM, "apic_read of its IO-APIC entry: -EPERM");
+    CHECK_EQ(physdev(PHYSDEVOP_apic_read, &a), -XEN_EPERM,
+             "apic_read of its IO-APIC entry: -EPERM");
     a.value = 0x10000; // masked
     CHECK_EQ(physdev(PHYSDEVOP_apic_write, &a), -XEN_EPERM, "apic_write (mask it): -EPERM");
 }

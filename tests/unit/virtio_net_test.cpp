@@ -227,7 +227,8 @@ TEST_F(VirtioNet, DeviceWithoutMacFails)
 
 TEST_F(VirtioNet, QueueSizeZeroOrNotPowerOfTwoFails)
 {
-    for (uint16_t size : {uint16_t{0}, uint16_t{3}, uint16_t{1}, uint16_t{2048}, uint16_t{0xFFFF}}) {
+    for (uint16_t size :
+         {uint16_t{0}, uint16_t{3}, uint16_t{1}, uint16_t{2048}, uint16_t{0xFFFF}}) {
         Fake_dma d;
         Fake_virtio_net v{d};
         v.q[1].size = size;
@@ -294,9 +295,9 @@ TEST_F(VirtioNet, UsedIdNotAChainHeadOrNotHeldIsDropped)
     dev.process_tx = false;
     const auto f = frame_of(60, 0);
     ASSERT_TRUE(nic.send(f.data(), f.size()));
-    dev.push_used(0, 1, 70);   // the data descriptor of buffer 0
-    dev.push_used(1, 2, 0);    // tx buffer 1, never sent
-    dev.push_used(1, 255, 0);  // odd
+    dev.push_used(0, 1, 70);  // the data descriptor of buffer 0
+    dev.push_used(1, 2, 0);   // tx buffer 1, never sent
+    dev.push_used(1, 255, 0); // odd
     nic.poll(sink);
     EXPECT_EQ(nic.dropped(), 3u);
     EXPECT_EQ(sink.got.size(), 1u);
@@ -316,10 +317,10 @@ TEST_F(VirtioNet, BufferReturnedTwiceIsDeliveredOnce)
 TEST_F(VirtioNet, UsedLengthsOutsideTheBufferAreDropped)
 {
     up();
-    dev.push_used(0, 0, 10 + 1519);   // more than the buffer holds
-    dev.push_used(0, 2, 0xFFFFFFFF);  // would wrap a length computation
-    dev.push_used(0, 4, 9);           // shorter than the header
-    dev.push_used(0, 6, 10 + 13);     // header and no Ethernet header
+    dev.push_used(0, 0, 10 + 1519);  // more than the buffer holds
+    dev.push_used(0, 2, 0xFFFFFFFF); // would wrap a length computation
+    dev.push_used(0, 4, 9);          // shorter than the header
+    dev.push_used(0, 6, 10 + 13);    // header and no Ethernet header
     Collect sink;
     EXPECT_EQ(nic.poll(sink), 0u);
     EXPECT_EQ(nic.dropped(), 4u);

@@ -15,7 +15,10 @@ constexpr size_t eth_header = 14;
 static_assert(data_offset + rx_frame_max <= Virtio_net::buffer_bytes);
 static_assert(page_size % Virtio_net::buffer_bytes == 0);
 
-uint16_t head_of(uint16_t buffer) { return static_cast<uint16_t>(2 * buffer); }
+uint16_t head_of(uint16_t buffer)
+{
+    return static_cast<uint16_t>(2 * buffer);
+}
 
 } // namespace
 
@@ -153,8 +156,8 @@ bool Virtio_net::send(const uint8_t* frame, size_t len)
     __builtin_memcpy(b.va + data_offset, frame, len);
     const uint16_t h = head_of(i);
     tx_.vq.set_desc(h, b.ma, vl::net_hdr_bytes, vring::desc_next, static_cast<uint16_t>(h + 1));
-    tx_.vq.set_desc(static_cast<uint16_t>(h + 1), b.ma + data_offset, static_cast<uint32_t>(len),
-                    0, 0);
+    tx_.vq.set_desc(static_cast<uint16_t>(h + 1), b.ma + data_offset, static_cast<uint32_t>(len), 0,
+                    0);
     tx_.device_has[i] = true;
     tx_.vq.publish(h);
     kick(tx_, vl::tx_queue);
