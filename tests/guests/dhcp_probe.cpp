@@ -16,8 +16,14 @@ void put32(uint8_t* p, uint32_t v)
     put16(p, static_cast<uint16_t>(v >> 16));
     put16(p + 2, static_cast<uint16_t>(v));
 }
-uint16_t get16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
-uint32_t get32(const uint8_t* p) { return uint32_t{get16(p)} << 16 | get16(p + 2); }
+uint16_t get16(const uint8_t* p)
+{
+    return static_cast<uint16_t>(p[0] << 8 | p[1]);
+}
+uint32_t get32(const uint8_t* p)
+{
+    return uint32_t{get16(p)} << 16 | get16(p + 2);
+}
 
 // RFC 791 header checksum: one's complement of the one's-complement sum.
 uint16_t ip_checksum(const uint8_t* p, size_t n)
@@ -74,7 +80,8 @@ void parse(const uint8_t* f, size_t len, uint32_t xid, Dhcp_probe::Offer& offer)
         return;
     const uint8_t* ip = f + eth_len;
     const size_t ihl = (ip[0] & 15u) * 4u;
-    if ((ip[0] >> 4) != 4 || ihl < ip_len || ip[9] != 17 || len < eth_len + ihl + udp_len + bootp_len + 4)
+    if ((ip[0] >> 4) != 4 || ihl < ip_len || ip[9] != 17 ||
+        len < eth_len + ihl + udp_len + bootp_len + 4)
         return;
     const uint8_t* udp = ip + ihl;
     if (get16(udp) != 67 || get16(udp + 2) != 68)
@@ -139,7 +146,10 @@ void Dhcp_probe::resend(void* probe)
     (void)p->loop_.at(p->loop_.now_ns() + second_ns, resend, p);
 }
 
-void Dhcp_probe::expire(void* probe) { static_cast<Dhcp_probe*>(probe)->timed_out_ = true; }
+void Dhcp_probe::expire(void* probe)
+{
+    static_cast<Dhcp_probe*>(probe)->timed_out_ = true;
+}
 
 bool Dhcp_probe::run(net::Nic& nic, uint64_t timeout_ns)
 {

@@ -24,7 +24,8 @@ RULES = {
     # Test dom0 kernels (domu_launch) host the toolstack library, as
     # tools/dom0 will; net_dhcp drives dom0's NIC with its event loop.
     "tests/guests": ["tests/guests", "guest-abi", "include/public", "tools/lib",
-                     "tools/dom0/dom0_nic.hpp", "tools/dom0/event_loop.hpp"],
+                     "tools/dom0/dom0_nic.hpp", "tools/dom0/dom0_ports.hpp",
+                     "tools/dom0/event_loop.hpp"],
     # The core reaches the architecture only through its face, include/.
     "hypervisor": ["hypervisor", "include/public", "boot/layout.h", "arch/x86_32/include"],
     # The face itself: the core, the ABI, and the register layout it pins.

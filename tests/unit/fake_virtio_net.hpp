@@ -68,7 +68,8 @@ public:
     explicit Fake_virtio_net(Fake_dma& dma) : dma_(dma) {}
 
     // Device behaviour
-    uint32_t host_features = (1u << 5) | (1u << 15) | (1u << 16) | (1u << 24); // MAC MRG STATUS NOTIFY_ON_EMPTY
+    uint32_t host_features =
+        (1u << 5) | (1u << 15) | (1u << 16) | (1u << 24); // MAC MRG STATUS NOTIFY_ON_EMPTY
     uint8_t mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
     bool process_tx = true;
     Queue q[2];
@@ -116,7 +117,8 @@ public:
     void push_used(unsigned qi, uint32_t id, uint32_t len)
     {
         uint16_t& idx = *used_idx(qi);
-        uint32_t* e = reinterpret_cast<uint32_t*>(ring(qi) + used_off(qi) + 4 + 8u * (idx % q[qi].size));
+        uint32_t* e =
+            reinterpret_cast<uint32_t*>(ring(qi) + used_off(qi) + 4 + 8u * (idx % q[qi].size));
         e[0] = id;
         e[1] = len;
         ++idx;
@@ -124,7 +126,10 @@ public:
     }
     void set_used_idx(unsigned qi, uint16_t idx) { *used_idx(qi) = idx; }
     void set_used_flags(unsigned qi, uint16_t f) { *used_flags(qi) = f; }
-    uint16_t avail_idx(unsigned qi) { return *reinterpret_cast<uint16_t*>(ring(qi) + desc_bytes(qi) + 2); }
+    uint16_t avail_idx(unsigned qi)
+    {
+        return *reinterpret_cast<uint16_t*>(ring(qi) + desc_bytes(qi) + 2);
+    }
     uint16_t pending_rx() { return static_cast<uint16_t>(avail_idx(0) - q[0].last_avail); }
 
     // Consumes every offered transmit chain: header descriptor (10 bytes,
@@ -148,8 +153,8 @@ public:
                     break;
                 i = d.next;
             }
-            if (!ok || bytes.size() < 10 || std::any_of(bytes.begin(), bytes.begin() + 10,
-                                                        [](uint8_t b) { return b != 0; }))
+            if (!ok || bytes.size() < 10 ||
+                std::any_of(bytes.begin(), bytes.begin() + 10, [](uint8_t b) { return b != 0; }))
                 ++bad_chains;
             else
                 sent.emplace_back(bytes.begin() + 10, bytes.end());
@@ -244,7 +249,10 @@ private:
     {
         return (desc_bytes(qi) + 6 + 2u * q[qi].size + 4095) & ~size_t{4095};
     }
-    uint8_t* ring(unsigned qi) { return dma_.at(uint64_t{q[qi].pfn} << 12, used_off(qi) + 6 + 8u * q[qi].size); }
+    uint8_t* ring(unsigned qi)
+    {
+        return dma_.at(uint64_t{q[qi].pfn} << 12, used_off(qi) + 6 + 8u * q[qi].size);
+    }
     Desc desc(unsigned qi, uint16_t i)
     {
         Desc d{};
@@ -252,7 +260,10 @@ private:
             std::memcpy(&d, ring(qi) + 16u * i, 16);
         return d;
     }
-    uint16_t* used_flags(unsigned qi) { return reinterpret_cast<uint16_t*>(ring(qi) + used_off(qi)); }
+    uint16_t* used_flags(unsigned qi)
+    {
+        return reinterpret_cast<uint16_t*>(ring(qi) + used_off(qi));
+    }
     uint16_t* used_idx(unsigned qi) { return used_flags(qi) + 1; }
     bool next_avail(unsigned qi, uint16_t& head)
     {

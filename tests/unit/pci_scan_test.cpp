@@ -129,8 +129,8 @@ TEST(PciScan, OtherFunctionsOnlyOfMultifunctionDevices)
     bus.add(0, 1, 0, 0x8086, 0x7000, 0x80); // PIIX3: multifunction
     bus.add(0, 1, 1, 0x8086, 0x7010);
     bus.add(0, 1, 7, 0x8086, 0x7113);
-    bus.add(0, 2, 0, 0x1234, 0x1111);       // single function...
-    bus.add(0, 2, 1, 0x1234, 0x2222);       // ...so this is never asked for
+    bus.add(0, 2, 0, 0x1234, 0x1111); // single function...
+    bus.add(0, 2, 1, 0x1234, 0x2222); // ...so this is never asked for
     Record r;
     EXPECT_EQ(net::pci_scan(bus, r), 4u);
     ASSERT_EQ(r.seen.size(), 4u);

@@ -227,7 +227,8 @@ TEST_F(VirtioNet, DeviceWithoutMacFails)
 
 TEST_F(VirtioNet, QueueSizeZeroOrNotPowerOfTwoFails)
 {
-    for (uint16_t size : {uint16_t{0}, uint16_t{3}, uint16_t{1}, uint16_t{2048}, uint16_t{0xFFFF}}) {
+    for (uint16_t size :
+         {uint16_t{0}, uint16_t{3}, uint16_t{1}, uint16_t{2048}, uint16_t{0xFFFF}}) {
         Fake_dma d;
         Fake_virtio_net v{d};
         v.q[1].size = size;
@@ -241,27 +242,24 @@ TEST_F(VirtioNet, QueueSizeZeroOrNotPowerOfTwoFails)
 
 TEST_F(VirtioNet, DmaExhaustionFailsAtEveryStep)
 {
-    for (long ok = 0; ok < 70; ++ok) {
+    // A ring and 64 buffer pages per queue: 130 allocations in all.
+    constexpr long needed = 2 * (1 + Virtio_net::max_buffers / 2);
+    for (long ok = 0; ok <= needed; ++ok) {
         Fake_dma d;
         d.fail_after = ok;
         Fake_virtio_net v{d};
         Virtio_net n;
         const Err e = n.init(v, Fake_virtio_net::base, d);
-        if (ok < 2 + 64) { // two rings, 64 pages of buffers per queue... rx's 64 then tx's
-            if (e == Err::none)
-                continue; // enough for this step
+        if (ok == needed) {
+            EXPECT_EQ(e, Err::none);
+            EXPECT_TRUE(n.ready());
+            continue;
         }
-        if (e != Err::none) {
-            EXPECT_EQ(e, Err::no_memory) << ok;
-            EXPECT_TRUE(v.status & 0x80) << ok;
-            EXPECT_FALSE(n.ready());
-        }
+        EXPECT_EQ(e, Err::no_memory) << ok;
+        EXPECT_TRUE(v.status & 0x80) << ok;
+        EXPECT_FALSE(v.status & 4) << ok;
+        EXPECT_FALSE(n.ready()) << ok;
     }
-    Fake_dma d;
-    d.fail_after = 2 + 64 + 64 - 1; // one page short
-    Fake_virtio_net v{d};
-    Virtio_net n;
-    EXPECT_EQ(n.init(v, Fake_virtio_net::base, d), Err::no_memory);
 }
 
 TEST_F(VirtioNet, IoBaseThatWrapsThePortSpaceIsRefusedUntouched)
@@ -297,9 +295,9 @@ TEST_F(VirtioNet, UsedIdNotAChainHeadOrNotHeldIsDropped)
     dev.process_tx = false;
     const auto f = frame_of(60, 0);
     ASSERT_TRUE(nic.send(f.data(), f.size()));
-    dev.push_used(0, 1, 70);   // the data descriptor of buffer 0
-    dev.push_used(1, 2, 0);    // tx buffer 1, never sent
-    dev.push_used(1, 255, 0);  // odd
+    dev.push_used(0, 1, 70);  // the data descriptor of buffer 0
+    dev.push_used(1, 2, 0);   // tx buffer 1, never sent
+    dev.push_used(1, 255, 0); // odd
     nic.poll(sink);
     EXPECT_EQ(nic.dropped(), 3u);
     EXPECT_EQ(sink.got.size(), 1u);
@@ -319,10 +317,10 @@ TEST_F(VirtioNet, BufferReturnedTwiceIsDeliveredOnce)
 TEST_F(VirtioNet, UsedLengthsOutsideTheBufferAreDropped)
 {
     up();
-    dev.push_used(0, 0, 10 + 1519);   // more than the buffer holds
-    dev.push_used(0, 2, 0xFFFFFFFF);  // would wrap a length computation
-    dev.push_used(0, 4, 9);           // shorter than the header
-    dev.push_used(0, 6, 10 + 13);     // header and no Ethernet header
+    dev.push_used(0, 0, 10 + 1519);  // more than the buffer holds
+    dev.push_used(0, 2, 0xFFFFFFFF); // would wrap a length computation
+    dev.push_used(0, 4, 9);          // shorter than the header
+    dev.push_used(0, 6, 10 + 13);    // header and no Ethernet header
     Collect sink;
     EXPECT_EQ(nic.poll(sink), 0u);
     EXPECT_EQ(nic.dropped(), 4u);
@@ -345,6 +343,31 @@ TEST_F(VirtioNet, UsedIndexBeyondTheQueueGivesTheDeviceUp)
     const auto f = frame_of(60, 0);
     EXPECT_FALSE(nic.send(f.data(), f.size()));
     EXPECT_EQ(nic.poll(sink), 0u);
+}
+
+TEST_F(VirtioNet, UsedIndexGoingBackwardsGivesTheDeviceUp)
+{
+    up();
+    ASSERT_TRUE(dev.inject(frame_of(60, 0)));
+    Collect sink;
+    ASSERT_EQ(nic.poll(sink), 1u);
+    dev.set_used_idx(0, 0); // one back: 65535 "new" elements
+    EXPECT_EQ(nic.poll(sink), 0u);
+    EXPECT_TRUE(nic.failed());
+}
+
+TEST_F(VirtioNet, SecondInitStartsAfresh)
+{
+    dev.process_tx = false;
+    up();
+    const auto f = frame_of(60, 0);
+    for (unsigned i = 0; i < Virtio_net::max_buffers; ++i)
+        ASSERT_TRUE(nic.send(f.data(), f.size()));
+    Fake_dma d2;
+    Fake_virtio_net dev2{d2};
+    ASSERT_EQ(nic.init(dev2, Fake_virtio_net::base, d2), Err::none);
+    EXPECT_TRUE(nic.send(f.data(), f.size())); // no buffer left marked as the old device's
+    EXPECT_EQ(dev2.sent.size(), 1u);
 }
 
 TEST_F(VirtioNet, TransmitUsedIndexBeyondTheQueueGivesTheDeviceUp)

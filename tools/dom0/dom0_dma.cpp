@@ -14,7 +14,10 @@ alignas(4096) uint8_t pool[Dma_pool::nr_pages][net::page_size];
 // PCI masters need).
 constexpr unsigned dma_address_bits = 32;
 
-uint32_t va_of(size_t i) { return hc::arg(pool[i]); }
+uint32_t va_of(size_t i)
+{
+    return hc::arg(pool[i]);
+}
 
 } // namespace
 
@@ -45,14 +48,16 @@ bool Dma_pool::make_contiguous(size_t first, unsigned order, uint32_t& mfn)
     bool ok = true;
     for (size_t i = 0; i < n; ++i) {
         const uint32_t pfn = virt_to_pfn(pool[first + i]);
-        const uint32_t m = traded ? static_cast<uint32_t>(out[0] + i) : static_cast<uint32_t>(in[i]);
+        const uint32_t m =
+            traded ? static_cast<uint32_t>(out[0] + i) : static_cast<uint32_t>(in[i]);
         if (traded) {
             set_p2m(pfn, m);
             mmu_update_t u = {(uint64_t{m} << 12) | MMU_MACHPHYS_UPDATE, pfn};
             ok = hc::mmu_update(&u, 1, nullptr, DOMID_SELF) == 0 && ok;
         }
-        ok = hc::update_va_mapping(va_of(first + i), (uint64_t{m} << 12) | pte_kernel_rw,
-                                   UVMF_INVLPG) == 0 && ok;
+        const uint64_t pte = (uint64_t{m} << 12) | pte_kernel_rw;
+        if (hc::update_va_mapping(va_of(first + i), pte, UVMF_INVLPG) != 0)
+            ok = false;
     }
     mfn = static_cast<uint32_t>(out[0]);
     return traded && ok;

@@ -111,9 +111,8 @@ net::Nic* nic_init(Event_loop& loop, void (*on_rx)(void*), void* ctx)
         return nullptr;
     }
     loop.bind(port, on_interrupt, nullptr);
-    printf("net: virtio-net at %02x:%02x.%u, port %#x, GSI %u (event channel %u), MAC ",
-           f.addr.bus, f.addr.dev, f.addr.fn, static_cast<unsigned>(bar.base), f.interrupt_line,
-           port);
+    printf("net: virtio-net at %02x:%02x.%u, port %#x, GSI %u (event channel %u), MAC ", f.addr.bus,
+           f.addr.dev, f.addr.fn, static_cast<unsigned>(bar.base), f.interrupt_line, port);
     print_mac(nic.mac());
     printf("\n");
     return &nic;

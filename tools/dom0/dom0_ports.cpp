@@ -30,9 +30,18 @@ uint32_t X86_ports::in32(uint16_t port)
 }
 // The "memory" clobbers keep ring writes ahead of a notify (and ring reads
 // after an ISR read) in program order; x86 keeps them in order on the bus.
-void X86_ports::out8(uint16_t port, uint8_t v) { asm volatile("outb %0, %1" ::"a"(v), "Nd"(port) : "memory"); }
-void X86_ports::out16(uint16_t port, uint16_t v) { asm volatile("outw %0, %1" ::"a"(v), "Nd"(port) : "memory"); }
-void X86_ports::out32(uint16_t port, uint32_t v) { asm volatile("outl %0, %1" ::"a"(v), "Nd"(port) : "memory"); }
+void X86_ports::out8(uint16_t port, uint8_t v)
+{
+    asm volatile("outb %0, %1" ::"a"(v), "Nd"(port) : "memory");
+}
+void X86_ports::out16(uint16_t port, uint16_t v)
+{
+    asm volatile("outw %0, %1" ::"a"(v), "Nd"(port) : "memory");
+}
+void X86_ports::out32(uint16_t port, uint32_t v)
+{
+    asm volatile("outl %0, %1" ::"a"(v), "Nd"(port) : "memory");
+}
 
 namespace {
 

@@ -15,7 +15,10 @@ constexpr size_t eth_header = 14;
 static_assert(data_offset + rx_frame_max <= Virtio_net::buffer_bytes);
 static_assert(page_size % Virtio_net::buffer_bytes == 0);
 
-uint16_t head_of(uint16_t buffer) { return static_cast<uint16_t>(2 * buffer); }
+uint16_t head_of(uint16_t buffer)
+{
+    return static_cast<uint16_t>(2 * buffer);
+}
 
 } // namespace
 
@@ -37,6 +40,8 @@ Virtio_net::Err Virtio_net::init(Port_io& io, uint16_t io_base, Dma_memory& dma)
     base_ = io_base;
     ready_ = false;
     failed_ = false;
+    tx_next_ = 0;
+    dropped_ = 0;
     if (io_base == 0 || uint32_t{io_base} + vl::bar_bytes > 0x10000u) {
         io_ = nullptr;
         return Err::bad_io_base;
@@ -73,6 +78,7 @@ Virtio_net::Err Virtio_net::init(Port_io& io, uint16_t io_base, Dma_memory& dma)
 
 Virtio_net::Err Virtio_net::setup_queue(uint16_t index, Queue& q, Dma_memory& dma)
 {
+    q = Queue{}; // a second init starts from nothing the device held
     io_->out16(static_cast<uint16_t>(base_ + vl::queue_select), index);
     const uint16_t size = io_->in16(static_cast<uint16_t>(base_ + vl::queue_size));
     if (!Virtqueue::valid_size(size) || size < 2)
@@ -150,8 +156,8 @@ bool Virtio_net::send(const uint8_t* frame, size_t len)
     __builtin_memcpy(b.va + data_offset, frame, len);
     const uint16_t h = head_of(i);
     tx_.vq.set_desc(h, b.ma, vl::net_hdr_bytes, vring::desc_next, static_cast<uint16_t>(h + 1));
-    tx_.vq.set_desc(static_cast<uint16_t>(h + 1), b.ma + data_offset, static_cast<uint32_t>(len),
-                    0, 0);
+    tx_.vq.set_desc(static_cast<uint16_t>(h + 1), b.ma + data_offset, static_cast<uint32_t>(len), 0,
+                    0);
     tx_.device_has[i] = true;
     tx_.vq.publish(h);
     kick(tx_, vl::tx_queue);

@@ -41,7 +41,7 @@ constexpr uint8_t isr_queue = 1;
 constexpr uint8_t isr_config = 2;
 
 constexpr uint32_t net_f_mac = 1u << 5; // VIRTIO_NET_F_MAC
-constexpr size_t net_hdr_bytes = 10;     // virtio_net_hdr without num_buffers
+constexpr size_t net_hdr_bytes = 10;    // virtio_net_hdr without num_buffers
 constexpr uint16_t rx_queue = 0;
 constexpr uint16_t tx_queue = 1;
 } // namespace virtio_legacy
@@ -50,10 +50,10 @@ class Virtio_net final : public Nic {
 public:
     enum class Err : uint8_t {
         none,
-        bad_io_base,  // BAR does not fit in the 16-bit port space
-        no_queue,     // queue size 0 or not a power of two, or too large
-        no_memory,    // DMA memory for rings or buffers
-        no_mac,       // the device does not offer VIRTIO_NET_F_MAC
+        bad_io_base, // BAR does not fit in the 16-bit port space
+        no_queue,    // queue size 0 or not a power of two, or too large
+        no_memory,   // DMA memory for rings or buffers
+        no_mac,      // the device does not offer VIRTIO_NET_F_MAC
     };
     static const char* err_text(Err e);
 

@@ -6,9 +6,20 @@ namespace {
 
 constexpr size_t desc_bytes = 16; // le64 addr, le32 len, le16 flags, le16 next
 
-size_t align_up(size_t v) { return (v + vring::align - 1) & ~(vring::align - 1); }
-size_t avail_bytes(uint16_t size) { return 2 + 2 + 2u * size + 2; } // flags idx ring used_event
-size_t used_bytes(uint16_t size) { return 2 + 2 + 8u * size + 2; }  // flags idx ring avail_event
+size_t align_up(size_t v)
+{
+    return (v + vring::align - 1) & ~(vring::align - 1);
+}
+// flags, idx, ring[size] (le16 heads), used_event
+size_t avail_bytes(uint16_t size)
+{
+    return 2 + 2 + 2u * size + 2;
+}
+// flags, idx, ring[size] (le32 id, le32 len), avail_event
+size_t used_bytes(uint16_t size)
+{
+    return 2 + 2 + 8u * size + 2;
+}
 
 } // namespace
 
@@ -34,13 +45,22 @@ volatile uint16_t* Virtqueue::avail_flags() const
 {
     return reinterpret_cast<volatile uint16_t*>(ring_.va + desc_bytes * size_);
 }
-volatile uint16_t* Virtqueue::avail_idx() const { return avail_flags() + 1; }
-volatile uint16_t* Virtqueue::avail_ring() const { return avail_flags() + 2; }
+volatile uint16_t* Virtqueue::avail_idx() const
+{
+    return avail_flags() + 1;
+}
+volatile uint16_t* Virtqueue::avail_ring() const
+{
+    return avail_flags() + 2;
+}
 volatile uint16_t* Virtqueue::used_flags() const
 {
     return reinterpret_cast<volatile uint16_t*>(ring_.va + used_offset_);
 }
-volatile uint16_t* Virtqueue::used_idx() const { return used_flags() + 1; }
+volatile uint16_t* Virtqueue::used_idx() const
+{
+    return used_flags() + 1;
+}
 volatile uint32_t* Virtqueue::used_ring() const
 {
     return reinterpret_cast<volatile uint32_t*>(ring_.va + used_offset_ + 4);

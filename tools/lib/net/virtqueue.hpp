@@ -16,8 +16,8 @@
 namespace net {
 
 namespace vring {
-constexpr uint16_t desc_next = 1;  // VRING_DESC_F_NEXT
-constexpr uint16_t desc_write = 2; // VRING_DESC_F_WRITE (device writes)
+constexpr uint16_t desc_next = 1;      // VRING_DESC_F_NEXT
+constexpr uint16_t desc_write = 2;     // VRING_DESC_F_WRITE (device writes)
 constexpr uint16_t used_no_notify = 1; // VRING_USED_F_NO_NOTIFY
 constexpr size_t align = 4096;         // VIRTIO_PCI_VRING_ALIGN (legacy)
 } // namespace vring
