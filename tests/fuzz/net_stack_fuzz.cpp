@@ -78,6 +78,10 @@ struct Nic final : net::Nic {
                 uint32_t next = get32(t + 4) + static_cast<uint32_t>(total - ihl - off);
                 next += (flags & 0x03) ? 1u : 0u; // SYN or FIN
                 next_seq[{get32(f + 30), get16(t + 2)}] = next;
+                if (std::getenv("NET_FUZZ_TRACE"))
+                    std::fprintf(stderr, "out .%u:%u seq %08x ack %08x flags %02x wnd %u len %zu\n",
+                                 f[33], get16(t + 2), get32(t + 4), get32(t + 8), flags,
+                                 get16(t + 14), total - ihl - off);
             }
         }
         return true;
@@ -172,9 +176,9 @@ void inject_ip(Nic& nic, uint8_t peer, const uint8_t* d, size_t n)
     Bytes ip = ipv4(src, stack_ip, protos[(peer >> 2) & 3], Bytes(d, d + n));
     fix_tcp(nic, ip, peer & 0x10);
     if (std::getenv("NET_FUZZ_TRACE") && ip[9] == ip_tcp && ip.size() >= 40)
-        std::fprintf(stderr, "tcp from .%u port %u seq %08x ack %08x flags %02x len %zu\n",
+        std::fprintf(stderr, "in  .%u:%u seq %08x ack %08x flags %02x wnd %u size %zu\n",
                      src & 0xff, get16(&ip[20]), get32(&ip[24]), get32(&ip[28]), ip[33],
-                     ip.size() - 20 - size_t{static_cast<uint8_t>(ip[32] >> 4)} * 4);
+                     get16(&ip[34]), ip.size() - 20);
     const net::Mac mac{{0x02, 0, 0, 0, 0, static_cast<uint8_t>(src)}};
     nic.inbox.push_back(eth(stack_mac, mac, eth_ipv4, ip));
 }

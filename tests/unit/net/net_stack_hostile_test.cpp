@@ -289,6 +289,46 @@ TEST_F(NetStackHostile, SegmentsHalfTheSequenceSpaceAwayAreDropped)
     expect_fresh_connection_served(41092);
 }
 
+// lwIP 2.1.3 keeps its persist timer running when an ACK empties the
+// unsent queue (tools/lib/net/tcp_guard.cpp): here the probe carries the
+// last byte and the peer acknowledges it, window still shut; lwIP's
+// timer would then assert. Found by net_stack_fuzz.
+TEST_F(NetStackHostile, AnAcknowledgedWindowProbeStopsTheProbing)
+{
+    server.echo = false;
+    server.reply = std::string(2920, 'a');
+    Tcp_peer p(nic, peer_ip, 41110);
+    p.wnd = 2920;
+    ASSERT_TRUE(p.connect(pumper()));
+    p.ack_data = false;
+    p.send(psh | ack, "go");
+    pump();
+    p.receive();
+    ASSERT_EQ(p.data.size(), 2920u);
+    p.wnd = 0;
+    p.send(ack);
+    pump();
+    ASSERT_NE(server.last, nullptr);
+    EXPECT_EQ(server.last->write(reinterpret_cast<const uint8_t*>("!"), 1), 1u);
+    pump();
+    // The probe: the last byte; acknowledged with the window still 0.
+    p.ack_data = true;
+    for (int i = 0; i < 10 && p.data.size() < 2921; ++i) {
+        advance(1000, 250);
+        p.receive();
+    }
+    EXPECT_EQ(p.data.size(), 2921u);
+    advance(60000, 250);
+    EXPECT_EQ(server.closes, 0);
+    // The window opens: the connection carries on.
+    p.wnd = 65535;
+    p.send(ack);
+    server.reply.clear();
+    server.echo = true;
+    exchange(p, "on");
+    EXPECT_EQ(p.data.substr(2921), "on");
+}
+
 TEST_F(NetStackHostile, GarbageFramesOfEverySizeAreDropped)
 {
     Tcp_peer p = connected(41060);

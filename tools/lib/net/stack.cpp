@@ -226,6 +226,7 @@ void Stack::poll()
     for (int round = 0; round < rx_rounds && g.nic->poll(q) > 0; ++round)
         feed_rx_queue();
     feed_rx_queue();
+    lwip_glue::tcp_keep_invariants();
     sys_check_timeouts();
 }
 
