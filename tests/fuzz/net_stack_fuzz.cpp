@@ -11,6 +11,10 @@
 //   2 n                the clock moves by n * 50 ms (one poll per 250 ms)
 //   3 i what           the handler acts on live connection i: write, close,
 //                      abort
+// With bit 7 of the first byte set the stack starts by DHCP instead of a
+// static address; a UDP packet with bit 4 of peer set then gets the xid
+// of the client's last message and its MAC as chaddr (the DHCP client
+// checks both before it reads any option), and no UDP checksum.
 // An echo server listens on port 80. What must hold for any input:
 //   - no crash, no ASan/UBSan report, no lwIP assertion;
 //   - callbacks name only live connections: accepted gives a new one,
@@ -67,6 +71,10 @@ struct Nic final : net::Nic {
                 inbox.push_back(eth(req, peer, eth_arp, arp(2, peer, tpa, req, get32(f + 28))));
             }
         }
+        // Remember the DHCP client's last xid (UDP 68 -> 67).
+        if (n >= 14 + 20 + 8 + 8 && f[12] == 0x08 && f[13] == 0x00 && f[23] == ip_udp &&
+            get16(f + 34) == 68 && get16(f + 36) == 67)
+            xid = get32(f + 14 + 20 + 8 + 4);
         // Remember the stack's next sequence number per peer and port.
         if (n >= 54 && f[12] == 0x08 && f[13] == 0x00 && f[23] == ip_tcp) {
             const size_t ihl = size_t{static_cast<uint8_t>(f[14] & 0xf)} * 4;
@@ -78,6 +86,10 @@ struct Nic final : net::Nic {
                 uint32_t next = get32(t + 4) + static_cast<uint32_t>(total - ihl - off);
                 next += (flags & 0x03) ? 1u : 0u; // SYN or FIN
                 next_seq[{get32(f + 30), get16(t + 2)}] = next;
+                if (std::getenv("NET_FUZZ_TRACE"))
+                    std::fprintf(stderr, "out .%u:%u seq %08x ack %08x flags %02x wnd %u len %zu\n",
+                                 f[33], get16(t + 2), get32(t + 4), get32(t + 8), flags,
+                                 get16(t + 14), total - ihl - off);
             }
         }
         return true;
@@ -92,6 +104,7 @@ struct Nic final : net::Nic {
     }
     std::vector<Bytes> inbox;
     std::map<std::pair<uint32_t, uint16_t>, uint32_t> next_seq;
+    uint32_t xid = 0;
 };
 
 struct Server final : net::Tcp_handler {
@@ -171,10 +184,17 @@ void inject_ip(Nic& nic, uint8_t peer, const uint8_t* d, size_t n)
     const uint8_t protos[4] = {ip_tcp, ip_tcp, ip_udp, ip_icmp};
     Bytes ip = ipv4(src, stack_ip, protos[(peer >> 2) & 3], Bytes(d, d + n));
     fix_tcp(nic, ip, peer & 0x10);
+    if (ip[9] == ip_udp && (peer & 0x10) && ip.size() >= 20 + 8 + 34) {
+        ip[26] = ip[27] = 0; // no UDP checksum
+        for (int k = 0; k < 4; ++k)
+            ip[20 + 8 + 4 + static_cast<size_t>(k)] = static_cast<uint8_t>(nic.xid >> (24 - 8 * k));
+        for (int k = 0; k < 6; ++k)
+            ip[20 + 8 + 28 + static_cast<size_t>(k)] = stack_mac.b[k];
+    }
     if (std::getenv("NET_FUZZ_TRACE") && ip[9] == ip_tcp && ip.size() >= 40)
-        std::fprintf(stderr, "tcp from .%u port %u seq %08x ack %08x flags %02x len %zu\n",
+        std::fprintf(stderr, "in  .%u:%u seq %08x ack %08x flags %02x wnd %u size %zu\n",
                      src & 0xff, get16(&ip[20]), get32(&ip[24]), get32(&ip[28]), ip[33],
-                     ip.size() - 20 - size_t{static_cast<uint8_t>(ip[32] >> 4)} * 4);
+                     get16(&ip[34]), ip.size() - 20);
     const net::Mac mac{{0x02, 0, 0, 0, 0, static_cast<uint8_t>(src)}};
     nic.inbox.push_back(eth(stack_mac, mac, eth_ipv4, ip));
 }
@@ -188,7 +208,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     static net::Stack stack;
     nic.inbox.clear();
     const net::Ip4 cfg{stack_ip, 0xffffff00, 0x0a000202};
-    check(stack.start(nic, &cfg, clock, nullptr));
+    const bool dhcp = size > 0 && (data[0] & 0x80);
+    check(stack.start(nic, dhcp ? nullptr : &cfg, clock, nullptr));
     check(net::tcp_listen(80, server));
 
     size_t i = 0;
@@ -241,6 +262,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
             stack.poll();
         }
     }
+    if (stack.has_address())
+        trace("addressed", nullptr);
     stack.stop();
     check(server.live.empty());
     server.order.clear();

@@ -1,6 +1,7 @@
 // A hostile network: corrupt segments, resets, SYN floods, more
 // connections than PCBs, a peer that never opens its window, garbage
 // frames. Each leaves the stack serving a fresh connection.
+#include <algorithm>
 #include <random>
 
 #include "tests/unit/net/tcp_fixture.hpp"
@@ -287,6 +288,96 @@ TEST_F(NetStackHostile, SegmentsHalfTheSequenceSpaceAwayAreDropped)
     EXPECT_EQ(server.accepts, 1) << "the far segment did not complete the handshake";
     EXPECT_GT(stack.counters().rx_dropped, 0u);
     expect_fresh_connection_served(41092);
+}
+
+// lwIP 2.1.3 keeps its persist timer running when an ACK empties the
+// unsent queue (tools/lib/net/tcp_guard.cpp): here the probe carries the
+// last byte and the peer acknowledges it, window still shut; lwIP's
+// timer would then assert. Found by net_stack_fuzz.
+TEST_F(NetStackHostile, AnAcknowledgedWindowProbeStopsTheProbing)
+{
+    server.echo = false;
+    server.reply = std::string(2920, 'a');
+    Tcp_peer p(nic, peer_ip, 41110);
+    p.wnd = 2920;
+    ASSERT_TRUE(p.connect(pumper()));
+    p.ack_data = false;
+    p.send(psh | ack, "go");
+    pump();
+    p.receive();
+    ASSERT_EQ(p.data.size(), 2920u);
+    p.wnd = 0;
+    p.send(ack);
+    pump();
+    ASSERT_NE(server.last, nullptr);
+    EXPECT_EQ(server.last->write(reinterpret_cast<const uint8_t*>("!"), 1), 1u);
+    pump();
+    // The probe: the last byte; acknowledged with the window still 0.
+    p.ack_data = true;
+    for (int i = 0; i < 10 && p.data.size() < 2921; ++i) {
+        advance(1000, 250);
+        p.receive();
+    }
+    EXPECT_EQ(p.data.size(), 2921u);
+    advance(60000, 250);
+    EXPECT_EQ(server.closes, 0);
+    // The window opens: the connection carries on.
+    p.wnd = 65535;
+    p.send(ack);
+    server.reply.clear();
+    server.echo = true;
+    exchange(p, "on");
+    EXPECT_EQ(p.data.substr(2921), "on");
+}
+
+// lwIP's heap (1 MiB) is shared: connections each given 11680 bytes by
+// peers that acknowledge nothing exhaust it; writes take less than their
+// send_space(), and then even a SYN/ACK finds no memory (the new peer is
+// refused, as a full PCB pool would). Once the peers acknowledge, every
+// connection hears writable(), though nothing of some was in flight.
+TEST_F(NetStackHostile, WritesRefusedForSharedMemoryAreFollowedByWritable)
+{
+    server.echo = false;
+    // The victim: connected first, nothing written to it yet.
+    Tcp_peer victim(nic, 0x0a0002a1, 42999, 0xa1);
+    ASSERT_TRUE(victim.connect(pumper()));
+    ASSERT_NE(server.last, nullptr);
+    net::Tcp_conn& vc = *server.last;
+    server.reply = std::string(11680, 'm');
+    std::vector<Tcp_peer> peers;
+    for (uint16_t i = 0; i < 120; ++i) {
+        Tcp_peer p(nic, 0x0a0002a0, static_cast<uint16_t>(43000 + i), 0xa0);
+        p.snd_nxt = 5000u * i;
+        if (!p.connect(pumper()))
+            break;
+        p.ack_data = false;
+        p.send(psh | ack, "go");
+        pump();
+        peers.push_back(p);
+    }
+    ASSERT_GE(peers.size(), 60u);
+    EXPECT_LT(peers.size(), 120u) << "memory, not the loop, ended the connections";
+    EXPECT_LT(server.reply_taken, peers.size() * 11680u) << "the heap ran out";
+    const std::string more(1000, 'v');
+    EXPECT_GT(vc.send_space(), 0u) << "its own buffer is empty";
+    EXPECT_EQ(vc.write(reinterpret_cast<const uint8_t*>(more.data()), more.size()), 0u)
+        << "but the shared heap is not";
+    server.writable_conns.clear();
+    const int before = server.writables;
+    for (int round = 0; round < 3; ++round) {
+        for (auto& p : peers) {
+            p.ack_data = true;
+            p.receive();
+        }
+        advance(1500, 250);
+    }
+    EXPECT_GE(server.writables - before, static_cast<int>(peers.size()));
+    EXPECT_NE(std::find(server.writable_conns.begin(), server.writable_conns.end(), &vc),
+              server.writable_conns.end())
+        << "the victim had nothing in flight: only the poll can tell it";
+    EXPECT_GT(vc.write(reinterpret_cast<const uint8_t*>(more.data()), more.size()), 0u);
+    // Memory is back: a new connection is served.
+    expect_fresh_connection_served(43500);
 }
 
 TEST_F(NetStackHostile, GarbageFramesOfEverySizeAreDropped)

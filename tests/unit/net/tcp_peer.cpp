@@ -113,9 +113,10 @@ void Echo_server::received(net::Tcp_conn& c, const uint8_t* d, size_t n)
         c.close();
 }
 
-void Echo_server::writable(net::Tcp_conn&)
+void Echo_server::writable(net::Tcp_conn& c)
 {
     ++writables;
+    writable_conns.push_back(&c);
 }
 
 void Echo_server::closed(net::Tcp_conn& c)

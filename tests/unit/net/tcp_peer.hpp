@@ -63,6 +63,7 @@ public:
     void closed(net::Tcp_conn& c) override;
 
     int accepts = 0, closes = 0, writables = 0;
+    std::vector<net::Tcp_conn*> writable_conns;
     std::string got;
     bool echo = true;
     // Bytes to write after each receive (for backpressure tests), and how

@@ -14,5 +14,8 @@ void drop_all_tcp();
 // False for a TCP segment lwIP 2.1.3 must not see (tcp_guard.cpp); true
 // for anything else, which lwIP then judges itself.
 bool tcp_segment_acceptable(const pbuf* frame);
+// Restores what lwIP 2.1.3's TCP timers assume of every pcb, after input
+// and before sys_check_timeouts() (tcp_guard.cpp).
+void tcp_keep_invariants();
 
 } // namespace net::lwip_glue

@@ -20,6 +20,7 @@ namespace {
 // Nic::poll() returns, so lwIP's replies (Nic::send) never run inside the
 // driver's poll. A batch beyond the queue is dropped (TCP retransmits).
 constexpr size_t rx_batch = 256;
+constexpr int rx_rounds = 4;
 // An Ethernet frame without FCS, with room for one VLAN tag.
 constexpr size_t max_frame = 1518;
 constexpr size_t min_frame = 14;
@@ -123,6 +124,21 @@ public:
     }
 };
 
+void feed_rx_queue()
+{
+    for (size_t i = 0; i < g.rx_count; ++i) {
+        if (!lwip_glue::tcp_segment_acceptable(g.rx[i])) {
+            ++g.counters.rx_dropped;
+            pbuf_free(g.rx[i]);
+            continue;
+        }
+        // The netif's input consumes the pbuf unless it fails.
+        if (g.nif.input(g.rx[i], &g.nif) != ERR_OK)
+            pbuf_free(g.rx[i]);
+    }
+    g.rx_count = 0;
+}
+
 void drop_rx_queue()
 {
     for (size_t i = 0; i < g.rx_count; ++i)
@@ -205,18 +221,12 @@ void Stack::poll()
     if (!g.started)
         return;
     Rx_queue q;
-    g.nic->poll(q);
-    for (size_t i = 0; i < g.rx_count; ++i) {
-        if (!lwip_glue::tcp_segment_acceptable(g.rx[i])) {
-            ++g.counters.rx_dropped;
-            pbuf_free(g.rx[i]);
-            continue;
-        }
-        // The netif's input consumes the pbuf unless it fails.
-        if (g.nif.input(g.rx[i], &g.nif) != ERR_OK)
-            pbuf_free(g.rx[i]);
-    }
-    g.rx_count = 0;
+    // A driver may hand over its frames in bounded batches: a few rounds,
+    // bounded too, so one busy NIC cannot keep the event loop here.
+    for (int round = 0; round < rx_rounds && g.nic->poll(q) > 0; ++round)
+        feed_rx_queue();
+    feed_rx_queue();
+    lwip_glue::tcp_keep_invariants();
     sys_check_timeouts();
 }
 

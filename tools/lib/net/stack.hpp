@@ -3,7 +3,8 @@
 //
 // Usage: start(nic, cfg or nullptr for DHCP, clock), then call poll()
 // whenever the Nic has frames or now_ms() reaches next_timeout_ms().
-// All calls, and every Tcp_handler callback, happen on that one thread.
+// All calls, and every Tcp_handler callback, happen on that one thread;
+// a callback must not call poll(), start() or stop().
 #pragma once
 #include <cstdint>
 
@@ -27,8 +28,9 @@ public:
     // start() may then be called again (tests do, between cases).
     void stop();
 
-    // Feeds the frames the Nic has (at most a bounded batch per call) to
-    // lwIP and runs its timers.
+    // Feeds the frames the Nic has to lwIP and runs its timers: up to 4
+    // rounds of Nic::poll (the rest wait for the next call), of which
+    // frames beyond 256 in one round are dropped.
     void poll();
     // The now_ms() value by which poll() must run again, at the latest
     // (an absolute time on the clock given to start(), not a delay).

@@ -18,8 +18,12 @@
 //   falls back to the full MSS while that is 0; a segment queued then
 //   trips lwIP 2.1.3's "mss_local is too small" assertion in the next
 //   tcp_write once a small window arrives (found by net_stack_fuzz). The
-//   largest window only grows, so after that the size never shrinks; a
-//   poll every second tells the handler (writable) once writing may begin.
+//   largest window only grows, so after that the size never shrinks.
+// - writable() must follow every refusal: a write refused for want of a
+//   window, or of lwIP's shared heap or segments (other connections hold
+//   them), may have nothing in flight whose ACK would call sent. So a
+//   refused conn is marked, and a poll every second calls writable()
+//   once send_space() is there again.
 // - When the pcb pool is full lwIP drops the SYN itself (tcp_alloc fails
 //   and accept is called with ERR_MEM); a full conn pool (cannot happen:
 //   one conn per pcb) refuses with RST.
@@ -185,18 +189,22 @@ struct Tcp_glue {
         auto* c = static_cast<Tcp_conn*>(arg);
         if (!c || c->pcb_ != p || !live(*c))
             return ERR_OK;
-        Tcp_handler* h = c->handler_;
-        return run(p, [&] { h->writable(*c); }) ? ERR_ABRT : ERR_OK;
+        return writable(*c, p);
     }
 
     static err_t on_poll(void* arg, tcp_pcb* p)
     {
         auto* c = static_cast<Tcp_conn*>(arg);
-        if (!c || c->pcb_ != p || !live(*c) || !c->window_wait_ || !window_known(p))
+        if (!c || c->pcb_ != p || !live(*c) || !c->refused_ || c->send_space() == 0)
             return ERR_OK;
-        c->window_wait_ = false;
-        Tcp_handler* h = c->handler_;
-        return run(p, [&] { h->writable(*c); }) ? ERR_ABRT : ERR_OK;
+        return writable(*c, p);
+    }
+
+    static err_t writable(Tcp_conn& c, tcp_pcb* p)
+    {
+        c.refused_ = false;
+        Tcp_handler* h = c.handler_;
+        return run(p, [&] { h->writable(c); }) ? ERR_ABRT : ERR_OK;
     }
 
     // lwIP freed the pcb (RST received, retransmissions or persist probes
@@ -240,33 +248,32 @@ size_t Tcp_conn::send_space() const
     if (!Tcp_glue::live(*this))
         return 0;
     tcp_pcb* p = Tcp_glue::pcb(*this);
-    if (!Tcp_glue::window_known(p)) {
-        window_wait_ = true; // on_poll calls writable() when it is
+    // Each write may need a new segment: leave one queue slot spare.
+    if (!Tcp_glue::window_known(p) || tcp_sndqueuelen(p) + 1u >= TCP_SND_QUEUELEN ||
+        tcp_sndbuf(p) == 0) {
+        refused_ = true; // writable() follows (the top of this file)
         return 0;
     }
-    // Each write may need a new segment: leave one queue slot spare.
-    if (tcp_sndqueuelen(p) + 1u >= TCP_SND_QUEUELEN)
-        return 0;
     return tcp_sndbuf(p);
 }
 
 size_t Tcp_conn::write(const uint8_t* d, size_t n)
 {
+    if (!Tcp_glue::live(*this) || !d || n == 0)
+        return 0;
     size_t take = send_space();
     if (take > n)
         take = n;
-    if (take == 0 || !d)
-        return 0;
     tcp_pcb* p = Tcp_glue::pcb(*this);
     // ERR_MEM: the heap or segment pool is short; try a smaller piece.
     while (take > 0) {
         const err_t e = tcp_write(p, d, static_cast<u16_t>(take), TCP_WRITE_FLAG_COPY);
         if (e == ERR_OK)
             break;
-        if (e != ERR_MEM)
-            return 0;
-        take /= 2;
+        take = e == ERR_MEM ? take / 2 : 0;
     }
+    if (take < n)
+        refused_ = true; // writable() follows (the top of this file)
     if (take > 0)
         tcp_output(p);
     return take;

@@ -19,8 +19,9 @@ public:
     virtual void accepted(Tcp_conn& c) = 0;
     // The data is consumed when this returns (the window reopens at once).
     virtual void received(Tcp_conn& c, const uint8_t* data, size_t len) = 0;
-    // Send space was freed (the peer acknowledged data, or offered its
-    // first window after send_space() said 0 for want of one).
+    // Send space was freed: the peer acknowledged data, or, after a
+    // write() that took less than it was given (or a send_space() of 0),
+    // space is there again.
     virtual void writable(Tcp_conn& c) = 0;
     // The peer closed (FIN) or reset, or lwIP gave the connection up
     // (retransmissions, zero window too long, keepalive unanswered for
@@ -40,7 +41,8 @@ protected:
 class Tcp_conn {
 public:
     // Copies up to send_space() bytes into lwIP's send buffer and pushes
-    // them out; returns how many were taken (0 when full or dead).
+    // them out; returns how many were taken (0 when full or dead). When it
+    // takes less than n, writable() follows once there is room.
     size_t write(const uint8_t* d, size_t n);
     size_t send_space() const;
     // Graceful: our FIN follows the data already written.
@@ -58,8 +60,9 @@ private:
     void* pcb_ = nullptr; // struct tcp_pcb*, null when dead
     Tcp_handler* handler_ = nullptr;
     bool in_use_ = false;
-    bool closing_ = false;             // the handler's part is over (inside closed())
-    mutable bool window_wait_ = false; // refused for want of a peer window
+    bool closing_ = false; // the handler's part is over (inside closed())
+    // write() took less than asked, or send_space() said 0: writable() follows.
+    mutable bool refused_ = false;
     uint32_t peer_addr_ = 0;
     uint16_t peer_port_ = 0;
 };

@@ -1,10 +1,11 @@
-// A check on received TCP segments before lwIP sees them, for a hole in
-// lwIP 2.1.3: tcp_receive() trims a segment's first edge when rcv_nxt
-// lies between seqno + 1 and seqno + len - 1 (TCP_SEQ_BETWEEN, signed
-// 32-bit differences). A segment of length 1 (one byte, or a FIN or SYN
-// alone) whose seqno is rcv_nxt - 2^31 passes that test, and the trim
-// offset is then 2^31: lwIP asserts ("insane offset!", tcp_in.c). Any
-// client of port 80 can send that on its own connection (found by
+// Two holes in lwIP 2.1.3 that a TCP peer can reach, closed from outside
+// lwIP (which is fetched, never patched).
+//
+// 1. A check on received TCP segments before lwIP sees them: tcp_receive() trims a segment's first
+// edge when rcv_nxt lies between seqno + 1 and seqno + len - 1 (TCP_SEQ_BETWEEN, signed 32-bit
+// differences). A segment of length 1 (one byte, or a FIN or SYN alone) whose seqno is rcv_nxt -
+// 2^31 passes that test, and the trim offset is then 2^31: lwIP asserts ("insane offset!",
+// tcp_in.c). Any client of port 80 can send that on its own connection (found by
 // tests/fuzz/net_stack_fuzz); with assertions on it would stop dom0.
 //
 // No acceptable segment is that far from rcv_nxt: RFC 9293 3.10.7.4
@@ -66,6 +67,26 @@ bool lwip_glue::tcp_segment_acceptable(const pbuf* frame)
         return ahead <= max_distance || behind <= max_distance;
     }
     return true;
+}
+
+// 2. The persist timer (zero-window probes) is started by tcp_output when
+// unsent data does not fit the window and nothing is in flight, and
+// stopped only by tcp_output sending; but an ACK can empty the unsent
+// queue by itself (the probe carried its last byte or FIN, or a
+// retransmission put acknowledged data back there), and tcp_slowtmr then
+// asserts "persist ticking with empty send buffer" (tcp.c). Found by
+// net_stack_fuzz; a peer that acknowledges a probed FIN reaches it. So
+// after each batch of input, before the timers run, a persist timer
+// without a reason to run is stopped, as tcp_output would.
+void lwip_glue::tcp_keep_invariants()
+{
+    for (tcp_pcb* p = tcp_active_pcbs; p; p = p->next) {
+        if (p->persist_backoff > 0 && (!p->unsent || p->unacked)) {
+            p->persist_backoff = 0;
+            p->persist_cnt = 0;
+            p->persist_probe = 0;
+        }
+    }
 }
 
 } // namespace net
