@@ -255,6 +255,10 @@ Domain* Toolstack::create(const Domain_spec& spec, Text& err)
 
 void Toolstack::forget(Domain* d)
 {
+    if (d->console)
+        drain_console(*d); // the observer sees the last output first
+    if (observer_.domain_gone)
+        observer_.domain_gone(observer_.ctx, *d);
     if (attached_ == d)
         attached_ = nullptr;
     if (d->console) {
@@ -484,6 +488,8 @@ void Toolstack::drain_console(Domain& d)
     }
     if (took && d.console_port)
         hc_.evtchn_send(d.console_port); // room in the ring again
+    if (took && observer_.console_output)
+        observer_.console_output(observer_.ctx, d);
 }
 
 bool Toolstack::console_input(Domain& d, Str bytes)

@@ -50,6 +50,15 @@ struct Domain : toolstack::List_link {
     Console_log log;
 };
 
+// Who else wants to know about domains (the management API): new console
+// output (after it is in the domain's log) and a domain about to be
+// forgotten (its record is still valid during the call). Either may be null.
+struct Domain_observer {
+    void* ctx = nullptr;
+    void (*console_output)(void* ctx, Domain& d) = nullptr;
+    void (*domain_gone)(void* ctx, Domain& d) = nullptr;
+};
+
 class Toolstack {
 public:
     static constexpr uint64_t shutdown_grace_ns = 10'000'000'000ull;
@@ -93,6 +102,9 @@ public:
     // ring was full and some were dropped.
     bool console_input(Domain& d, Str bytes);
 
+    // One observer at a time; a default-made one removes it.
+    void observe(const Domain_observer& o) { observer_ = o; }
+
     // Renames (xl rename): false if the name is taken or invalid.
     [[nodiscard]] bool rename(Domain& d, Str name);
 
@@ -127,6 +139,7 @@ private:
     Domain* attached_ = nullptr;
     Domain* mirroring_ = nullptr; // whose line mirror_line is printing
     uint32_t uuid_counter_ = 0;
+    Domain_observer observer_;
 };
 
 // Xen's SHUTDOWN_* code as xl names it ("poweroff", "reboot", "crash", ...).
