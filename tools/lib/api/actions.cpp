@@ -19,15 +19,15 @@ bool parse_memory(Str s, uint64_t& kib)
     if (s.empty())
         return false;
     uint64_t unit = 1024;
-    char last = s[s.n - 1];
-    switch (last) {
+    bool suffix = true;
+    switch (s[s.n - 1]) {
     case 'k': case 'K': unit = 1; break;
     case 'm': case 'M': unit = 1024; break;
     case 'g': case 'G': unit = 1024 * 1024; break;
     case 't': case 'T': unit = 1024ull * 1024 * 1024; break;
-    default: break;
+    default: suffix = false; break;
     }
-    if (last > '9')
+    if (suffix)
         s = s.prefix(s.n - 1);
     uint64_t v = 0;
     if (!toolstack::parse_u64(s, (1ull << 40) / unit, v))

@@ -271,7 +271,9 @@ void Server::head_complete(Connection& c)
     (void)p.header("Content-Type", ctype);
     Reply early(alloc_);
     bool refuse = false;
-    if (c.route.status == 0 && c.route.ep != Endpoint::static_file && !api_->authorized(p)) {
+    bool needs_auth = c.route.ep != Endpoint::static_file &&
+                      (p.path().starts_with("/api/") || p.path() == "/metrics");
+    if (needs_auth && !api_->authorized(p)) {
         api_->error(early, 401, "missing or wrong token (Authorization: Bearer TOKEN)");
         early.www_authenticate = true;
         refuse = true;
