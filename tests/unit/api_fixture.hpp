@@ -373,6 +373,12 @@ struct Api_world {
             r.out[MASK_XENCONS_IDX(r.out_prod++, r.out)] = ch;
         ts.port_fired(d.console_port);
     }
+    // Ticks until no create operation is running (each tick is one step).
+    void finish_operations()
+    {
+        for (int i = 0; i < 1000 && server->api().next_deadline_ns() == 0; ++i)
+            server->tick();
+    }
     void advance(uint64_t ns)
     {
         host.now += ns;

@@ -278,7 +278,7 @@ TEST_F(ApiServer, CreateFromJsonRunsAsAnOperation)
     EXPECT_NE(op.body.find("\"state\":\"running\""), std::string::npos) << op.body;
     EXPECT_EQ(post("/api/v1/domains", "{\"config\":\"name = \\\"web\\\"\\nkernel = \\\"/boot/k\\\"\\nmemory = 4\\n\"}").status,
               409); // queued already
-    server->tick();
+    finish_operations();
     xl::Domain* d = ts.find(Str("web"));
     ASSERT_NE(d, nullptr);
     op = get("/api/v1/operations/1");
@@ -288,6 +288,42 @@ TEST_F(ApiServer, CreateFromJsonRunsAsAnOperation)
     r = post("/api/v1/domains", "{\"config\":\"name = \\\"web\\\"\\nkernel = \\\"/boot/k\\\"\\nmemory = 4\\n\"}");
     EXPECT_EQ(r.status, 409);
     EXPECT_EQ(r.body, "{\"error\":\"domain name 'web' is already in use or invalid\"}");
+}
+
+TEST_F(ApiServer, ALargeBuildRunsInStepsWithProgressWhileOthersAreServed)
+{
+    Response r = post("/api/v1/domains", "{\"config\":\"name='big'\\nkernel='/boot/k'\\nmemory=32\"}");
+    ASSERT_EQ(r.status, 202) << r.body;
+    server->tick(); // checks the kernel
+    server->tick(); // creates the domain
+    server->tick(); // the first 16 MiB
+    Response op = get("/api/v1/operations/1");
+    EXPECT_NE(op.body.find("\"state\":\"running\",\"progress\":0.465,\"message\":\"populating memory\""),
+              std::string::npos)
+        << op.body;
+    EXPECT_EQ(ts.find(Str("big")), nullptr); // not a domain of the toolstack's yet
+    EXPECT_EQ(get("/api/v1/host").status, 200);
+    EXPECT_EQ(post("/api/v1/domains", "{\"config\":\"name='big'\\nkernel='/boot/k'\\nmemory=4\"}").status, 409);
+    finish_operations();
+    op = get("/api/v1/operations/1");
+    EXPECT_NE(op.body.find("\"state\":\"done\",\"progress\":1.000"), std::string::npos) << op.body;
+    ASSERT_NE(ts.find(Str("big")), nullptr);
+    EXPECT_EQ(hv.inner.domains.at(ts.find(Str("big"))->domid).tot_pages, 8192u);
+}
+
+TEST_F(ApiServer, AServerGoingAwayMidBuildLeavesNoHalfBuiltDomain)
+{
+    ASSERT_EQ(post("/api/v1/domains", "{\"config\":\"name='big'\\nkernel='/boot/k'\\nmemory=32\"}").status, 202);
+    for (int i = 0; i < 3; ++i)
+        server->tick();
+    EXPECT_EQ(hv.inner.domains.size(), 1u);
+    for (auto& c : clients)
+        if (!c->gone)
+            hang_up(*c);
+    api::Server::destroy(server);
+    server = api::Server::create(ts, mem.a, cfg);
+    EXPECT_TRUE(hv.inner.domains.empty());
+    EXPECT_EQ(ts.domains().size(), 0u);
 }
 
 TEST_F(ApiServer, CreateRefusesBadBodiesAndConfigs)
@@ -311,7 +347,7 @@ TEST_F(ApiServer, AFailedBuildIsAFailedOperation)
     hv.inner.fail("domctl:createdomain", 1, XEN_ENOMEM);
     Response r = post("/api/v1/domains", "{\"config\":\"name='x'\\nkernel='/boot/k'\\nmemory=4\"}");
     ASSERT_EQ(r.status, 202);
-    server->tick();
+    finish_operations();
     Response op = get("/api/v1/operations/1");
     EXPECT_NE(op.body.find("\"state\":\"failed\""), std::string::npos) << op.body;
     EXPECT_NE(op.body.find("libxl: error: XEN_DOMCTL_createdomain failed"), std::string::npos) << op.body;
@@ -328,7 +364,7 @@ TEST_F(ApiServer, AnUploadedKernelIsStoredAndBuilt)
         send(c, all.substr(at, 1000));
     Response r = next(c);
     ASSERT_EQ(r.status, 202) << r.body;
-    server->tick();
+    finish_operations();
     xl::Domain* d = ts.find(Str("up"));
     ASSERT_NE(d, nullptr);
     EXPECT_STREQ(d->spec.kernel, "/var/lib/xenith/upload/up/kernel");

@@ -96,6 +96,7 @@ struct Operation : toolstack::List_link {
     char message[256] = {};
     domid_t domid = 0;
     xl::Domain_spec spec;
+    xl::Create_job* job = nullptr; // while running
 };
 
 struct Upload; // upload.cpp
@@ -154,9 +155,13 @@ private:
     void post_create_json(const Request& q, Reply& out);
     // A spec checked and queued as an operation: 202 or the error.
     void queue_create(const xl::Domain_spec& spec, Reply& out);
+    // A domain has it, or a create not yet finished wants it (or invalid).
+    bool name_in_use(Str name) const;
+    void name_conflict(Str name, Reply& out) const;
     bool parse_config(Str text, const Str* extra, uint32_t n_extra, xl::Domain_spec& spec,
                       Reply& out);
-    void run_operation(Operation& op);
+    // One step of the operation's build (operations.cpp).
+    void step_operation(Operation& op);
     // {dom}: a toolstack domain, or dom0 (both null and true), or 404.
     bool find_domain(Str dom, xl::Domain*& d, domid_t& id, Reply& out) const;
     // stats.cpp

@@ -29,6 +29,7 @@ Api::~Api()
         toolstack::destroy(alloc_, s);
     }
     while (Operation* op = ops_.first()) {
+        ts_.cancel_create(op->job); // a half-built domain goes too
         ops_.remove(op);
         toolstack::destroy(alloc_, op);
     }
@@ -119,18 +120,27 @@ void Api::post_create_json(const Request& q, Reply& out)
     queue_create(spec, out);
 }
 
-void Api::queue_create(const xl::Domain_spec& spec, Reply& out)
+bool Api::name_in_use(Str name) const
 {
-    Str name(spec.name);
     bool pending = false;
     for (Operation* op = ops_.first(); op; op = ops_.next(op))
         pending |= (op->state == Operation::State::queued || op->state == Operation::State::running) &&
                    Str(op->target) == name;
-    if (name.empty() || name == "Domain-0" || ts_.find(name) || pending) {
-        Text msg(alloc_);
-        msg.put("domain name '").put(name).put("' is already in use or invalid");
-        return error(out, 409, msg.str());
-    }
+    return pending || name.empty() || name == "Domain-0" || ts_.find(name);
+}
+
+void Api::name_conflict(Str name, Reply& out) const
+{
+    Text msg(alloc_);
+    msg.put("domain name '").put(name).put("' is already in use or invalid");
+    error(out, 409, msg.str());
+}
+
+void Api::queue_create(const xl::Domain_spec& spec, Reply& out)
+{
+    Str name(spec.name);
+    if (name_in_use(name))
+        return name_conflict(name, out);
     // Room: the oldest finished operation makes way; all running: busy.
     if (ops_.size() >= max_operations) {
         Operation* old = nullptr;
@@ -158,21 +168,34 @@ void Api::queue_create(const xl::Domain_spec& spec, Reply& out)
     j.begin_object().key("operation").string(path.str()).key("id").u64(op->id).end_object();
 }
 
-void Api::run_operation(Operation& op)
+void Api::step_operation(Operation& op)
 {
-    op.state = Operation::State::running;
-    copy_message(op.message, sizeof op.message, "building");
     Text err(alloc_);
-    xl::Domain* d = ts_.create(op.spec, err);
-    op.progress_permille = 1000;
-    if (!d) {
+    auto failed = [&] {
         op.state = Operation::State::failed;
+        op.job = nullptr;
         Text msg(alloc_);
         msg.put("libxl: error: ").put(err.str());
         copy_message(op.message, sizeof op.message, msg.str());
+    };
+    if (op.state == Operation::State::queued) {
+        op.job = ts_.begin_create(op.spec, err);
+        if (!op.job)
+            return failed();
+        op.state = Operation::State::running;
+    }
+    xl::Domain* d = nullptr;
+    xl::Create_state st = ts_.create_step(op.job, d, err);
+    if (st == xl::Create_state::failed)
+        return failed();
+    if (st == xl::Create_state::running) {
+        op.progress_permille = xl::Toolstack::create_progress_permille(op.job);
+        copy_message(op.message, sizeof op.message, xl::Toolstack::create_phase(op.job));
         return;
     }
+    op.job = nullptr;
     op.state = Operation::State::done;
+    op.progress_permille = 1000;
     op.domid = d->domid;
     copy_message(op.message, sizeof op.message, "running");
 }
@@ -180,12 +203,10 @@ void Api::run_operation(Operation& op)
 void Api::tick()
 {
     uint64_t now = ts_.host().now_ns();
-    // One build per tick: the event loop keeps serving between them.
+    // One step of each build per tick: the event loop serves in between.
     for (Operation* op = ops_.first(); op; op = ops_.next(op))
-        if (op->state == Operation::State::queued) {
-            run_operation(*op);
-            break;
-        }
+        if (op->state == Operation::State::queued || op->state == Operation::State::running)
+            step_operation(*op);
     if (now >= next_sample_ns_) {
         sample();
         next_sample_ns_ = now + cfg_.sample_interval_ns;
@@ -195,7 +216,7 @@ void Api::tick()
 uint64_t Api::next_deadline_ns() const
 {
     for (Operation* op = ops_.first(); op; op = ops_.next(op))
-        if (op->state == Operation::State::queued)
+        if (op->state == Operation::State::queued || op->state == Operation::State::running)
             return 0;
     return next_sample_ns_;
 }

@@ -200,6 +200,9 @@ void Api::finish_upload(Upload* u, Reply& out)
         ramdisk.put(final_dir.str()).put("/ramdisk");
         if (!plain_name(spec.name)) {
             error(out, 400, "the domain's name cannot be a directory name");
+        } else if (name_in_use(spec.name)) {
+            // Before the directory is touched: a build may be reading it.
+            name_conflict(spec.name, out);
         } else if (kernel.size() >= sizeof spec.kernel || !final_dir.ok()) {
             error(out, 400, "the domain's name is too long for an upload path");
         } else {

@@ -59,6 +59,9 @@ struct Domain_observer {
     void (*domain_gone)(void* ctx, Domain& d) = nullptr;
 };
 
+struct Create_job; // toolstack.cpp
+enum class Create_state : uint8_t { running, done, failed };
+
 class Toolstack {
 public:
     static constexpr uint64_t shutdown_grace_ns = 10'000'000'000ull;
@@ -74,6 +77,19 @@ public:
 
     // Builds and starts a domain; err holds xl's message on failure.
     [[nodiscard]] Domain* create(const Domain_spec& spec, Text& err);
+    // The same in steps, for a host that keeps serving meanwhile (the
+    // management API): begin_create makes the checks and reads the files
+    // (nullptr with err on a refusal); each create_step builds a bounded
+    // part (toolstack::Build_job) and, once built, finishes as create()
+    // does. done gives the domain, failed the message in err; either frees
+    // the job. cancel_create undoes a job still running. The domain is in
+    // domains() only once done. The kernel and ramdisk files must not
+    // change while a job runs.
+    [[nodiscard]] Create_job* begin_create(const Domain_spec& spec, Text& err);
+    Create_state create_step(Create_job* j, Domain*& out, Text& err);
+    void cancel_create(Create_job* j);
+    static uint32_t create_progress_permille(const Create_job* j);
+    static const char* create_phase(const Create_job* j);
     // Tears the domain down and forgets it (d is gone afterwards).
     int destroy(Domain* d);
     // control/shutdown = "poweroff" | "reboot", forced after the grace.
@@ -123,6 +139,7 @@ private:
     static void log_line(void* ctx, const char* line);
     static void mirror_line(void* ctx, Str line);
 
+    Domain* finish_create(Create_job* j, Text& err);
     void drain_console(Domain& d);
     void poll_store();
     void forget(Domain* d);
