@@ -62,6 +62,17 @@ TEST_F(ApiServer, PipelinedRequestsAreAnsweredInOrder)
     EXPECT_EQ(c.read_at, c.conn.sent.size());
 }
 
+TEST_F(ApiServer, ARefusedBodilessRequestKeepsTheConnection)
+{
+    Client& c = connect();
+    send(c, req("GET", "/api/v1/host", "", "", false) + req("GET", "/api/v1/host"));
+    Response r = next(c);
+    EXPECT_EQ(r.status, 401);
+    EXPECT_EQ(r.body, "{\"error\":\"missing or wrong token (Authorization: Bearer TOKEN)\"}");
+    EXPECT_EQ(next(c).status, 200);
+    EXPECT_FALSE(c.conn.closed);
+}
+
 TEST_F(ApiServer, BytesSplitAnywhereGiveTheSameAnswers)
 {
     std::string two = req("GET", "/api/v1/host") + req("POST", "/api/v1/domains/0/sched-credit", "{\"cap\":5}",

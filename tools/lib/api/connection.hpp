@@ -27,6 +27,7 @@ struct Connection : toolstack::List_link {
     Body body_mode = Body::none;
     bool routed = false;      // the head has been looked at
     bool body_refused = false; // a reply was given before the body: close after it
+    bool answered = false;     // a refusal already sent for this bodiless request
     bool closing = false;     // close() or abort() called: wait for closed()
     bool close_after = false; // close once out is sent
     bool in_request = false;  // a request's first byte has come

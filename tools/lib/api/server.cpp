@@ -298,9 +298,11 @@ void Server::head_complete(Connection& c)
         return;
     }
     if (refuse) {
-        c.route.status = early.status;
-        c.route.ep = Endpoint::none;
-        c.route.allow = early.www_authenticate ? Str("auth") : Str();
+        // Nothing of the request is left to read: answered now, in order,
+        // and the connection stays.
+        c.answered = true;
+        c.body_mode = Connection::Body::discard;
+        send_reply(c, early);
     }
 }
 
@@ -308,9 +310,8 @@ void Server::request_complete(Connection& c)
 {
     Reply reply(alloc_);
     http::Request_parser& p = *c.parser;
-    if (c.route.status == 401 && c.route.allow == "auth") {
-        api_->error(reply, 401, "missing or wrong token (Authorization: Bearer TOKEN)");
-        reply.www_authenticate = true;
+    if (c.answered) {
+        // head_complete() gave the answer.
     } else if (c.route.status == 413) {
         api_->error(reply, 413, "request body too large");
     } else if (c.upload) {
@@ -325,7 +326,9 @@ void Server::request_complete(Connection& c)
         q.body = c.body.str();
         api_->handle(c.route, q, reply);
     }
-    send_reply(c, reply);
+    if (!c.answered)
+        send_reply(c, reply);
+    c.answered = false;
     p.reset();
     c.in_request = false;
     c.routed = false;
