@@ -1,6 +1,7 @@
 // The management API's endpoints (docs/api.md) over the fake host and
 // hypervisor: each one's answer and its refusals.
 #include "tests/unit/api_fixture.hpp"
+#include "tools/lib/xl/shell.hpp"
 
 namespace {
 
@@ -92,6 +93,16 @@ TEST_F(ApiEndpoints, DomainsAreListedByIdDom0First)
                           "\"config\":null}"),
               std::string::npos)
         << r.body;
+}
+
+TEST_F(ApiEndpoints, ADomainMadeByXlCreateShowsItsConfigFile)
+{
+    std::string cfg_text = "name = 'e'\nkernel = '/boot/k'\nmemory = 4\n";
+    host.files["/etc/xen/e.cfg"] = std::vector<uint8_t>(cfg_text.begin(), cfg_text.end());
+    xl::Shell shell(ts);
+    shell.run(Str("create /etc/xen/e.cfg"));
+    ASSERT_NE(ts.find(Str("e")), nullptr) << host.out;
+    EXPECT_NE(get("/api/v1/domains/e").body.find("\"config\":\"/etc/xen/e.cfg\"}"), std::string::npos);
 }
 
 TEST_F(ApiEndpoints, GuestChosenNamesAreEscaped)

@@ -379,6 +379,11 @@ TEST_F(ApiServer, AnUploadedKernelIsStoredAndBuilt)
     xl::Domain* d = ts.find(Str("up"));
     ASSERT_NE(d, nullptr);
     EXPECT_STREQ(d->spec.kernel, "/var/lib/xenith/upload/up/kernel");
+    EXPECT_NE(get("/api/v1/domains/up").body.find("\"config\":\"/var/lib/xenith/upload/up/config\""),
+              std::string::npos);
+    Str cfg_text;
+    ASSERT_EQ(files.read("/var/lib/xenith/upload/up/config", cfg_text), fs::Err::none);
+    EXPECT_EQ(std::string(cfg_text.p, cfg_text.n), "name = \"up\"\nkernel = \"/unused\"\nmemory = 4\n");
     Str stored;
     ASSERT_EQ(files.read("/var/lib/xenith/upload/up/kernel", stored), fs::Err::none);
     EXPECT_EQ(std::string(stored.p, stored.n), kernel_bytes());

@@ -96,6 +96,7 @@ struct Operation : toolstack::List_link {
     char message[256] = {};
     domid_t domid = 0;
     xl::Domain_spec spec;
+    char config_path[128] = {}; // an uploaded config's file, for DOMAIN.config
     xl::Create_job* job = nullptr; // while running
 };
 
@@ -154,7 +155,7 @@ private:
     // operations.cpp
     void post_create_json(const Request& q, Reply& out);
     // A spec checked and queued as an operation: 202 or the error.
-    void queue_create(const xl::Domain_spec& spec, Reply& out);
+    void queue_create(const xl::Domain_spec& spec, Reply& out, Str config_path = Str());
     // A domain has it, or a create not yet finished wants it (or invalid).
     bool name_in_use(Str name) const;
     void name_conflict(Str name, Reply& out) const;

@@ -136,7 +136,7 @@ void Api::name_conflict(Str name, Reply& out) const
     error(out, 409, msg.str());
 }
 
-void Api::queue_create(const xl::Domain_spec& spec, Reply& out)
+void Api::queue_create(const xl::Domain_spec& spec, Reply& out, Str config_path)
 {
     Str name(spec.name);
     if (name_in_use(name))
@@ -158,6 +158,7 @@ void Api::queue_create(const xl::Domain_spec& spec, Reply& out)
     op->id = next_op_id_++;
     op->spec = spec;
     copy_message(op->target, sizeof op->target, name);
+    copy_message(op->config_path, sizeof op->config_path, config_path);
     copy_message(op->message, sizeof op->message, "queued");
     ops_.push_back(op);
     ts_.host().wake_at(ts_.host().now_ns());
@@ -194,6 +195,7 @@ void Api::step_operation(Operation& op)
         return;
     }
     op.job = nullptr;
+    d->set_config_path(op.config_path);
     op.state = Operation::State::done;
     op.progress_permille = 1000;
     op.domid = d->domid;

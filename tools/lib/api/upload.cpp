@@ -33,7 +33,7 @@ bool plain_name(Str s)
 
 void remove_dir(fs::File_system& f, Str dir, const toolstack::Allocator& a)
 {
-    static const char* const leaves[] = {"kernel", "ramdisk"};
+    static const char* const leaves[] = {"kernel", "ramdisk", "config"};
     for (const char* leaf : leaves) {
         Text p(a);
         p.put(dir).put_char('/').put(leaf);
@@ -222,12 +222,18 @@ void Api::finish_upload(Upload* u, Reply& out)
                 }
                 const uint8_t* data = nullptr;
                 size_t len = 0;
+                // The config is kept beside the files (DOMAIN's "config").
+                Text config_file(alloc_);
+                config_file.put(final_dir.str()).put("/config");
                 if (!ts_.host().read_file(spec.kernel, data, len)) {
                     Text msg(alloc_);
                     msg.put("failed to read kernel '").put(spec.kernel).put("': no such file");
                     error(out, 400, msg.str());
+                } else if (!config_file.ok() ||
+                           f.write(config_file.str(), u->config.str()) != fs::Err::none) {
+                    error(out, 503, "cannot store the upload");
                 } else {
-                    queue_create(spec, out);
+                    queue_create(spec, out, config_file.str());
                 }
             }
         }

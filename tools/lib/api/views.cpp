@@ -82,7 +82,10 @@ void Api::domain_json(Json_writer& j, const xen_domctl_getdomaininfo_t& di, xl::
     j.key("cap").u64(cap);
     j.key("uptime_s").fixed(di.domain == 0 ? now : d ? now - d->created_ns : 0, ns_per_s, 3);
     j.key("config");
-    j.null();
+    if (d && d->config_path[0])
+        j.string(d->config_path);
+    else
+        j.null();
     j.end_object();
 }
 

@@ -255,6 +255,7 @@ void Shell::cmd_create(Args& a)
         fail(t.str());
         return;
     }
+    d->set_config_path(file);
     if (console)
         attach(*d);
 }

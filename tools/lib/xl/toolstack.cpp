@@ -471,6 +471,8 @@ void Toolstack::shutdown_happened(Domain& d, uint32_t reason)
         return;
     Domain_spec spec = d.spec;
     uint32_t restarts = d.restarts + 1;
+    char config_path[sizeof d.config_path];
+    toolstack::mem_copy(config_path, d.config_path, sizeof config_path);
     if (a == Action::rename_restart) {
         // The old domain stays, renamed, for inspection; a fresh one runs.
         Text renamed(alloc_);
@@ -492,6 +494,7 @@ void Toolstack::shutdown_happened(Domain& d, uint32_t reason)
         return;
     }
     again->restarts = restarts;
+    again->set_config_path(config_path);
 }
 
 bool Toolstack::rename(Domain& d, Str name)

@@ -48,6 +48,15 @@ struct Domain : toolstack::List_link {
     uint64_t shutdown_deadline = 0;
     uint32_t shutdown_wanted = 0;
     Console_log log;
+    // The config file it was made from, as given to `xl create` (empty:
+    // none known); a restart keeps it.
+    char config_path[256] = {};
+    void set_config_path(Str path)
+    {
+        uint32_t n = path.n < sizeof config_path - 1 ? path.n : 0;
+        toolstack::mem_copy(config_path, path.p, n);
+        config_path[n] = '\0';
+    }
 };
 
 // Who else wants to know about domains (the management API): new console
