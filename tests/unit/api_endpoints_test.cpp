@@ -13,19 +13,27 @@ class ApiEndpoints : public testing::Test, protected Api_world {};
 
 TEST_F(ApiEndpoints, EveryApiPathWantsTheToken)
 {
-    for (const char* path : {"/api/v1/host", "/api/v1/domains", "/metrics", "/api/v1/dmesg",
-                             "/api/v1/nosuch"}) {
+    for (const char* path :
+         {"/api/v1/host", "/api/v1/domains", "/metrics", "/api/v1/dmesg", "/api/v1/nosuch"}) {
         Response r = call("GET", path, "", "", false);
         EXPECT_EQ(r.status, 401) << path;
         EXPECT_EQ(r.header("www-authenticate"), "Bearer realm=\"xenith\"");
         EXPECT_EQ(r.header("content-type"), "application/json");
         EXPECT_NE(r.body.find("\"error\":"), std::string::npos);
     }
-    EXPECT_EQ(call("GET", "/api/v1/host", "", "Authorization: Bearer 0123456789abcdee\r\n", false).status, 401);
-    EXPECT_EQ(call("GET", "/api/v1/host", "", "Authorization: Bearer 0123456789abcdef0\r\n", false).status, 401);
+    EXPECT_EQ(
+        call("GET", "/api/v1/host", "", "Authorization: Bearer 0123456789abcdee\r\n", false).status,
+        401);
+    EXPECT_EQ(call("GET", "/api/v1/host", "", "Authorization: Bearer 0123456789abcdef0\r\n", false)
+                  .status,
+              401);
     EXPECT_EQ(call("GET", "/api/v1/host", "", "Authorization: Bearer \r\n", false).status, 401);
-    EXPECT_EQ(call("GET", "/api/v1/host", "", "Authorization: Basic 0123456789abcdef\r\n", false).status, 401);
-    EXPECT_EQ(call("GET", "/api/v1/host", "", "Authorization: bearer 0123456789abcdef\r\n", false).status, 200);
+    EXPECT_EQ(
+        call("GET", "/api/v1/host", "", "Authorization: Basic 0123456789abcdef\r\n", false).status,
+        401);
+    EXPECT_EQ(
+        call("GET", "/api/v1/host", "", "Authorization: bearer 0123456789abcdef\r\n", false).status,
+        200);
 }
 
 TEST_F(ApiEndpoints, RefusedRequestsChangeNothing)
@@ -87,11 +95,12 @@ TEST_F(ApiEndpoints, DomainsAreListedByIdDom0First)
     ASSERT_NE(d0, std::string::npos) << r.body;
     EXPECT_LT(d0, b);
     EXPECT_LT(b, a);
-    EXPECT_NE(r.body.find("\"id\":7,\"name\":\"b\",\"state\":\"-b----\",\"vcpus\":1,\"max_vcpus\":1,"
-                          "\"memory_kib\":4096,\"max_memory_kib\":4096,\"cpu_time_s\":0.000,"
-                          "\"cpu_percent\":0.0,\"weight\":256,\"cap\":0,\"uptime_s\":0.000,"
-                          "\"config\":null}"),
-              std::string::npos)
+    EXPECT_NE(
+        r.body.find("\"id\":7,\"name\":\"b\",\"state\":\"-b----\",\"vcpus\":1,\"max_vcpus\":1,"
+                    "\"memory_kib\":4096,\"max_memory_kib\":4096,\"cpu_time_s\":0.000,"
+                    "\"cpu_percent\":0.0,\"weight\":256,\"cap\":0,\"uptime_s\":0.000,"
+                    "\"config\":null}"),
+        std::string::npos)
         << r.body;
 }
 
@@ -102,7 +111,8 @@ TEST_F(ApiEndpoints, ADomainMadeByXlCreateShowsItsConfigFile)
     xl::Shell shell(ts);
     shell.run(Str("create /etc/xen/e.cfg"));
     ASSERT_NE(ts.find(Str("e")), nullptr) << host.out;
-    EXPECT_NE(get("/api/v1/domains/e").body.find("\"config\":\"/etc/xen/e.cfg\"}"), std::string::npos);
+    EXPECT_NE(get("/api/v1/domains/e").body.find("\"config\":\"/etc/xen/e.cfg\"}"),
+              std::string::npos);
 }
 
 TEST_F(ApiEndpoints, GuestChosenNamesAreEscaped)
@@ -110,7 +120,8 @@ TEST_F(ApiEndpoints, GuestChosenNamesAreEscaped)
     xl::Domain* d = create("plain");
     std::strcpy(d->spec.name, "\x01\xff\xc3\xa9\"\\");
     Response r = get("/api/v1/domains");
-    EXPECT_NE(r.body.find("\"name\":\"\\u0001\\u00ff\xc3\xa9\\\"\\\\\""), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find("\"name\":\"\\u0001\\u00ff\xc3\xa9\\\"\\\\\""), std::string::npos)
+        << r.body;
 }
 
 TEST_F(ApiEndpoints, OneDomainByNameOrId)
@@ -234,14 +245,16 @@ TEST_F(ApiEndpoints, SchedCreditReadsAndSets)
     EXPECT_EQ(post("/api/v1/domains/echo/sched-credit", "{\"cap\":65535}").status, 400);
     EXPECT_EQ(post("/api/v1/domains/echo/sched-credit", "{}").status, 400);
     EXPECT_EQ(get("/api/v1/domains/echo/sched-credit").body, "{\"weight\":512,\"cap\":50}");
-    EXPECT_NE(get("/api/v1/domains/echo").body.find("\"weight\":512,\"cap\":50"), std::string::npos);
+    EXPECT_NE(get("/api/v1/domains/echo").body.find("\"weight\":512,\"cap\":50"),
+              std::string::npos);
 }
 
 TEST_F(ApiEndpoints, VcpusListEachVcpu)
 {
     create("echo");
     Response r = get("/api/v1/domains/echo/vcpus");
-    EXPECT_EQ(r.body, "{\"vcpus\":[{\"vcpu\":0,\"cpu\":1,\"state\":\"-b-\",\"time_s\":0.000,\"affinity\":\"all\"}]}");
+    EXPECT_EQ(r.body, "{\"vcpus\":[{\"vcpu\":0,\"cpu\":1,\"state\":\"-b-\",\"time_s\":0.000,"
+                      "\"affinity\":\"all\"}]}");
 }
 
 TEST_F(ApiEndpoints, ConsoleGivesTheLogFromAnOffset)
@@ -301,10 +314,10 @@ TEST_F(ApiEndpoints, MetricsAreInPrometheusTextFormat)
     Response r = get("/metrics");
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(r.header("content-type"), "text/plain; version=0.0.4");
-    for (const char* name : {"xenith_host_memory_total_bytes", "xenith_host_memory_free_bytes",
-                             "xenith_host_cpus", "xenith_domains", "xenith_domain_cpu_seconds_total",
-                             "xenith_domain_memory_bytes", "xenith_domain_max_memory_bytes",
-                             "xenith_domain_vcpus", "xenith_domain_running"}) {
+    for (const char* name :
+         {"xenith_host_memory_total_bytes", "xenith_host_memory_free_bytes", "xenith_host_cpus",
+          "xenith_domains", "xenith_domain_cpu_seconds_total", "xenith_domain_memory_bytes",
+          "xenith_domain_max_memory_bytes", "xenith_domain_vcpus", "xenith_domain_running"}) {
         EXPECT_NE(r.body.find(std::string("# HELP ") + name + " "), std::string::npos) << name;
         EXPECT_NE(r.body.find(std::string("# TYPE ") + name + " "), std::string::npos) << name;
     }
@@ -312,26 +325,30 @@ TEST_F(ApiEndpoints, MetricsAreInPrometheusTextFormat)
     EXPECT_NE(r.body.find("xenith_domain_cpu_seconds_total{id=\"7\",name=\"echo\"} 1.500000000\n"),
               std::string::npos)
         << r.body;
-    EXPECT_NE(r.body.find("xenith_domain_memory_bytes{id=\"7\",name=\"echo\"} 4194304\n"), std::string::npos);
-    EXPECT_NE(r.body.find("xenith_domain_running{id=\"0\",name=\"Domain-0\"} 1\n"), std::string::npos);
+    EXPECT_NE(r.body.find("xenith_domain_memory_bytes{id=\"7\",name=\"echo\"} 4194304\n"),
+              std::string::npos);
+    EXPECT_NE(r.body.find("xenith_domain_running{id=\"0\",name=\"Domain-0\"} 1\n"),
+              std::string::npos);
 }
 
 TEST_F(ApiEndpoints, StatsSampleCpuPercentOncePerInterval)
 {
     xl::Domain* d = create("echo");
-    server->tick(); // the first sample
+    server->tick();                                        // the first sample
     hv.inner.domains.at(d->domid).cpu_time += 250'000'000; // a quarter of the next second
     advance(1'000'000'000);
     Response r = get("/api/v1/domains/echo/stats");
     ASSERT_EQ(r.status, 200);
-    EXPECT_NE(r.body.find("{\"t\":6.000,\"cpu_percent\":25.0,\"memory_kib\":4096}"), std::string::npos)
+    EXPECT_NE(r.body.find("{\"t\":6.000,\"cpu_percent\":25.0,\"memory_kib\":4096}"),
+              std::string::npos)
         << r.body;
     EXPECT_NE(get("/api/v1/domains/echo").body.find("\"cpu_percent\":25.0"), std::string::npos);
     for (int i = 0; i < 700; ++i)
         advance(1'000'000'000);
     r = get("/api/v1/domains/echo/stats");
     size_t n = 0;
-    for (size_t at = r.body.find("{\"t\""); at != std::string::npos; at = r.body.find("{\"t\"", at + 1))
+    for (size_t at = r.body.find("{\"t\""); at != std::string::npos;
+         at = r.body.find("{\"t\"", at + 1))
         ++n;
     EXPECT_EQ(n, api::Domain_stats::capacity);
     EXPECT_NE(server->api().stats_of(d->domid), nullptr);

@@ -22,7 +22,10 @@ namespace apitest {
 
 using toolstack::Str;
 
-inline Str S(const std::string& s) { return Str(s.data(), static_cast<uint32_t>(s.size())); }
+inline Str S(const std::string& s)
+{
+    return Str(s.data(), static_cast<uint32_t>(s.size()));
+}
 
 // Fake_hypervisor plus the domctls and sysctls the API uses.
 class Api_hypervisor final : public toolstack::Hypercalls {
@@ -52,7 +55,8 @@ public:
             op.u.getvcpuinfo.online = 1;
             op.u.getvcpuinfo.blocked = 1;
             op.u.getvcpuinfo.cpu = 1;
-            op.u.getvcpuinfo.cpu_time = op.domain ? inner.domains[op.domain].cpu_time : 7'500'000'000ull;
+            op.u.getvcpuinfo.cpu_time =
+                op.domain ? inner.domains[op.domain].cpu_time : 7'500'000'000ull;
             return 0;
         case XEN_DOMCTL_getvcpuaffinity: return -XEN_ENOSYS;
         case XEN_DOMCTL_scheduler_op: {
@@ -103,7 +107,8 @@ public:
             uint32_t from = op.u.readconsole.index;
             uint32_t len = 0;
             if (from < dmesg.size())
-                len = static_cast<uint32_t>(std::min<size_t>(dmesg.size() - from, op.u.readconsole.count));
+                len = static_cast<uint32_t>(
+                    std::min<size_t>(dmesg.size() - from, op.u.readconsole.count));
             if (len > n)
                 len = static_cast<uint32_t>(n);
             std::memcpy(b, dmesg.data() + from, len);
@@ -156,8 +161,8 @@ public:
 // One connection as the transport would hold it.
 class Fake_conn final : public api::Conn {
 public:
-    std::string sent;         // everything the server wrote
-    size_t space = 1u << 30;  // send_space(): what is left, as a TCP send buffer
+    std::string sent;        // everything the server wrote
+    size_t space = 1u << 30; // send_space(): what is left, as a TCP send buffer
     bool closed = false, aborted = false;
 
     size_t write(const uint8_t* d, size_t n) override
@@ -201,7 +206,8 @@ inline Response parse_response(const std::string& s, size_t& consumed)
     size_t at = head.find("\r\n");
     while (at != std::string::npos && at < head.size()) {
         size_t next = head.find("\r\n", at + 2);
-        std::string line = head.substr(at + 2, next == std::string::npos ? std::string::npos : next - at - 2);
+        std::string line =
+            head.substr(at + 2, next == std::string::npos ? std::string::npos : next - at - 2);
         size_t colon = line.find(':');
         std::string name = line.substr(0, colon);
         for (char& c : name)

@@ -16,7 +16,10 @@ using api::Json_type;
 using api::Json_writer;
 using toolstack::Str;
 
-Str S(const std::string& s) { return Str(s.data(), static_cast<uint32_t>(s.size())); }
+Str S(const std::string& s)
+{
+    return Str(s.data(), static_cast<uint32_t>(s.size()));
+}
 
 class ApiJson : public testing::Test {
 protected:
@@ -52,11 +55,12 @@ TEST_F(ApiJson, WriterEscapesQuotesBackslashesAndControlCharacters)
 
 TEST_F(ApiJson, WriterPassesValidUtf8AndEscapesEveryOtherHighByte)
 {
-    EXPECT_EQ(escaped("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"), "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+    EXPECT_EQ(escaped("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"),
+              "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
     EXPECT_EQ(escaped("\xff"), "\\u00ff");
-    EXPECT_EQ(escaped("\xc3"), "\\u00c3");                 // truncated sequence
-    EXPECT_EQ(escaped("\xc0\xaf"), "\\u00c0\\u00af");      // overlong '/'
-    EXPECT_EQ(escaped("\xed\xa0\x80"), "\\u00ed\\u00a0\\u0080"); // a surrogate
+    EXPECT_EQ(escaped("\xc3"), "\\u00c3");                                  // truncated sequence
+    EXPECT_EQ(escaped("\xc0\xaf"), "\\u00c0\\u00af");                       // overlong '/'
+    EXPECT_EQ(escaped("\xed\xa0\x80"), "\\u00ed\\u00a0\\u0080");            // a surrogate
     EXPECT_EQ(escaped("\xf4\x90\x80\x80"), "\\u00f4\\u0090\\u0080\\u0080"); // above U+10FFFF
 }
 
@@ -73,7 +77,15 @@ TEST_F(ApiJson, WriterPlacesCommasAndRefusesMisuse)
 {
     toolstack::Text t(mem.a);
     Json_writer j(t);
-    j.begin_object().key("a").u64(1).key("b").begin_array().i64(-2).boolean(true).null().end_array();
+    j.begin_object()
+        .key("a")
+        .u64(1)
+        .key("b")
+        .begin_array()
+        .i64(-2)
+        .boolean(true)
+        .null()
+        .end_array();
     j.key("c").string("x").end_object();
     EXPECT_TRUE(j.ok());
     EXPECT_EQ(std::string(t.data(), t.size()), "{\"a\":1,\"b\":[-2,true,null],\"c\":\"x\"}");
@@ -97,7 +109,8 @@ TEST_F(ApiJson, WriterPlacesCommasAndRefusesMisuse)
 
 TEST_F(ApiJson, ReaderFindsMembersItemsAndDecodesStrings)
 {
-    ASSERT_TRUE(parse(R"( {"config":"name = \"x\"\nkernel = \"/k\"", "extra":["a=1","b=\u00e9\ud83d\ude00"],
+    ASSERT_TRUE(
+        parse(R"( {"config":"name = \"x\"\nkernel = \"/k\"", "extra":["a=1","b=\u00e9\ud83d\ude00"],
                        "n": 42, "ok": true, "z": null, "f": -1.5e3} )"))
         << doc->error();
     uint32_t v = 0;
@@ -130,10 +143,10 @@ TEST_F(ApiJson, ReaderFindsMembersItemsAndDecodesStrings)
 TEST_F(ApiJson, ReaderRefusesMalformedText)
 {
     const char* bad[] = {
-        "",          "{",          "{\"a\":}",    "{\"a\" 1}",  "[1,]",      "{\"a\":1,}",
-        "01",        "1.",         "-",           "1e",         "tru",       "nul",
-        "\"a",       "\"\\x\"",    "\"\\u12\"",   "\"\\udc00\"", "\"\\ud800\"", "\"\\ud800\\u0041\"",
-        "{} x",      "[1] [2]",    "{1:2}",       "'a'",        "\"a\tb\"",  "[\"\n\"]",
+        "",     "{",       "{\"a\":}",  "{\"a\" 1}",   "[1,]",        "{\"a\":1,}",
+        "01",   "1.",      "-",         "1e",          "tru",         "nul",
+        "\"a",  "\"\\x\"", "\"\\u12\"", "\"\\udc00\"", "\"\\ud800\"", "\"\\ud800\\u0041\"",
+        "{} x", "[1] [2]", "{1:2}",     "'a'",         "\"a\tb\"",    "[\"\n\"]",
     };
     for (const char* s : bad)
         EXPECT_FALSE(parse(s)) << s;

@@ -11,7 +11,10 @@ namespace {
 using api::Multipart_reader;
 using toolstack::Str;
 
-Str S(const std::string& s) { return Str(s.data(), static_cast<uint32_t>(s.size())); }
+Str S(const std::string& s)
+{
+    return Str(s.data(), static_cast<uint32_t>(s.size()));
+}
 
 struct Parts {
     std::vector<std::string> names, filenames, bodies;
@@ -40,16 +43,17 @@ struct Parts {
     }
 };
 
-const std::string body =
-    "preamble\r\n"
-    "--XyZ\r\n"
-    "Content-Disposition: form-data; name=\"config\"\r\n\r\n"
-    "name = \"a\"\r\n-- not the boundary\r\nx--XyZnot\r\n"
-    "--XyZ\r\n"
-    "Content-Disposition: form-data; name=\"kernel\"; filename=\"k.elf\"\r\n"
-    "Content-Type: application/octet-stream\r\n\r\n"
-    "\x7f" "ELF\r\r\n\r\n-\r\n--X" "\r\n"
-    "--XyZ--\r\nepilogue";
+const std::string body = "preamble\r\n"
+                         "--XyZ\r\n"
+                         "Content-Disposition: form-data; name=\"config\"\r\n\r\n"
+                         "name = \"a\"\r\n-- not the boundary\r\nx--XyZnot\r\n"
+                         "--XyZ\r\n"
+                         "Content-Disposition: form-data; name=\"kernel\"; filename=\"k.elf\"\r\n"
+                         "Content-Type: application/octet-stream\r\n\r\n"
+                         "\x7f"
+                         "ELF\r\r\n\r\n-\r\n--X"
+                         "\r\n"
+                         "--XyZ--\r\nepilogue";
 
 TEST(ApiMultipart, BoundaryComesFromTheContentType)
 {
@@ -62,7 +66,8 @@ TEST(ApiMultipart, BoundaryComesFromTheContentType)
     EXPECT_FALSE(Multipart_reader::boundary_of("multipart/form-data", b));
     EXPECT_FALSE(Multipart_reader::boundary_of("multipart/form-data; boundary=", b));
     EXPECT_FALSE(Multipart_reader::boundary_of("multipart/form-data; boundary=a\rb", b));
-    EXPECT_FALSE(Multipart_reader::boundary_of(S("multipart/form-data; boundary=" + std::string(71, 'a')), b));
+    EXPECT_FALSE(Multipart_reader::boundary_of(
+        S("multipart/form-data; boundary=" + std::string(71, 'a')), b));
 }
 
 TEST(ApiMultipart, PartsComeOutTheSameWhereverTheBytesAreSplit)
@@ -79,7 +84,8 @@ TEST(ApiMultipart, PartsComeOutTheSameWhereverTheBytesAreSplit)
         EXPECT_EQ(p.bodies[0], "name = \"a\"\r\n-- not the boundary\r\nx--XyZnot");
         EXPECT_EQ(p.names[1], "kernel");
         EXPECT_EQ(p.filenames[1], "k.elf");
-        EXPECT_EQ(p.bodies[1], std::string("\x7f" "ELF\r\r\n\r\n-\r\n--X"));
+        EXPECT_EQ(p.bodies[1], std::string("\x7f"
+                                           "ELF\r\r\n\r\n-\r\n--X"));
         EXPECT_FALSE(p.open);
     }
 }
@@ -92,20 +98,22 @@ TEST(ApiMultipart, ByteByByteGivesTheSameParts)
         r.feed(&c, 1);
     EXPECT_TRUE(r.done());
     ASSERT_EQ(p.bodies.size(), 2u);
-    EXPECT_EQ(p.bodies[1], std::string("\x7f" "ELF\r\r\n\r\n-\r\n--X"));
+    EXPECT_EQ(p.bodies[1], std::string("\x7f"
+                                       "ELF\r\r\n\r\n-\r\n--X"));
 }
 
 TEST(ApiMultipart, RefusesBrokenBodies)
 {
     const std::string bad[] = {
-        "--XyZ\r\nContent-Disposition: form-data\r\n\r\nx\r\n--XyZ--",          // no name
-        "--XyZ\r\nContent-Type: text/plain\r\n\r\nx\r\n--XyZ--",                 // no disposition
+        "--XyZ\r\nContent-Disposition: form-data\r\n\r\nx\r\n--XyZ--", // no name
+        "--XyZ\r\nContent-Type: text/plain\r\n\r\nx\r\n--XyZ--",       // no disposition
         "--XyZ\r\nContent-Disposition: attachment; name=\"a\"\r\n\r\nx\r\n--XyZ--",
         "--XyZ\r\nContent-Disposition: form-data; name=\"a\r\n\r\nx\r\n--XyZ--", // open quote
-        "--XyZ junk\r\n",                                                         // after the delimiter
-        "--XyZ-x",                                                                // bad close
-        "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx\r\n--XyZnot\r\n", // boundary inside
-        "--XyZ\r\n" + std::string(2000, 'h') + "\r\n\r\n",                        // head too large
+        "--XyZ junk\r\n", // after the delimiter
+        "--XyZ-x",        // bad close
+        "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx\r\n--XyZnot\r\n", // boundary
+                                                                                        // inside
+        "--XyZ\r\n" + std::string(2000, 'h') + "\r\n\r\n", // head too large
     };
     for (const std::string& b : bad) {
         Parts p;

@@ -14,7 +14,8 @@ class ApiServer : public testing::Test, protected Api_world {
 protected:
     std::string multipart(const std::string& config, const std::string& kernel, bool close = true)
     {
-        std::string b = "--BOUND\r\nContent-Disposition: form-data; name=\"config\"\r\n\r\n" + config +
+        std::string b = "--BOUND\r\nContent-Disposition: form-data; name=\"config\"\r\n\r\n" +
+                        config +
                         "\r\n--BOUND\r\nContent-Disposition: form-data; name=\"kernel\"; "
                         "filename=\"k\"\r\nContent-Type: application/octet-stream\r\n\r\n" +
                         kernel + "\r\n";
@@ -22,7 +23,8 @@ protected:
     }
     std::string upload_head(size_t length)
     {
-        return "POST /api/v1/domains HTTP/1.1\r\nHost: d\r\nAuthorization: Bearer " + apitest::token +
+        return "POST /api/v1/domains HTTP/1.1\r\nHost: d\r\nAuthorization: Bearer " +
+               apitest::token +
                "\r\nContent-Type: multipart/form-data; boundary=BOUND\r\nContent-Length: " +
                std::to_string(length) + "\r\n\r\n";
     }
@@ -75,8 +77,9 @@ TEST_F(ApiServer, ARefusedBodilessRequestKeepsTheConnection)
 
 TEST_F(ApiServer, BytesSplitAnywhereGiveTheSameAnswers)
 {
-    std::string two = req("GET", "/api/v1/host") + req("POST", "/api/v1/domains/0/sched-credit", "{\"cap\":5}",
-                                                        "Content-Type: application/json\r\n");
+    std::string two =
+        req("GET", "/api/v1/host") + req("POST", "/api/v1/domains/0/sched-credit", "{\"cap\":5}",
+                                         "Content-Type: application/json\r\n");
     for (size_t split = 1; split < two.size(); split += 7) {
         Client& c = connect();
         send(c, two.substr(0, split));
@@ -159,8 +162,8 @@ TEST_F(ApiServer, OversizedHeadsAndBodiesAreRefused)
     EXPECT_EQ(next(d).status, 413);
     Client& e = connect();
     send(e, "POST /api/v1/domains HTTP/1.1\r\nHost: a\r\nContent-Length: 67108865\r\n"
-            "Authorization: Bearer " + apitest::token +
-            "\r\nContent-Type: multipart/form-data; boundary=x\r\n\r\n");
+            "Authorization: Bearer " +
+                apitest::token + "\r\nContent-Type: multipart/form-data; boundary=x\r\n\r\n");
     EXPECT_EQ(next(e).status, 413);
 }
 
@@ -227,7 +230,8 @@ TEST_F(ApiServer, ClientsThatGoAwayFreeEverything)
     hang_up(b);
     Client& c = connect();
     send(c, "POST /api/v1/domains/0/sched-credit HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n"
-            "Authorization: Bearer " + apitest::token + "\r\n\r\n{\"cap\"");
+            "Authorization: Bearer " +
+                apitest::token + "\r\n\r\n{\"cap\"");
     hang_up(c);
     EXPECT_EQ(mem.live, before);
     EXPECT_EQ(server->connections(), 0u);
@@ -280,41 +284,52 @@ TEST_F(ApiServer, AFollowStreamWaitsForAClientThatReadsSlowly)
 
 TEST_F(ApiServer, CreateFromJsonRunsAsAnOperation)
 {
-    Response r = post("/api/v1/domains", "{\"config\":\"name = \\\"web\\\"\\nkernel = \\\"/boot/k\\\"\\nmemory = 4\\n\","
-                                         "\"extra\":[\"vcpus=1\"]}");
+    Response r =
+        post("/api/v1/domains",
+             "{\"config\":\"name = \\\"web\\\"\\nkernel = \\\"/boot/k\\\"\\nmemory = 4\\n\","
+             "\"extra\":[\"vcpus=1\"]}");
     ASSERT_EQ(r.status, 202) << r.body;
     EXPECT_EQ(r.body, "{\"operation\":\"/api/v1/operations/1\",\"id\":1}");
     EXPECT_EQ(ts.find(Str("web")), nullptr);
     Response op = get("/api/v1/operations/1");
     EXPECT_NE(op.body.find("\"state\":\"running\""), std::string::npos) << op.body;
-    EXPECT_EQ(post("/api/v1/domains", "{\"config\":\"name = \\\"web\\\"\\nkernel = \\\"/boot/k\\\"\\nmemory = 4\\n\"}").status,
+    EXPECT_EQ(post("/api/v1/domains",
+                   "{\"config\":\"name = \\\"web\\\"\\nkernel = \\\"/boot/k\\\"\\nmemory = 4\\n\"}")
+                  .status,
               409); // queued already
     finish_operations();
     xl::Domain* d = ts.find(Str("web"));
     ASSERT_NE(d, nullptr);
     op = get("/api/v1/operations/1");
-    EXPECT_EQ(op.body, "{\"id\":1,\"kind\":\"create\",\"target\":\"web\",\"state\":\"done\",\"progress\":1.000,"
-                       "\"message\":\"running\",\"domain\":{\"id\":" + std::to_string(d->domid) +
-                           ",\"name\":\"web\"}}");
-    r = post("/api/v1/domains", "{\"config\":\"name = \\\"web\\\"\\nkernel = \\\"/boot/k\\\"\\nmemory = 4\\n\"}");
+    EXPECT_EQ(
+        op.body,
+        "{\"id\":1,\"kind\":\"create\",\"target\":\"web\",\"state\":\"done\",\"progress\":1.000,"
+        "\"message\":\"running\",\"domain\":{\"id\":" +
+            std::to_string(d->domid) + ",\"name\":\"web\"}}");
+    r = post("/api/v1/domains",
+             "{\"config\":\"name = \\\"web\\\"\\nkernel = \\\"/boot/k\\\"\\nmemory = 4\\n\"}");
     EXPECT_EQ(r.status, 409);
     EXPECT_EQ(r.body, "{\"error\":\"domain name 'web' is already in use or invalid\"}");
 }
 
 TEST_F(ApiServer, ALargeBuildRunsInStepsWithProgressWhileOthersAreServed)
 {
-    Response r = post("/api/v1/domains", "{\"config\":\"name='big'\\nkernel='/boot/k'\\nmemory=32\"}");
+    Response r =
+        post("/api/v1/domains", "{\"config\":\"name='big'\\nkernel='/boot/k'\\nmemory=32\"}");
     ASSERT_EQ(r.status, 202) << r.body;
     server->tick(); // checks the kernel
     server->tick(); // creates the domain
     server->tick(); // the first 16 MiB
     Response op = get("/api/v1/operations/1");
-    EXPECT_NE(op.body.find("\"state\":\"running\",\"progress\":0.465,\"message\":\"populating memory\""),
-              std::string::npos)
+    EXPECT_NE(
+        op.body.find("\"state\":\"running\",\"progress\":0.465,\"message\":\"populating memory\""),
+        std::string::npos)
         << op.body;
     EXPECT_EQ(ts.find(Str("big")), nullptr); // not a domain of the toolstack's yet
     EXPECT_EQ(get("/api/v1/host").status, 200);
-    EXPECT_EQ(post("/api/v1/domains", "{\"config\":\"name='big'\\nkernel='/boot/k'\\nmemory=4\"}").status, 409);
+    EXPECT_EQ(
+        post("/api/v1/domains", "{\"config\":\"name='big'\\nkernel='/boot/k'\\nmemory=4\"}").status,
+        409);
     finish_operations();
     op = get("/api/v1/operations/1");
     EXPECT_NE(op.body.find("\"state\":\"done\",\"progress\":1.000"), std::string::npos) << op.body;
@@ -324,7 +339,9 @@ TEST_F(ApiServer, ALargeBuildRunsInStepsWithProgressWhileOthersAreServed)
 
 TEST_F(ApiServer, AServerGoingAwayMidBuildLeavesNoHalfBuiltDomain)
 {
-    ASSERT_EQ(post("/api/v1/domains", "{\"config\":\"name='big'\\nkernel='/boot/k'\\nmemory=32\"}").status, 202);
+    ASSERT_EQ(post("/api/v1/domains", "{\"config\":\"name='big'\\nkernel='/boot/k'\\nmemory=32\"}")
+                  .status,
+              202);
     for (int i = 0; i < 3; ++i)
         server->tick();
     EXPECT_EQ(hv.inner.domains.size(), 1u);
@@ -339,16 +356,21 @@ TEST_F(ApiServer, AServerGoingAwayMidBuildLeavesNoHalfBuiltDomain)
 
 TEST_F(ApiServer, CreateRefusesBadBodiesAndConfigs)
 {
-    Response r = post("/api/v1/domains", "{\"config\":\"name = \\\"x\\\"\\nkernel = \\\"/boot/k\\\"\\nmemory = \\\"lots\\\"\\n\"}");
+    Response r = post(
+        "/api/v1/domains",
+        "{\"config\":\"name = \\\"x\\\"\\nkernel = \\\"/boot/k\\\"\\nmemory = \\\"lots\\\"\\n\"}");
     EXPECT_EQ(r.status, 400);
     EXPECT_NE(r.body.find("config:3"), std::string::npos) << r.body;
     EXPECT_EQ(post("/api/v1/domains", "{\"config\":").status, 400);
     EXPECT_EQ(post("/api/v1/domains", "{\"conf\":\"\"}").status, 400);
-    EXPECT_EQ(post("/api/v1/domains", "{\"config\":\"name='x'\\nkernel='/boot/k'\",\"extra\":[1]}").status, 400);
+    EXPECT_EQ(post("/api/v1/domains", "{\"config\":\"name='x'\\nkernel='/boot/k'\",\"extra\":[1]}")
+                  .status,
+              400);
     r = post("/api/v1/domains", "{\"config\":\"name='x'\\nkernel='/nosuch'\\nmemory=4\"}");
     EXPECT_EQ(r.status, 400);
     EXPECT_EQ(r.body, "{\"error\":\"failed to read kernel '/nosuch': no such file\"}");
-    EXPECT_EQ(call("POST", "/api/v1/domains", "name='x'", "Content-Type: text/plain\r\n").status, 415);
+    EXPECT_EQ(call("POST", "/api/v1/domains", "name='x'", "Content-Type: text/plain\r\n").status,
+              415);
     server->tick();
     EXPECT_EQ(ts.domains().size(), 0u);
 }
@@ -361,14 +383,16 @@ TEST_F(ApiServer, AFailedBuildIsAFailedOperation)
     finish_operations();
     Response op = get("/api/v1/operations/1");
     EXPECT_NE(op.body.find("\"state\":\"failed\""), std::string::npos) << op.body;
-    EXPECT_NE(op.body.find("libxl: error: XEN_DOMCTL_createdomain failed"), std::string::npos) << op.body;
+    EXPECT_NE(op.body.find("libxl: error: XEN_DOMCTL_createdomain failed"), std::string::npos)
+        << op.body;
     EXPECT_EQ(op.body.find("\"domain\""), std::string::npos);
     EXPECT_EQ(ts.domains().size(), 0u);
 }
 
 TEST_F(ApiServer, AnUploadedKernelIsStoredAndBuilt)
 {
-    std::string body = multipart("name = \"up\"\nkernel = \"/unused\"\nmemory = 4\n", kernel_bytes());
+    std::string body =
+        multipart("name = \"up\"\nkernel = \"/unused\"\nmemory = 4\n", kernel_bytes());
     Client& c = connect();
     std::string all = upload_head(body.size()) + body;
     for (size_t at = 0; at < all.size(); at += 1000)
@@ -379,11 +403,13 @@ TEST_F(ApiServer, AnUploadedKernelIsStoredAndBuilt)
     xl::Domain* d = ts.find(Str("up"));
     ASSERT_NE(d, nullptr);
     EXPECT_STREQ(d->spec.kernel, "/var/lib/xenith/upload/up/kernel");
-    EXPECT_NE(get("/api/v1/domains/up").body.find("\"config\":\"/var/lib/xenith/upload/up/config\""),
-              std::string::npos);
+    EXPECT_NE(
+        get("/api/v1/domains/up").body.find("\"config\":\"/var/lib/xenith/upload/up/config\""),
+        std::string::npos);
     Str cfg_text;
     ASSERT_EQ(files.read("/var/lib/xenith/upload/up/config", cfg_text), fs::Err::none);
-    EXPECT_EQ(std::string(cfg_text.p, cfg_text.n), "name = \"up\"\nkernel = \"/unused\"\nmemory = 4\n");
+    EXPECT_EQ(std::string(cfg_text.p, cfg_text.n),
+              "name = \"up\"\nkernel = \"/unused\"\nmemory = 4\n");
     Str stored;
     ASSERT_EQ(files.read("/var/lib/xenith/upload/up/kernel", stored), fs::Err::none);
     EXPECT_EQ(std::string(stored.p, stored.n), kernel_bytes());
@@ -426,9 +452,11 @@ TEST_F(ApiServer, BrokenUploadsAreRefusedAndLeaveNoFiles)
         std::string body;
         int status;
     } cases[] = {
-        {multipart("name = \"up\"\nkernel = \"/x\"\n", "abc", false), 400},      // no close delimiter
-        {"--BOUND\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nx\r\n--BOUND--\r\n", 400},
-        {"--BOUND\r\nContent-Disposition: form-data; name=\"kernel\"\r\n\r\nx\r\n--BOUND--\r\n", 400}, // no config
+        {multipart("name = \"up\"\nkernel = \"/x\"\n", "abc", false), 400}, // no close delimiter
+        {"--BOUND\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nx\r\n--BOUND--\r\n",
+         400},
+        {"--BOUND\r\nContent-Disposition: form-data; name=\"kernel\"\r\n\r\nx\r\n--BOUND--\r\n",
+         400}, // no config
         {multipart("name = \"../../etc\"\nkernel = \"/x\"\n", "abc"), 400},
         {multipart("name = \"up\"\nkernel = \"/x\"\nmemory = \"a\"\n", "abc"), 400},
     };
@@ -441,7 +469,8 @@ TEST_F(ApiServer, BrokenUploadsAreRefusedAndLeaveNoFiles)
     }
     fs::Stat st;
     bool any = false;
-    EXPECT_EQ(files.list("/var/lib/xenith/upload", [&](Str, fs::Type) { any = true; }), fs::Err::none);
+    EXPECT_EQ(files.list("/var/lib/xenith/upload", [&](Str, fs::Type) { any = true; }),
+              fs::Err::none);
     EXPECT_FALSE(any);
     server->tick();
     EXPECT_EQ(ts.domains().size(), 0u);

@@ -21,10 +21,14 @@ bool parse_memory(Str s, uint64_t& kib)
     uint64_t unit = 1024;
     bool suffix = true;
     switch (s[s.n - 1]) {
-    case 'k': case 'K': unit = 1; break;
-    case 'm': case 'M': unit = 1024; break;
-    case 'g': case 'G': unit = 1024 * 1024; break;
-    case 't': case 'T': unit = 1024ull * 1024 * 1024; break;
+    case 'k':
+    case 'K': unit = 1; break;
+    case 'm':
+    case 'M': unit = 1024; break;
+    case 'g':
+    case 'G': unit = 1024 * 1024; break;
+    case 't':
+    case 'T': unit = 1024ull * 1024 * 1024; break;
     default: suffix = false; break;
     }
     if (suffix)
@@ -135,7 +139,8 @@ void Api::sched_credit(Str dom, const Request& q, Reply& out)
                 bad |= !doc->u64(v, 65534, cap);
             }
         }
-        Str why = doc->error()[0] ? Str(doc->error()) : Str("body must be {\"weight\":1..65535, \"cap\":0..65534}");
+        Str why = doc->error()[0] ? Str(doc->error())
+                                  : Str("body must be {\"weight\":1..65535, \"cap\":0..65534}");
         Text msg(alloc_);
         msg.put(why);
         toolstack::destroy(alloc_, doc);

@@ -20,9 +20,9 @@ enum class Endpoint : uint8_t {
     none,
     static_file,
     host,
-    domains,   // GET list
-    create,    // POST /api/v1/domains
-    domain,    // GET one, DELETE
+    domains, // GET list
+    create,  // POST /api/v1/domains
+    domain,  // GET one, DELETE
     vcpus,
     stats,
     sched_credit, // GET / POST
@@ -81,7 +81,7 @@ struct Domain_stats : toolstack::List_link {
     domid_t id = 0;
     uint64_t last_cpu_ns = 0, last_t_ns = 0;
     bool have_last = false;
-    uint32_t cpu_permille = 0; // over the last interval
+    uint32_t cpu_permille = 0;    // over the last interval
     uint32_t count = 0, head = 0; // ring: samples[(head + i) % capacity]
     bool seen = false;            // in the latest sampling
     Sample samples[capacity] = {};
@@ -96,7 +96,7 @@ struct Operation : toolstack::List_link {
     char message[256] = {};
     domid_t domid = 0;
     xl::Domain_spec spec;
-    char config_path[128] = {}; // an uploaded config's file, for DOMAIN.config
+    char config_path[128] = {};    // an uploaded config's file, for DOMAIN.config
     xl::Create_job* job = nullptr; // while running
 };
 

@@ -25,18 +25,18 @@ struct Connection : toolstack::List_link {
     Upload* upload = nullptr;
     Route route;
     Body body_mode = Body::none;
-    bool routed = false;      // the head has been looked at
+    bool routed = false;       // the head has been looked at
     bool body_refused = false; // a reply was given before the body: close after it
     bool answered = false;     // a refusal already sent for this bodiless request
-    bool closing = false;     // close() or abort() called: wait for closed()
-    bool close_after = false; // close once out is sent
-    bool in_request = false;  // a request's first byte has come
-    bool head_only = false;   // HEAD: no body in the reply
+    bool closing = false;      // close() or abort() called: wait for closed()
+    bool close_after = false;  // close once out is sent
+    bool in_request = false;   // a request's first byte has come
+    bool head_only = false;    // HEAD: no body in the reply
     bool keep_alive = true;
-    uint32_t depth = 0; // Conn_guards on it
-    bool dead = false;  // closed() came while guarded: free when the last guard goes
-    uint64_t last_ns = 0;     // last byte received or sent
-    uint64_t request_ns = 0;  // the request's first byte, or its body's last
+    uint32_t depth = 0;      // Conn_guards on it
+    bool dead = false;       // closed() came while guarded: free when the last guard goes
+    uint64_t last_ns = 0;    // last byte received or sent
+    uint64_t request_ns = 0; // the request's first byte, or its body's last
     // A follow stream of a domain's console.
     bool streaming = false;
     domid_t follow_dom = 0;

@@ -4,7 +4,10 @@ namespace api {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 int hex_value(char c)
 {
@@ -37,7 +40,8 @@ void put_utf8(Text& out, uint32_t cp)
     if (cp < 0x80) {
         out.put_char(static_cast<char>(cp));
     } else if (cp < 0x800) {
-        out.put_char(static_cast<char>(0xC0 | cp >> 6)).put_char(static_cast<char>(0x80 | (cp & 0x3F)));
+        out.put_char(static_cast<char>(0xC0 | cp >> 6))
+            .put_char(static_cast<char>(0x80 | (cp & 0x3F)));
     } else if (cp < 0x10000) {
         out.put_char(static_cast<char>(0xE0 | cp >> 12))
             .put_char(static_cast<char>(0x80 | (cp >> 6 & 0x3F)))
@@ -98,8 +102,8 @@ bool Json_doc::fail(const char* why)
 
 void Json_doc::skip_space()
 {
-    while (pos_ < text_.n &&
-           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r'))
+    while (pos_ < text_.n && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' ||
+                              text_[pos_] == '\r'))
         ++pos_;
 }
 

@@ -17,7 +17,10 @@ uint32_t utf8_sequence(Str s, uint32_t i)
 {
     auto b = [&](uint32_t k) { return static_cast<unsigned char>(s[k]); };
     unsigned char c = b(i);
-    uint32_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    uint32_t n = c >= 0xC2 && c <= 0xDF   ? 2
+                 : c >= 0xE0 && c <= 0xEF ? 3
+                 : c >= 0xF0 && c <= 0xF4 ? 4
+                                          : 0;
     if (n == 0 || i + n > s.n)
         return 0;
     for (uint32_t k = 1; k < n; ++k)
@@ -140,10 +143,22 @@ Json_writer& Json_writer::close(char c, bool object)
     return *this;
 }
 
-Json_writer& Json_writer::begin_object() { return open('{', true); }
-Json_writer& Json_writer::end_object() { return close('}', true); }
-Json_writer& Json_writer::begin_array() { return open('[', false); }
-Json_writer& Json_writer::end_array() { return close(']', false); }
+Json_writer& Json_writer::begin_object()
+{
+    return open('{', true);
+}
+Json_writer& Json_writer::end_object()
+{
+    return close('}', true);
+}
+Json_writer& Json_writer::begin_array()
+{
+    return open('[', false);
+}
+Json_writer& Json_writer::end_array()
+{
+    return close(']', false);
+}
 
 Json_writer& Json_writer::key(Str k)
 {

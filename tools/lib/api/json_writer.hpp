@@ -46,7 +46,7 @@ private:
 
     Text& out_;
     uint32_t depth_ = 0;
-    uint32_t object_bits_ = 0; // bit d: level d is an object
+    uint32_t object_bits_ = 0;   // bit d: level d is an object
     uint32_t nonempty_bits_ = 0; // bit d: level d has a member already
     bool want_value_ = false;    // a key was written
     bool ok_ = true;

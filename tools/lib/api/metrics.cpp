@@ -54,7 +54,9 @@ void Api::get_metrics(Reply& out)
         for (uint32_t i = 0; i < got && n < max_rows; ++i) {
             xl::Domain* d = ts_.find(info[i].domain);
             rows[n++] = Row{info[i].domain,
-                            info[i].domain == 0 ? Str("Domain-0") : d ? Str(d->spec.name) : Str("(null)"),
+                            info[i].domain == 0 ? Str("Domain-0")
+                            : d                 ? Str(d->spec.name)
+                                                : Str("(null)"),
                             info[i]};
         }
         more = got == 16;
@@ -96,7 +98,9 @@ void Api::get_metrics(Reply& out)
             case 2: t.put_u64(uint64_t{di.max_pages} * 4096); break;
             case 3: t.put_u64(di.nr_online_vcpus); break;
             default:
-                t.put_u64((di.flags & (XEN_DOMINF_paused | XEN_DOMINF_shutdown | XEN_DOMINF_dying)) ? 0 : 1);
+                t.put_u64((di.flags & (XEN_DOMINF_paused | XEN_DOMINF_shutdown | XEN_DOMINF_dying))
+                              ? 0
+                              : 1);
             }
             t.put_char('\n');
         }

@@ -124,8 +124,9 @@ bool Api::name_in_use(Str name) const
 {
     bool pending = false;
     for (Operation* op = ops_.first(); op; op = ops_.next(op))
-        pending |= (op->state == Operation::State::queued || op->state == Operation::State::running) &&
-                   Str(op->target) == name;
+        pending |=
+            (op->state == Operation::State::queued || op->state == Operation::State::running) &&
+            Str(op->target) == name;
     return pending || name.empty() || name == "Domain-0" || ts_.find(name);
 }
 

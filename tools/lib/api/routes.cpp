@@ -72,8 +72,8 @@ void allow(Route& r, Str method, Str allowed, Endpoint ep)
     r.status = 405;
 }
 
-constexpr const char* actions[] = {"pause",    "unpause", "destroy", "shutdown",
-                                   "reboot",   "vcpu-set", "mem-set"};
+constexpr const char* actions[] = {"pause",  "unpause",  "destroy", "shutdown",
+                                   "reboot", "vcpu-set", "mem-set"};
 
 } // namespace
 
@@ -105,7 +105,8 @@ void Api::resolve(Str method, Str path, Route& r) const
     if (top != "domains")
         return;
     if (at == path.n)
-        return allow(r, method, "GET, HEAD, POST", method == "POST" ? Endpoint::create : Endpoint::domains);
+        return allow(r, method, "GET, HEAD, POST",
+                     method == "POST" ? Endpoint::create : Endpoint::domains);
     Str dom = segment(path, at);
     if (!percent_decode(dom, r.dom_buf, sizeof r.dom_buf, r.dom))
         return;

@@ -13,7 +13,8 @@ constexpr char busy_reply[] =
     "Connection: close\r\nContent-Length: 34\r\n\r\n{\"error\":\"too many connections\"}\r\n";
 static_assert(sizeof busy_reply - 1 - 34 ==
                   sizeof("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-                         "Connection: close\r\nContent-Length: 34\r\n\r\n") - 1,
+                         "Connection: close\r\nContent-Length: 34\r\n\r\n") -
+                      1,
               "the busy reply's length");
 
 // The parser's limits: the head as http's defaults; bodies up to an
@@ -28,7 +29,10 @@ http::Limits parser_limits()
     return l;
 }
 
-uint32_t pending(const Connection& c) { return c.out.size() - c.out_sent; }
+uint32_t pending(const Connection& c)
+{
+    return c.out.size() - c.out_sent;
+}
 
 // The contiguous kept console bytes of log from offset `from` on.
 Str console_piece(const xl::Console_log& log, uint64_t from)
@@ -129,8 +133,8 @@ void Server::request_wake()
 
 void* Server::accepted(Conn& conn)
 {
-    Connection* c = n_conns_ < cfg_.max_connections ? toolstack::create<Connection>(alloc_, alloc_)
-                                                    : nullptr;
+    Connection* c =
+        n_conns_ < cfg_.max_connections ? toolstack::create<Connection>(alloc_, alloc_) : nullptr;
     if (!c) {
         size_t n = sizeof busy_reply - 1;
         size_t space = conn.send_space();
@@ -195,7 +199,8 @@ bool Server::process_once(Connection& c, const char*& p, size_t& n)
         return false;
     uint64_t now = ts_.host().now_ns();
     if (!c.parser) {
-        c.parser = http::Request_parser::create(alloc_, parser_limits(), http::Body_sink{body_bytes, &c});
+        c.parser =
+            http::Request_parser::create(alloc_, parser_limits(), http::Body_sink{body_bytes, &c});
         if (!c.parser) {
             c.conn->abort();
             c.closing = true;
@@ -250,7 +255,10 @@ void Server::body_bytes(void* ctx, const char* p, size_t n)
     }
 }
 
-Conn_guard::Conn_guard(Server& srv, Connection& conn) : c(conn), s(srv) { ++c.depth; }
+Conn_guard::Conn_guard(Server& srv, Connection& conn) : c(conn), s(srv)
+{
+    ++c.depth;
+}
 
 Conn_guard::~Conn_guard()
 {

@@ -66,7 +66,8 @@ void Api::sample()
             s->seen = true;
             if (s->have_last && now > s->last_t_ns && di.cpu_time >= s->last_cpu_ns) {
                 uint64_t permille = (di.cpu_time - s->last_cpu_ns) * 1000 / (now - s->last_t_ns);
-                s->cpu_permille = static_cast<uint32_t>(permille > 0xFFFFFFFFu ? 0xFFFFFFFFu : permille);
+                s->cpu_permille =
+                    static_cast<uint32_t>(permille > 0xFFFFFFFFu ? 0xFFFFFFFFu : permille);
             }
             s->have_last = true;
             s->last_cpu_ns = di.cpu_time;

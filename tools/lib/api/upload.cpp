@@ -74,8 +74,8 @@ struct Upload {
     {
         auto& u = *static_cast<Upload*>(ctx);
         fs::File_system& f = *u.api.cfg_.fs;
-        bool* seen = name == "config" ? &u.has_config
-                     : name == "kernel" ? &u.has_kernel
+        bool* seen = name == "config"    ? &u.has_config
+                     : name == "kernel"  ? &u.has_kernel
                      : name == "ramdisk" ? &u.has_ramdisk
                                          : nullptr;
         if (!seen) {

@@ -242,7 +242,8 @@ void Api::get_operation(uint64_t id, Reply& out)
     const Operation* op = operation(id);
     if (!op)
         return error(out, 404, "no such operation");
-    static const char* const states[] = {"running", "running", "done", "failed"}; // queued shows as running
+    static const char* const states[] = {"running", "running", "done",
+                                         "failed"}; // queued shows as running
     Json_writer j(out.body);
     j.begin_object();
     j.key("id").u64(op->id);

@@ -22,7 +22,8 @@ bool pause_domain(Toolstack& ts, domid_t id, bool pause, Text& err)
     xen_domctl op = make_domctl(pause ? XEN_DOMCTL_pausedomain : XEN_DOMCTL_unpausedomain, id);
     if (ts.hypercalls().domctl(op, nullptr, 0) == 0)
         return true;
-    err.put(pause ? "libxl: error: pausing the domain failed" : "libxl: error: unpausing the domain failed");
+    err.put(pause ? "libxl: error: pausing the domain failed"
+                  : "libxl: error: unpausing the domain failed");
     return false;
 }
 
