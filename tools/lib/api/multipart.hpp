@@ -42,6 +42,9 @@ public:
     // boundary must pass boundary_of (copied).
     Multipart_reader(Str boundary, const Multipart_sink& sink);
 
+    // The sink's ctx, for an owner made after the reader.
+    void set_context(void* ctx) { sink_.ctx = ctx; }
+
     // Takes all of the bytes (the state says what became of them).
     void feed(const char* p, uint32_t n);
     State state() const { return state_; }

@@ -92,7 +92,9 @@ public:
     static constexpr uint32_t input_max = 32 * 1024;
 
     // nullptr when out of memory. Observes ts (Toolstack::observe) until
-    // destroyed.
+    // destroyed. cfg's strings and files must outlive the server. Destroying
+    // it frees every connection's state: the transport must not call in
+    // with those states afterwards (drop or abort its connections first).
     [[nodiscard]] static Server* create(xl::Toolstack& ts, const toolstack::Allocator& a,
                                         const Server_config& cfg);
     static void destroy(Server* s);

@@ -149,10 +149,7 @@ Upload* Api::begin_upload(Str content_type, Reply& refusal, uint32_t conn_id)
         error(refusal, 503, "out of memory");
         return nullptr;
     }
-    // The reader keeps a copy of the sink: its ctx is the Upload, now known.
-    u->~Upload();
-    sink.ctx = u;
-    new (u) Upload(*this, boundary, sink);
+    u->reader.set_context(u); // the sink's callbacks get the Upload
     u->dir.put(upload_root).put("/.partial-").put_u64(conn_id);
     mkdir_p(*cfg_.fs, upload_root);
     remove_dir(*cfg_.fs, u->dir.str(), alloc_); // a leftover of an earlier connection
