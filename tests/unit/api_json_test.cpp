@@ -169,3 +169,37 @@ TEST_F(ApiJson, ReaderBoundsDepthTokensAndSize)
 }
 
 } // namespace
+
+#include "tools/lib/api/token.hpp"
+
+namespace {
+
+TEST(ApiToken, TheFilesFirstLineTrimmed)
+{
+    api::Token t;
+    ASSERT_TRUE(api::token_from_file("  s3cret-Token \r\nsecond line\n", t));
+    EXPECT_EQ(std::string(t.text), "s3cret-Token");
+    EXPECT_EQ(t.len, 12u);
+    EXPECT_FALSE(api::token_from_file("", t));
+    EXPECT_FALSE(api::token_from_file(" \t\r\nabc", t));
+    EXPECT_FALSE(api::token_from_file("with space", t));
+    EXPECT_FALSE(api::token_from_file("caf\xc3\xa9", t));
+    EXPECT_FALSE(api::token_from_file(S(std::string(65, 'a')), t));
+    EXPECT_TRUE(api::token_from_file(S(std::string(64, 'a')), t));
+}
+
+TEST(ApiToken, EntropyGivesSixteenHexDigitsThatDifferForCloseInputs)
+{
+    api::Token a = api::token_from_entropy(1000, 42), b = api::token_from_entropy(1001, 42);
+    EXPECT_EQ(a.len, 16u);
+    for (char c : std::string(a.text))
+        EXPECT_TRUE((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) << c;
+    EXPECT_NE(std::string(a.text), std::string(b.text));
+    int same = 0;
+    for (int i = 0; i < 16; ++i)
+        same += a.text[i] == b.text[i];
+    EXPECT_LT(same, 8);
+    EXPECT_EQ(std::string(api::token_from_entropy(1000, 42).text), std::string(a.text));
+}
+
+} // namespace
