@@ -101,6 +101,16 @@ public:
     // Room for at least n more bytes.
     bool reserve(uint32_t n);
     void clear() { len_ = 0; }
+    // Forgets the first n bytes (all of them if n >= size()).
+    void drop_front(uint32_t n)
+    {
+        if (n >= len_) {
+            len_ = 0;
+            return;
+        }
+        mem_move(buf_, buf_ + n, len_ - n);
+        len_ -= n;
+    }
 
 private:
     const Allocator* alloc_;

@@ -23,6 +23,8 @@ public:
     [[nodiscard]] bool check();         // domain_builder.cpp: request, image, layout
     [[nodiscard]] bool create_domain(); // domain_builder.cpp
     [[nodiscard]] bool populate();      // guest_memory.cpp
+    [[nodiscard]] bool populate_some(uint32_t& pfn, uint32_t budget); // guest_memory.cpp
+    uint32_t nr_pages() const { return nr_pages_; }
     [[nodiscard]] bool load();          // guest_memory.cpp: zeroed region, kernel, ramdisk, p2m
     [[nodiscard]] bool setup_channels();       // start_state.cpp
     [[nodiscard]] bool write_start_info();     // start_state.cpp
@@ -35,6 +37,8 @@ public:
     [[nodiscard]] bool unpause();              // domain_builder.cpp
     // The domain stays (build_pv_domain succeeded).
     void keep() { keep_ = true; }
+    // The build failed: the domain, if made, is destroyed now.
+    void abandon();
 
     // Records err (a printf-style text) and returns false.
     [[gnu::format(printf, 3, 4)]] bool fail(int xen_errno, const char* f, ...);

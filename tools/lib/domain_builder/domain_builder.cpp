@@ -33,13 +33,19 @@ int Build_session::domctl(uint32_t cmd, xen_domctl& op, void* buf, size_t len)
     return hc_.domctl(op, buf, len);
 }
 
-Build_session::~Build_session()
+void Build_session::abandon()
 {
     if (created_ && !keep_) {
         xen_domctl op{};
         // Nothing more to report: the build has already failed.
         (void)domctl(XEN_DOMCTL_destroydomain, op);
     }
+    created_ = false;
+}
+
+Build_session::~Build_session()
+{
+    abandon();
     alloc_.free(p2m_, size_t{nr_pages_} * sizeof *p2m_);
 }
 
@@ -122,20 +128,106 @@ bool Build_session::unpause()
 bool build_pv_domain(Hypercalls& hc, const Allocator& alloc, const Build_request& req,
                      Build_result& out, Build_error& err)
 {
-    out = Build_result{};
-    err = Build_error{};
-    Build_session s(hc, alloc, req, out, err);
-    // The page tables go in last of the frame contents: once they reference
-    // the frames, a writable mapping of a table frame would be refused.
-    bool ok = s.check() && s.create_domain() && s.populate() && s.load() &&
-              s.setup_channels() && s.write_start_info() && s.setup_shared_info() &&
-              s.setup_hypercall_page() && s.build_page_tables() && s.pin_tables() &&
-              s.start_vcpu0() && s.seed_grants() && s.unpause();
-    if (ok)
+    Build_job job(hc, alloc, req);
+    while (job.step() == Build_job::State::running) {
+    }
+    out = job.result();
+    err = job.error();
+    return job.state() == Build_job::State::done;
+}
+
+static_assert(sizeof(Build_session) <= 1024, "Build_job::session_space_ holds a Build_session");
+
+Build_job* Build_job::create(Hypercalls& hc, const Allocator& alloc, const Build_request& req)
+{
+    return toolstack::create<Build_job>(alloc, hc, alloc, req);
+}
+
+void Build_job::destroy(Build_job* j)
+{
+    if (j)
+        toolstack::destroy(toolstack::Allocator(j->alloc_), j);
+}
+
+Build_job::Build_job(Hypercalls& hc, const Allocator& alloc, const Build_request& req)
+    : alloc_(alloc), req_(req)
+{
+    // In place: the session refers to this job's request, result and error.
+    session_ = new (session_space_) Build_session(hc, alloc, req_, out_, err_);
+}
+
+Build_job::~Build_job()
+{
+    // Undoes a build that is not done: the session destroys the domain.
+    session_->~Build_session();
+}
+
+// The steps in build_pv_domain's order. The page tables go in last of the
+// frame contents: once they reference the frames, a writable mapping of a
+// table frame would be refused.
+Build_job::State Build_job::step()
+{
+    if (state_ != State::running)
+        return state_;
+    Build_session& s = *session_;
+    bool ok = true;
+    switch (next_) {
+    case 0: ok = s.check(); break;
+    case 1: ok = s.create_domain(); break;
+    case 2:
+        ok = s.populate_some(populated_, populate_step_pages);
+        if (ok && populated_ < s.nr_pages())
+            return state_; // more of step 2 next time
+        break;
+    case 3: ok = s.load(); break;
+    case 4: ok = s.setup_channels(); break;
+    case 5: ok = s.write_start_info(); break;
+    case 6: ok = s.setup_shared_info(); break;
+    case 7: ok = s.setup_hypercall_page(); break;
+    case 8: ok = s.build_page_tables(); break;
+    case 9: ok = s.pin_tables(); break;
+    case 10: ok = s.start_vcpu0(); break;
+    case 11: ok = s.seed_grants(); break;
+    case 12: ok = s.unpause(); break;
+    default: break;
+    }
+    if (!ok) {
+        out_ = Build_result{};
+        // Nothing may outlive the failure: the domain goes now, not when
+        // the job is destroyed.
+        s.abandon();
+        state_ = State::failed;
+        return state_;
+    }
+    if (++next_ == 13) {
         s.keep();
-    else
-        out = Build_result{};
-    return ok;
+        state_ = State::done;
+    }
+    return state_;
+}
+
+uint32_t Build_job::progress_permille() const
+{
+    if (state_ == State::done)
+        return 1000;
+    uint32_t pages = session_ ? session_->nr_pages() : 0;
+    // Steps 0-1: 2%; populating: 90%; the rest: 8%.
+    if (next_ < 2)
+        return next_ * 10;
+    if (next_ == 2)
+        return 20 + (pages ? static_cast<uint32_t>(uint64_t{populated_} * 900 / pages) : 0);
+    return 920 + (next_ - 3) * 8;
+}
+
+const char* Build_job::phase() const
+{
+    switch (next_) {
+    case 0: return "checking the kernel";
+    case 1: return "creating the domain";
+    case 2: return "populating memory";
+    case 3: return "loading the kernel";
+    default: return "setting up the start state";
+    }
 }
 
 } // namespace toolstack

@@ -67,4 +67,48 @@ struct Build_error {
 [[nodiscard]] bool build_pv_domain(Hypercalls& hc, const Allocator& alloc, const Build_request& req,
                                    Build_result& out, Build_error& err);
 
+class Build_session;
+
+// The same build in steps, for a host that must keep serving while a large
+// domain is made (the management API's create): each step() does one of
+// the steps above, step 3 a bounded number of pages at a time. The result
+// and the refusals are build_pv_domain's; a job destroyed before it is
+// done, or one that failed, leaves nothing behind. The request's buffers
+// (kernel, ramdisk, cmdline) must stay until the job is done or destroyed.
+class Build_job {
+public:
+    enum class State : uint8_t { running, done, failed };
+    // Pages populated per step: 16 MiB, a multiple of the builder's batch.
+    static constexpr uint32_t populate_step_pages = 4096;
+
+    [[nodiscard]] static Build_job* create(Hypercalls& hc, const Allocator& alloc,
+                                           const Build_request& req);
+    static void destroy(Build_job* j);
+
+    State step();
+    State state() const { return state_; }
+    // 0..1000, mostly the memory populated so far.
+    uint32_t progress_permille() const;
+    // What the next step does, for a progress line ("populating memory").
+    const char* phase() const;
+    const Build_result& result() const { return out_; }
+    const Build_error& error() const { return err_; }
+
+    Build_job(Hypercalls& hc, const Allocator& alloc, const Build_request& req);
+    ~Build_job();
+    Build_job(const Build_job&) = delete;
+    Build_job& operator=(const Build_job&) = delete;
+
+private:
+    const Allocator& alloc_;
+    Build_request req_;
+    Build_result out_{};
+    Build_error err_{};
+    Build_session* session_ = nullptr;
+    alignas(8) unsigned char session_space_[1024];
+    unsigned next_ = 0;       // the step to run
+    uint32_t populated_ = 0;  // pages so far
+    State state_ = State::running;
+};
+
 } // namespace toolstack

@@ -20,9 +20,21 @@ constexpr uint32_t populate_batch = 512;
 // extended-cr3) needs its L3 there, and the region holds the L3.
 bool Build_session::populate()
 {
-    for (uint32_t pfn = 0; pfn < nr_pages_;) {
+    uint32_t pfn = 0;
+    return populate_some(pfn, nr_pages_);
+}
+
+// At most budget pages from pfn on; pfn says where the next call goes on.
+// The extents of one call never cross the region's end or the budget's,
+// so the frames come out the same however the work is divided.
+bool Build_session::populate_some(uint32_t& pfn, uint32_t budget)
+{
+    uint32_t stop = budget < nr_pages_ - pfn ? pfn + budget : nr_pages_;
+    while (pfn < stop) {
         bool in_region = pfn < layout_.region_pages;
-        uint32_t end = in_region ? layout_.region_pages : nr_pages_;
+        uint32_t end = in_region ? layout_.region_pages : stop;
+        if (end > stop)
+            end = stop;
         uint32_t n = end - pfn < populate_batch ? end - pfn : populate_batch;
         for (uint32_t i = 0; i < n; ++i)
             p2m_[pfn + i] = pfn + i;

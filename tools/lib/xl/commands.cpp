@@ -1,6 +1,8 @@
 // The xl commands: names, options, output columns and messages as xl(1)
 // has them (tools/xl/xl_*.c), for what Xenith's toolstack supports.
 #include "tools/lib/xl/config_spec.hpp"
+#include "tools/lib/xl/domain_control.hpp"
+#include "tools/lib/xl/domain_info.hpp"
 #include "tools/lib/xl/shell.hpp"
 #include "tools/lib/xenstore/local_client.hpp"
 
@@ -177,19 +179,12 @@ void Shell::cmd_list(Args& a)
                 wanted |= a.v[k] == name || (d && ts_.find(a.v[k]) == d);
             if (!wanted)
                 continue;
-            uint32_t f = di.flags;
-            uint32_t reason = (f >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask;
-            bool shut = (f & XEN_DOMINF_shutdown) != 0;
+            char state[6];
+            state_letters(di.flags, state);
             t.put_padded(name, 40).put_char(' ').put_u64_padded(di.domain, 5).put_char(' ');
             t.put_u64_padded(di.tot_pages / 256, 5).put_char(' ');
             t.put_u64_padded(di.nr_online_vcpus, 5).put("     ");
-            t.put_char(f & XEN_DOMINF_running ? 'r' : '-');
-            t.put_char(f & XEN_DOMINF_blocked ? 'b' : '-');
-            t.put_char(f & XEN_DOMINF_paused ? 'p' : '-');
-            // xl's list_domains: s for any shutdown, then the reason's letter.
-            t.put_char(shut ? 's' : '-');
-            t.put_char(!shut ? '-' : reason < 6 ? "-rscwS"[reason] : '?');
-            t.put_char(f & XEN_DOMINF_dying ? 'd' : '-');
+            t.put(state, 6);
             t.put_char(' ');
             put_seconds(t, di.cpu_time, 9);
             t.put_char('\n');
@@ -260,6 +255,7 @@ void Shell::cmd_create(Args& a)
         fail(t.str());
         return;
     }
+    d->set_config_path(file);
     if (console)
         attach(*d);
 }
@@ -351,9 +347,9 @@ void Shell::cmd_pause(Args& a, bool pause)
     Domain* d = domain_arg(a.v[1]);
     if (!d)
         return;
-    xen_domctl op = make_domctl(pause ? XEN_DOMCTL_pausedomain : XEN_DOMCTL_unpausedomain, d->domid);
-    if (ts_.hypercalls().domctl(op, nullptr, 0) != 0)
-        fail(pause ? "libxl: error: pausing the domain failed" : "libxl: error: unpausing the domain failed");
+    Text err(ts_.alloc());
+    if (!pause_domain(ts_, d->domid, pause, err))
+        fail(err.str());
 }
 
 void Shell::cmd_info(Args&)
@@ -388,23 +384,11 @@ void Shell::cmd_dmesg(Args& a)
     // Everything is read before anything is printed: what dom0 prints goes
     // into the same ring, and would be read back again.
     bool clear = a.n > 1 && a.v[1] == "-c";
-    char buf[2048];
-    uint32_t index = 0;
+    char buf[1];
     Text all(ts_.alloc());
-    for (int i = 0; i < 512; ++i) { // at most 1 MiB
-        xen_sysctl op = make_sysctl(XEN_SYSCTL_readconsole);
-        op.u.readconsole.incremental = 1;
-        op.u.readconsole.index = index;
-        op.u.readconsole.count = sizeof buf;
-        if (ts_.hypercalls().sysctl(op, buf, sizeof buf) != 0) {
-            fail("libxl: error: reading the console ring failed");
-            return;
-        }
-        uint32_t n = op.u.readconsole.count;
-        if (n == 0)
-            break;
-        all.put(buf, n < sizeof buf ? n : static_cast<uint32_t>(sizeof buf));
-        index = op.u.readconsole.index;
+    if (!read_dmesg(ts_.hypercalls(), all)) {
+        fail("libxl: error: reading the console ring failed");
+        return;
     }
     if (clear) {
         xen_sysctl op = make_sysctl(XEN_SYSCTL_readconsole);
@@ -426,11 +410,10 @@ void Shell::cmd_vcpu_list(Args& a)
         if (a.n > 1 && name != a.v[1] && !(d && ts_.find(a.v[1]) == d))
             return;
         for (uint32_t v = 0; v < XEN_LEGACY_MAX_VCPUS; ++v) {
-            xen_domctl op = make_domctl(XEN_DOMCTL_getvcpuinfo, id);
-            op.u.getvcpuinfo.vcpu = v;
-            if (ts_.hypercalls().domctl(op, nullptr, 0) != 0)
+            xen_domctl_getvcpuinfo vi{};
+            uint64_t mask = ~0ull;
+            if (!read_vcpu(ts_.hypercalls(), id, v, vi, mask))
                 break;
-            const auto& vi = op.u.getvcpuinfo;
             t.put_padded(name, 32).put_u64_padded(id, 6).put_u64_padded(v, 6);
             if (vi.online)
                 t.put_u64_padded(vi.cpu, 6);
@@ -440,17 +423,6 @@ void Shell::cmd_vcpu_list(Args& a)
                 .put_char(vi.online ? '-' : 'p').put(" ");
             put_seconds(t, vi.cpu_time, 10);
             // Hard affinity as the hypervisor has it; soft is not used.
-            uint8_t bits[8] = {};
-            xen_domctl aff = make_domctl(XEN_DOMCTL_getvcpuaffinity, id);
-            aff.u.vcpuaffinity.vcpu = v;
-            aff.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
-            aff.u.vcpuaffinity.cpumap_hard.nr_bits = 64;
-            uint64_t mask = ~0ull;
-            if (ts_.hypercalls().domctl(aff, bits, sizeof bits) == 0) {
-                mask = 0;
-                for (unsigned b = 0; b < 8; ++b)
-                    mask |= uint64_t{bits[b]} << (8 * b);
-            }
             t.put("  ");
             if ((mask & online_cpus) == online_cpus) {
                 t.put("all");
@@ -523,21 +495,9 @@ void Shell::cmd_vcpu_set(Args& a)
     Domain* d = domain_arg(a.v[1]);
     if (!d)
         return;
-    uint32_t max = d->spec.maxvcpus > d->spec.vcpus ? d->spec.maxvcpus : d->spec.vcpus;
-    if (n > max) {
-        Text t(ts_.alloc());
-        t.put("You cannot set vcpus greater than the domain's maximum (").put_u64(max).put(")");
-        fail(t.str());
-        return;
-    }
-    // The PV protocol: the guest watches cpu/<n>/availability.
-    xs::Local_client c(ts_.store());
-    for (uint32_t v = 0; v < max; ++v) {
-        Text path(ts_.alloc());
-        path.put("/local/domain/").put_u64(d->domid).put("/cpu/").put_u64(v).put("/availability");
-        (void)c.write(path.str(), v < n ? "online" : "offline");
-    }
-    (void)ts_.store().poll();
+    Text err(ts_.alloc());
+    if (!set_vcpus(ts_, *d, n, err))
+        fail(err.str());
 }
 
 void Shell::cmd_sched_credit(Args& a)
@@ -619,14 +579,9 @@ void Shell::cmd_mem_set(Args& a, bool max)
         d->spec.maxmem_mib = static_cast<uint32_t>(mib);
         return;
     }
-    // The balloon protocol: the guest watches memory/target (KiB).
-    Text path(ts_.alloc()), value(ts_.alloc());
-    path.put("/local/domain/").put_u64(d->domid).put("/memory/target");
-    value.put_u64(mib * 1024);
-    xs::Local_client c(ts_.store());
-    if (c.write(path.str(), value.str()) != xs::Err::none)
-        fail("libxl: error: writing memory/target failed");
-    (void)ts_.store().poll();
+    Text err(ts_.alloc());
+    if (!set_memory_target(ts_, *d, mib * 1024, err))
+        fail(err.str());
 }
 
 void Shell::cmd_rename(Args& a)

@@ -55,9 +55,20 @@ bool load_config(Host& host, const toolstack::Allocator& alloc, Str file, const 
         err.put(file).put(": config file is larger than 1 MiB");
         return false;
     }
+    return load_config_text(alloc, file, Str(reinterpret_cast<const char*>(data), static_cast<uint32_t>(len)),
+                            overrides, n_overrides, spec, err, warnings);
+}
+
+bool load_config_text(const toolstack::Allocator& alloc, Str file, Str text, const Str* overrides,
+                      uint32_t n_overrides, Domain_spec& spec, Text& err, Text& warnings)
+{
+    if (text.n > cfg::max_input_bytes) {
+        err.put(file).put(": config file is larger than 1 MiB");
+        return false;
+    }
     cfg::Config_input in;
     in.source = file;
-    in.data = Str(reinterpret_cast<const char*>(data), static_cast<uint32_t>(len));
+    in.data = text;
     in.overrides = overrides;
     in.n_overrides = n_overrides;
     auto* c = toolstack::create<cfg::Domain_config>(alloc, alloc);

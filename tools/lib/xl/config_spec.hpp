@@ -17,4 +17,11 @@ namespace xl {
                                const toolstack::Str* overrides, uint32_t n_overrides,
                                Domain_spec& spec, toolstack::Text& err, toolstack::Text& warnings);
 
+// As load_config, for a config's text already in memory; source names it
+// in messages ("<source>:3: ...").
+[[nodiscard]] bool load_config_text(const toolstack::Allocator& alloc, toolstack::Str source,
+                                    toolstack::Str data, const toolstack::Str* overrides,
+                                    uint32_t n_overrides, Domain_spec& spec, toolstack::Text& err,
+                                    toolstack::Text& warnings);
+
 } // namespace xl

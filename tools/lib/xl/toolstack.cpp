@@ -113,7 +113,59 @@ Domain* Toolstack::find(domid_t id) const
     return nullptr;
 }
 
+struct Create_job {
+    Domain* d = nullptr;
+    toolstack::Build_job* build = nullptr;
+    uint64_t start_ns = 0;
+    uint32_t max_vcpus = 1;
+    uint32_t max_memory_kib = 0;
+};
+
 Domain* Toolstack::create(const Domain_spec& spec, Text& err)
+{
+    Create_job* j = begin_create(spec, err);
+    if (!j)
+        return nullptr;
+    Domain* d = nullptr;
+    while (create_step(j, d, err) == Create_state::running) {
+    }
+    return d;
+}
+
+uint32_t Toolstack::create_progress_permille(const Create_job* j)
+{
+    // The build is nearly all of it; the store and console setup after it
+    // is quick.
+    return j->build->progress_permille() * 99 / 100;
+}
+
+const char* Toolstack::create_phase(const Create_job* j) { return j->build->phase(); }
+
+void Toolstack::cancel_create(Create_job* j)
+{
+    if (!j)
+        return;
+    toolstack::Build_job::destroy(j->build); // destroys a half-built domain
+    toolstack::destroy(alloc_, j->d);
+    toolstack::destroy(alloc_, j);
+}
+
+Create_state Toolstack::create_step(Create_job* j, Domain*& out, Text& err)
+{
+    out = nullptr;
+    toolstack::Build_job::State st = j->build->step();
+    if (st == toolstack::Build_job::State::running)
+        return Create_state::running;
+    if (st == toolstack::Build_job::State::failed) {
+        err.put(j->build->error().text);
+        cancel_create(j);
+        return Create_state::failed;
+    }
+    out = finish_create(j, err);
+    return out ? Create_state::done : Create_state::failed;
+}
+
+Create_job* Toolstack::begin_create(const Domain_spec& spec, Text& err)
 {
     if (spec.name[0] == '\0' || Str(spec.name) == "Domain-0" || find(Str(spec.name))) {
         err.put("domain name '").put(spec.name).put("' is already in use or invalid");
@@ -164,10 +216,40 @@ Domain* Toolstack::create(const Domain_spec& spec, Text& err)
     toolstack::mem_copy(d->spec.uuid, req.handle, 16);
     d->spec.has_uuid = true;
     req.start = false;
-    Build_result out;
-    Build_error berr;
-    if (!toolstack::build_pv_domain(hc_, alloc_, req, out, berr)) {
-        err.put(berr.text);
+    // The builder keeps a pointer to the command line: the record's copy.
+    req.cmdline = d->spec.cmdline;
+    auto* j = toolstack::create<Create_job>(alloc_);
+    toolstack::Build_job* build = j ? toolstack::Build_job::create(hc_, alloc_, req) : nullptr;
+    if (!build) {
+        err.put("out of memory");
+        toolstack::destroy(alloc_, j);
+        toolstack::destroy(alloc_, d);
+        return nullptr;
+    }
+    j->d = d;
+    j->build = build;
+    j->start_ns = start_ns;
+    j->max_vcpus = req.max_vcpus;
+    j->max_memory_kib = req.max_memory_kib;
+    return j;
+}
+
+Domain* Toolstack::finish_create(Create_job* j, Text& err)
+{
+    Domain* d = j->d;
+    const Domain_spec& spec = d->spec;
+    Build_result out = j->build->result();
+    uint64_t start_ns = j->start_ns;
+    struct {
+        uint32_t max_vcpus, max_memory_kib;
+    } req{j->max_vcpus, j->max_memory_kib};
+    toolstack::Build_job::destroy(j->build); // done: the domain stays
+    toolstack::destroy(alloc_, j);
+    if (find(Str(spec.name))) {
+        // Another create of the same name finished first.
+        err.put("domain name '").put(spec.name).put("' is already in use or invalid");
+        xen_domctl op = make_domctl(XEN_DOMCTL_destroydomain, out.domid);
+        (void)hc_.domctl(op, nullptr, 0);
         toolstack::destroy(alloc_, d);
         return nullptr;
     }
@@ -255,6 +337,10 @@ Domain* Toolstack::create(const Domain_spec& spec, Text& err)
 
 void Toolstack::forget(Domain* d)
 {
+    if (d->console)
+        drain_console(*d); // the observer sees the last output first
+    if (observer_.domain_gone)
+        observer_.domain_gone(observer_.ctx, *d);
     if (attached_ == d)
         attached_ = nullptr;
     if (d->console) {
@@ -385,6 +471,8 @@ void Toolstack::shutdown_happened(Domain& d, uint32_t reason)
         return;
     Domain_spec spec = d.spec;
     uint32_t restarts = d.restarts + 1;
+    char config_path[sizeof d.config_path];
+    toolstack::mem_copy(config_path, d.config_path, sizeof config_path);
     if (a == Action::rename_restart) {
         // The old domain stays, renamed, for inspection; a fresh one runs.
         Text renamed(alloc_);
@@ -406,6 +494,7 @@ void Toolstack::shutdown_happened(Domain& d, uint32_t reason)
         return;
     }
     again->restarts = restarts;
+    again->set_config_path(config_path);
 }
 
 bool Toolstack::rename(Domain& d, Str name)
@@ -484,6 +573,8 @@ void Toolstack::drain_console(Domain& d)
     }
     if (took && d.console_port)
         hc_.evtchn_send(d.console_port); // room in the ring again
+    if (took && observer_.console_output)
+        observer_.console_output(observer_.ctx, d);
 }
 
 bool Toolstack::console_input(Domain& d, Str bytes)

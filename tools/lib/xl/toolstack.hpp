@@ -48,7 +48,28 @@ struct Domain : toolstack::List_link {
     uint64_t shutdown_deadline = 0;
     uint32_t shutdown_wanted = 0;
     Console_log log;
+    // The config file it was made from, as given to `xl create` (empty:
+    // none known); a restart keeps it.
+    char config_path[256] = {};
+    void set_config_path(Str path)
+    {
+        uint32_t n = path.n < sizeof config_path - 1 ? path.n : 0;
+        toolstack::mem_copy(config_path, path.p, n);
+        config_path[n] = '\0';
+    }
 };
+
+// Who else wants to know about domains (the management API): new console
+// output (after it is in the domain's log) and a domain about to be
+// forgotten (its record is still valid during the call). Either may be null.
+struct Domain_observer {
+    void* ctx = nullptr;
+    void (*console_output)(void* ctx, Domain& d) = nullptr;
+    void (*domain_gone)(void* ctx, Domain& d) = nullptr;
+};
+
+struct Create_job; // toolstack.cpp
+enum class Create_state : uint8_t { running, done, failed };
 
 class Toolstack {
 public:
@@ -65,6 +86,19 @@ public:
 
     // Builds and starts a domain; err holds xl's message on failure.
     [[nodiscard]] Domain* create(const Domain_spec& spec, Text& err);
+    // The same in steps, for a host that keeps serving meanwhile (the
+    // management API): begin_create makes the checks and reads the files
+    // (nullptr with err on a refusal); each create_step builds a bounded
+    // part (toolstack::Build_job) and, once built, finishes as create()
+    // does. done gives the domain, failed the message in err; either frees
+    // the job. cancel_create undoes a job still running. The domain is in
+    // domains() only once done. The kernel and ramdisk files must not
+    // change while a job runs.
+    [[nodiscard]] Create_job* begin_create(const Domain_spec& spec, Text& err);
+    Create_state create_step(Create_job* j, Domain*& out, Text& err);
+    void cancel_create(Create_job* j);
+    static uint32_t create_progress_permille(const Create_job* j);
+    static const char* create_phase(const Create_job* j);
     // Tears the domain down and forgets it (d is gone afterwards).
     int destroy(Domain* d);
     // control/shutdown = "poweroff" | "reboot", forced after the grace.
@@ -93,6 +127,9 @@ public:
     // ring was full and some were dropped.
     bool console_input(Domain& d, Str bytes);
 
+    // One observer at a time; a default-made one removes it.
+    void observe(const Domain_observer& o) { observer_ = o; }
+
     // Renames (xl rename): false if the name is taken or invalid.
     [[nodiscard]] bool rename(Domain& d, Str name);
 
@@ -111,6 +148,7 @@ private:
     static void log_line(void* ctx, const char* line);
     static void mirror_line(void* ctx, Str line);
 
+    Domain* finish_create(Create_job* j, Text& err);
     void drain_console(Domain& d);
     void poll_store();
     void forget(Domain* d);
@@ -127,6 +165,7 @@ private:
     Domain* attached_ = nullptr;
     Domain* mirroring_ = nullptr; // whose line mirror_line is printing
     uint32_t uuid_counter_ = 0;
+    Domain_observer observer_;
 };
 
 // Xen's SHUTDOWN_* code as xl names it ("poweroff", "reboot", "crash", ...).
