@@ -94,7 +94,7 @@ class Fake:
             if b in (10, 13):
                 line = d.line.decode("utf-8", "replace")
                 d.line.clear()
-                if line or b == 10:
+                if line:  # as echo.cpp: empty lines are not answered
                     self.emit(d, ("echo: %s\n" % line).encode())
                 if line == "poweroff":
                     self.kill(d)
