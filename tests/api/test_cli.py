@@ -2,6 +2,7 @@
 """tools/xenith against the management API: outputs, exit codes, create with
 upload, console streaming, destroy. See harness.py for the server used
 (XENITH_TEST_HOST/XENITH_TEST_TOKEN, or the fake on 127.0.0.1)."""
+import json
 import os
 import pty
 import re
@@ -9,6 +10,7 @@ import select
 import socket
 import subprocess
 import sys
+import threading
 import time
 import unittest
 
@@ -354,6 +356,88 @@ class Lifecycle(Cli):
         self.assertIn("Waiting for 1 domains", r.stdout)
         self.created.remove(name)
         self.fails(1, "list", name)
+
+
+class Canned:
+    """A server on 127.0.0.1 that answers every connection with the same bytes:
+    a broken or hostile dom0, for the client's rejection paths only."""
+
+    def __init__(self, answer):
+        self.answer = answer
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.host = "127.0.0.1:%d" % self.sock.getsockname()[1]
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            with c:
+                c.settimeout(5)
+                try:
+                    c.recv(65536)
+                    c.sendall(self.answer)
+                except OSError:
+                    pass
+
+    def close(self):
+        self.sock.close()
+
+
+def json_answer(body, status="200 OK"):
+    return ("HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
+            % (status, len(body))).encode() + body
+
+
+class HostileServer(unittest.TestCase):
+    def run_against(self, answer, *args):
+        srv = Canned(answer)
+        try:
+            r = T.run(*args, host=srv.host)
+        finally:
+            srv.close()
+        self.assertNotIn("Traceback", r.stderr)
+        return r
+
+    def test_answers_not_shaped_as_the_api_are_1(self):
+        for body in (b"[]", b'{"domains": [{"id": "x"}]}', b'{"domains": 5}', b"{}", b'{"domains": [null]}'):
+            with self.subTest(body=body):
+                r = self.run_against(json_answer(body), "list")
+                self.assertEqual(r.returncode, 1, r.stderr)
+                self.assertIn("does not follow API v1", r.stderr)
+
+    def test_json_that_is_no_json_is_1(self):
+        r = self.run_against(json_answer(b"<html>"), "info")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("not JSON", r.stderr)
+
+    def test_an_error_without_a_message_names_the_status(self):
+        r = self.run_against(json_answer(b"oops", "500 Internal Server Error"), "pause", "x")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("500", r.stderr)
+
+    def test_a_401_without_json_is_still_4(self):
+        self.assertEqual(self.run_against(json_answer(b"no", "401 Unauthorized"), "list").returncode, 4)
+
+    def test_no_http_at_all_is_3(self):
+        self.assertEqual(self.run_against(b"SSH-2.0-OpenSSH\r\n", "list").returncode, 3)
+
+    def test_an_answer_cut_short_is_3(self):
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{"
+        self.assertEqual(self.run_against(head, "list").returncode, 3)
+
+    def test_control_characters_in_names_do_not_reach_the_terminal(self):
+        body = json.dumps({"domains": [{"id": 1, "name": "evil\x1b]0;owned\x07\n", "state": "-b----", "vcpus": 1,
+                                        "memory_kib": 1024, "cpu_time_s": 0.0}]}).encode()
+        r = self.run_against(json_answer(body), "list")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("\x1b", r.stdout)
+        self.assertIn("evil?]0;owned??", r.stdout)
+        self.assertEqual(len(r.stdout.splitlines()), 2)
 
 
 class Console(Cli):
