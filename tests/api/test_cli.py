@@ -18,7 +18,8 @@ import harness
 from harness import XENITH, free_port, wait_for
 
 LIST_HEADER = "Name                                        ID   Mem VCPUs\tState\tTime(s)"
-LIST_ROW = re.compile(r"^(\S.{39}) ( {0,4}\d+) ( {0,4}\d+) ( {0,4}\d+)     ([rbpscd-]{6}) ( *\d+\.\d)$")
+# tools/lib/xl/commands.cpp's widths exactly: name 40, id 5, mem 5, vcpus 5, time 9.
+LIST_ROW = re.compile(r"^(\S.{39}) ([ \d]{4}\d) ([ \d]{4}\d) ([ \d]{4}\d)     ([rbpscd-]{6}) ([ \d]{6}\d\.\d)$")
 T = None
 
 
@@ -119,7 +120,8 @@ class ListAndInfo(Cli):
         lines = self.ok("vcpu-list", name).stdout.splitlines()
         self.assertEqual(lines[0], "Name                                ID  VCPU   CPU State   Time(s) Affinity (Hard / Soft)")
         self.assertEqual(len(lines), 2)
-        self.assertRegex(lines[1], r"^%s +\d+ +0 +(\d+|-)   [r-][b-][p-] +\d+\.\d  \S+ / all$" % re.escape(name))
+        self.assertRegex(lines[1], r"^%s[ \d]{5}\d     0[ \d]{5}[\d-]   [r-][b-][p-] [ \d]{7}\d\.\d  \S+ / all$"
+                         % re.escape(name.ljust(32)))
 
     def test_dmesg_prints_the_hypervisor_ring(self):
         self.assertGreater(len(self.ok("dmesg").stdout), 0)
@@ -141,14 +143,16 @@ class ListAndInfo(Cli):
         out = self.ok("top", "-b", "-i", "2", "-d", "0.2").stdout
         header = "      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS"
         self.assertEqual(out.count(header), 2)
-        self.assertRegex(out, r"\nDomain-0   [r-][b-][p-][s-]  +\d+ +\d+ +\d+ +\d+ +\d+ +\d+ +\d+\n")
+        self.assertRegex(out, r"\nDomain-0   [r-][b-][p-][s-]  [ \d]{8}\d[ \d]{6}\d[ \d]{10}\d[ \d]{6}\d"
+                              r"[ \d]{10}\d[ \d]{9}\d[ \d]{5}\d\n")
 
     def test_uptime_and_domid_and_domname(self):
         name, _ = self.create()
         domid = self.ok("domid", name).stdout.strip()
         self.assertTrue(domid.isdigit())
         self.assertEqual(self.ok("domname", domid).stdout, name + "\n")
-        self.assertRegex(self.ok("uptime", name).stdout, r"\n%s +%s  \d+:\d\d:\d\d\n" % (re.escape(name), domid))
+        self.assertRegex(self.ok("uptime", name).stdout,
+                         r"\n%s%s  \d+:\d\d:\d\d\n" % (re.escape(name.ljust(32)), domid.rjust(5)))
 
 
 class ExitCodes(Cli):
@@ -337,7 +341,7 @@ class Lifecycle(Cli):
         lines = self.ok("sched-credit", "-d", name).stdout.splitlines()
         self.assertEqual(lines[:2], ["Cpupool Pool-0: tslice=30ms ratelimit=1000us migration-delay=0us",
                                      "Name                                ID Weight  Cap"])
-        self.assertRegex(lines[2], r"^%s +\d+    512   50$" % re.escape(name))
+        self.assertRegex(lines[2], r"^%s[ \d]{5}\d    512   50$" % re.escape(name.ljust(32)))
 
     def test_mem_set_lowers_memory_and_refuses_above_max(self):
         name, _ = self.create()
