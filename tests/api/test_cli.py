@@ -10,6 +10,7 @@ import select
 import socket
 import subprocess
 import sys
+import termios
 import threading
 import time
 import unittest
@@ -354,6 +355,11 @@ class Lifecycle(Cli):
         r = self.fails(1, "vcpu-set", name, "2")
         self.assertIn("You cannot set vcpus greater than the domain's maximum (1)", r.stderr)
 
+    def test_reboot_is_accepted_and_the_domain_is_still_known(self):
+        name, _ = self.create()
+        self.ok("reboot", name)
+        wait_for(lambda: T.run("list", name).returncode == 0, 60, "the rebooted domain")
+
     def test_shutdown_wait_returns_once_the_domain_is_gone(self):
         name, _ = self.create()
         r = self.ok("shutdown", "-w", name, timeout=180)
@@ -482,6 +488,72 @@ class Console(Cli):
         p.stdin.flush()
         self.assertEqual(p.wait(30), 0)
         self.domain_row(name)  # detaching leaves the domain running
+
+    def test_create_c_attaches_to_the_new_console(self):
+        name = T.new_name()
+        p = subprocess.Popen([sys.executable, XENITH, "--host", T.host, "--token", T.token, "create", "-c",
+                              T.write_config(name)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=T.env())
+        self.created.append(name)
+        try:
+            self.read_until(p, rb"Parsing config from .*\n(.|\n)*\S")
+            p.stdin.write(b"\x1d")
+            p.stdin.flush()
+            self.assertEqual(p.wait(30), 0)
+        finally:
+            if p.poll() is None:
+                p.kill()
+            p.wait()
+            for f in (p.stdin, p.stdout, p.stderr):
+                f.close()
+        self.domain_row(name)
+
+    def on_terminal(self, *args):
+        """xenith ARGS with a pty as its terminal: process, master, slave, the slave's first mode."""
+        master, slave = pty.openpty()
+        mode = termios.tcgetattr(slave)
+        p = subprocess.Popen([sys.executable, XENITH, "--host", T.host, "--token", T.token] + list(args),
+                             stdin=slave, stdout=slave, stderr=slave, env=T.env())
+
+        def reap():
+            if p.poll() is None:
+                p.kill()
+            p.wait()
+            os.close(master)
+            os.close(slave)
+
+        self.addCleanup(reap)
+        return p, master, slave, mode
+
+    def read_terminal(self, master, pattern, timeout=60):
+        got = b""
+        deadline = time.monotonic() + timeout
+        while not re.search(pattern, got):
+            ready, _, _ = select.select([master], [], [], max(deadline - time.monotonic(), 0))
+            self.assertTrue(ready, "no %r on the terminal: %r" % (pattern, got))
+            got += os.read(master, 4096)
+        return got
+
+    def test_console_on_a_terminal_is_raw_and_restores_the_mode(self):
+        name, _ = self.create()
+        p, master, slave, before = self.on_terminal("console", name)
+        self.assertTrue(before[3] & termios.ICANON)
+        self.read_terminal(master, rb"\S")
+        wait_for(lambda: not termios.tcgetattr(slave)[3] & (termios.ICANON | termios.ECHO), 10, "raw mode")
+        if T.echoes:
+            os.write(master, b"ping-tty\r")  # Enter, as a raw terminal sends it
+            self.read_terminal(master, rb"echo: ping-tty")
+        os.write(master, b"\x1d")
+        self.assertEqual(p.wait(30), 0)
+        self.assertEqual(termios.tcgetattr(slave), before)
+
+    def test_interactive_top_redraws_until_a_key(self):
+        p, master, slave, before = self.on_terminal("top", "-d", "0.3")
+        shown = self.read_terminal(master, rb"(?s)NAME  STATE.*NAME  STATE")  # two tables: it redraws
+        self.assertIn(b"\x1b[2J", shown)
+        os.write(master, b"q")
+        self.assertEqual(p.wait(30), 0)
+        self.assertEqual(termios.tcgetattr(slave), before)
 
     def test_console_ends_when_the_domain_is_destroyed(self):
         name, _ = self.create()
