@@ -144,6 +144,16 @@ class TablePage(Page):
         self.wait(EC.presence_of_element_located((By.CSS_SELECTOR, '#domain-rows tr[data-domid="0"]')),
                   what="the table after typing the token")
 
+    def test_a_name_with_markup_is_shown_as_text(self):
+        name = T.new_name() + "<b>x&amp;"
+        if T.run("create", T.write_config(name)).returncode != 0:
+            self.skipTest("the server refuses such names")
+        self.created.append(name)
+        self.open_with_token()
+        row = self.wait(EC.presence_of_element_located((By.CSS_SELECTOR, self.row(name))), what="the row")
+        self.assertEqual(row.find_element(By.CSS_SELECTOR, 'td[data-col="name"]').text, name)
+        self.assertEqual(self.driver.find_elements(By.CSS_SELECTOR, "#domain-rows b"), [])
+
     def test_without_a_token_the_page_asks_and_shows_no_data(self):
         self.driver.get(T.url())
         self.wait(EC.visibility_of_element_located((By.ID, "token-form")), what="the token form")

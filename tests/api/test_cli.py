@@ -425,9 +425,17 @@ class HostileServer(unittest.TestCase):
                 self.assertIn("does not follow API v1", r.stderr)
 
     def test_json_that_is_no_json_is_1(self):
-        r = self.run_against(json_answer(b"<html>"), "info")
+        for body in (b"<html>", b"[" * 200000, b'{"error": "\xff\xfe"}'):
+            with self.subTest(body=body[:10]):
+                r = self.run_against(json_answer(body), "info")
+                self.assertEqual(r.returncode, 1)
+                self.assertIn("not JSON", r.stderr)
+
+    def test_a_huge_answer_is_refused_not_buffered(self):
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 17000000\r\n\r\n"
+        r = self.run_against(head + b" " * 17000000, "info")
         self.assertEqual(r.returncode, 1)
-        self.assertIn("not JSON", r.stderr)
+        self.assertIn("larger than", r.stderr)
 
     def test_an_error_without_a_message_names_the_status(self):
         r = self.run_against(json_answer(b"oops", "500 Internal Server Error"), "pause", "x")
