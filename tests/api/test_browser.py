@@ -167,7 +167,7 @@ class DomainPage(Page):
         self.assertEqual(self.css("#create-upload").get_attribute("value"), "1")
         self.assertEqual(self.css("#create-progress").get_attribute("value"), "1")
         row = self.css(self.row(name))
-        self.assertEqual(row.find_element(By.CSS_SELECTOR, 'td[data-col="memory"]').text, "16")
+        self.assertIn(row.find_element(By.CSS_SELECTOR, 'td[data-col="memory"]').text, ("15", "16"))
 
         self.click_action(name, "console")
         panel = '.console[data-console="%s"]' % name
