@@ -246,6 +246,19 @@ class Create(Cli):
         self.created.append(name)
         self.domain_row(name)
 
+    def test_an_upload_over_64_mib_is_refused_before_sending(self):
+        name = T.new_name()
+        big = os.path.join(T.dir, name + ".elf")
+        with open(big, "wb") as f:
+            f.write(b"\x7fELF")
+            f.truncate(64 << 20)  # sparse: the limit is on the whole body
+        try:
+            r = self.fails(1, "create", T.write_config(name, kernel=big))
+        finally:
+            os.unlink(big)
+        self.assertIn("more than the API's 64.0 MiB", r.stderr)
+        self.fails(1, "list", name)
+
     def test_create_key_value_overrides_the_file(self):
         name = T.new_name()
         cfg = T.write_config(name)
