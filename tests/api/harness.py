@@ -32,7 +32,7 @@ class Target:
         self.fake = None
         host = os.environ.get("XENITH_TEST_HOST")
         if host:
-            self.host = host
+            self.host = host.removeprefix("http://").rstrip("/")
             self.token = os.environ.get("XENITH_TEST_TOKEN", "")
         else:
             import fake_server

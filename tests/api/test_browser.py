@@ -60,8 +60,10 @@ class Page(unittest.TestCase):
             T.run("destroy", name)
 
     def shot(self, name):
+        os.makedirs(LOGDIR, exist_ok=True)
         path = os.path.join(LOGDIR, "xenith-page-%s.png" % name)
-        self.driver.save_screenshot(path)
+        if not self.driver.save_screenshot(path):
+            raise AssertionError("could not save the screenshot %s" % path)
         return path
 
     def wait(self, condition, timeout=60, what="the page"):
