@@ -45,8 +45,13 @@ class Page(unittest.TestCase):
     def setUp(self):
         self.profile = tempfile.mkdtemp(prefix="xenith-chromium-")
         opts = webdriver.ChromeOptions()
+        # --no-sandbox: Chromium refuses to run as root with its sandbox. The
+        # rest keep it from calling anywhere but the server on 127.0.0.1.
         for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                    "--window-size=1280,1800", "--user-data-dir=" + self.profile, "--no-first-run"):
+                    "--window-size=1280,1800", "--user-data-dir=" + self.profile, "--no-first-run",
+                    "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--disable-default-apps", "--disable-domain-reliability",
+                    "--disable-client-side-phishing-detection", "--disable-features=Translate,OptimizationHints"):
             opts.add_argument(arg)
         self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
         self.driver.set_page_load_timeout(60)
