@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(build-essential g++-multilib cmake ninja-build googletest libgtest-dev
           clang libclang-rt-14-dev python3 qemu-system-x86 grub-pc-bin grub-common
-          grub-xen-bin xorriso mtools cpio)
+          grub-xen-bin xorriso mtools cpio chromium chromium-driver python3-selenium)
 BUILD=${BUILD_DIR:-build}
 
 # The build fetches lwIP with `apt-get source lwip` (cmake/lwip.cmake),
