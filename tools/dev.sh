@@ -78,10 +78,18 @@ run)
     # dom0 is the toolstack (tools/dom0) with the example ramdisk: it starts
     # the example domUs hello and echo (/etc/xen/auto) and gives an xl>
     # prompt on this terminal. DOM0=<kernel[,ramdisk]> boots another dom0.
-    MODULES=${DOM0:-$BUILD/tools/dom0/xenith-dom0.elf,$BUILD/tools/dom0/example.cpio}
-    echo "booting Xenith in QEMU (TCG) with dom0 and its guests ($MODULES); the serial console follows: at xl> try list, console echo (Ctrl-] leaves), help; poweroff or Ctrl-C quits"
+    # Its management API and web page are on dom0's port 80, forwarded
+    # from 127.0.0.1:$XENITH_PORT (8080) on this machine, with a token
+    # made here for this boot (dom0's api_token= option).
+    PORT=${XENITH_PORT:-8080}
+    TOKEN=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+    MODULES=${DOM0:-$BUILD/tools/dom0/xenith-dom0.elf api_token=$TOKEN,$BUILD/tools/dom0/example.cpio}
+    echo "booting Xenith in QEMU (TCG) with dom0 and its guests; the serial console follows: at xl> try list, console echo (Ctrl-] leaves), help; poweroff or Ctrl-C quits"
+    echo "web page: http://127.0.0.1:$PORT/#token=$TOKEN"
+    echo "command line: tools/xenith/xenith --host 127.0.0.1:$PORT --token $TOKEN list"
     exec qemu-system-i386 -accel tcg -cpu pentium2 -m 256M -smp 2 \
         -display none -monitor none -serial stdio -no-reboot \
+        -nic "user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:$PORT-:80" \
         -kernel "$BUILD/xenith.elf" -append "${*:-console=com1 loglvl=info dom0_mem=64M}" \
         -initrd "$MODULES"
     ;;

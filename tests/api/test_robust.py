@@ -6,6 +6,7 @@ sets XENITH_TEST_HOST=127.0.0.1:PORT and XENITH_TEST_TOKEN). Each case
 ends by checking that an ordinary request is still answered and that the
 domains are as they were: what one client does must not cost the others.
 """
+import collections
 import http.client
 import json
 import os
@@ -85,9 +86,11 @@ class Robust(unittest.TestCase):
         self.assert_unharmed()
 
     def test_malformed_requests_get_4xx(self):
+        # An HTTP version the server does not speak is 505 (RFC 9110 15.6.6).
+        code = status_of(raw_exchange(b"GET /api/v1/host HTTP/9.9\r\n\r\n"))
+        self.assertEqual(code, 505)
         cases = [
             b"GARBAGE\r\n\r\n",
-            b"GET /api/v1/host HTTP/9.9\r\n\r\n",
             b"GET /api/v1/host HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello",
             b"GET /api/v1/host HTTP/1.1\r\nNo-Colon-Here\r\n\r\n",
             b"POST /api/v1/domains HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
@@ -165,35 +168,44 @@ class Robust(unittest.TestCase):
         self.assert_unharmed()
 
     def test_200_concurrent_connections(self):
-        socks = []
-        for _ in range(200):
-            s = socket.create_connection(ADDR, timeout=120)
-            socks.append(s)
+        # QEMU's user network hands the guest about three new connections
+        # a second (its accept pacing, not dom0's: each SYN is answered at
+        # once), so the 200 build up over about a minute, each sending
+        # its request as soon as it is open and keeping the connection
+        # (keep-alive) while the rest arrive.
         req = (f"GET /api/v1/host HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n"
-               f"Connection: close\r\n\r\n").encode()
-        for s in socks:
+               f"\r\n").encode()
+        socks = []
+        t0 = time.monotonic()
+        for _ in range(200):
+            s = socket.create_connection(ADDR, timeout=150)
             s.sendall(req)
-        ok = 0
-        refused = 0
+            socks.append(s)
+        opened = time.monotonic() - t0
+        codes = collections.Counter()
         for s in socks:
             data = b""
             try:
-                while True:
+                while b"\r\n\r\n" not in data:
                     chunk = s.recv(65536)
                     if not chunk:
                         break
                     data += chunk
             except (ConnectionResetError, socket.timeout):
                 pass
+            codes[status_of(data)] += 1
+        # With all of them still open (or closed by the server's idle
+        # timeout), a fresh client is served at once.
+        t1 = time.monotonic()
+        status, _, _ = request("GET", "/api/v1/host", timeout=10)
+        fresh = time.monotonic() - t1
+        for s in socks:
             s.close()
-            code = status_of(data)
-            if code == 200:
-                ok += 1
-            elif code == 503:
-                refused += 1
-        print(f"200 concurrent: {ok} answered 200, {refused} answered 503", file=sys.stderr)
-        self.assertEqual(ok + refused, 200)
-        self.assertGreaterEqual(ok, 150)
+        print(f"200 connections: opened in {opened:.1f} s, answers {dict(codes)}, "
+              f"a fresh request then took {fresh:.2f} s", file=sys.stderr)
+        self.assertEqual(status, 200)
+        self.assertEqual(codes[200] + codes[503], 200, codes)
+        self.assertGreaterEqual(codes[200], 190, codes)
         self.assert_unharmed()
 
     def test_keep_alive_and_pipelining(self):

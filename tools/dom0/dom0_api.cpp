@@ -1,10 +1,14 @@
 #include "tools/dom0/dom0_api.hpp"
 
 #include "console.hpp"
+#include "hypercall.hpp"
 #include "tools/dom0/dom0_net.hpp"
+#include "tools/lib/api/token.hpp"
 
 namespace dom0 {
 namespace {
+
+using toolstack::Str;
 
 // One TCP connection as the server sees it. After the server's own
 // close() or abort() lwIP calls back no more, so the server's closed()
@@ -113,53 +117,25 @@ uint64_t rdtsc()
     return uint64_t{hi} << 32 | lo;
 }
 
-// splitmix64: spreads the TSC's few unpredictable low bits over a word.
-uint64_t mix(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
+api::Token token;
 
-char token_buf[65];
-
-Str make_token(const char* cmdline, fs::File_system& files, uint64_t seed)
+// api_token= on dom0's command line (tools/dev.sh run sets one), else the
+// ramdisk's /etc/xenith/api-token, else one made at boot.
+void choose_token(const char* cmdline, fs::File_system& files, uint64_t now)
 {
-    Str t = option(cmdline, "api_token");
-    if (t.n == 0) {
-        Str file;
-        if (files.read("/etc/xenith/api-token", file) == fs::Err::none) {
-            // The first line, without the blanks around it.
-            uint32_t b = 0, e = 0;
-            while (b < file.n && (file[b] == ' ' || file[b] == '\t'))
-                ++b;
-            e = b;
-            while (e < file.n && file[e] != '\n' && file[e] != '\r')
-                ++e;
-            while (e > b && (file[e - 1] == ' ' || file[e - 1] == '\t'))
-                --e;
-            t = Str(file.p + b, e - b);
-        }
+    Str given = option(cmdline, "api_token");
+    if (given.n) {
+        if (api::token_from_file(given, token))
+            return;
+        printf("api: api_token= is empty, too long or not printable ASCII: making one\n");
     }
-    // A token travels in a header: printable ASCII without blanks only.
-    bool usable = t.n > 0 && t.n < sizeof token_buf;
-    for (uint32_t i = 0; usable && i < t.n; ++i)
-        usable = t[i] > ' ' && t[i] < 127;
-    if (t.n > 0 && !usable)
-        printf("api: the given token is empty, too long or not printable ASCII: making one\n");
-    if (usable) {
-        for (uint32_t i = 0; i < t.n; ++i)
-            token_buf[i] = t[i];
-        token_buf[t.n] = 0;
-        return Str(token_buf, t.n);
+    Str file;
+    if (files.read("/etc/xenith/api-token", file) == fs::Err::none) {
+        if (api::token_from_file(file, token))
+            return;
+        printf("api: /etc/xenith/api-token holds no usable token: making one\n");
     }
-    static const char hex[] = "0123456789abcdef";
-    uint64_t v = mix(seed);
-    for (int i = 0; i < 16; ++i)
-        token_buf[i] = hex[v >> (60 - 4 * i) & 15];
-    token_buf[16] = 0;
-    return Str(token_buf, 16);
+    token = api::token_from_entropy(rdtsc(), now);
 }
 
 } // namespace
@@ -170,9 +146,15 @@ bool api_start(Event_loop& loop, const char* cmdline, xl::Toolstack& ts, fs::Fil
     Net_options opts;
     if (!parse_net_options(cmdline, opts) || !opts.enabled)
         return false;
-    uint64_t seed = mix(rdtsc() ^ loop.now_ns());
+    choose_token(cmdline, files, loop.now_ns());
     api::Server_config cfg;
-    cfg.token = make_token(cmdline, files, mix(seed ^ rdtsc()));
+    cfg.token = token.str();
+    // What Xen's xl info calls xen_major.xen_minor: the version this
+    // hypervisor reports to guests.
+    static char version[24];
+    int32_t v = hc::xen_version(XENVER_version);
+    format(version, sizeof version, "%d.%d", v >> 16, v & 0xffff);
+    cfg.xen_version = version;
     cfg.files = www_files;
     cfg.n_files = www_file_count;
     cfg.fs = &files;
@@ -182,9 +164,11 @@ bool api_start(Event_loop& loop, const char* cmdline, xl::Toolstack& ts, fs::Fil
         printf("api: out of memory for the server\n");
         return false;
     }
-    if (!net_start(loop, opts, seed, 80, bridge, bridge))
+    // lwIP's random numbers (DHCP xids, ports, ISNs): the TSC now, which
+    // differs from the token's draw.
+    if (!net_start(loop, opts, rdtsc() * 0x9e3779b97f4a7c15ull ^ loop.now_ns(), 80, bridge, bridge))
         return false;
-    printf("api: token %s\n", token_buf);
+    printf("api: token %s\n", token.text);
     return true;
 }
 

@@ -6,12 +6,13 @@
 // Everything runs from one event loop (event_loop.hpp).
 //
 // Its command line: mirror=0 stops the "[name] line" copies of domain
-// consoles on dom0's console (on by default).
+// consoles on dom0's console (on by default); net=0, ip= and api_token=
+// are the management API's (dom0_net.hpp, dom0_api.hpp).
 #include "console.hpp"
 #include "hypercall.hpp"
 #include "shared.hpp"
 #include "tools/dom0/dom0_hypercalls.hpp"
-#include "tools/dom0/dom0_net.hpp"
+#include "tools/dom0/dom0_api.hpp"
 #include "tools/dom0/event_loop.hpp"
 #include "tools/lib/base/heap.hpp"
 #include "tools/lib/fs/file_system.hpp"
@@ -68,6 +69,7 @@ void on_tick(void*)
     next_wake = 0;
     the_toolstack->tick();
     the_shell->tick();
+    dom0::api_kick();
 }
 
 void Dom0_host::wake_at(uint64_t deadline_ns)
@@ -127,25 +129,6 @@ void create_auto_domains(fs::File_system& files, xl::Shell& shell, const toolsta
     }
 }
 
-// Until the API server lands: a fixed answer, to prove the path.
-struct Stub_http final : net::Tcp_handler, dom0::Net_client {
-    void accepted(net::Tcp_conn&) override {}
-    void received(net::Tcp_conn& c, const uint8_t*, size_t) override
-    {
-        static const char reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 7\r\nConnection: close\r\n\r\nxenith\n";
-        c.write(reinterpret_cast<const uint8_t*>(reply), sizeof reply - 1);
-        c.close();
-    }
-    void writable(net::Tcp_conn&) override {}
-    void closed(net::Tcp_conn&) override {}
-    uint64_t service() override { return 0; }
-    void listening(const net::Ip4& ip, uint16_t port) override
-    {
-        printf("api: listening on http://%u.%u.%u.%u:%u/\n", ip.addr >> 24, ip.addr >> 16 & 255,
-               ip.addr >> 8 & 255, ip.addr & 255, port);
-    }
-};
-Stub_http stub_http;
 
 } // namespace
 
@@ -216,14 +199,7 @@ void dom0_main(start_info_t* si)
         !loop.bind_virq(VIRQ_CONSOLE, on_console_input, nullptr))
         fatal("cannot bind VIRQ_DOM_EXC and VIRQ_CONSOLE");
 
-    dom0::Net_options net_opts;
-    const char* cmdline = reinterpret_cast<const char*>(si->cmd_line);
-    if (dom0::parse_net_options(cmdline, net_opts) && net_opts.enabled) {
-        uint32_t lo, hi;
-        asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-        dom0::net_start(loop, net_opts, (uint64_t{hi} << 32 | lo) ^ loop.now_ns(), 80, stub_http,
-                        stub_http);
-    }
+    dom0::api_start(loop, reinterpret_cast<const char*>(si->cmd_line), ts, files, alloc);
 
     create_auto_domains(files, shell, alloc);
     Str script;

@@ -50,7 +50,13 @@
 #define MEMP_NUM_TCP_SEG            1024
 #define MEMP_NUM_PBUF               64
 #define MEMP_NUM_UDP_PCB            4
-#define MEMP_NUM_ARP_QUEUE          32
+/* Packets waiting for an ARP answer: a burst of connections after the
+ * peer's entry aged out sends that many SYN-ACKs at once, and without a
+ * queue lwIP keeps only the last one (the others waited for their 3 s
+ * retransmission: 200 connections at once were mostly lost). */
+#define ARP_QUEUEING                1
+#define ARP_QUEUE_LEN               256
+#define MEMP_NUM_ARP_QUEUE          256
 #define PBUF_POOL_SIZE              512
 #define ARP_TABLE_SIZE              32
 
