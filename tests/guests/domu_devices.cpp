@@ -11,40 +11,17 @@
 #include "console.hpp"
 #include "hypercall.hpp"
 #include "shared.hpp"
+#include "port_io.hpp"
 #include "test.hpp"
 
 namespace {
 
-uint8_t inb(uint16_t p)
-{
-    uint8_t v;
-    asm volatile("inb %1, %0" : "=a"(v) : "Nd"(p));
-    return v;
-}
-uint16_t inw(uint16_t p)
-{
-    uint16_t v;
-    asm volatile("inw %1, %0" : "=a"(v) : "Nd"(p));
-    return v;
-}
-uint32_t inl(uint16_t p)
-{
-    uint32_t v;
-    asm volatile("inl %1, %0" : "=a"(v) : "Nd"(p));
-    return v;
-}
-void outb(uint16_t p, uint8_t v)
-{
-    asm volatile("outb %0, %1" ::"a"(v), "Nd"(p));
-}
-void outw(uint16_t p, uint16_t v)
-{
-    asm volatile("outw %0, %1" ::"a"(v), "Nd"(p));
-}
-void outl(uint16_t p, uint32_t v)
-{
-    asm volatile("outl %0, %1" ::"a"(v), "Nd"(p));
-}
+using pio::inb;
+using pio::inl;
+using pio::inw;
+using pio::outb;
+using pio::outl;
+using pio::outw;
 
 int32_t physdev(uint32_t cmd, void* a)
 {

@@ -1,6 +1,7 @@
 #include "tools/dom0/dom0_ports.hpp"
 
 #include "hypercall.hpp"
+#include "port_io.hpp"
 
 namespace dom0 {
 
@@ -10,38 +11,12 @@ bool enable_port_io()
     return hc::physdev_op(PHYSDEVOP_set_iopl, &s) == 0;
 }
 
-uint8_t X86_ports::in8(uint16_t port)
-{
-    uint8_t v;
-    asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port) : "memory");
-    return v;
-}
-uint16_t X86_ports::in16(uint16_t port)
-{
-    uint16_t v;
-    asm volatile("inw %1, %0" : "=a"(v) : "Nd"(port) : "memory");
-    return v;
-}
-uint32_t X86_ports::in32(uint16_t port)
-{
-    uint32_t v;
-    asm volatile("inl %1, %0" : "=a"(v) : "Nd"(port) : "memory");
-    return v;
-}
-// The "memory" clobbers keep ring writes ahead of a notify (and ring reads
-// after an ISR read) in program order; x86 keeps them in order on the bus.
-void X86_ports::out8(uint16_t port, uint8_t v)
-{
-    asm volatile("outb %0, %1" ::"a"(v), "Nd"(port) : "memory");
-}
-void X86_ports::out16(uint16_t port, uint16_t v)
-{
-    asm volatile("outw %0, %1" ::"a"(v), "Nd"(port) : "memory");
-}
-void X86_ports::out32(uint16_t port, uint32_t v)
-{
-    asm volatile("outl %0, %1" ::"a"(v), "Nd"(port) : "memory");
-}
+uint8_t X86_ports::in8(uint16_t port) { return pio::inb(port); }
+uint16_t X86_ports::in16(uint16_t port) { return pio::inw(port); }
+uint32_t X86_ports::in32(uint16_t port) { return pio::inl(port); }
+void X86_ports::out8(uint16_t port, uint8_t v) { pio::outb(port, v); }
+void X86_ports::out16(uint16_t port, uint16_t v) { pio::outw(port, v); }
+void X86_ports::out32(uint16_t port, uint32_t v) { pio::outl(port, v); }
 
 namespace {
 

@@ -68,4 +68,16 @@ protected:
     net::Stack stack;
 };
 
+// Stack::on_address's callback: how often, and the last address given.
+struct Address_log {
+    int calls = 0;
+    net::Ip4 last{};
+    static void record(void* ctx, const net::Ip4& a)
+    {
+        auto* log = static_cast<Address_log*>(ctx);
+        ++log->calls;
+        log->last = a;
+    }
+};
+
 } // namespace net_test

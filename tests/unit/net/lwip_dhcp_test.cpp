@@ -74,17 +74,6 @@ Bytes server_reply(uint8_t type, uint32_t xid, const net::Mac& chaddr, uint32_t 
     return eth(broadcast_mac, server_mac, eth_ipv4, udp(gateway_ip, 0xffffffff, 67, 68, b));
 }
 
-struct Address_log {
-    int calls = 0;
-    net::Ip4 last{};
-    static void record(void* ctx, const net::Ip4& a)
-    {
-        auto* log = static_cast<Address_log*>(ctx);
-        ++log->calls;
-        log->last = a;
-    }
-};
-
 class LwipDhcp : public Lan_test {
 protected:
     void SetUp() override

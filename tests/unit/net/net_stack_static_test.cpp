@@ -5,17 +5,6 @@
 namespace net_test {
 namespace {
 
-struct Address_log {
-    int calls = 0;
-    net::Ip4 last{};
-    static void record(void* ctx, const net::Ip4& a)
-    {
-        auto* log = static_cast<Address_log*>(ctx);
-        ++log->calls;
-        log->last = a;
-    }
-};
-
 class NetStackStatic : public Lan_test {};
 
 TEST_F(NetStackStatic, HasItsAddressAtOnceAndSendsNoDhcp)

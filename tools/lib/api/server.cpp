@@ -49,20 +49,6 @@ Str console_piece(const xl::Console_log& log, uint64_t from)
     return newer.sub(static_cast<uint32_t>(at < newer.n ? at : newer.n));
 }
 
-void put_chunk(Text& out, Str data)
-{
-    if (data.empty())
-        return;
-    char hex[8];
-    uint32_t n = 0;
-    for (int shift = 28; shift >= 0; shift -= 4) {
-        unsigned d = (data.n >> shift) & 0xF;
-        if (d || n || shift == 0)
-            hex[n++] = "0123456789abcdef"[d];
-    }
-    out.put(hex, n).put("\r\n").put(data).put("\r\n");
-}
-
 } // namespace
 
 // Keeps a Connection alive while the server works on it: a transport that
@@ -492,7 +478,7 @@ void Server::pump_stream(Connection& c)
                               : 0;
         if (c.follow_at < oldest)
             c.follow_at = oldest; // the client fell more than the log behind
-        put_chunk(c.out, piece);
+        http::put_chunk(c.out, piece);
         c.follow_at += piece.n;
     }
     flush(c);
@@ -534,7 +520,7 @@ void Server::domain_gone(void* ctx, xl::Domain& d)
                 Str piece = console_piece(d.log, c->follow_at);
                 if (piece.empty())
                     break;
-                put_chunk(c->out, piece);
+                http::put_chunk(c->out, piece);
                 c->follow_at += piece.n;
             }
             s->end_stream(*c);

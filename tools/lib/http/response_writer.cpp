@@ -102,7 +102,14 @@ void Response_writer::start_chunked()
 
 void Response_writer::chunk(Str data)
 {
-    if (!expect(Phase::chunks) || data.empty())
+    if (!expect(Phase::chunks))
+        return;
+    put_chunk(out_, data);
+}
+
+void put_chunk(toolstack::Text& out, Str data)
+{
+    if (data.empty())
         return;
     char hex[8];
     uint32_t n = 0;
@@ -111,7 +118,7 @@ void Response_writer::chunk(Str data)
         if (d || n || shift == 0)
             hex[n++] = "0123456789abcdef"[d];
     }
-    out_.put(hex, n).put("\r\n").put(data).put("\r\n");
+    out.put(hex, n).put("\r\n").put(data).put("\r\n");
 }
 
 void Response_writer::end_chunks()

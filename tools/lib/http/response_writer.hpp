@@ -17,6 +17,11 @@ using toolstack::Str;
 // "OK", "Bad Request", ...; "Unknown" for a code not listed.
 Str reason_phrase(unsigned status);
 
+// One chunk of a chunked body (size in hex, CRLF, data, CRLF); an empty
+// piece writes nothing (a zero-size chunk would end the body). For
+// writers that stream chunks after the head, as the API's follow streams.
+void put_chunk(toolstack::Text& out, Str data);
+
 class Response_writer {
 public:
     explicit Response_writer(toolstack::Text& out) : out_(out) {}

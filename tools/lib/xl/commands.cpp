@@ -12,15 +12,6 @@ using toolstack::parse_u64;
 
 namespace {
 
-xen_domctl make_domctl(uint32_t cmd, domid_t dom)
-{
-    xen_domctl op{};
-    op.cmd = cmd;
-    op.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    op.domain = dom;
-    return op;
-}
-
 xen_sysctl make_sysctl(uint32_t cmd)
 {
     xen_sysctl op{};

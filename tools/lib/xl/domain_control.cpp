@@ -4,8 +4,6 @@
 
 namespace xl {
 
-namespace {
-
 xen_domctl make_domctl(uint32_t cmd, domid_t dom)
 {
     xen_domctl op{};
@@ -14,8 +12,6 @@ xen_domctl make_domctl(uint32_t cmd, domid_t dom)
     op.domain = dom;
     return op;
 }
-
-} // namespace
 
 bool pause_domain(Toolstack& ts, domid_t id, bool pause, Text& err)
 {

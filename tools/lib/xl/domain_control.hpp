@@ -8,6 +8,9 @@
 
 namespace xl {
 
+// A domctl of this interface version for one domain, its payload zeroed.
+xen_domctl make_domctl(uint32_t cmd, domid_t dom);
+
 // XEN_DOMCTL_pausedomain / unpausedomain.
 [[nodiscard]] bool pause_domain(Toolstack& ts, domid_t id, bool pause, Text& err);
 // cpu/<n>/availability for every vCPU up to the maximum (the PV protocol).

@@ -3,6 +3,7 @@
 #include "tools/lib/domain_builder/domain_builder.hpp"
 #include "tools/lib/xenstore/domain_tree.hpp"
 #include "tools/lib/xenstore/local_client.hpp"
+#include "tools/lib/xl/domain_control.hpp"
 
 namespace xl {
 
@@ -11,15 +12,6 @@ using toolstack::Build_request;
 using toolstack::Build_result;
 
 namespace {
-
-xen_domctl make_domctl(uint32_t cmd, domid_t dom)
-{
-    xen_domctl op{};
-    op.cmd = cmd;
-    op.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    op.domain = dom;
-    return op;
-}
 
 void put_hex(Text& t, const uint8_t* b, unsigned n)
 {
