@@ -31,7 +31,9 @@ A scenario is a small TOML file in tests/integration/scenarios/:
                              # of one line under load does not count
     host_test = {command = ["source:tests/api/test_cli.py", "args"],
                  after = "regex", token = "regex (group 1)",
-                 guest_port = 80, nic = "virtio-net-pci", then = "input",
+                 guest_port = 80, guest_addr = "10.0.2.20" (slirp's own
+                 DHCP address when not given), nic = "virtio-net-pci",
+                 then = "input",
                  env = {NAME = "build:path or text"}}
                              # optional: a program run on the host while the
                              # machine runs. The machine gets a user-mode NIC
@@ -108,7 +110,8 @@ def qemu_command(scn, build_dir, source_dir, workdir):
     host = scn.get("host_test")
     if host:
         cmd += ["-nic", f"user,model={host.get('nic', 'virtio-net-pci')},"
-                f"hostfwd=tcp:127.0.0.1:{host['port']}-:{host.get('guest_port', 80)}"]
+                f"hostfwd=tcp:127.0.0.1:{host['port']}-{host.get('guest_addr', '')}:"
+                f"{host.get('guest_port', 80)}"]
     elif "nic" in scn:  # e.g. "user,model=virtio-net-pci": QEMU's -nic
         cmd += ["-nic", scn["nic"]]
     cmd += scn.get("qemu_args", [])
@@ -138,6 +141,9 @@ class Host_test:
         if self.rc is not None:
             return True
         if self.proc is None:
+            # Whole lines only: a token read while its line is still
+            # arriving would be cut short.
+            text = text[:text.rfind("\n") + 1]
             token = re.search(self.spec["token"], text, re.M) if "token" in self.spec else None
             if not re.search(self.spec["after"], text, re.M) or ("token" in self.spec and not token):
                 return False

@@ -14,6 +14,8 @@ using toolstack::Str;
 // close() or abort() lwIP calls back no more, so the server's closed()
 // for it is made from the next service() round, outside the server's
 // own call chain, as its contract asks.
+api::Token token; // printed with the address, when the API can be reached
+
 struct Link final : api::Conn {
     net::Tcp_conn* tcp = nullptr;
     void* session = nullptr;
@@ -75,6 +77,7 @@ public:
     }
     void listening(const net::Ip4& ip, uint16_t port) override
     {
+        printf("api: token %s\n", token.text);
         printf("api: listening on http://%u.%u.%u.%u:%u/\n", ip.addr >> 24, ip.addr >> 16 & 255,
                ip.addr >> 8 & 255, ip.addr & 255, port);
     }
@@ -117,7 +120,6 @@ uint64_t rdtsc()
     return uint64_t{hi} << 32 | lo;
 }
 
-api::Token token;
 
 // api_token= on dom0's command line (tools/dev.sh run sets one), else the
 // ramdisk's /etc/xenith/api-token, else one made at boot.
@@ -168,7 +170,6 @@ bool api_start(Event_loop& loop, const char* cmdline, xl::Toolstack& ts, fs::Fil
     // differs from the token's draw.
     if (!net_start(loop, opts, rdtsc() * 0x9e3779b97f4a7c15ull ^ loop.now_ns(), 80, bridge, bridge))
         return false;
-    printf("api: token %s\n", token.text);
     return true;
 }
 
