@@ -9,17 +9,6 @@ bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 // Four hex digits at s[i..i+4).
 bool hex4(Str s, uint32_t i, uint32_t& out)
 {
@@ -27,7 +16,7 @@ bool hex4(Str s, uint32_t i, uint32_t& out)
         return false;
     out = 0;
     for (uint32_t k = 0; k < 4; ++k) {
-        int v = hex_value(s[i + k]);
+        int v = toolstack::hex_value(s[i + k]);
         if (v < 0)
             return false;
         out = out << 4 | static_cast<uint32_t>(v);

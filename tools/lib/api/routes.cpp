@@ -7,14 +7,6 @@ namespace api {
 
 namespace {
 
-int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = http::lower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 // %XX-decodes s into buf (cap bytes); false if malformed, too long, or
 // it would hold a NUL or '/'.
 bool percent_decode(Str s, char* buf, uint32_t cap, Str& out)
@@ -25,7 +17,7 @@ bool percent_decode(Str s, char* buf, uint32_t cap, Str& out)
         if (c == '%') {
             if (i + 2 >= s.n)
                 return false;
-            int hi = hex_digit(s[i + 1]), lo = hex_digit(s[i + 2]);
+            int hi = toolstack::hex_value(s[i + 1]), lo = toolstack::hex_value(s[i + 2]);
             if (hi < 0 || lo < 0)
                 return false;
             c = static_cast<char>(hi * 16 + lo);

@@ -128,4 +128,16 @@ uint32_t format_u64(uint64_t v, char* out);
 // As parse_u64 with an optional leading '-'.
 [[nodiscard]] bool parse_i64(Str s, int64_t& out);
 
+// The value of one hex digit (either case), or -1.
+inline int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 } // namespace toolstack

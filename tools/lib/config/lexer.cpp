@@ -19,17 +19,6 @@ bool is_number_char(char c)
 {
     return is_digit(c) || (c >= 'a' && c <= 'f') || c == 'x';
 }
-int hex_value(char c)
-{
-    if (is_digit(c))
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 } // namespace
 
 Token Lexer::make(Tok kind, uint32_t start, uint32_t end) const
@@ -156,8 +145,8 @@ bool dequote(Str raw, Text* out, const char*& why)
         case 't': v = 9; break;
         case 'v': v = 11; break;
         case 'x': {
-            int hi = i < s.n ? hex_value(s[i]) : -1;
-            int lo = i + 1 < s.n ? hex_value(s[i + 1]) : -1;
+            int hi = i < s.n ? toolstack::hex_value(s[i]) : -1;
+            int lo = i + 1 < s.n ? toolstack::hex_value(s[i + 1]) : -1;
             if (hi < 0 || lo < 0) {
                 why = "invalid digit after backslash hex numerical character escape in quoted "
                       "string";

@@ -11,14 +11,6 @@ bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-int hex_value(char c)
-{
-    if (is_digit(c))
-        return c - '0';
-    char l = lower(c);
-    return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
-}
-
 bool is_ows(char c)
 {
     return c == ' ' || c == '\t';
@@ -356,7 +348,7 @@ void Request_parser::chunk_byte(char c)
 {
     switch (phase_) {
     case Phase::chunk_size: {
-        int d = hex_value(c);
+        int d = toolstack::hex_value(c);
         if (d >= 0) {
             if (++chunk_digits_ > 16)
                 return fail(400);
