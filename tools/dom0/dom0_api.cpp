@@ -3,6 +3,7 @@
 #include "console.hpp"
 #include "hypercall.hpp"
 #include "tools/dom0/dom0_net.hpp"
+#include "tools/dom0/dom0_options.hpp"
 #include "tools/lib/api/token.hpp"
 
 namespace dom0 {
@@ -99,20 +100,6 @@ void Link::finish(bool reset)
     net_kick_soon();
 }
 
-// The value of key= in the command line (a whole word), up to a space.
-Str option(const char* cmdline, Str key)
-{
-    Str line(cmdline);
-    for (uint32_t i = 0; i + key.n < line.n; ++i)
-        if ((i == 0 || line[i - 1] == ' ') && line.sub(i).starts_with(key) && line[i + key.n] == '=') {
-            uint32_t b = i + key.n + 1, e = b;
-            while (e < line.n && line[e] != ' ')
-                ++e;
-            return Str(line.p + b, e - b);
-        }
-    return Str();
-}
-
 uint64_t rdtsc()
 {
     uint32_t lo, hi;
@@ -120,13 +107,13 @@ uint64_t rdtsc()
     return uint64_t{hi} << 32 | lo;
 }
 
-
 // api_token= on dom0's command line (tools/dev.sh run sets one), else the
 // ramdisk's /etc/xenith/api-token, else one made at boot.
 void choose_token(const char* cmdline, fs::File_system& files, uint64_t now)
 {
-    Str given = option(cmdline, "api_token");
-    if (given.n) {
+    Str given;
+    uint32_t from = 0;
+    if (cmdline_option(cmdline, "api_token", given, from)) {
         if (api::token_from_file(given, token))
             return;
         printf("api: api_token= is empty, too long or not printable ASCII: making one\n");

@@ -2,9 +2,12 @@
 
 #include "console.hpp"
 #include "tools/dom0/dom0_nic.hpp"
+#include "tools/dom0/dom0_options.hpp"
 
 namespace dom0 {
 namespace {
+
+using toolstack::Str;
 
 struct Net_state {
     Event_loop* loop = nullptr;
@@ -46,43 +49,22 @@ void on_address(void*, const net::Ip4& ip)
     state.client->listening(ip, state.port);
 }
 
-// "A.B.C.D" at s (advanced past it); false if it is not one.
-bool parse_quad(const char*& s, uint32_t& out)
+// "A.B.C.D", the whole of s.
+bool parse_quad(Str s, uint32_t& out)
 {
     uint32_t v = 0;
     for (int part = 0; part < 4; ++part) {
-        if (part && *s++ != '.')
+        uint32_t end = part < 3 ? s.find('.') : s.n;
+        uint64_t n = 0;
+        if (end == s.n && part < 3)
             return false;
-        if (*s < '0' || *s > '9')
+        if (end > 3 || !toolstack::parse_u64(s.prefix(end), 255, n))
             return false;
-        uint32_t n = 0;
-        for (int digits = 0; *s >= '0' && *s <= '9'; ++s) {
-            n = n * 10 + static_cast<uint32_t>(*s - '0');
-            if (++digits > 3 || n > 255)
-                return false;
-        }
-        v = v << 8 | n;
+        v = v << 8 | static_cast<uint32_t>(n);
+        s = s.sub(end + 1);
     }
     out = v;
     return true;
-}
-
-// The value of key= in the command line (a whole word), or nullptr.
-const char* option(const char* cmdline, const char* key)
-{
-    size_t klen = 0;
-    while (key[klen])
-        ++klen;
-    for (const char* p = cmdline; p && *p; ++p) {
-        if (p != cmdline && p[-1] != ' ')
-            continue;
-        size_t i = 0;
-        while (i < klen && p[i] == key[i])
-            ++i;
-        if (i == klen && p[i] == '=')
-            return p + i + 1;
-    }
-    return nullptr;
 }
 
 } // namespace
@@ -90,29 +72,28 @@ const char* option(const char* cmdline, const char* key)
 bool parse_net_options(const char* cmdline, Net_options& out)
 {
     out = Net_options{};
-    if (const char* v = option(cmdline, "net"); v && v[0] == '0' && (v[1] == ' ' || !v[1]))
+    Str line(cmdline);
+    if (cmdline_option(line, "net") == "0")
         out.enabled = false;
-    const char* v = option(cmdline, "ip");
-    if (!v || (v[0] == 'd' && v[1] == 'h' && v[2] == 'c' && v[3] == 'p'))
+    Str v;
+    uint32_t from = 0;
+    if (!cmdline_option(line, "ip", v, from) || v.starts_with("dhcp"))
         return true;
-    uint32_t addr = 0, gw = 0, bits = 0;
-    const char* s = v;
-    bool ok = parse_quad(s, addr) && *s++ == '/';
-    for (int digits = 0; ok && *s >= '0' && *s <= '9'; ++s)
-        bits = bits * 10 + static_cast<uint32_t>(*s - '0'), ok = ++digits <= 2;
-    ok = ok && bits >= 1 && bits <= 32;
-    if (ok && *s == ',') {
-        ++s;
-        ok = parse_quad(s, gw);
-    }
-    ok = ok && (*s == ' ' || !*s);
+    // A.B.C.D/NN[,GATEWAY]
+    uint32_t slash = v.find('/'), comma = v.find(',');
+    uint32_t addr = 0, gw = 0;
+    uint64_t bits = 0;
+    Str prefix_len = slash < comma ? Str(v.p + slash + 1, comma - slash - 1) : Str();
+    bool ok = slash < comma && parse_quad(v.prefix(slash), addr) && prefix_len.n <= 2 &&
+              toolstack::parse_u64(prefix_len, 32, bits) && bits >= 1 &&
+              (comma == v.n || parse_quad(v.sub(comma + 1), gw));
     if (!ok) {
         printf("net: ip= wants A.B.C.D/NN[,GATEWAY] or dhcp: the network stays off\n");
         out.enabled = false;
         return false;
     }
     out.static_ip = true;
-    out.ip = {addr, ~0u << (32 - bits), gw};
+    out.ip = {addr, ~0u << (32 - static_cast<uint32_t>(bits)), gw};
     return true;
 }
 

@@ -12,6 +12,7 @@
 #include "hypercall.hpp"
 #include "shared.hpp"
 #include "tools/dom0/dom0_hypercalls.hpp"
+#include "tools/dom0/dom0_options.hpp"
 #include "tools/dom0/dom0_api.hpp"
 #include "tools/dom0/event_loop.hpp"
 #include "tools/lib/base/heap.hpp"
@@ -101,17 +102,14 @@ void on_console_input(void*, evtchn_port_t)
     the_shell->tick();
 }
 
+// "key=0" anywhere in the command line, as a whole word.
 bool option_off(const char* cmdline, const char* key)
 {
-    // "key=0" anywhere in the command line, as a whole word.
-    Str line(cmdline);
-    Str want(key);
-    for (uint32_t i = 0; i + want.n + 2 <= line.n; ++i) {
-        if ((i == 0 || line[i - 1] == ' ') && line.sub(i).starts_with(want) &&
-            line[i + want.n] == '=' && line[i + want.n + 1] == '0' &&
-            (i + want.n + 2 == line.n || line[i + want.n + 2] == ' '))
+    Str v;
+    uint32_t from = 0;
+    while (dom0::cmdline_option(cmdline, key, v, from))
+        if (v == "0")
             return true;
-    }
     return false;
 }
 
