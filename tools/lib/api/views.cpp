@@ -130,9 +130,7 @@ void Api::get_vcpus(Str dom, Reply& out)
     domid_t id = 0;
     if (!find_domain(dom, d, id, out))
         return;
-    xen_sysctl_physinfo p{};
-    uint32_t nr_cpus = xl::read_physinfo(ts_.hypercalls(), p) ? p.nr_cpus : 64;
-    uint64_t online = nr_cpus >= 64 ? ~0ull : (1ull << nr_cpus) - 1;
+    uint64_t online = xl::online_cpu_mask(ts_.hypercalls());
     Json_writer j(out.body);
     j.begin_object().key("vcpus").begin_array();
     for (uint32_t v = 0; v < XEN_LEGACY_MAX_VCPUS; ++v) {
@@ -152,16 +150,7 @@ void Api::get_vcpus(Str dom, Reply& out)
         j.key("time_s").fixed(vi.cpu_time, ns_per_s, 3);
         j.key("affinity");
         Text aff(alloc_);
-        if ((mask & online) == online) {
-            aff.put("all");
-        } else {
-            for (unsigned c = 0; c < 64; ++c)
-                if (mask >> c & 1) {
-                    if (aff.size())
-                        aff.put_char(',');
-                    aff.put_u64(c);
-                }
-        }
+        xl::put_affinity(aff, mask, online);
         j.string(aff.str());
         j.end_object();
     }

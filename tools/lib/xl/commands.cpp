@@ -394,9 +394,7 @@ void Shell::cmd_vcpu_list(Args& a)
 {
     Text t(ts_.alloc());
     t.put("Name                                ID  VCPU   CPU State   Time(s) Affinity (Hard / Soft)\n");
-    xen_sysctl ph = make_sysctl(XEN_SYSCTL_physinfo);
-    uint32_t nr_cpus = ts_.hypercalls().sysctl(ph, nullptr, 0) == 0 ? ph.u.physinfo.nr_cpus : 64;
-    uint64_t online_cpus = nr_cpus >= 64 ? ~0ull : (1ull << nr_cpus) - 1;
+    uint64_t online_cpus = online_cpu_mask(ts_.hypercalls());
     for_each_domain(ts_, [&](domid_t id, Str name, Domain* d) {
         if (a.n > 1 && name != a.v[1] && !(d && ts_.find(a.v[1]) == d))
             return;
@@ -415,19 +413,7 @@ void Shell::cmd_vcpu_list(Args& a)
             put_seconds(t, vi.cpu_time, 10);
             // Hard affinity as the hypervisor has it; soft is not used.
             t.put("  ");
-            if ((mask & online_cpus) == online_cpus) {
-                t.put("all");
-            } else {
-                bool first_cpu = true;
-                for (unsigned c = 0; c < 64; ++c) {
-                    if (!(mask >> c & 1))
-                        continue;
-                    if (!first_cpu)
-                        t.put_char(',');
-                    t.put_u64(c);
-                    first_cpu = false;
-                }
-            }
+            put_affinity(t, mask, online_cpus);
             t.put(" / all\n");
         }
     });

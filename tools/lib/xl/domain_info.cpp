@@ -96,4 +96,28 @@ bool read_dmesg(toolstack::Hypercalls& hc, toolstack::Text& all)
     return all.ok();
 }
 
+uint64_t online_cpu_mask(toolstack::Hypercalls& hc)
+{
+    xen_sysctl_physinfo p{};
+    uint32_t nr_cpus = read_physinfo(hc, p) ? p.nr_cpus : 64;
+    return nr_cpus >= 64 ? ~0ull : (1ull << nr_cpus) - 1;
+}
+
+void put_affinity(toolstack::Text& out, uint64_t mask, uint64_t online)
+{
+    if ((mask & online) == online) {
+        out.put("all");
+        return;
+    }
+    bool first = true;
+    for (unsigned c = 0; c < 64; ++c) {
+        if (!(mask >> c & 1))
+            continue;
+        if (!first)
+            out.put_char(',');
+        out.put_u64(c);
+        first = false;
+    }
+}
+
 } // namespace xl

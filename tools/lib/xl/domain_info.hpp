@@ -28,6 +28,12 @@ void state_letters(uint32_t flags, char out[6]);
 [[nodiscard]] bool read_vcpu(toolstack::Hypercalls& hc, domid_t dom, uint32_t v,
                              xen_domctl_getvcpuinfo& out, uint64_t& hard_affinity);
 
+// The host's CPUs as a bit mask (all 64 when physinfo cannot be read).
+uint64_t online_cpu_mask(toolstack::Hypercalls& hc);
+// A hard affinity as vcpu-list shows it: "all" when it covers every CPU
+// of online, else the CPU numbers ("0,2").
+void put_affinity(toolstack::Text& out, uint64_t mask, uint64_t online);
+
 // The hypervisor's console ring, all of it (at most 1 MiB), appended to out.
 [[nodiscard]] bool read_dmesg(toolstack::Hypercalls& hc, toolstack::Text& out);
 
