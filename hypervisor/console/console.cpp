@@ -1,6 +1,7 @@
 #include "hypervisor/console/console.hpp"
 
 #include "hypervisor/console/console_ring.hpp"
+#include "hypervisor/console/line_hold.hpp"
 #include "hypervisor/lib/format.hpp"
 #include "hypervisor/lib/spinlock.hpp"
 
@@ -55,10 +56,17 @@ void to_sinks(const char* s, size_t len)
     }
 }
 
+void hold_out(void*, const char* s, size_t len) { to_sinks(s, len); }
+// Under 'lock', as the sinks.
+Line_hold hold(hold_out, nullptr);
+void (*arm_hold_timer)();
+
 // Collects one formatted message so it reaches the sinks in a single write,
-// keeping lines from different CPUs from interleaving.
+// keeping lines from different CPUs from interleaving. A log message may
+// wait for a guest's open line (line_hold.hpp); other output may not.
 class Line_buffer final : public fmt::Sink {
 public:
+    explicit Line_buffer(bool may_hold) : may_hold_(may_hold && arm_hold_timer && !panicking) {}
     void put(char c) override
     {
         if (len_ == sizeof(buf_))
@@ -67,13 +75,17 @@ public:
     }
     void flush()
     {
-        to_sinks(buf_, len_);
+        arm_ |= hold.message(buf_, len_, may_hold_);
         len_ = 0;
     }
+    // The first held message arms the timer, after the lock is dropped.
+    bool must_arm() const { return arm_; }
 
 private:
     char buf_[256];
     size_t len_ = 0;
+    bool may_hold_;
+    bool arm_ = false;
 };
 
 template <typename F>
@@ -95,13 +107,17 @@ void vlog(Log_level l, const char* f, va_list ap)
     const char* tag = tags[static_cast<unsigned>(l)];
     if (l > threshold)
         return;
+    bool arm = false;
     locked([&] {
-        Line_buffer b;
+        Line_buffer b(true);
         fmt::format(b, "(xenith) %s", tag);
         fmt::vformat(b, f, ap);
         b.put('\n');
         b.flush();
+        arm = b.must_arm();
     });
+    if (arm)
+        arm_hold_timer();
 }
 
 void add_sink(Write_fn fn)
@@ -112,7 +128,19 @@ void add_sink(Write_fn fn)
 
 void write(const char* s, size_t len)
 {
-    locked([&] { to_sinks(s, len); });
+    locked([&] { (void)hold.message(s, len, false); });
+}
+
+void guest_write(const char* s, size_t len)
+{
+    locked([&] { hold.guest(s, len); });
+}
+
+void set_hold_timer(void (*arm)()) { arm_hold_timer = arm; }
+
+void release_held()
+{
+    locked([&] { hold.release(); });
 }
 
 void puts(const char* s)
@@ -126,7 +154,7 @@ void puts(const char* s)
 void vprintf(const char* f, va_list ap)
 {
     locked([&] {
-        Line_buffer b;
+        Line_buffer b(false);
         fmt::vformat(b, f, ap);
         b.flush();
     });
@@ -149,7 +177,11 @@ long read_ring(Console_ring::Read& r, Console_ring::Out out, void* ctx)
     return 0;
 }
 
-void take_over_for_panic() { panicking = true; }
+void take_over_for_panic()
+{
+    panicking = true;
+    hold.release(); // what waited is printed before the panic's report
+}
 void set_timestamps(uint64_t (*now_ns)()) { stamp_clock = now_ns; }
 void set_level(Log_level l) { threshold = l; }
 Log_level level() { return threshold; }

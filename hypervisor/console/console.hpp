@@ -19,6 +19,14 @@ void puts(const char* s);
 [[gnu::format(printf, 1, 2)]] void printf(const char* f, ...);
 void vprintf(const char* f, va_list ap);
 
+// A guest's output (dom0's console_io). While its line is open, log
+// messages wait for its end (line_hold.hpp), once the arch layer has given
+// set_hold_timer a function arming a one-shot timer whose expiry calls
+// release_held; until then they are written at once.
+void guest_write(const char* s, size_t len);
+void set_hold_timer(void (*arm)());
+void release_held();
+
 // XEN_SYSCTL_readconsole over the ring of everything printed
 // (console_ring.hpp); the clear step takes the console lock.
 [[nodiscard]] long read_ring(Console_ring::Read& r, Console_ring::Out out, void* ctx);

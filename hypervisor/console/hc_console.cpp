@@ -17,7 +17,7 @@ long console_write(uint32_t buf, uint32_t count)
         uint32_t n = count - done < sizeof chunk ? count - done : sizeof chunk;
         if (!copy_bytes_from_guest(chunk, buf + done, n))
             return -XEN_EFAULT;
-        console::write(chunk, n);
+        console::guest_write(chunk, n);
         done += n;
     }
     return 0;

@@ -44,6 +44,15 @@ void periodic_fired(Timer& t, uint64_t now)
 // SCHEDOP_poll's timeout: the poll ends as if an event had come.
 void poll_fired(Timer& t, uint64_t) { vcpu_poll_timeout(owner(t)); }
 
+// A log message waits at most this long for a guest's open console line
+// (hypervisor/console/line_hold.hpp): long enough for dom0 to pass on the
+// rest of a line it drained in pieces, short enough not to be noticed.
+constexpr uint64_t console_hold_ns = 100'000'000;
+Timer console_hold_timer;
+
+void console_hold_fired(Timer&, uint64_t) { console::release_held(); }
+void arm_console_hold() { timer_set(console_hold_timer, now_ns() + console_hold_ns); }
+
 // APIC timer callback, interrupts off.
 void on_tick(uint64_t now)
 {
@@ -93,6 +102,8 @@ void vtime_init()
         wc_nsec = static_cast<uint32_t>(ns_per_s - up_ns);
     }
     set_timer_callback(on_tick);
+    timer_init(console_hold_timer, console_hold_fired, nullptr, 0, "console hold");
+    console::set_hold_timer(arm_console_hold);
     log::info("time: wall clock %llu s since 1970 at boot; guest TSC scale mul %#x shift %d",
               static_cast<unsigned long long>(wc_sec), guest_scale.mul, guest_scale.shift);
 }
