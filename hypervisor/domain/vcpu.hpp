@@ -29,6 +29,7 @@ struct Vcpu {
     // several (the vCPU then wakes for every port of its domain).
     bool polling = false;
     uint32_t poll_port = 0;
+    uint64_t poll_deadline = 0; // its timeout (system time), 0 for none
 
     cpu_user_regs regs{};     // saved guest registers while not running
 

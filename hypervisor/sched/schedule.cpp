@@ -183,38 +183,54 @@ void vcpu_block(Vcpu& v)
 void vcpu_poll(Vcpu& v, uint32_t port, uint64_t timeout, bool (*still_idle)(Vcpu& v, void* ctx),
                void* ctx)
 {
-    change(v, [port](Vcpu& x) {
+    // The poll timer is armed here and stopped by the wake-up that ends a
+    // poll, both under the vCPU's runqueue lock. A wake-up on another CPU
+    // used to stop the timer after dropping that lock: when the vCPU had
+    // already run again and started its next poll, that stop took the new
+    // poll's timeout away and the poll never ended.
+    change(v, [port, timeout](Vcpu& x) {
         x.blocked = true;
         x.poll_port = port;
+        x.poll_deadline = timeout;
         __atomic_store_n(&x.polling, true, __ATOMIC_SEQ_CST);
+        if (timeout)
+            arch::timer_set(x.poll_timer, timeout);
     });
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    if (events_need_delivery(v) || !still_idle(v, ctx)) {
+    if (events_need_delivery(v) || !still_idle(v, ctx))
         vcpu_unblock(v);
-        return;
-    }
-    if (timeout)
-        arch::timer_set(v.poll_timer, timeout);
 }
 
-void vcpu_poll_timeout(Vcpu& v)
+namespace {
+
+// Under the vCPU's runqueue lock: the block or poll is over.
+void end_wait(Vcpu& x)
 {
-    if (__atomic_load_n(&v.polling, __ATOMIC_SEQ_CST))
-        vcpu_unblock(v);
+    if (x.polling)
+        arch::timer_stop(x.poll_timer);
+    x.blocked = false;
+    __atomic_store_n(&x.polling, false, __ATOMIC_SEQ_CST);
+}
+
+} // namespace
+
+void vcpu_poll_timeout(Vcpu& v, uint64_t now)
+{
+    if (!__atomic_load_n(&v.polling, __ATOMIC_SEQ_CST))
+        return;
+    change(v, [now](Vcpu& x) {
+        // A timer that fired as its poll ended, while the vCPU already
+        // polls again with a later timeout, leaves the new poll alone.
+        if (x.polling && x.poll_deadline != 0 && now >= x.poll_deadline)
+            end_wait(x);
+    });
 }
 
 void vcpu_unblock(Vcpu& v)
 {
     if (!__atomic_load_n(&v.blocked, __ATOMIC_SEQ_CST))
         return;
-    bool was_polling = false;
-    change(v, [&was_polling](Vcpu& x) {
-        was_polling = x.polling;
-        x.blocked = false;
-        __atomic_store_n(&x.polling, false, __ATOMIC_SEQ_CST);
-    });
-    if (was_polling)
-        arch::timer_stop(v.poll_timer);
+    change(v, end_wait);
 }
 
 void vcpu_kick(Vcpu& v)

@@ -82,7 +82,9 @@ void vcpu_block(Vcpu& v);
 // event raised meanwhile ends the wait.
 void vcpu_poll(Vcpu& v, uint32_t port, uint64_t timeout, bool (*still_idle)(Vcpu& v, void* ctx),
                void* ctx);
-void vcpu_poll_timeout(Vcpu& v);
+// The poll timer fired at 'now': ends the poll whose timeout has passed,
+// not a later poll that re-armed the timer meanwhile.
+void vcpu_poll_timeout(Vcpu& v, uint64_t now);
 // Ends a block or poll.
 void vcpu_unblock(Vcpu& v);
 // The event core's hook: v has an upcall pending now. A blocked v wakes;

@@ -42,7 +42,7 @@ void periodic_fired(Timer& t, uint64_t now)
 }
 
 // SCHEDOP_poll's timeout: the poll ends as if an event had come.
-void poll_fired(Timer& t, uint64_t) { vcpu_poll_timeout(owner(t)); }
+void poll_fired(Timer& t, uint64_t now) { vcpu_poll_timeout(owner(t), now); }
 
 // A log message waits at most this long for a guest's open console line
 // (hypervisor/console/line_hold.hpp): long enough for dom0 to pass on the
