@@ -5,9 +5,11 @@
 // interrupting each other (an IPI port polled for), the second blocking on
 // its own timer, keeping its own x87 state, seeing the first's page-table
 // changes once it asks for the other vCPUs' TLBs to be flushed
-// (UVMF_ALL, MMUEXT_TLB_FLUSH_ALL, MMUEXT_INVLPG_ALL), and going down and
-// up again where it stopped. Expectations are Xen's (common/domain.c
+// (UVMF_ALL, MMUEXT_TLB_FLUSH_ALL, MMUEXT_INVLPG_ALL), polls ending by
+// event and by timeout racing each other across the CPUs, and going down
+// and up again where it stopped. Expectations are Xen's (common/domain.c
 // do_vcpu_op, arch/x86/domain.c arch_set_info_guest).
+#include "console.hpp"
 #include "hypercall.hpp"
 #include "pt_lib.hpp"
 #include "shared.hpp"
@@ -37,11 +39,13 @@ namespace {
 
 constexpr uint64_t one_ms = 1000000;
 
-enum Cmd : uint32_t { none, send_ipi, block_on_timer, read_window, fpu_keep, go_down };
+enum Cmd : uint32_t { none, send_ipi, block_on_timer, read_window, fpu_keep, go_down, ping_bursts };
 
 // vCPU 0 writes cmd (then seq), vCPU 1 answers by copying seq into done.
 volatile uint32_t cmd_seq, cmd, done_seq;
 volatile uint32_t v1_alive, v1_cs, v1_eflags, v1_upcalls, v1_read, v1_fpu, v1_after_down;
+// ping_bursts: vCPU 1 sends while 'pinging' and is quiet after 'ping_stop'.
+volatile uint32_t pinging, ping_stop;
 evtchn_port_t ipi_port;
 uint32_t window_addr;
 
@@ -243,6 +247,66 @@ void test_fpu_and_down()
     CHECK(wait_for([] { return v1_after_down != 0; }), "  it resumes after its VCPUOP_down, which returned 0");
 }
 
+void clear_pending(evtchn_port_t p)
+{
+    __atomic_and_fetch(&guest_shared_info()->evtchn_pending[p / 32], ~(1u << (p % 32)), __ATOMIC_SEQ_CST);
+}
+
+// SCHEDOP_poll with short timeouts on vCPU 0 while vCPU 1 sends to the
+// polled port in bursts from the other CPU, so that polls end by event
+// and by timeout in every order, the wake-up racing the next poll. Each
+// poll must return neither before its timeout with nothing pending (a
+// timer of an earlier poll ending this one) nor long after it while vCPU
+// 1 is quiet (a wake-up of an earlier poll taking this one's timeout
+// away: the poll then never returned).
+void test_poll_races()
+{
+    static evtchn_port_t ports[1];
+    ports[0] = ipi_port;
+    sched_poll_t p = {};
+    set_xen_guest_handle(p.ports, ports);
+    p.nr_ports = 1;
+    cmd = ping_bursts;
+    __atomic_store_n(&cmd_seq, cmd_seq + 1, __ATOMIC_SEQ_CST);
+    unsigned polls = 0, by_event = 0, by_timeout = 0, early = 0, late = 0;
+    uint64_t worst_late = 0;
+    for (unsigned round = 0; round < 12; ++round) {
+        bool quiet = (round & 1) != 0;
+        __atomic_store_n(&pinging, quiet ? 0u : 1u, __ATOMIC_SEQ_CST);
+        uint64_t round_end = system_time_now_ns(0) + 40 * one_ms;
+        while (system_time_now_ns(0) < round_end) {
+            clear_pending(ipi_port);
+            uint64_t start = system_time_now_ns(0);
+            p.timeout = start + (100 + (polls % 7) * 60) * 1000;
+            long rc = hc::sched_poll(&p);
+            uint64_t now = system_time_now_ns(0);
+            ++polls;
+            if (rc != 0)
+                ++early; // counted as a failure below
+            else if (port_pending(ipi_port))
+                ++by_event;
+            else if (now < p.timeout)
+                ++early;
+            else {
+                ++by_timeout;
+                // Quiet: only the timeout may end it. A TCG vCPU can stall
+                // for milliseconds; 200 ms over is a lost timeout.
+                if (quiet && now - p.timeout > worst_late)
+                    worst_late = now - p.timeout;
+                if (quiet && now - p.timeout > 200 * one_ms)
+                    ++late;
+            }
+        }
+    }
+    __atomic_store_n(&ping_stop, 1u, __ATOMIC_SEQ_CST);
+    CHECK(wait_for([] { return done_seq == cmd_seq; }), "vCPU 1 ends its bursts");
+    printf("poll races: %u polls, %u ended by the event, %u by the timeout (worst %u us late while quiet)\n", polls,
+           by_event, by_timeout, static_cast<uint32_t>(worst_late / 1000));
+    CHECK(by_event > 0 && by_timeout > 0, "  polls ended both by event and by timeout");
+    CHECK_EQ(early, 0, "  none returned before its timeout with nothing pending");
+    CHECK_EQ(late, 0, "  none outlived its timeout while vCPU 1 was quiet");
+}
+
 } // namespace
 
 extern "C" void vcpu1_event()
@@ -295,6 +359,17 @@ extern "C" void vcpu1_main()
             v1_fpu = static_cast<uint32_t>(out);
             break;
         }
+        case ping_bursts:
+            for (uint32_t n = 0; !__atomic_load_n(&ping_stop, __ATOMIC_SEQ_CST); ++n) {
+                if (__atomic_load_n(&pinging, __ATOMIC_SEQ_CST)) {
+                    evtchn_send_t s = {ipi_port};
+                    (void)hc::event_channel_op(EVTCHNOP_send, &s);
+                }
+                // A varying gap, so sends land at every point of a poll.
+                for (uint32_t spin = (n * 7919u) % 4096u; spin; --spin)
+                    asm volatile("pause");
+            }
+            break;
         case go_down:
             (void)hc::vcpu_op(VCPUOP_down, 1, nullptr);
             v1_after_down = 1;
@@ -314,5 +389,6 @@ void guest_main(start_info_t*)
         return;
     test_events_and_timers();
     test_remote_flushes();
+    test_poll_races();
     test_fpu_and_down();
 }
