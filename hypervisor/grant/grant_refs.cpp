@@ -6,21 +6,38 @@
 #include "hypervisor/mm/page_type.hpp"
 
 namespace grant {
+namespace {
+
+// The descriptor of m: through the frame space's non-virtual view of
+// ordinary RAM when it answers, else through page().
+Page* descriptor(Frame_space& fs, Mfn m)
+{
+    Page* pg = fs.ordinary(m);
+    return pg != nullptr ? pg : fs.page(m);
+}
+
+} // namespace
 
 bool get_frame(Grant_env& env, Domain& owner, Mfn m)
 {
     Frame_space& fs = env.frames();
     Lock_guard<Spinlock> g(owner.mm_lock);
-    Page* pg = fs.page(m);
-    return pg != nullptr && fs.is_ram(m) && !fs.is_hypervisor(m) && !fs.is_m2p(m) &&
-           get_page(*pg, owner.id);
+    // A frame the view answers for is RAM, neither the hypervisor's nor
+    // the M2P's (its contract); any other is asked all three.
+    Page* pg = fs.ordinary(m);
+    if (pg == nullptr) {
+        pg = fs.page(m);
+        if (pg == nullptr || !fs.is_ram(m) || fs.is_hypervisor(m) || fs.is_m2p(m))
+            return false;
+    }
+    return get_page(*pg, owner.id);
 }
 
 void put_frame(Grant_env& env, Domain& owner, Mfn m)
 {
     Frame_space& fs = env.frames();
     Lock_guard<Spinlock> g(owner.mm_lock);
-    Page* pg = fs.page(m);
+    Page* pg = descriptor(fs, m);
     if (pg != nullptr && put_page(*pg))
         fs.page_released(m);
 }
@@ -29,7 +46,7 @@ bool get_writable(Grant_env& env, Domain& owner, Mfn m)
 {
     Frame_space& fs = env.frames();
     Lock_guard<Spinlock> g(owner.mm_lock);
-    Page* pg = fs.page(m);
+    Page* pg = descriptor(fs, m);
     Mm_ctx c{fs, owner.mm};
     return pg != nullptr && get_page_type(c, m, *pg, pgt::bits(Page_type::writable)) == 0;
 }
@@ -38,7 +55,7 @@ void put_writable(Grant_env& env, Domain& owner, Mfn m)
 {
     Frame_space& fs = env.frames();
     Lock_guard<Spinlock> g(owner.mm_lock);
-    Page* pg = fs.page(m);
+    Page* pg = descriptor(fs, m);
     Mm_ctx c{fs, owner.mm};
     if (pg != nullptr)
         put_page_type(c, m, *pg);

@@ -32,8 +32,17 @@ void Credit_scheduler::burn(Sched_vcpu& v, uint64_t now)
     v.start_time = now;
     // 10 credits per ms; the part of a credit not yet burnt carries over.
     uint64_t val = delta * credits_per_msec + v.residual;
-    uint64_t burnt = val / ns_per_ms;
-    v.residual = static_cast<uint32_t>(val % ns_per_ms);
+    uint64_t burnt;
+    if (val >> 32) {
+        burnt = val / ns_per_ms;
+        v.residual = static_cast<uint32_t>(val % ns_per_ms);
+    } else {
+        // The usual case, a run of under 429 ms: one 32-bit divide instead
+        // of the 64-bit library division (i686 has no 64-bit divide).
+        uint32_t small = static_cast<uint32_t>(val);
+        burnt = small / static_cast<uint32_t>(ns_per_ms);
+        v.residual = small % static_cast<uint32_t>(ns_per_ms);
+    }
     credit_add(v, -static_cast<int32_t>(burnt < max_burn ? burnt : max_burn));
 }
 

@@ -2,7 +2,7 @@
 
 namespace arch {
 
-uint64_t mul_shr32(uint64_t a, uint64_t b)
+uint64_t mul_shr32_wide(uint64_t a, uint64_t b)
 {
     uint64_t al = a & 0xFFFFFFFF, ah = a >> 32;
     uint64_t bl = b & 0xFFFFFFFF, bh = b >> 32;
@@ -37,8 +37,6 @@ Time_scale Time_scale::make(uint64_t from_hz, uint64_t to_hz)
     s.mult = q_hi >= (1ull << 32) ? ~0ull : q_hi << 32 | q_lo;
     return s;
 }
-
-uint64_t Time_scale::apply(uint64_t value) const { return mul_shr32(value, mult); }
 
 Xen_time_scale xen_time_scale(uint64_t tsc_hz)
 {

@@ -15,8 +15,27 @@ struct Time_scale {
     uint64_t apply(uint64_t value) const;
 };
 
+// (a * b) >> 32 for a multiplier of more than 32 bits (out of line).
+uint64_t mul_shr32_wide(uint64_t a, uint64_t b);
+
 // (a * b) >> 32 with a full 128-bit intermediate, saturated to 64 bits.
-uint64_t mul_shr32(uint64_t a, uint64_t b);
+// Inline for the common case, a multiplier below 2^32 (TSC ticks to
+// nanoseconds on any CPU faster than 1 GHz): two 32x32->64 multiplies,
+// and the result cannot overflow, where the general case takes four
+// multiplies and a saturation test. The scheduler and the time code
+// convert the TSC several times on every switch.
+inline uint64_t mul_shr32(uint64_t a, uint64_t b)
+{
+    if (b >> 32)
+        return mul_shr32_wide(a, b);
+    uint32_t bl = static_cast<uint32_t>(b);
+    uint64_t low = static_cast<uint64_t>(static_cast<uint32_t>(a)) * bl;
+    uint64_t high = static_cast<uint64_t>(static_cast<uint32_t>(a >> 32)) * bl;
+    // high <= (2^32 - 1)^2 and low >> 32 < 2^32: the sum fits 64 bits.
+    return high + (low >> 32);
+}
+
+inline uint64_t Time_scale::apply(uint64_t value) const { return mul_shr32(value, mult); }
 
 // Xen's vcpu_time_info scale (public/xen.h): ns = ((tsc << shift) * mul)
 // >> 32, a negative shift shifting right, with mul in [2^31, 2^32) for
