@@ -44,6 +44,13 @@ public:
     virtual bool nx_enabled() = 0;
     // The entry the hypervisor keeps in 'slot' (428..511) of d's top L2.
     virtual uint64_t hypervisor_l2e(const Mm_domain& d, uint32_t slot) = 0;
+    // All of them from 'first' on, into t[first..511] (a top L2 being
+    // validated): one call instead of one per slot.
+    virtual void hypervisor_l2es(const Mm_domain& d, uint32_t first, uint64_t* t)
+    {
+        for (uint32_t i = first; i < entries_per_table; ++i)
+            t[i] = hypervisor_l2e(d, i);
+    }
     // Check a frame's 512 descriptors for use as GDT/LDT (seg_desc type).
     virtual bool descriptors_ok(const Mm_domain& d, Mfn mfn) = 0;
     // The last general reference on a frame was dropped: it goes back to the allocator.

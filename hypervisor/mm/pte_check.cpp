@@ -228,15 +228,24 @@ void put_l1e_run(Mm_ctx& c, uint64_t e, uint32_t k)
             release(c, m, *pg);
 }
 
-// The first present entry at or after i (entries_per_table if none): empty
-// entries are skipped four at a time (P is in each entry's low word).
-// 'end' bounds the scan (an L2's guest slots); the result is at most 'end'.
+// The first present entry at or after i (entries_per_table if none).
+// P is in each entry's low word, so a group of entries is empty when the
+// OR of their low words has no P: empty stretches go sixteen, then four
+// at a time (one load-or per entry, the loop's cost once per group),
+// while the entry at i is tried first, as the next of a dense table's
+// entries usually is present. 'end' bounds the scan (an L2's guest
+// slots); the result is at most 'end'.
 uint32_t next_present(const uint64_t* t, uint32_t i, uint32_t end = entries_per_table)
 {
     auto lo = [t](uint32_t k) { return static_cast<uint32_t>(t[k]); };
-    while (i + 4 <= end && ((lo(i) | lo(i + 1) | lo(i + 2) | lo(i + 3)) & pte::P) == 0)
+    auto any4 = [&](uint32_t k) { return lo(k) | lo(k + 1) | lo(k + 2) | lo(k + 3); };
+    if (i < end && (lo(i) & pte::P))
+        return i;
+    while (i + 16 <= end && ((any4(i) | any4(i + 4) | any4(i + 8) | any4(i + 12)) & pte::P) == 0)
+        i += 16;
+    while (i + 4 <= end && (any4(i) & pte::P) == 0)
         i += 4;
-    while (i < end && !pte::present(t[i]))
+    while (i < end && !(lo(i) & pte::P))
         ++i;
     return i;
 }
@@ -338,8 +347,7 @@ int validate_l2(Mm_ctx& c, Mfn mfn, uint64_t* t, uint32_t type_info)
         }
     }
     // The hypervisor's slots: whatever the guest put there is replaced.
-    for (uint32_t i = n; i < entries_per_table; ++i)
-        t[i] = c.fs.hypervisor_l2e(c.dom, i);
+    c.fs.hypervisor_l2es(c.dom, n, t);
     return 0;
 }
 

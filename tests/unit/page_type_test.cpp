@@ -263,6 +263,27 @@ TEST_F(PageType, AnL2IsValidatedAcrossItsEmptyStretchesToItsLastSlot)
     expect_clean();
 }
 
+TEST_F(PageType, AnL1IsValidatedAtEveryPositionOfItsEmptyStretchScan)
+{
+    // The scan for present entries takes the entry it starts at, then
+    // groups of sixteen and of four, then single entries: entries on each
+    // side of every kind of group boundary must all be taken, and given
+    // back by the teardown.
+    const uint32_t slots[] = {0, 1, 3, 4, 15, 16, 17, 31, 32, 47, 60, 64, 200, 495, 508, 510, 511};
+    uint32_t frame = 21;
+    for (uint32_t slot : slots)
+        fs.table(20)[slot] = ent(frame++, RO);
+    ASSERT_EQ(pin_table(u, F::mfn(20), 1), 0);
+    for (uint32_t f = 21; f < frame; ++f)
+        EXPECT_EQ(gcount(f), 2u) << "the frame of slot " << slots[f - 21];
+    ASSERT_EQ(unpin_table(u, F::mfn(20)), 0);
+    for (uint32_t f = 21; f < frame; ++f)
+        EXPECT_EQ(gcount(f), 1u) << "the frame of slot " << slots[f - 21];
+    for (uint32_t slot : slots)
+        fs.table(20)[slot] = 0;
+    expect_clean();
+}
+
 TEST_F(PageType, L2EntryToAnL2IsRefusedWhenWritable)
 {
     ASSERT_EQ(pin_table(u, F::mfn(2), 2), 0);

@@ -71,6 +71,12 @@ public:
     bool nx_enabled() override { return arch::nx_enabled(); }
 
     uint64_t hypervisor_l2e(const Mm_domain&, uint32_t slot) override { return boot_l2_high[slot]; }
+    void hypervisor_l2es(const Mm_domain&, uint32_t first, uint64_t* t) override
+    {
+        if (first < entries_per_table)
+            __builtin_memcpy(t + first, &boot_l2_high[first],
+                             (entries_per_table - first) * sizeof(uint64_t));
+    }
 
     bool descriptors_ok(const Mm_domain&, Mfn m) override
     {
