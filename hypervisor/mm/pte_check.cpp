@@ -231,16 +231,12 @@ void put_l1e_run(Mm_ctx& c, uint64_t e, uint32_t k)
 // The first present entry at or after i (entries_per_table if none).
 // P is in each entry's low word, so a group of entries is empty when the
 // OR of their low words has no P: empty stretches go sixteen, then four
-// at a time (one load-or per entry, the loop's cost once per group),
-// while the entry at i is tried first, as the next of a dense table's
-// entries usually is present. 'end' bounds the scan (an L2's guest
-// slots); the result is at most 'end'.
-uint32_t next_present(const uint64_t* t, uint32_t i, uint32_t end = entries_per_table)
+// at a time (one load-or per entry, the loop's cost once per group).
+// 'end' bounds the scan (an L2's guest slots); the result is at most 'end'.
+uint32_t scan_present(const uint64_t* t, uint32_t i, uint32_t end)
 {
     auto lo = [t](uint32_t k) { return static_cast<uint32_t>(t[k]); };
     auto any4 = [&](uint32_t k) { return lo(k) | lo(k + 1) | lo(k + 2) | lo(k + 3); };
-    if (i < end && (lo(i) & pte::P))
-        return i;
     while (i + 16 <= end && ((any4(i) | any4(i + 4) | any4(i + 8) | any4(i + 12)) & pte::P) == 0)
         i += 16;
     while (i + 4 <= end && (any4(i) & pte::P) == 0)
@@ -248,6 +244,15 @@ uint32_t next_present(const uint64_t* t, uint32_t i, uint32_t end = entries_per_
     while (i < end && !(lo(i) & pte::P))
         ++i;
     return i;
+}
+
+// The same, with the entry at i tried inline first: the next of a dense
+// table's entries usually is present, and then no call is made.
+inline uint32_t next_present(const uint64_t* t, uint32_t i, uint32_t end = entries_per_table)
+{
+    if (i < end && (static_cast<uint32_t>(t[i]) & pte::P))
+        return i;
+    return scan_present(t, i, end);
 }
 
 // Entries [i, end) equal to t[i].
