@@ -11,10 +11,13 @@
 extern "C" {
 void do_rdmsr_bad(void*);
 void do_wrmsr_bad(void*);
+void do_ucode_write0(void*);
+void do_ucode_write1(void*);
+void do_ucode_read(void*);
 void do_inb(void*);
 void do_outb(void*);
 void do_clts(void*);
-extern char rdmsr_insn[], wrmsr_insn[], inb_insn[], outb_insn[];
+extern char rdmsr_insn[], wrmsr_insn[], inb_insn[], outb_insn[], ucode_write1_insn[];
 }
 
 asm(R"(
@@ -30,6 +33,30 @@ do_wrmsr_bad:
     xorl %eax, %eax
     xorl %edx, %edx
 wrmsr_insn: wrmsr
+    ret
+    # Linux's intel_get_microcode_revision: write 0 to IA32_BIOS_SIGN_ID,
+    # CPUID, read it (arg: where the 64-bit value goes).
+    .globl do_ucode_write0, do_ucode_write1, ucode_write1_insn, do_ucode_read
+do_ucode_write0:
+    movl $0x8b, %ecx
+    xorl %eax, %eax
+    xorl %edx, %edx
+    wrmsr
+    ret
+do_ucode_write1:
+    movl $0x8b, %ecx
+    movl $1, %eax
+    xorl %edx, %edx
+ucode_write1_insn: wrmsr
+    ret
+do_ucode_read:
+    pushl %ebx
+    movl 8(%esp), %ebx
+    movl $0x8b, %ecx
+    rdmsr
+    movl %eax, (%ebx)
+    movl %edx, 4(%ebx)
+    popl %ebx
     ret
     .globl do_inb, inb_insn
 do_inb:
@@ -229,6 +256,15 @@ void guest_main(start_info_t*)
 
     expect_gp0(do_rdmsr_bad, rdmsr_insn, "rdmsr of a nonexistent MSR -> #GP(0)");
     expect_gp0(do_wrmsr_bad, wrmsr_insn, "wrmsr of a nonexistent MSR -> #GP(0)");
+    // The guest runs on a Pentium II (GenuineIntel, family 6), as Linux's
+    // Intel start-up code expects: Xen discards the write of 0 and gives
+    // the revision; any other value is #GP, as an Intel CPU does.
+    CHECK(!try_fault(do_ucode_write0).happened, "wrmsr 0 to IA32_BIOS_SIGN_ID (0x8b): accepted");
+    static uint32_t rev[2] = {0xDEADBEEF, 0xDEADBEEF};
+    CHECK(!try_fault(do_ucode_read, rev).happened, "rdmsr of IA32_BIOS_SIGN_ID: emulated");
+    printf("  microcode revision %#x\n", rev[1]);
+    CHECK(rev[0] != 0xDEADBEEF || rev[1] != 0xDEADBEEF, "  and it gives a value");
+    expect_gp0(do_ucode_write1, ucode_write1_insn, "wrmsr 1 to IA32_BIOS_SIGN_ID -> #GP(0)");
 
     CHECK_EQ(set_iopl(0), 0, "PHYSDEVOP_set_iopl 0");
     expect_gp0(do_inb, inb_insn, "inb without I/O privilege -> #GP(0)");

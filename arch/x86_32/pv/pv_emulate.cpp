@@ -38,10 +38,44 @@ struct Priv {
 
 Priv& priv(x86emul::Ctxt& c) { return *static_cast<Priv*>(c.data); }
 
+constexpr uint32_t msr_ucode_rev = 0x8B; // Intel IA32_BIOS_SIGN_ID, AMD PATCH_LEVEL
+
+// The CPU's vendor by CPUID leaf 0 ("GenuineIntel", "AuthenticAMD") and
+// its family (leaf 1), for the MSRs whose presence depends on them.
+struct Vendor {
+    bool intel, amd;
+    uint32_t family;
+};
+Vendor cpu_vendor()
+{
+    Cpuid v = cpuid(0), f = cpuid(1);
+    uint32_t family = (f.eax >> 8) & 0xF;
+    if (family == 0xF)
+        family += (f.eax >> 20) & 0xFF;
+    return {v.ebx == 0x756E6547 && v.edx == 0x49656E69 && v.ecx == 0x6C65746E,
+            v.ebx == 0x68747541 && v.edx == 0x69746E65 && v.ecx == 0x444D4163, family};
+}
+
+// The microcode revision is read by a kernel at boot (Linux's
+// intel_get_microcode_revision: write 0, CPUID, read, unguarded). Xen's
+// guest_rdmsr gives the real MSR on Intel and AMD CPUs (P6 and K8 on have
+// it) and #GP elsewhere; guest_wrmsr discards a write of 0 on Intel, the
+// SDM's way to start that read, and refuses anything else.
+bool ucode_rev_present()
+{
+    Vendor v = cpu_vendor();
+    return (v.intel && v.family >= 6) || (v.amd && v.family >= 0xF);
+}
+
 // MSR reads a PV kernel may make; anything else raises #GP in the guest.
 bool read_msr(uint32_t msr, uint64_t& val)
 {
     switch (msr) {
+    case msr_ucode_rev:
+        if (!ucode_rev_present())
+            return false;
+        val = rdmsr(msr);
+        return true;
     case 0x10: val = rdtsc(); return true;                    // TSC
     case 0x1A0: val = rdmsr(msr) & ((1u << 0) | (1u << 11) | (1u << 12)); return true; // MISC_ENABLE
     case 0xFE: case 0x2FF: val = 0; return true;              // MTRRs hidden
@@ -52,6 +86,8 @@ bool read_msr(uint32_t msr, uint64_t& val)
 
 bool write_msr(uint32_t msr, uint64_t val)
 {
+    if (msr == msr_ucode_rev)
+        return val == 0 && cpu_vendor().intel && ucode_rev_present();
     // Writes are only accepted where they change nothing.
     uint64_t cur;
     return read_msr(msr, cur) && cur == val && msr != 0x10;
