@@ -40,31 +40,25 @@ Priv& priv(x86emul::Ctxt& c) { return *static_cast<Priv*>(c.data); }
 
 constexpr uint32_t msr_ucode_rev = 0x8B; // Intel IA32_BIOS_SIGN_ID, AMD PATCH_LEVEL
 
-// The CPU's vendor by CPUID leaf 0 ("GenuineIntel", "AuthenticAMD") and
-// its family (leaf 1), for the MSRs whose presence depends on them.
-struct Vendor {
-    bool intel, amd;
-    uint32_t family;
+// The microcode revision is read by a kernel at boot (Linux's
+// intel_get_microcode_revision: write 0, CPUID, read, unguarded). Xen's
+// guest_rdmsr gives the real MSR on Intel and AMD CPUs (P6 and K8 on have
+// it) and #GP elsewhere; guest_wrmsr discards a write of 0 on Intel, the
+// SDM's way to start that read, and refuses anything else. Which CPU this
+// is comes from CPUID leaves 0 ("GenuineIntel", "AuthenticAMD") and 1.
+struct Ucode_rev {
+    bool present; // the MSR exists
+    bool intel;   // and the write of 0 is Intel's
 };
-Vendor cpu_vendor()
+Ucode_rev ucode_rev_msr()
 {
     Cpuid v = cpuid(0), f = cpuid(1);
     uint32_t family = (f.eax >> 8) & 0xF;
     if (family == 0xF)
         family += (f.eax >> 20) & 0xFF;
-    return {v.ebx == 0x756E6547 && v.edx == 0x49656E69 && v.ecx == 0x6C65746E,
-            v.ebx == 0x68747541 && v.edx == 0x69746E65 && v.ecx == 0x444D4163, family};
-}
-
-// The microcode revision is read by a kernel at boot (Linux's
-// intel_get_microcode_revision: write 0, CPUID, read, unguarded). Xen's
-// guest_rdmsr gives the real MSR on Intel and AMD CPUs (P6 and K8 on have
-// it) and #GP elsewhere; guest_wrmsr discards a write of 0 on Intel, the
-// SDM's way to start that read, and refuses anything else.
-bool ucode_rev_present()
-{
-    Vendor v = cpu_vendor();
-    return (v.intel && v.family >= 6) || (v.amd && v.family >= 0xF);
+    bool intel = v.ebx == 0x756E6547 && v.edx == 0x49656E69 && v.ecx == 0x6C65746E;
+    bool amd = v.ebx == 0x68747541 && v.edx == 0x69746E65 && v.ecx == 0x444D4163;
+    return {(intel && family >= 6) || (amd && family >= 0xF), intel};
 }
 
 // MSR reads a PV kernel may make; anything else raises #GP in the guest.
@@ -72,7 +66,7 @@ bool read_msr(uint32_t msr, uint64_t& val)
 {
     switch (msr) {
     case msr_ucode_rev:
-        if (!ucode_rev_present())
+        if (!ucode_rev_msr().present)
             return false;
         val = rdmsr(msr);
         return true;
@@ -86,8 +80,10 @@ bool read_msr(uint32_t msr, uint64_t& val)
 
 bool write_msr(uint32_t msr, uint64_t val)
 {
-    if (msr == msr_ucode_rev)
-        return val == 0 && cpu_vendor().intel && ucode_rev_present();
+    if (msr == msr_ucode_rev) {
+        Ucode_rev u = ucode_rev_msr();
+        return val == 0 && u.present && u.intel;
+    }
     // Writes are only accepted where they change nothing.
     uint64_t cur;
     return read_msr(msr, cur) && cur == val && msr != 0x10;
