@@ -5,7 +5,8 @@
 // interrupting each other (an IPI port polled for), the second blocking on
 // its own timer, keeping its own x87 state, seeing the first's page-table
 // changes once it asks for the other vCPUs' TLBs to be flushed
-// (UVMF_ALL, MMUEXT_TLB_FLUSH_ALL, MMUEXT_INVLPG_ALL), polls ending by
+// (UVMF_ALL, MMUEXT_TLB_FLUSH_ALL, MMUEXT_INVLPG_ALL), never walking an
+// L2 its L3 no longer holds once that L2 is retyped, polls ending by
 // event and by timeout racing each other across the CPUs, and going down
 // and up again where it stopped. Expectations are Xen's (common/domain.c
 // do_vcpu_op, arch/x86/domain.c arch_set_info_guest).
@@ -226,6 +227,77 @@ void test_remote_flushes()
     pt::unwindow(0);
 }
 
+// The L3 both vCPUs run on, slot 1 (0x40000000): each vCPU runs on its own
+// copy of the L3's four entries (PAE's PDPTEs, arch guest_cr3), so every
+// flush of its TLB, asked for by another vCPU or made because a frame it
+// might still reach is retyped, must re-read them. Slot 1 -> X0 -> Y0 ->
+// D0 is made before vCPU 1 comes up (so its copy holds X0).
+struct Low_chain {
+    uint32_t l2, l1, data;
+};
+Low_chain low0, low1;
+constexpr uint32_t magic0 = 0xD000D000u, magic1 = 0xD111D111u, forged_magic = 0xEEEEEEEEu;
+
+bool make_chain(Low_chain& c, uint32_t magic)
+{
+    c = Low_chain{pt::alloc_mfn(), pt::alloc_mfn(), pt::alloc_mfn()};
+    uint64_t* w = pt::window(0, c.data, true);
+    w[0] = magic;
+    pt::unwindow(0);
+    uint64_t l1e = pt::entry(c.data, pt::data_ro), l2e = pt::entry(c.l1, pt::l2_flags);
+    return pt::fill(c.l1, 0, &l1e, 1) && pt::fill(c.l2, 0, &l2e, 1);
+}
+
+void set_up_low_slot()
+{
+    CHECK(make_chain(low0, magic0) && make_chain(low1, magic1), "two L2 -> L1 -> data chains built");
+    CHECK_EQ(pt::set_entry(pt::boot_l3(), 1, pt::entry(low0.l2, pt::l3_flags)), 0,
+             "the L3 both vCPUs will run on: slot 1 -> chain 0");
+    CHECK_EQ(*reinterpret_cast<volatile uint32_t*>(pt::low_va), magic0, "  0x40000000 reads chain 0's data");
+}
+
+void test_remote_l3_changes()
+{
+    window_addr = pt::low_va;
+    CHECK(run(read_window) && v1_read == magic0, "vCPU 1 reads chain 0 at 0x40000000 (slot 1 of the L3)");
+    // A hostile guest: slot 1 moves to chain 1, so chain 0's L2 loses its
+    // last type reference, and is then taken writable (allowed: it is no
+    // longer a table), which makes every CPU that may still reach it
+    // flush. Its first entry is then forged to point at an unvalidated
+    // "L1" mapping a frame of our choosing. vCPU 1, still on its copy of
+    // the L3 from before the change unless its flush re-read it, would
+    // walk the forged tables.
+    uint32_t fake_l1 = pt::alloc_mfn(), target = pt::alloc_mfn();
+    uint64_t* w = pt::window(0, target, true);
+    w[0] = forged_magic;
+    pt::unwindow(0);
+    uint64_t target_e = pt::entry(target, pt::data_ro);
+    CHECK(pt::fill(fake_l1, 0, &target_e, 1), "a plain frame written as a fake L1");
+    CHECK_EQ(pt::set_entry(pt::boot_l3(), 1, pt::entry(low1.l2, pt::l3_flags)), 0,
+             "slot 1 -> chain 1, with no flush of vCPU 1");
+    int32_t rc = -1;
+    w = pt::window(0, low0.l2, true, &rc);
+    CHECK_EQ(rc, 0, "chain 0's old L2 is no table now: mapped writable");
+    if (rc == 0) {
+        w[0] = pt::entry(fake_l1, pt::l2_flags);
+        pt::unwindow(0);
+    }
+    CHECK(run(read_window) && v1_read != forged_magic,
+          "  vCPU 1 cannot walk it: its copy of the L3 was re-read when it flushed for the retype");
+    CHECK_EQ(v1_read, magic1, "  vCPU 1 reads chain 1 through the L3 as it is now");
+    // The same through a flush asked for: slot 1 back to chain 0 (made a
+    // table again, its first entry the L1 of chain 0 as before).
+    uint64_t l2e = pt::entry(low0.l1, pt::l2_flags);
+    CHECK(pt::fill(low0.l2, 0, &l2e, 1), "chain 0's L2 rewritten");
+    CHECK_EQ(pt::set_entry(pt::boot_l3(), 1, pt::entry(low0.l2, pt::l3_flags)), 0, "slot 1 -> chain 0 again");
+    mmuext_op_t op = {};
+    op.cmd = MMUEXT_TLB_FLUSH_ALL;
+    CHECK_EQ(hc::mmuext_op(&op, 1, nullptr, DOMID_SELF), 0, "MMUEXT_TLB_FLUSH_ALL");
+    CHECK(run(read_window) && v1_read == magic0, "  vCPU 1 reads chain 0: the L3 change reached its copy");
+    CHECK_EQ(pt::set_entry(pt::boot_l3(), 1, 0), 0, "slot 1 cleared");
+    CHECK_EQ(hc::mmuext_op(&op, 1, nullptr, DOMID_SELF), 0, "  and every vCPU's TLB flushed");
+}
+
 void test_fpu_and_down()
 {
     int32_t mine = 777, back = 0;
@@ -399,12 +471,14 @@ extern "C" void vcpu1_main()
 void guest_main(start_info_t*)
 {
     CHECK(guest_shared_info() != nullptr, "shared_info mapped");
+    set_up_low_slot();
     test_refusals();
     test_bring_up();
     if (!v1_alive)
         return;
     test_events_and_timers();
     test_remote_flushes();
+    test_remote_l3_changes();
     test_poll_races();
     test_fpu_and_down();
 }

@@ -22,17 +22,24 @@ void flush_global()
     }
 }
 
+// v's copy of its L3's entries, read again; false when the L3 cannot be
+// mapped.
+bool copy_l3(Vcpu& v)
+{
+    Frame_mapping l3(v.cr3);
+    if (!l3)
+        return false;
+    for (unsigned i = 0; i < 4; ++i)
+        v.arch.pdpt[i] = l3.as<uint64_t>()[i] & (PTE_ADDR_MASK | PTE_P);
+    return true;
+}
+
 } // namespace
 
 bool load_guest_cr3(Vcpu& v)
 {
-    {
-        Frame_mapping l3(v.cr3);
-        if (!l3)
-            return false;
-        for (unsigned i = 0; i < 4; ++i)
-            v.arch.pdpt[i] = l3.as<uint64_t>()[i] & (PTE_ADDR_MASK | PTE_P);
-    }
+    if (!copy_l3(v))
+        return false;
     uint32_t pa = virt_to_phys(v.arch.pdpt);
     tlb_flush_starts();
     asm volatile("movl %0, %%cr3" ::"r"(pa) : "memory");
@@ -45,6 +52,23 @@ void flush_guest_tlb_keep_l3(Vcpu& v)
     uint32_t pa = virt_to_phys(v.arch.pdpt);
     tlb_flush_starts();
     asm volatile("movl %0, %%cr3" ::"r"(pa) : "memory");
+    flush_global();
+}
+
+void flush_this_cpu(Vcpu* current)
+{
+    uint32_t cr3;
+    asm volatile("movl %%cr3, %0" : "=r"(cr3));
+    if (current && cr3 == virt_to_phys(current->arch.pdpt) && !copy_l3(*current)) {
+        // Never (the map cache has a slot for every nesting level): the
+        // guest half of the address space goes rather than staying stale.
+        for (unsigned i = 0; i < 3; ++i)
+            current->arch.pdpt[i] = 0;
+        log::error("d%u v%u: its L3 cannot be mapped: its low 3 GiB unmapped until its next load",
+                   current->domain->id, current->id);
+    }
+    tlb_flush_starts();
+    asm volatile("movl %0, %%cr3" ::"r"(cr3) : "memory");
     flush_global();
 }
 

@@ -4,7 +4,9 @@
 // US, A and D reserved where Xen lets a 32-bit guest set them. Each vCPU
 // runs on its own copy of the four entries (Arch_vcpu::pdpt, below 4 GiB
 // in the direct map), holding only address and present bit, refreshed at every load
-// (so a change to a live L3 takes effect at the flush that follows it).
+// and at every flush of a CPU running on it, its own or asked for by another
+// CPU (so a change to a live L3 takes effect at the flush that follows it,
+// on every CPU).
 // Every load also flushes global TLB entries, which guests may create in
 // their L1s.
 #pragma once
@@ -23,5 +25,13 @@ void flush_guest_tlb(Vcpu& v);
 // The same full flush after changes to L1 entries only: the copy of the
 // L3's entries is kept (the L3 did not change). v is this CPU's vCPU.
 void flush_guest_tlb_keep_l3(Vcpu& v);
+
+// A full flush of this CPU's TLB by the TLB-flush clock (its IPI, or a
+// stale frame's check here), wherever this CPU is: 'current' is its
+// current vCPU or nullptr. If the CPU runs on current's copy of its L3's
+// entries, the copy is read again first: the L3 may have changed on another
+// CPU, and a flush that kept the old copy would let this CPU go on walking
+// an L2 the L3 no longer holds, which may since have become writable.
+void flush_this_cpu(Vcpu* current);
 
 } // namespace arch

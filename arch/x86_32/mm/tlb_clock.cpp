@@ -5,6 +5,7 @@
 #include "arch/x86_32/cpu/percpu.hpp"
 #include "arch/x86_32/irq/irq_vectors.hpp"
 #include "arch/x86_32/irq/lapic.hpp"
+#include "arch/x86_32/mm/guest_cr3.hpp"
 #include "arch/x86_32/mm/paging.hpp"
 #include "hypervisor/console/console.hpp"
 #include "hypervisor/domain/domain.hpp"
@@ -32,18 +33,7 @@ bool flushed_since(unsigned cpu, uint32_t stamp)
     return static_cast<int32_t>(t - stamp) > 0;
 }
 
-void flush_local()
-{
-    tlb_flush_starts();
-    uint32_t cr3, cr4;
-    asm volatile("movl %%cr3, %0" : "=r"(cr3));
-    asm volatile("movl %0, %%cr3" ::"r"(cr3) : "memory");
-    asm volatile("movl %%cr4, %0" : "=r"(cr4));
-    if (cr4 & (1u << 7)) {
-        asm volatile("movl %0, %%cr4" ::"r"(cr4 & ~(1u << 7)) : "memory");
-        asm volatile("movl %0, %%cr4" ::"r"(cr4) : "memory");
-    }
-}
+void flush_local() { flush_this_cpu(this_cpu().current); }
 
 void on_flush_ipi(Exception_frame&)
 {
