@@ -4,6 +4,7 @@
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/mm/page_type.hpp"
 #include "hypervisor/mm/pte_check.hpp"
+#include "hypervisor/mm/pte_store.hpp"
 #include "public/grant_table.h"
 
 namespace grant {
@@ -107,7 +108,7 @@ int16_t create_host_mapping(Grant_env& env, Vcpu& v, uint64_t addr, uint32_t map
         if (!t)
             return GNTST_general_error;
         old = t[s.index];
-        t[s.index] = pte::make(frame, grant_pte_flags(fs, map_flags));
+        pte::store(&t[s.index], old, pte::make(frame, grant_pte_flags(fs, map_flags)));
     }
     Mm_ctx c{fs, ld.mm};
     put_l1e(c, old);
@@ -136,14 +137,14 @@ int16_t replace_host_mapping(Grant_env& env, Vcpu& v, uint64_t addr, uint32_t ma
         if (!t)
             return GNTST_general_error;
         taken = t[n.index];
-        t[n.index] = 0;
+        pte::store(&t[n.index], taken, 0);
     }
     int16_t rc = GNTST_general_error;
     Slot s;
     if (find_slot(fs, v, addr, map_flags, s)) {
         Table_map t(fs, s.l1);
         if (t && maps_grant(t[s.index], frame, grant_pte_flags(fs, map_flags))) {
-            t[s.index] = taken;
+            pte::store(&t[s.index], t[s.index], taken);
             rc = GNTST_okay;
         }
     }
@@ -166,7 +167,7 @@ bool clear_host_mapping(Grant_env& env, Domain& ld, uint64_t where, uint32_t map
     Table_map t(fs, s.l1);
     if (!t || !maps_grant(t[s.index], frame, grant_pte_flags(fs, map_flags)))
         return false;
-    t[s.index] = 0;
+    pte::store(&t[s.index], t[s.index], 0);
     return true;
 }
 

@@ -3,6 +3,7 @@
 #include "hypervisor/mm/page_ref.hpp"
 #include "hypervisor/mm/page_type.hpp"
 #include "hypervisor/mm/pte_check.hpp"
+#include "hypervisor/mm/pte_store.hpp"
 #include "hypervisor/lib/xen_errno.hpp"
 
 namespace {
@@ -49,14 +50,14 @@ int mod_l1_entry(Mm_ctx& c, uint64_t* t, uint32_t slot, uint64_t n, bool preserv
         if (pte::flags(n) & disallow)
             return -XEN_EINVAL;
         if (!pte::changed_beyond(o, n, pte::fastpath_whitelist)) {
-            t[slot] = n;
+            pte::store(&t[slot], o, n);
             c.flush_needed |= was_present;
             return 0;
         }
         if (int rc = get_l1e_masked(c, n, pg_owner, disallow); rc != 0)
             return rc;
     }
-    t[slot] = n;
+    pte::store(&t[slot], o, n);
     c.flush_needed |= was_present;
     if (was_present)
         put_l1e(c, o);
@@ -78,13 +79,13 @@ int mod_l2_entry(Mm_ctx& c, Mfn table, uint32_t type_info, uint32_t slot, uint64
         if (pte::flags(n) & pte::l2_disallow(c.fs))
             return -XEN_EINVAL;
         if (!pte::changed_beyond(o, n, pte::fastpath_whitelist)) {
-            t[slot] = n;
+            pte::store(&t[slot], o, n);
             return 0;
         }
         if (int rc = get_l2e(c, n, table); rc != 0)
             return rc;
     }
-    t[slot] = n;
+    pte::store(&t[slot], o, n);
     put_l2e(c, o, table);
     return 0;
 }
@@ -104,13 +105,13 @@ int mod_l3_entry(Mm_ctx& c, Mfn table, uint32_t slot, uint64_t n, bool preserve_
         if (pte::flags(n) & pte::l3_disallow)
             return -XEN_EINVAL;
         if (!pte::changed_beyond(o, n, pte::fastpath_whitelist)) {
-            t[slot] = n;
+            pte::store(&t[slot], o, n);
             return 0;
         }
         if (int rc = get_l3e(c, n); rc != 0)
             return rc;
     }
-    t[slot] = n;
+    pte::store(&t[slot], o, n);
     put_l3e(c, o);
     return 0;
 }
@@ -270,7 +271,7 @@ int emulated_write(Mm_ctx& c, uint64_t* t, uint32_t offset, uint32_t bytes, uint
             return rc;
         n &= ~static_cast<uint64_t>(pte::P);
     }
-    t[slot] = n;
+    pte::store(&t[slot], o, n);
     put_l1e(c, o);
     return 0;
 }

@@ -6,6 +6,7 @@
 #include "hypervisor/console/console.hpp"
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/domain/shutdown.hpp"
+#include "hypervisor/mm/pte_store.hpp"
 
 namespace arch {
 namespace {
@@ -23,14 +24,15 @@ void flush_global()
 }
 
 // v's copy of its L3's entries, read again; false when the L3 cannot be
-// mapped.
+// mapped. Another CPU may be changing the L3 (its owner's lock is not
+// taken: this runs in the flush IPI too), so each entry is read whole.
 bool copy_l3(Vcpu& v)
 {
     Frame_mapping l3(v.cr3);
     if (!l3)
         return false;
     for (unsigned i = 0; i < 4; ++i)
-        v.arch.pdpt[i] = l3.as<uint64_t>()[i] & (PTE_ADDR_MASK | PTE_P);
+        v.arch.pdpt[i] = pte::load_consistent(&l3.as<uint64_t>()[i]) & (PTE_ADDR_MASK | PTE_P);
     return true;
 }
 
