@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 namespace {
@@ -43,13 +44,16 @@ TEST(PteStore, AReaderRacingSwapsBetweenFramesSeesNoMixOfTheTwo)
                 torn.fetch_add(1, std::memory_order_relaxed);
         }
     });
-    // Until the reader has seen both entries many times (or ~2 s), so the
-    // swaps interleave with its reads on a loaded machine too.
+    // Swaps go on until the reader has seen the second entry many times,
+    // or for 2 s: on a loaded machine the reader may start late.
     uint64_t cur = frame_a;
-    for (uint32_t i = 0; i < 50'000'000u && (saw_b.load() < 10'000u || i < 200'000u); ++i) {
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    for (uint32_t i = 0; saw_b.load(std::memory_order_relaxed) < 10'000u; ++i) {
         uint64_t next = cur == frame_a ? frame_b : frame_a;
         pte::store(&e, cur, next);
         cur = next;
+        if (i % 4096 == 0 && std::chrono::steady_clock::now() > give_up)
+            break;
     }
     stop = true;
     reader.join();
