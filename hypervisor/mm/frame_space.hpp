@@ -62,6 +62,10 @@ public:
     // through such a translation flushes.
     virtual void writable_dropped(Mfn mfn) = 0;
     virtual void before_validate(Mfn mfn) = 0;
+    // An L3's entries were written, or a frame became an L3: a copy of
+    // some L3's entries taken before may be out of date (the arch keeps
+    // each vCPU's copy, and takes it again only after such a change).
+    virtual void l3_changed() {}
     // Lookup for the audit; nullptr when unknown.
     virtual const Mm_domain* domain(uint16_t id) = 0;
 

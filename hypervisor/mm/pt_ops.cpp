@@ -40,6 +40,8 @@ int mod_l1_entry(Mm_ctx& c, uint64_t* t, uint32_t slot, uint64_t n, bool preserv
     n = with_ad(o, n, preserve_ad);
     // Only a present entry can be cached; a failed update changes nothing.
     bool was_present = pte::present(o);
+    // A change of flags the fast path allows keeps the entry's references.
+    bool same_refs = false;
     if (pte::present(n)) {
         uint32_t disallow = c.l1_disallow;
         if (disallow == 0) {
@@ -49,17 +51,14 @@ int mod_l1_entry(Mm_ctx& c, uint64_t* t, uint32_t slot, uint64_t n, bool preserv
         }
         if (pte::flags(n) & disallow)
             return -XEN_EINVAL;
-        if (!pte::changed_beyond(o, n, pte::fastpath_whitelist)) {
-            pte::store(&t[slot], o, n);
-            c.flush_needed |= was_present;
-            return 0;
-        }
-        if (int rc = get_l1e_masked(c, n, pg_owner, disallow); rc != 0)
-            return rc;
+        same_refs = !pte::changed_beyond(o, n, pte::fastpath_whitelist);
+        if (!same_refs)
+            if (int rc = get_l1e_masked(c, n, pg_owner, disallow); rc != 0)
+                return rc;
     }
     pte::store(&t[slot], o, n);
     c.flush_needed |= was_present;
-    if (was_present)
+    if (was_present && !same_refs)
         put_l1e(c, o);
     return 0;
 }
@@ -106,12 +105,14 @@ int mod_l3_entry(Mm_ctx& c, Mfn table, uint32_t slot, uint64_t n, bool preserve_
             return -XEN_EINVAL;
         if (!pte::changed_beyond(o, n, pte::fastpath_whitelist)) {
             pte::store(&t[slot], o, n);
+            c.fs.l3_changed();
             return 0;
         }
         if (int rc = get_l3e(c, n); rc != 0)
             return rc;
     }
     pte::store(&t[slot], o, n);
+    c.fs.l3_changed();
     put_l3e(c, o);
     return 0;
 }

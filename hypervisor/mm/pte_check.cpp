@@ -407,7 +407,12 @@ int validate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info)
     switch (type) {
     case Page_type::l1: return validate_l1(c, t.get());
     case Page_type::l2: return validate_l2(c, mfn, t.get(), type_info);
-    default: return validate_l3(c, mfn, t.get());
+    default: {
+        int rc = validate_l3(c, mfn, t.get());
+        if (rc == 0)
+            c.fs.l3_changed();
+        return rc;
+    }
     }
 }
 

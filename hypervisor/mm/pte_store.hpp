@@ -15,14 +15,11 @@ namespace pte {
 // set since) becomes 'n'; every view in between is 'old', 'n' or not
 // present: one store when a half is unchanged, else the present bit is
 // cleared before the high half changes and set after.
-inline void store(uint64_t* e, uint64_t old, uint64_t n)
+// The change of both halves, out of line: rare below 4 GiB, and kept out
+// of the callers so that they stay small enough to be inlined.
+[[gnu::noinline]] inline void store_both_halves(volatile uint32_t* half, uint64_t old, uint64_t n)
 {
-    auto* half = reinterpret_cast<volatile uint32_t*>(e);
     uint32_t lo = static_cast<uint32_t>(n), hi = static_cast<uint32_t>(n >> 32);
-    if (static_cast<uint32_t>(old >> 32) == hi) {
-        half[0] = lo;
-        return;
-    }
     if ((old & 1) == 0) { // not present: the high half first, P last
         half[1] = hi;
         half[0] = lo;
@@ -34,6 +31,15 @@ inline void store(uint64_t* e, uint64_t old, uint64_t n)
         half[1] = hi;
         half[0] = lo;
     }
+}
+
+inline void store(uint64_t* e, uint64_t old, uint64_t n)
+{
+    auto* half = reinterpret_cast<volatile uint32_t*>(e);
+    if (static_cast<uint32_t>(old >> 32) == static_cast<uint32_t>(n >> 32))
+        half[0] = static_cast<uint32_t>(n);
+    else
+        store_both_halves(half, old, n);
 }
 
 // *e read without the writers' lock: a value store() held at some moment

@@ -33,6 +33,7 @@ public:
     uint32_t released = 0;
     uint32_t writable_drops = 0; // writable_dropped() calls
     uint32_t validations = 0;    // before_validate() calls
+    uint32_t l3_changes = 0;     // l3_changed() calls
     // Distinct frames mapped at once: the limit, now, the most seen; and
     // unmaps of pointers that were not mapped.
     uint32_t map_limit = max_slots;
@@ -141,6 +142,7 @@ public:
     // As the real machine: the frame belongs to nobody again.
     void writable_dropped(Mfn) override { ++writable_drops; }
     void before_validate(Mfn) override { ++validations; }
+    void l3_changed() override { ++l3_changes; }
     void page_released(Mfn m) override
     {
         ++released;

@@ -404,6 +404,30 @@ TEST_F(PageType, L3Slot3CannotBeChanged)
     expect_clean();
 }
 
+// Each vCPU runs on a copy of its L3's entries, taken again only after an
+// L3 changed (arch guest_cr3): every write to a live L3's entries and every
+// L3 validation must say so, and nothing else needs to.
+TEST_F(PageType, EveryL3WriteAndL3ValidationIsReportedAndNothingElse)
+{
+    build_tables();
+    ASSERT_EQ(pin_table(u, F::mfn(1), 3), 0);
+    EXPECT_EQ(fs.l3_changes, 1u) << "the L3's validation";
+    uint32_t before = fs.l3_changes;
+    ASSERT_EQ(update(u, 3, 7, ent(4, pte::P)), 0); // an L1 entry
+    ASSERT_EQ(update(u, 2, 9, 0), 0);              // an L2 entry
+    EXPECT_EQ(fs.l3_changes, before) << "no L3 changed";
+    ASSERT_EQ(update(u, 1, 0, 0), 0);
+    EXPECT_EQ(fs.l3_changes, before + 1) << "slot 0 cleared";
+    ASSERT_EQ(update(u, 1, 0, ent(2, pte::P)), 0);
+    EXPECT_EQ(fs.l3_changes, before + 2) << "slot 0 set again";
+    ASSERT_EQ(update(u, 1, 0, ent(2, pte::P | pte::A)), 0);
+    EXPECT_EQ(fs.l3_changes, before + 3) << "a flags-only change of it";
+    EXPECT_EQ(update(u, 1, 3, 0), -XEN_EINVAL);
+    EXPECT_EQ(fs.l3_changes, before + 3) << "a refused write changes nothing";
+    ASSERT_EQ(unpin_table(u, F::mfn(1)), 0);
+    expect_clean();
+}
+
 // --- base pointer -------------------------------------------------------------
 
 TEST_F(PageType, NewBaseptrTakesAnL3AndReleasesTheOldOne)

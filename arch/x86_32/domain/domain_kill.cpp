@@ -91,6 +91,7 @@ void release_vcpu(Domain& d, Vcpu& v, Mm_ctx& ctx)
         r = 0;
     for (uint64_t& e : v.arch.pdpt)
         e = 0;
+    v.arch.pdpt_of = ~0u;
     v.up = false;
 }
 

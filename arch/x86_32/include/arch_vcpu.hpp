@@ -10,6 +10,11 @@ struct Arch_vcpu {
     // and present bit (arch/x86_32/mm/guest_cr3.cpp). Vcpus live in the
     // hypervisor's direct map, below 4 GiB, where CR3 can name it.
     alignas(32) uint64_t pdpt[4]{};
+    // Whose entries pdpt holds (a raw frame number, ~0: none) and the
+    // L3 change count when they were read (guest_cr3.cpp): the copy is
+    // taken again only when either differs.
+    uint32_t pdpt_of = ~0u;
+    uint64_t pdpt_epoch = 0;
     // The CR4 the guest reads (Xen's ctrlreg[4], pv_fixup_guest_cr4()).
     uint32_t cr4 = 0;
     // The x87/MMX/SSE state while another vCPU owns the FPU: an FXSAVE

@@ -3,10 +3,11 @@
 // VMASST_TYPE_pae_extended_cr3, could not be named), and a PDPTE has RW,
 // US, A and D reserved where Xen lets a 32-bit guest set them. Each vCPU
 // runs on its own copy of the four entries (Arch_vcpu::pdpt, below 4 GiB
-// in the direct map), holding only address and present bit, refreshed at every load
-// and at every flush of a CPU running on it, its own or asked for by another
-// CPU (so a change to a live L3 takes effect at the flush that follows it,
-// on every CPU).
+// in the direct map), holding only address and present bit, checked at
+// every load and at every flush of a CPU running on it, its own or asked
+// for by another CPU, and read again when its L3 is another frame or any
+// L3 changed since it was read (so a change to a live L3 takes effect at
+// the flush that follows it, on every CPU).
 // Every load also flushes global TLB entries, which guests may create in
 // their L1s.
 #pragma once
@@ -25,6 +26,12 @@ void flush_guest_tlb(Vcpu& v);
 // The same full flush after changes to L1 entries only: the copy of the
 // L3's entries is kept (the L3 did not change). v is this CPU's vCPU.
 void flush_guest_tlb_keep_l3(Vcpu& v);
+
+// Some L3's entries changed, or a frame became an L3 (the page-type core,
+// through Frame_space::l3_changed): every vCPU's copy is taken again at
+// its next load or flush. One machine-wide 64-bit count, so it never
+// wraps back to a value a copy was taken at.
+void note_l3_change();
 
 // A full flush of this CPU's TLB by the TLB-flush clock (its IPI, or a
 // stale frame's check here), wherever this CPU is: 'current' is its

@@ -2,6 +2,7 @@
 
 #include "arch/x86_32/cpu/cpu_tables.hpp"
 #include "arch/x86_32/include/m2p.hpp"
+#include "arch/x86_32/mm/guest_cr3.hpp"
 #include "arch/x86_32/mm/mapcache.hpp"
 #include "arch/x86_32/mm/iomem.hpp"
 #include "arch/x86_32/mm/paging.hpp"
@@ -98,6 +99,7 @@ public:
 
     void writable_dropped(Mfn m) override { tlb_stamp(m, 1); }
     void before_validate(Mfn m) override { tlb_flush_stale(m, 1); }
+    void l3_changed() override { note_l3_change(); }
     void page_released(Mfn m) override
     {
         Page* p = mfn_to_page(m);
