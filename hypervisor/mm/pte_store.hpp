@@ -11,13 +11,17 @@
 
 namespace pte {
 
+// A 32-bit half of an entry: may alias the uint64_t, so that the compiler
+// does not keep the entry's old value across a store through a half.
+using Half = uint32_t __attribute__((may_alias));
+
 // *e (which held 'old', apart from accessed and dirty bits a CPU may have
 // set since) becomes 'n'; every view in between is 'old', 'n' or not
 // present: one store when a half is unchanged, else the present bit is
 // cleared before the high half changes and set after.
 // The change of both halves, out of line: rare below 4 GiB, and kept out
 // of the callers so that they stay small enough to be inlined.
-[[gnu::noinline]] inline void store_both_halves(volatile uint32_t* half, uint64_t old, uint64_t n)
+[[gnu::noinline]] inline void store_both_halves(volatile Half* half, uint64_t old, uint64_t n)
 {
     uint32_t lo = static_cast<uint32_t>(n), hi = static_cast<uint32_t>(n >> 32);
     if ((old & 1) == 0) { // not present: the high half first, P last
@@ -35,7 +39,7 @@ namespace pte {
 
 inline void store(uint64_t* e, uint64_t old, uint64_t n)
 {
-    auto* half = reinterpret_cast<volatile uint32_t*>(e);
+    auto* half = reinterpret_cast<volatile Half*>(e);
     if (static_cast<uint32_t>(old >> 32) == static_cast<uint32_t>(n >> 32))
         half[0] = static_cast<uint32_t>(n);
     else
@@ -47,7 +51,7 @@ inline void store(uint64_t* e, uint64_t old, uint64_t n)
 // change made between them is read whole).
 inline uint64_t load_consistent(const uint64_t* e)
 {
-    auto* half = reinterpret_cast<const volatile uint32_t*>(e);
+    auto* half = reinterpret_cast<const volatile Half*>(e);
     for (;;) {
         uint32_t lo = half[0];
         uint32_t hi = half[1];

@@ -32,7 +32,7 @@ uint64_t l3_epoch = 1;
 // between two equal high halves belongs with them.
 uint64_t read_l3_epoch()
 {
-    auto* half = reinterpret_cast<const volatile uint32_t*>(&l3_epoch);
+    auto* half = reinterpret_cast<const volatile pte::Half*>(&l3_epoch);
     for (;;) {
         uint32_t hi = half[1];
         uint32_t lo = half[0];
