@@ -1,5 +1,6 @@
 #include "arch/x86_32/mm/guest_cr3.hpp"
 
+#include "arch/x86_32/cpu/irq_flags.hpp"
 #include "arch/x86_32/mm/mapcache.hpp"
 #include "arch/x86_32/mm/paging.hpp"
 #include "arch/x86_32/mm/tlb_clock.hpp"
@@ -40,14 +41,6 @@ uint64_t read_l3_epoch()
             return uint64_t{hi} << 32 | lo;
     }
 }
-
-uint32_t irq_save()
-{
-    uint32_t flags;
-    asm volatile("pushfl; popl %0; cli" : "=r"(flags)::"memory");
-    return flags;
-}
-void irq_restore(uint32_t flags) { asm volatile("pushl %0; popfl" ::"r"(flags) : "memory", "cc"); }
 
 // v's copy of its L3's entries, read again unless it is of v's L3 and no
 // L3 changed since; false when the L3 cannot be mapped. Another CPU may be

@@ -1,5 +1,6 @@
 #include "arch/x86_32/mm/mapcache.hpp"
 
+#include "arch/x86_32/cpu/irq_flags.hpp"
 #include "arch/x86_32/mm/paging.hpp"
 #include "arch/x86_32/cpu/percpu.hpp"
 #include "hypervisor/console/console.hpp"
@@ -14,16 +15,6 @@ static_assert(mapcache_slots_per_cpu <= 32, "slot mask is one word");
 
 alignas(4096) pte_t cache_l1[l1_tables][512];
 uint32_t in_use[max_cpus];  // bit i: slot i of that CPU holds a mapping
-
-// Interrupt handlers may map frames too: the mask is changed with
-// interrupts off so a handler cannot take the slot being claimed.
-uint32_t irq_save()
-{
-    uint32_t flags;
-    asm volatile("pushfl; popl %0; cli" : "=r"(flags)::"memory");
-    return flags;
-}
-void irq_restore(uint32_t flags) { asm volatile("pushl %0; popfl" ::"r"(flags) : "memory", "cc"); }
 
 // A 64-bit PTE is two 32-bit stores on i686: the half holding the present
 // bit goes last when mapping and first when unmapping, so the CPU never
@@ -57,6 +48,8 @@ void* map_frame(Mfn m)
     uint64_t pa = mfn_to_paddr(m);
     if (pa < HV_DIRECTMAP_SIZE)
         return phys_to_virt<void>(static_cast<uint32_t>(pa));
+    // Interrupt handlers may map frames too: the mask is changed with
+    // interrupts off so a handler cannot take the slot being claimed.
     uint32_t flags = irq_save();
     unsigned cpu = this_cpu().index;
     uint32_t mask = in_use[cpu];
