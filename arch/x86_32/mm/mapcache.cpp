@@ -1,6 +1,6 @@
 #include "arch/x86_32/mm/mapcache.hpp"
 
-#include "arch/x86_32/cpu/irq_flags.hpp"
+#include "arch/x86_32/include/irq_flags.hpp"
 #include "arch/x86_32/mm/paging.hpp"
 #include "arch/x86_32/cpu/percpu.hpp"
 #include "hypervisor/console/console.hpp"
