@@ -74,18 +74,18 @@ int mod_l2_entry(Mm_ctx& c, Mfn table, uint32_t type_info, uint32_t slot, uint64
         return -XEN_ENOMEM;
     uint64_t o = t[slot];
     n = with_ad(o, n, preserve_ad);
+    bool same_refs = false; // a change of flags the fast path allows
     if (pte::present(n)) {
         if (pte::flags(n) & pte::l2_disallow(c.fs))
             return -XEN_EINVAL;
-        if (!pte::changed_beyond(o, n, pte::fastpath_whitelist)) {
-            pte::store(&t[slot], o, n);
-            return 0;
-        }
-        if (int rc = get_l2e(c, n, table); rc != 0)
-            return rc;
+        same_refs = !pte::changed_beyond(o, n, pte::fastpath_whitelist);
+        if (!same_refs)
+            if (int rc = get_l2e(c, n, table); rc != 0)
+                return rc;
     }
     pte::store(&t[slot], o, n);
-    put_l2e(c, o, table);
+    if (!same_refs)
+        put_l2e(c, o, table);
     return 0;
 }
 
@@ -100,20 +100,19 @@ int mod_l3_entry(Mm_ctx& c, Mfn table, uint32_t slot, uint64_t n, bool preserve_
         return -XEN_ENOMEM;
     uint64_t o = t[slot];
     n = with_ad(o, n, preserve_ad);
+    bool same_refs = false; // a change of flags the fast path allows
     if (pte::present(n)) {
         if (pte::flags(n) & pte::l3_disallow)
             return -XEN_EINVAL;
-        if (!pte::changed_beyond(o, n, pte::fastpath_whitelist)) {
-            pte::store(&t[slot], o, n);
-            c.fs.l3_changed();
-            return 0;
-        }
-        if (int rc = get_l3e(c, n); rc != 0)
-            return rc;
+        same_refs = !pte::changed_beyond(o, n, pte::fastpath_whitelist);
+        if (!same_refs)
+            if (int rc = get_l3e(c, n); rc != 0)
+                return rc;
     }
     pte::store(&t[slot], o, n);
     c.fs.l3_changed();
-    put_l3e(c, o);
+    if (!same_refs)
+        put_l3e(c, o);
     return 0;
 }
 
