@@ -26,9 +26,16 @@ void release(Mm_ctx& c, Mfn mfn, Page& pg)
         c.fs.page_released(mfn);
 }
 
-uint64_t with_ad(uint64_t o, uint64_t n, bool preserve_ad)
+// The entry's one store. With preserve_ad the accessed and dirty bits it
+// holds at that moment stay, also those a CPU sets after 'o' was read; they
+// are not checked bits (fastpath_whitelist), so nothing checked on 'n'
+// changes with them.
+void write_entry(uint64_t* e, uint64_t o, uint64_t n, bool preserve_ad)
 {
-    return preserve_ad ? n | (o & (pte::A | pte::D)) : n;
+    if (preserve_ad)
+        pte::store_keeping_ad(e, o, n);
+    else
+        pte::store(e, o, n);
 }
 
 // The new entry's references are taken before the old entry's are dropped,
@@ -37,7 +44,6 @@ int mod_l1_entry(Mm_ctx& c, uint64_t* t, uint32_t slot, uint64_t n, bool preserv
                  const Mm_domain& pg_owner)
 {
     uint64_t o = t[slot];
-    n = with_ad(o, n, preserve_ad);
     // Only a present entry can be cached; a failed update changes nothing.
     bool was_present = pte::present(o);
     // A change of flags the fast path allows keeps the entry's references.
@@ -56,7 +62,7 @@ int mod_l1_entry(Mm_ctx& c, uint64_t* t, uint32_t slot, uint64_t n, bool preserv
             if (int rc = get_l1e_masked(c, n, pg_owner, disallow); rc != 0)
                 return rc;
     }
-    pte::store(&t[slot], o, n);
+    write_entry(&t[slot], o, n, preserve_ad);
     c.flush_needed |= was_present;
     if (was_present && !same_refs)
         put_l1e(c, o);
@@ -73,7 +79,6 @@ int mod_l2_entry(Mm_ctx& c, Mfn table, uint32_t type_info, uint32_t slot, uint64
     if (!t)
         return -XEN_ENOMEM;
     uint64_t o = t[slot];
-    n = with_ad(o, n, preserve_ad);
     bool same_refs = false; // a change of flags the fast path allows
     if (pte::present(n)) {
         if (pte::flags(n) & pte::l2_disallow(c.fs))
@@ -83,7 +88,7 @@ int mod_l2_entry(Mm_ctx& c, Mfn table, uint32_t type_info, uint32_t slot, uint64
             if (int rc = get_l2e(c, n, table); rc != 0)
                 return rc;
     }
-    pte::store(&t[slot], o, n);
+    write_entry(&t[slot], o, n, preserve_ad);
     if (!same_refs)
         put_l2e(c, o, table);
     return 0;
@@ -99,7 +104,6 @@ int mod_l3_entry(Mm_ctx& c, Mfn table, uint32_t slot, uint64_t n, bool preserve_
     if (!t)
         return -XEN_ENOMEM;
     uint64_t o = t[slot];
-    n = with_ad(o, n, preserve_ad);
     bool same_refs = false; // a change of flags the fast path allows
     if (pte::present(n)) {
         if (pte::flags(n) & pte::l3_disallow)
@@ -109,7 +113,7 @@ int mod_l3_entry(Mm_ctx& c, Mfn table, uint32_t slot, uint64_t n, bool preserve_
             if (int rc = get_l3e(c, n); rc != 0)
                 return rc;
     }
-    pte::store(&t[slot], o, n);
+    write_entry(&t[slot], o, n, preserve_ad);
     c.fs.l3_changed();
     if (!same_refs)
         put_l3e(c, o);

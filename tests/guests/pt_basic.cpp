@@ -46,6 +46,41 @@ void test_pin_l1()
     pt::unwindow(1);
 }
 
+// Slot 'slot' of the L1 as the guest reads it (through a read-only window).
+uint64_t l1_entry(uint32_t l1, uint32_t slot)
+{
+    const uint64_t* ro = pt::window(0, l1, false);
+    uint64_t e = ro ? ro[slot] : 0;
+    pt::unwindow(0);
+    return e;
+}
+
+// MMU_PT_UPDATE_PRESERVE_AD (Linux's ptep_modify_prot_commit): the accessed
+// and dirty bits the CPU set in the entry stay; a normal update replaces
+// them. 'va' is mapped by slot 2 of the current L1.
+void test_preserve_ad(pt::Space& s, uint32_t data, uint32_t va)
+{
+    constexpr uint64_t ad = pt::A | pt::D;
+    CHECK_EQ(hc::update_va_mapping(va, pt::entry(data, pt::P | pt::RW | pt::US), UVMF_INVLPG), 0,
+             "map a page with accessed and dirty clear: 0");
+    CHECK_EQ(l1_entry(s.l1, 2) & ad, 0u, "  the entry has neither bit");
+    *at(va) = 0x600d;
+    CHECK_EQ(l1_entry(s.l1, 2) & ad, ad, "  writing the page sets both in the entry");
+    mmu_update_t u = {pt::maddr(s.l1) + 2 * 8 + MMU_PT_UPDATE_PRESERVE_AD,
+                      pt::entry(data, pt::P | pt::US)};
+    CHECK_EQ(hc::mmu_update(&u, 1, nullptr, DOMID_SELF), 0,
+             "MMU_PT_UPDATE_PRESERVE_AD to read-only without the bits: 0");
+    CHECK_EQ(l1_entry(s.l1, 2), pt::entry(data, pt::P | pt::US) | ad,
+             "  the entry is read-only and keeps accessed and dirty");
+    Fault f = try_fault(write_word, reinterpret_cast<void*>(va));
+    CHECK(f.happened && f.vector == 14, "  writing the page faults now");
+    CHECK_EQ(pt::set_entry(s.l1, 2, pt::entry(data, pt::P | pt::RW | pt::US)), 0,
+             "MMU_NORMAL_PT_UPDATE back to writable without the bits: 0");
+    CHECK_EQ(l1_entry(s.l1, 2), pt::entry(data, pt::P | pt::RW | pt::US),
+             "  the bits are gone: a normal update replaces the entry");
+    CHECK_EQ(hc::update_va_mapping(va, 0, UVMF_INVLPG), 0, "unmap it again: 0");
+}
+
 void test_switch(pt::Space& s)
 {
     uint32_t data = pt::alloc_mfn(), data2 = pt::alloc_mfn();
@@ -77,6 +112,8 @@ void test_switch(pt::Space& s)
     CHECK_EQ(hc::update_va_mapping(va2, 0, UVMF_INVLPG), 0, "update_va_mapping to unmap it: 0");
     f = try_fault(read_word, reinterpret_cast<void*>(va2));
     CHECK(f.happened && f.vector == 14, "  then it faults again");
+
+    test_preserve_ad(s, data2, va2);
 
     CHECK_EQ(pt::set_entry(s.l1, 3, pt::entry(data2, pt::data_rw)), 0,
              "mmu_update of the current L1 (slot 3): 0");
