@@ -1,6 +1,7 @@
 #include "hypervisor/sched/schedule.hpp"
 
 #include "arch/x86_32/include/cpu_kick.hpp"
+#include "arch/x86_32/include/irq_flags.hpp"
 #include "arch/x86_32/include/vtime.hpp"
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/sched/runstate.hpp"
@@ -9,7 +10,12 @@ namespace {
 
 struct Cpu_sched {
     sched::Credit_cpu credit;
-    Timer slice;   // the running vCPU's timeslice ends
+    // The running vCPU's timeslice ends at slice_end (0: no timeslice).
+    // Written on this CPU only. The timer may be due earlier than that (a
+    // switch that moves the end later leaves it where it is, which saves
+    // a queue update per switch): it then re-arms itself for slice_end.
+    uint64_t slice_end = 0;
+    Timer slice;
     Timer tick;    // credit burn and boost expiry, while busy
     Timer account; // the master CPU's accounting period
 };
@@ -33,7 +39,31 @@ void kick(sched::Cpu_mask m) { sched_kick(m); }
 
 Cpu_sched& of(Timer& t) { return *static_cast<Cpu_sched*>(t.ctx); }
 
-void slice_ended(Timer& t, uint64_t) { arch::raise_schedule(of(t).credit.id); }
+void slice_ended(Timer& t, uint64_t now)
+{
+    Cpu_sched& c = of(t);
+    uint64_t end = c.slice_end; // interrupts are off here, as in set_slice
+    if (end == 0)
+        return;
+    if (now < end)
+        arch::timer_set(t, end);
+    else
+        arch::raise_schedule(c.credit.id);
+}
+
+// The timeslice now ends at 'end' (0: none). Runs on c's CPU, as does the
+// timer's function, in an interrupt: interrupts are off here so that it
+// sees the end and the timer both old or both new.
+void set_slice(Cpu_sched& c, uint64_t end)
+{
+    uint32_t flags = arch::irq_save();
+    c.slice_end = end;
+    if (end == 0)
+        arch::timer_stop(c.slice);
+    else
+        arch::timer_set_by(c.slice, end);
+    arch::irq_restore(flags);
+}
 
 void tick_fired(Timer& t, uint64_t now)
 {
@@ -71,9 +101,12 @@ template <typename F> void change(Vcpu& v, F change_fn)
         bool before = vcpu_runnable(v);
         change_fn(v);
         bool after = vcpu_runnable(v);
-        uint64_t now = arch::system_time_ns();
+        // The clock is read only when a runstate changes or v wakes (not
+        // when a running vCPU blocks: its CPU's switch accounts for it).
+        bool new_state = before != after && v.runstate != RUNSTATE_running;
+        uint64_t now = new_state || (!before && after) ? arch::system_time_ns() : 0;
         // A running vCPU's runstate changes when its CPU switches away.
-        if (before != after && v.runstate != RUNSTATE_running)
+        if (new_state)
             runstate_change(v, after ? RUNSTATE_runnable : idle_state(v), now);
         if (!before && after)
             k = scheduler.wake(v.sched, now).kick;
@@ -206,7 +239,8 @@ namespace {
 // Under the vCPU's runqueue lock: the block or poll is over.
 void end_wait(Vcpu& x)
 {
-    if (x.polling)
+    // The poll timer is armed only for a poll with a timeout (vcpu_poll).
+    if (x.polling && x.poll_deadline != 0)
         arch::timer_stop(x.poll_timer);
     x.blocked = false;
     __atomic_store_n(&x.polling, false, __ATOMIC_SEQ_CST);
@@ -283,10 +317,7 @@ Sched_pick sched_pick(unsigned cpu, Vcpu* prev)
         }
     }
     kick(d.kick);
-    if (d.run_ns)
-        arch::timer_set(c.slice, now + d.run_ns);
-    else
-        arch::timer_stop(c.slice);
+    set_slice(c, d.run_ns ? now + d.run_ns : 0);
     if (!next)
         arch::timer_stop(c.tick);
     else if (!arch::timer_armed(c.tick)) {

@@ -45,6 +45,10 @@ void timer_init(Timer& t, Timer_fn fn, void* ctx, unsigned cpu, const char* name
 void timer_set(Timer& t, uint64_t deadline_ns);
 void timer_stop(Timer& t);
 bool timer_armed(const Timer& t);
+// Arms t for deadline_ns unless it is armed for then or earlier already.
+// Only for a timer of this CPU that no other CPU arms (its own function
+// may): the check and the change are then one step, interrupts off.
+void timer_set_by(Timer& t, uint64_t deadline_ns);
 // t belongs to CPU 'cpu' from now on (still armed if it was).
 void timer_migrate(Timer& t, unsigned cpu);
 // Stopped, and its function running on no CPU: t may then be freed.
