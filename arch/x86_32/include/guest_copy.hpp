@@ -42,4 +42,26 @@ namespace arch {
     return faulted == 0;
 }
 
+// One 32-bit load from guest memory at an address the caller has range
+// checked (guest_range_ok); false if it faulted. Inline, as put_guest_u32.
+[[nodiscard, gnu::always_inline]] inline bool load_guest_u32_checked(uint32_t guest_va, uint32_t& value)
+{
+    uint32_t faulted = 0, v = 0;
+    asm volatile("1: movl (%[src]), %[val]\n"
+                 "2:\n"
+                 ".pushsection .text.fixup, \"ax\"\n"
+                 "3: movl $1, %[faulted]\n"
+                 "   jmp 2b\n"
+                 ".popsection\n"
+                 ".pushsection .extable, \"a\"\n"
+                 ".align 4\n"
+                 ".long 1b, 3b\n"
+                 ".popsection"
+                 : [faulted] "+r"(faulted), [val] "+r"(v)
+                 : [src] "r"(guest_va)
+                 : "memory");
+    value = v;
+    return faulted == 0;
+}
+
 } // namespace arch
