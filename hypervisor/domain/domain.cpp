@@ -55,6 +55,11 @@ Domain* domain_get_raw(uint16_t id)
     return d;
 }
 
+Domain* domain_peek(uint16_t id)
+{
+    return id < max_domains ? __atomic_load_n(&table[id], __ATOMIC_ACQUIRE) : nullptr;
+}
+
 Domain_ref domain_get(uint16_t id) { return Domain_ref(domain_get_raw(id)); }
 
 void domain_put(Domain* d)

@@ -164,6 +164,9 @@ Domain_ref domain_get(uint16_t id);
 // Raw pointers for the hooks of the portable cores (evtchn, pirq): a
 // domain_get whose reference is released with domain_put.
 Domain* domain_get_raw(uint16_t id);
+// The domain with this id, without a reference or the table's lock, for a
+// caller that knows it is alive (evtchn_hooks::peek); nullptr if none.
+Domain* domain_peek(uint16_t id);
 void domain_put(Domain* d);
 
 // A fresh domain with id 'id' and its vCPUs (down), its event channels

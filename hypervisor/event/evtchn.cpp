@@ -317,36 +317,35 @@ long close(Domain& cur, evtchn_port_t port)
     }
 }
 
+// Under the sender's lock only, as Xen's evtchn_send: a bound port keeps
+// its peer alive and bound to it (evtchn_hooks::peek), and the pending and
+// mask bits are a lock-free protocol the guest itself takes part in. The
+// peer's notified vCPU is read once; EVTCHNOP_bind_vcpu may change it
+// meanwhile, to another valid vCPU (Xen reads notify_vcpu_id so too).
 long send(Domain& cur, evtchn_port_t port)
 {
     if (!valid(cur, port))
         return -XEN_EINVAL;
-    Peer peer;
-    {
-        Lock_guard<Spinlock> g(cur.evtchn.lock);
-        const Evtchn_port& p = cur.evtchn.ports[port];
-        switch (p.state) {
-        case Evtchn_state::ipi:
-            set_pending(cur, *cur.vcpus[p.vcpu], port);
-            return 0;
-        case Evtchn_state::unbound:
-            return 0; // nobody listens yet: dropped, as Xen does
-        case Evtchn_state::interdomain:
-            break;
-        default:
-            return -XEN_EINVAL;
-        }
-        peer = Peer(cur, p.remote_dom);
-        if (!peer)
-            return -XEN_EINVAL;
-    }
-    Pair_lock g(cur, *peer.get());
+    Lock_guard<Spinlock> g(cur.evtchn.lock);
     const Evtchn_port& p = cur.evtchn.ports[port];
-    if (p.state != Evtchn_state::interdomain || p.remote_dom != peer->id)
-        return p.state == Evtchn_state::unbound ? 0 : -XEN_EINVAL;
-    const Evtchn_port& rp = peer->evtchn.ports[p.value];
-    set_pending(*peer.get(), *peer->vcpus[rp.vcpu], p.value);
-    return 0;
+    switch (p.state) {
+    case Evtchn_state::ipi:
+        set_pending(cur, *cur.vcpus[p.vcpu], port);
+        return 0;
+    case Evtchn_state::unbound:
+        return 0; // nobody listens yet: dropped, as Xen does
+    case Evtchn_state::interdomain: {
+        Domain* d = hooks.peek(p.remote_dom);
+        if (d == nullptr) // cannot be while the port is bound (above)
+            return -XEN_EINVAL;
+        Domain& peer = *d;
+        uint8_t vcpu = __atomic_load_n(&peer.evtchn.ports[p.value].vcpu, __ATOMIC_RELAXED);
+        set_pending(peer, *peer.vcpus[vcpu], p.value);
+        return 0;
+    }
+    default:
+        return -XEN_EINVAL;
+    }
 }
 
 long status(Domain& cur, evtchn_status_t& s)

@@ -4,7 +4,9 @@
 // the core through Evtchn_hooks, so the host tests substitute fakes.
 //
 // Locking: each domain's table has its own lock; an operation on two
-// domains takes both, lower domain id first. Holders never enable
+// domains takes both, lower domain id first. A send takes only the
+// sender's: binding and closing an interdomain pair take both, so the pair
+// cannot change under it (evtchn.cpp send). Holders never enable
 // interrupts, so VIRQ delivery from an interrupt handler may take a lock.
 // Lock order: domain list -> evtchn (by domain id) -> nothing else.
 #pragma once
@@ -48,6 +50,11 @@ struct Evtchn_hooks {
     void (*kick)(Vcpu& v) = nullptr;              // v has an upcall pending now
     // Port 'port' of d became pending, masked or not (its pollers wake).
     void (*port_raised)(Domain& d, uint32_t port) = nullptr;
+    // The domain, without a reference, for a caller that knows it is alive:
+    // a send holds its own table's lock over a bound interdomain port, and
+    // the peer cannot close its end (which takes both tables' locks), so it
+    // cannot be destroyed either (it closes every port first).
+    Domain* (*peek)(uint16_t domid) = nullptr;
 };
 
 namespace evtchn {

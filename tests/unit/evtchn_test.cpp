@@ -36,7 +36,7 @@ protected:
             f[i]->setup(static_cast<uint16_t>(i), 2);
             doms[i] = f[i].get();
         }
-        evtchn::set_hooks({lookup, nullptr, kick});
+        evtchn::set_hooks({lookup, nullptr, kick, nullptr, lookup});
     }
     void TearDown() override
     {

@@ -72,7 +72,7 @@ protected:
             pirq::init(f[i]->d);
             doms[i] = f[i].get();
         }
-        evtchn::set_hooks({lookup, nullptr, kick});
+        evtchn::set_hooks({lookup, nullptr, kick, nullptr, lookup});
         Pirq_hw hw;
         hw.lookup = lookup;
         hw.gsi_limit = gsi_limit;
