@@ -22,12 +22,12 @@ struct Copy_buf {
     uint16_t length = page_size;
     bool readonly = true;
     bool have_grant = false; // pinned
-    bool have_ref = false;   // a general reference
-    bool have_type = false;  // a writable type reference
+    bool have_ref = false;   // a general reference, and a writable type one
+                             // unless readonly (get_frame_as)
 };
 
 // Pins grant ref of rd for 'ldom' and takes a general reference on its
-// frame.
+// frame, and a writable type reference unless b.readonly.
 int16_t acquire(Grant_env& env, Domain& rd, uint32_t ref, uint16_t ldom, Copy_buf& b)
 {
     Grant_table& rt = *rd.grant;
@@ -47,9 +47,9 @@ int16_t acquire(Grant_env& env, Domain& rd, uint32_t ref, uint16_t ldom, Copy_bu
             return rc;
         Entry_frame f = entry_frame(rt, ref);
         Mfn m = f.gfn >> 32 ? invalid_mfn : Mfn{static_cast<uint32_t>(f.gfn)};
-        if (!get_frame(env, rd, m)) {
+        if (Frame_ref r = get_frame_as(env, rd, m, !ro); r != Frame_ref::ok) {
             reduce_status(env, rt, ref, act, ro);
-            return GNTST_bad_page;
+            return r == Frame_ref::no_frame ? GNTST_bad_page : GNTST_general_error;
         }
         if (old_pin == 0) {
             act.domid = ldom;
@@ -60,13 +60,13 @@ int16_t acquire(Grant_env& env, Domain& rd, uint32_t ref, uint16_t ldom, Copy_bu
         } else if (act.mfn != m || (act.sub_page && (!f.sub_page || act.start != f.start ||
                                                      act.length != f.length))) {
             // The guest changed a grant in use.
-            put_frame(env, rd, m);
+            put_frame_as(env, rd, m, !ro);
             reduce_status(env, rt, ref, act, ro);
             return GNTST_general_error;
         }
-    } else if (!get_frame(env, rd, act.mfn)) {
+    } else if (Frame_ref r = get_frame_as(env, rd, act.mfn, !ro); r != Frame_ref::ok) {
         reduce_status(env, rt, ref, act, ro);
-        return GNTST_bad_domain;
+        return r == Frame_ref::no_frame ? GNTST_bad_domain : GNTST_general_error;
     }
     act.pin += incr;
     b.mfn = act.mfn;
@@ -87,12 +87,8 @@ void release(Grant_env& env, Copy_buf& b)
         reduce_status(env, rt, b.ref, act, b.readonly);
         b.have_grant = false;
     }
-    if (b.have_type) {
-        put_writable(env, *b.dom, b.mfn);
-        b.have_type = false;
-    }
     if (b.have_ref) {
-        put_frame(env, *b.dom, b.mfn);
+        put_frame_as(env, *b.dom, b.mfn, !b.readonly);
         b.have_ref = false;
     }
 }
@@ -118,14 +114,9 @@ int16_t claim(Grant_env& env, Domain& caller, const gnttab_copy_ptr& p, bool gre
             return rc;
     } else {
         b.mfn = Mfn{p.u.gmfn};
-        if (!get_frame(env, *b.dom, b.mfn))
-            return GNTST_bad_page;
+        if (Frame_ref r = get_frame_as(env, *b.dom, b.mfn, !b.readonly); r != Frame_ref::ok)
+            return r == Frame_ref::no_frame ? GNTST_bad_page : GNTST_general_error;
         b.have_ref = true;
-    }
-    if (!b.readonly) {
-        if (!get_writable(env, *b.dom, b.mfn))
-            return GNTST_general_error;
-        b.have_type = true;
     }
     return GNTST_okay;
 }

@@ -24,21 +24,12 @@ struct Mapped {
 int16_t take_refs(Grant_env& env, Domain& rd, Mfn m, uint32_t n, bool ro, bool first_pin)
 {
     for (uint32_t i = 0; i < n; ++i) {
-        if (!get_frame(env, rd, m)) {
-            for (uint32_t j = 0; j < i; ++j) {
-                if (!ro)
-                    put_writable(env, rd, m);
-                put_frame(env, rd, m);
-            }
-            return i == 0 && first_pin ? GNTST_bad_page : GNTST_general_error;
-        }
-        if (!ro && !get_writable(env, rd, m)) {
-            put_frame(env, rd, m);
-            for (uint32_t j = 0; j < i; ++j) {
-                put_writable(env, rd, m);
-                put_frame(env, rd, m);
-            }
-            return GNTST_general_error;
+        Frame_ref r = get_frame_as(env, rd, m, !ro);
+        if (r != Frame_ref::ok) {
+            for (uint32_t j = 0; j < i; ++j)
+                put_frame_as(env, rd, m, !ro);
+            return r == Frame_ref::no_frame && i == 0 && first_pin ? GNTST_bad_page
+                                                                   : GNTST_general_error;
         }
     }
     return GNTST_okay;
@@ -46,11 +37,8 @@ int16_t take_refs(Grant_env& env, Domain& rd, Mfn m, uint32_t n, bool ro, bool f
 
 void drop_refs(Grant_env& env, Domain& rd, Mfn m, uint32_t n, bool ro)
 {
-    for (uint32_t i = 0; i < n; ++i) {
-        if (!ro)
-            put_writable(env, rd, m);
-        put_frame(env, rd, m);
-    }
+    for (uint32_t i = 0; i < n; ++i)
+        put_frame_as(env, rd, m, !ro);
 }
 
 // The map under rd's table lock: pin, references, host PTE. Nothing is

@@ -18,29 +18,62 @@ Page* descriptor(Frame_space& fs, Mfn m)
 
 } // namespace
 
-bool get_frame(Grant_env& env, Domain& owner, Mfn m)
+namespace {
+
+// get_frame_as's checks and references, the owner's lock held.
+Frame_ref take_locked(Frame_space& fs, Domain& owner, Mfn m, bool writable)
 {
-    Frame_space& fs = env.frames();
-    Lock_guard<Spinlock> g(owner.mm_lock);
     // A frame the view answers for is RAM, neither the hypervisor's nor
     // the M2P's (its contract); any other is asked all three.
     Page* pg = fs.ordinary(m);
     if (pg == nullptr) {
         pg = fs.page(m);
         if (pg == nullptr || !fs.is_ram(m) || fs.is_hypervisor(m) || fs.is_m2p(m))
-            return false;
+            return Frame_ref::no_frame;
     }
-    return get_page(*pg, owner.id);
+    if (!get_page(*pg, owner.id))
+        return Frame_ref::no_frame;
+    if (writable) {
+        Mm_ctx c{fs, owner.mm};
+        if (get_page_type(c, m, *pg, pgt::bits(Page_type::writable)) != 0) {
+            if (put_page(*pg))
+                fs.page_released(m);
+            return Frame_ref::no_type;
+        }
+    }
+    return Frame_ref::ok;
 }
 
-void put_frame(Grant_env& env, Domain& owner, Mfn m)
+} // namespace
+
+Frame_ref get_frame_as(Grant_env& env, Domain& owner, Mfn m, bool writable)
+{
+    Frame_space& fs = env.frames();
+    Lock_guard<Spinlock> g(owner.mm_lock);
+    return take_locked(fs, owner, m, writable);
+}
+
+void put_frame_as(Grant_env& env, Domain& owner, Mfn m, bool writable)
 {
     Frame_space& fs = env.frames();
     Lock_guard<Spinlock> g(owner.mm_lock);
     Page* pg = descriptor(fs, m);
-    if (pg != nullptr && put_page(*pg))
+    if (pg == nullptr)
+        return;
+    if (writable) {
+        Mm_ctx c{fs, owner.mm};
+        put_page_type(c, m, *pg);
+    }
+    if (put_page(*pg))
         fs.page_released(m);
 }
+
+bool get_frame(Grant_env& env, Domain& owner, Mfn m)
+{
+    return get_frame_as(env, owner, m, false) == Frame_ref::ok;
+}
+
+void put_frame(Grant_env& env, Domain& owner, Mfn m) { put_frame_as(env, owner, m, false); }
 
 bool get_writable(Grant_env& env, Domain& owner, Mfn m)
 {

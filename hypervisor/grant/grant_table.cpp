@@ -32,11 +32,6 @@ uint16_t* Grant_table::status_word(uint32_t ref) const
     return words + ref % status_per_frame;
 }
 
-Active_entry& Grant_table::active_entry(uint32_t ref) const
-{
-    return active[ref / active_per_page][ref % active_per_page];
-}
-
 Maptrack_entry* Grant_table::map_entry(uint32_t handle) const
 {
     if (handle >= maptrack_limit)

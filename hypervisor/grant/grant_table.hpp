@@ -143,7 +143,10 @@ struct Grant_table {
     uint32_t* v2_words(uint32_t ref) const;
     // Version 2 status word; nullptr in version 1 (the flags are in the header).
     uint16_t* status_word(uint32_t ref) const;
-    Active_entry& active_entry(uint32_t ref) const;
+    Active_entry& active_entry(uint32_t ref) const
+    {
+        return active[ref / active_per_page][ref % active_per_page];
+    }
     Maptrack_entry* map_entry(uint32_t handle) const;
 };
 
