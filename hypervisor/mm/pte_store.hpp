@@ -51,8 +51,9 @@ inline void store(uint64_t* e, uint64_t old, uint64_t n)
 // sets while this runs (Xen's update_intpte loops on cmpxchg for this).
 // A CPU sets them with a locked operation on the low half, so the first
 // change of the low half while the entry is present is atomic and reads
-// them. Returns the value stored.
-inline uint64_t store_keeping_ad(uint64_t* e, uint64_t old, uint64_t n)
+// them. Returns the value stored. Out of line: the callers' common path
+// (no PRESERVE_AD) stays small enough to be inlined.
+[[gnu::noinline]] inline uint64_t store_keeping_ad(uint64_t* e, uint64_t old, uint64_t n)
 {
     constexpr uint32_t ad = 0x60; // accessed, dirty
     auto* half = reinterpret_cast<Half*>(e);
