@@ -16,7 +16,12 @@
 // Xen's top-down ones: a table whose entries are dropped then only points
 // at tables already devalidated, so no frame's work recurses through a
 // tree below it and each step is bounded (512 entries, at most one linear
-// L2 below). Nothing of the domain can use its tables any more: its vCPUs
+// L2 below). Except for tables the guest gave back (decrease_reservation)
+// while another table still used them: they left the list, the passes do
+// not reach them, and each goes with the step that drops its last type
+// reference, with whatever given-back tables it holds in turn (at most
+// L3 -> L2 -> linear L2 -> L1: four levels, but a whole tree in one step;
+// keeping them listed as Xen does would bound that step too). Nothing of the domain can use its tables any more: its vCPUs
 // are gone and no other domain may type another's page tables.
 //
 // Work is done frame by frame; after each frame 'stop' is asked whether to

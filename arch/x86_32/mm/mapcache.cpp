@@ -15,6 +15,11 @@ static_assert(mapcache_slots_per_cpu <= 32, "slot mask is one word");
 
 alignas(4096) pte_t cache_l1[l1_tables][512];
 uint32_t in_use[max_cpus];  // bit i: slot i of that CPU holds a mapping
+// The frame each slot's PTE still maps (invalid_mfn: none). An unmapped
+// slot keeps its PTE: mapping the same frame again there costs no PTE
+// write and no INVLPG (Xen's x86_32 map cache kept recent mappings so
+// too). Only the owning CPU reads or writes its slots' tags.
+Mfn tag[max_cpus * mapcache_slots_per_cpu];
 
 // A 64-bit PTE is two 32-bit stores on i686: the half holding the present
 // bit goes last when mapping and first when unmapping, so the CPU never
@@ -37,6 +42,8 @@ uintptr_t slot_va(uint32_t slot) { return HV_MAPCACHE_START + (slot << page_shif
 
 void mapcache_init()
 {
+    for (Mfn& t : tag)
+        t = invalid_mfn;
     for (uint32_t i = 0; i < l1_tables; ++i)
         boot_l2_high[l2_slot(HV_MAPCACHE_START) + i] = virt_to_phys(cache_l1[i]) | PTE_P | PTE_RW;
 }
@@ -53,18 +60,33 @@ void* map_frame(Mfn m)
     uint32_t flags = irq_save();
     unsigned cpu = this_cpu().index;
     uint32_t mask = in_use[cpu];
+    // Each frame has a preferred slot, where a recent mapping of it may
+    // still be: taken as it is when free.
+    uint32_t i = raw(m) % mapcache_slots_per_cpu;
+    uint32_t base = cpu * mapcache_slots_per_cpu;
+    if ((mask & (1u << i)) == 0 && tag[base + i] == m) {
+        in_use[cpu] = mask | (1u << i);
+        irq_restore(flags);
+        return reinterpret_cast<void*>(slot_va(base + i));
+    }
     if (mask == (1ull << mapcache_slots_per_cpu) - 1) {
         irq_restore(flags);
         log::warn("map cache: CPU %u has all %u slots in use; cannot map mfn %#x", cpu,
                   mapcache_slots_per_cpu, raw(m));
         return nullptr;
     }
-    uint32_t i = static_cast<uint32_t>(__builtin_ctz(~mask));
+    if (mask & (1u << i))
+        i = static_cast<uint32_t>(__builtin_ctz(~mask));
     in_use[cpu] = mask | (1u << i);
-    uint32_t slot = cpu * mapcache_slots_per_cpu + i;
-    // The slot was non-present since its last unmap (flushed then), so no
-    // stale translation can exist: no INVLPG is needed here.
+    uint32_t slot = base + i;
+    // The slot may still map another frame, perhaps in this CPU's TLB:
+    // the new entry replaces it and the old translation is flushed.
+    if (tag[slot] != invalid_mfn)
+        clear_pte(slot);
     set_pte(slot, pa | PTE_P | PTE_RW | PTE_A | PTE_D);
+    if (tag[slot] != invalid_mfn)
+        invlpg(reinterpret_cast<void*>(slot_va(slot)));
+    tag[slot] = m;
     irq_restore(flags);
     return reinterpret_cast<void*>(slot_va(slot));
 }
@@ -87,8 +109,9 @@ void unmap_frame(const void* va)
         log::error("unmap_frame: %p is not mapped by CPU %u", va, cpu);
         return;
     }
-    clear_pte(slot);
-    invlpg(reinterpret_cast<void*>(slot_va(slot)));
+    // The PTE stays (tag): only this CPU's hypervisor code uses the slot,
+    // and only through a later map_frame, which rewrites it first for any
+    // other frame.
     in_use[cpu] &= ~bit;
     irq_restore(flags);
 }

@@ -7,6 +7,9 @@
 // (local INVLPG) by its own CPU. A mapping is therefore only valid on the
 // CPU that made it, and must be undone there, before that CPU blocks or
 // switches context. Frames inside the direct map are returned directly.
+// An undone mapping stays in its slot's PTE until the slot is needed for
+// another frame (flushed then): mapping a frame again soon, in its
+// preferred slot, writes no PTE.
 #pragma once
 #include "hypervisor/mm/frame.hpp"
 
