@@ -115,6 +115,21 @@ TEST_F(XenstoreDomain, GivenReleasedDomainThenItsOwnNodesGoAndTheControlDomainsS
     EXPECT_EQ(w.dom0_read("/local/domain/3"), "<ENOENT>");
 }
 
+TEST_F(XenstoreDomain, GivenSpecialNodeOwnedByADomainWhenReleasedThenItStaysWithTheControlDomain)
+{
+    // Found by xenstore_fuzz: the release removed what the domain owned,
+    // special nodes included, which then no watch could be set on. As
+    // Xen's xenstored, a special node only loses the domain's entries.
+    World& w = world();
+    w.add_guest(3);
+    xs::Perm owner[] = {{3, xs::perm_none, 0}};
+    ASSERT_EQ(w.dom0().set_perms("@releaseDomain", owner, 1), Err::none);
+    EXPECT_EQ(perms("@releaseDomain"), "n3 ");
+    ASSERT_EQ(w.xs().release(3), Err::none);
+    EXPECT_EQ(perms("@releaseDomain"), "n0 ");
+    EXPECT_EQ(w.xs().check().problems, 0u) << w.xs().check().first;
+}
+
 TEST_F(XenstoreDomain, GivenKeepOrphansWhenDomainReleasedThenItsNodesPassToTheControlDomain)
 {
     xs::Config c;

@@ -36,7 +36,10 @@ Err scrub(Store& s, Access& self, Str path, Domid gone)
     const Node* n = s.lookup(path);
     if (!n)
         return Err::none; // removed with a subtree already
-    if (n->owner() == gone && !s.keep_orphans)
+    // A special node (@releaseDomain, @introduceDomain) stays, whoever
+    // owned it: as in Xen's xenstored it only loses gone's entries.
+    bool special = !path.empty() && path[0] == '@';
+    if (n->owner() == gone && !s.keep_orphans && !special)
         return remove_subtree(self, path);
     Node* fresh;
     Err e = without_domain(s, *n, gone, fresh);
