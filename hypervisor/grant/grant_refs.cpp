@@ -18,11 +18,10 @@ Page* descriptor(Frame_space& fs, Mfn m)
 
 } // namespace
 
-namespace {
-
-// get_frame_as's checks and references, the owner's lock held.
-Frame_ref take_locked(Frame_space& fs, Domain& owner, Mfn m, bool writable)
+Frame_ref get_frame_as(Grant_env& env, Domain& owner, Mfn m, bool writable)
 {
+    Frame_space& fs = env.frames();
+    Lock_guard<Spinlock> g(owner.mm_lock);
     // A frame the view answers for is RAM, neither the hypervisor's nor
     // the M2P's (its contract); any other is asked all three.
     Page* pg = fs.ordinary(m);
@@ -44,15 +43,6 @@ Frame_ref take_locked(Frame_space& fs, Domain& owner, Mfn m, bool writable)
     return Frame_ref::ok;
 }
 
-} // namespace
-
-Frame_ref get_frame_as(Grant_env& env, Domain& owner, Mfn m, bool writable)
-{
-    Frame_space& fs = env.frames();
-    Lock_guard<Spinlock> g(owner.mm_lock);
-    return take_locked(fs, owner, m, writable);
-}
-
 void put_frame_as(Grant_env& env, Domain& owner, Mfn m, bool writable)
 {
     Frame_space& fs = env.frames();
@@ -66,32 +56,6 @@ void put_frame_as(Grant_env& env, Domain& owner, Mfn m, bool writable)
     }
     if (put_page(*pg))
         fs.page_released(m);
-}
-
-bool get_frame(Grant_env& env, Domain& owner, Mfn m)
-{
-    return get_frame_as(env, owner, m, false) == Frame_ref::ok;
-}
-
-void put_frame(Grant_env& env, Domain& owner, Mfn m) { put_frame_as(env, owner, m, false); }
-
-bool get_writable(Grant_env& env, Domain& owner, Mfn m)
-{
-    Frame_space& fs = env.frames();
-    Lock_guard<Spinlock> g(owner.mm_lock);
-    Page* pg = descriptor(fs, m);
-    Mm_ctx c{fs, owner.mm};
-    return pg != nullptr && get_page_type(c, m, *pg, pgt::bits(Page_type::writable)) == 0;
-}
-
-void put_writable(Grant_env& env, Domain& owner, Mfn m)
-{
-    Frame_space& fs = env.frames();
-    Lock_guard<Spinlock> g(owner.mm_lock);
-    Page* pg = descriptor(fs, m);
-    Mm_ctx c{fs, owner.mm};
-    if (pg != nullptr)
-        put_page_type(c, m, *pg);
 }
 
 uint32_t pin_increment(uint32_t flags)
@@ -115,11 +79,8 @@ void end_mapping(Grant_env& env, Domain& rd, Grant_table& rt, uint32_t ref, uint
         ++refs;
     if ((kinds & GNTMAP_host_map) && host_refs)
         ++refs;
-    for (uint32_t i = 0; i < refs; ++i) {
-        if (!ro)
-            put_writable(env, rd, act.mfn);
-        put_frame(env, rd, act.mfn);
-    }
+    for (uint32_t i = 0; i < refs; ++i)
+        put_frame_as(env, rd, act.mfn, !ro);
     act.pin -= pin_increment(flags & (kinds | GNTMAP_readonly));
     reduce_status(env, rt, ref, act, ro);
 }

@@ -10,19 +10,13 @@
 namespace grant {
 
 // One general reference on m if 'owner' owns it and it is ordinary RAM
-// (Xen's get_page_from_gfn for a PV domain).
-[[nodiscard]] bool get_frame(Grant_env& env, Domain& owner, Mfn m);
-void put_frame(Grant_env& env, Domain& owner, Mfn m);
-// One writable type reference on m (the caller holds a general one);
-// false while m is a page table or descriptor page.
-[[nodiscard]] bool get_writable(Grant_env& env, Domain& owner, Mfn m);
-void put_writable(Grant_env& env, Domain& owner, Mfn m);
-// get_frame and, when 'writable', get_writable, under one hold of the
-// owner's lock: ok, or which of the two failed (then nothing is taken).
+// (Xen's get_page_from_gfn for a PV domain) and, when 'writable', one
+// writable type reference (refused while m is a page table or descriptor
+// page), under one hold of the owner's lock: ok, or which of the two
+// failed (then nothing is taken).
 enum class Frame_ref { ok, no_frame, no_type };
 [[nodiscard]] Frame_ref get_frame_as(Grant_env& env, Domain& owner, Mfn m, bool writable);
-// Undoes get_frame_as (the type reference first, as put_writable then
-// put_frame).
+// Undoes get_frame_as: the type reference first, then the general one.
 void put_frame_as(Grant_env& env, Domain& owner, Mfn m, bool writable);
 
 // The pin of a mapping with map flags 'flags' (Xen's pin_incr): one

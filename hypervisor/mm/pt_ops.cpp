@@ -45,7 +45,8 @@ inline void write_entry(uint64_t* e, uint64_t o, uint64_t n, bool preserve_ad)
 // compiler, the function with both stores was called, not inlined, and
 // every update of a batch cost about 30 instructions more.
 template <bool preserve_ad>
-[[gnu::always_inline]] inline int mod_l1_entry(Mm_ctx& c, uint64_t* t, uint32_t slot, uint64_t n, const Mm_domain& pg_owner)
+[[gnu::always_inline]] inline int mod_l1_entry(Mm_ctx& c, uint64_t* t, uint32_t slot, uint64_t n,
+                                               const Mm_domain& pg_owner)
 {
     uint64_t o = t[slot];
     // Only a present entry can be cached; a failed update changes nothing.

@@ -21,8 +21,9 @@
 // not reach them, and each goes with the step that drops its last type
 // reference, with whatever given-back tables it holds in turn (at most
 // L3 -> L2 -> linear L2 -> L1: four levels, but a whole tree in one step;
-// keeping them listed as Xen does would bound that step too). Nothing of the domain can use its tables any more: its vCPUs
-// are gone and no other domain may type another's page tables.
+// keeping them listed as Xen does would bound that step too). Nothing of
+// the domain can use its tables any more: its vCPUs are gone and no other
+// domain may type another's page tables.
 //
 // Work is done frame by frame; after each frame 'stop' is asked whether to
 // make way (a hypercall continuation). The progress records where to carry

@@ -16,26 +16,30 @@ namespace arch {
 [[nodiscard]] size_t copy_from_guest_raw(void* dst, uint32_t guest_va, size_t n);
 [[nodiscard]] size_t copy_to_guest_raw(uint32_t guest_va, const void* src, size_t n);
 
+// The fix-up of a guest access at label 1: a #PF or #GP there sets
+// %[faulted] to 1 and resumes after it (label 2). The fix-up code lives in
+// .text.fixup, out of the straight line.
+#define XENITH_GUEST_ACCESS_FIXUP \
+    "2:\n" \
+    ".pushsection .text.fixup, \"ax\"\n" \
+    "3: movl $1, %[faulted]\n" \
+    "   jmp 2b\n" \
+    ".popsection\n" \
+    ".pushsection .extable, \"a\"\n" \
+    ".align 4\n" \
+    ".long 1b, 3b\n" \
+    ".popsection"
+
 // One 32-bit store into guest memory; false if refused or it faulted.
-// The store is inline, with its own fix-up table entry (the fix-up code
-// lives in .text.fixup, out of the straight line): multicall writes every
-// entry's result with it, and a call into copy_bytes.S cost a third of a
-// multicall entry's own overhead.
+// The store is inline, with its own fix-up table entry: multicall writes
+// every entry's result with it, and a call into copy_bytes.S cost a third
+// of a multicall entry's own overhead.
 [[nodiscard]] inline bool put_guest_u32(uint32_t guest_va, uint32_t value)
 {
     if (!guest_range_ok(guest_va, 4))
         return false;
     uint32_t faulted = 0;
-    asm volatile("1: movl %[val], (%[dst])\n"
-                 "2:\n"
-                 ".pushsection .text.fixup, \"ax\"\n"
-                 "3: movl $1, %[faulted]\n"
-                 "   jmp 2b\n"
-                 ".popsection\n"
-                 ".pushsection .extable, \"a\"\n"
-                 ".align 4\n"
-                 ".long 1b, 3b\n"
-                 ".popsection"
+    asm volatile("1: movl %[val], (%[dst])\n" XENITH_GUEST_ACCESS_FIXUP
                  : [faulted] "+r"(faulted)
                  : [dst] "r"(guest_va), [val] "r"(value)
                  : "memory");
@@ -44,19 +48,11 @@ namespace arch {
 
 // One 32-bit load from guest memory at an address the caller has range
 // checked (guest_range_ok); false if it faulted. Inline, as put_guest_u32.
-[[nodiscard, gnu::always_inline]] inline bool load_guest_u32_checked(uint32_t guest_va, uint32_t& value)
+[[nodiscard, gnu::always_inline]] inline bool load_guest_u32_checked(uint32_t guest_va,
+                                                                   uint32_t& value)
 {
     uint32_t faulted = 0, v = 0;
-    asm volatile("1: movl (%[src]), %[val]\n"
-                 "2:\n"
-                 ".pushsection .text.fixup, \"ax\"\n"
-                 "3: movl $1, %[faulted]\n"
-                 "   jmp 2b\n"
-                 ".popsection\n"
-                 ".pushsection .extable, \"a\"\n"
-                 ".align 4\n"
-                 ".long 1b, 3b\n"
-                 ".popsection"
+    asm volatile("1: movl (%[src]), %[val]\n" XENITH_GUEST_ACCESS_FIXUP
                  : [faulted] "+r"(faulted), [val] "+r"(v)
                  : [src] "r"(guest_va)
                  : "memory");

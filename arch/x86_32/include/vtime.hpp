@@ -47,7 +47,8 @@ void timer_stop(Timer& t);
 bool timer_armed(const Timer& t);
 // Arms t for deadline_ns unless it is armed for then or earlier already.
 // Only for a timer of this CPU that no other CPU arms (its own function
-// may): the check and the change are then one step, interrupts off.
+// may), called with interrupts off: the check and the change are then one
+// step.
 void timer_set_by(Timer& t, uint64_t deadline_ns);
 // t belongs to CPU 'cpu' from now on (still armed if it was).
 void timer_migrate(Timer& t, unsigned cpu);

@@ -81,10 +81,11 @@ void* map_frame(Mfn m)
     uint32_t slot = base + i;
     // The slot may still map another frame, perhaps in this CPU's TLB:
     // the new entry replaces it and the old translation is flushed.
-    if (tag[slot] != invalid_mfn)
+    bool stale = tag[slot] != invalid_mfn;
+    if (stale)
         clear_pte(slot);
     set_pte(slot, pa | PTE_P | PTE_RW | PTE_A | PTE_D);
-    if (tag[slot] != invalid_mfn)
+    if (stale)
         invlpg(reinterpret_cast<void*>(slot_va(slot)));
     tag[slot] = m;
     irq_restore(flags);

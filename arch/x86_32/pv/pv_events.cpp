@@ -9,7 +9,10 @@
 #include "hypervisor/domain/shutdown.hpp"
 #include "hypervisor/sched/schedule.hpp"
 
-void pv_events_init() { evtchn::set_hooks({domain_get_raw, domain_put, vcpu_kick, sched_port_raised, domain_peek}); }
+void pv_events_init()
+{
+    evtchn::set_hooks({domain_get_raw, domain_put, vcpu_kick, sched_port_raised, domain_peek});
+}
 
 // Xen x86_32 test_all_events: with an upcall pending and not masked, mask
 // further upcalls and enter the event callback through a frame shaped like

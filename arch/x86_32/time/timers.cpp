@@ -4,7 +4,6 @@
 // timers run on the owning CPU, their functions called without the lock
 // (they may re-arm themselves or take scheduler and event locks).
 #include "arch/x86_32/boot/smp.hpp"
-#include "arch/x86_32/include/irq_flags.hpp"
 #include "arch/x86_32/cpu/percpu.hpp"
 #include "arch/x86_32/sched/softirq.hpp"
 #include "arch/x86_32/include/vtime.hpp"
@@ -83,10 +82,8 @@ bool timer_armed(const Timer& t) { return __atomic_load_n(&t.queued, __ATOMIC_AC
 
 void timer_set_by(Timer& t, uint64_t deadline_ns)
 {
-    uint32_t flags = irq_save();
     if (!t.queued || deadline_ns < t.deadline)
         timer_set(t, deadline_ns);
-    irq_restore(flags);
 }
 
 void timer_migrate(Timer& t, unsigned cpu)
