@@ -49,8 +49,6 @@ template <bool preserve_ad>
                                                const Mm_domain& pg_owner)
 {
     uint64_t o = t[slot];
-    // Only a present entry can be cached; a failed update changes nothing.
-    bool was_present = pte::present(o);
     // A change of flags the fast path allows keeps the entry's references.
     bool same_refs = false;
     if (pte::present(n)) {
@@ -67,9 +65,14 @@ template <bool preserve_ad>
             if (int rc = get_l1e_masked(c, n, pg_owner, disallow); rc != 0)
                 return rc;
     }
+    // No flush: as in Xen, the guest flushes the translations it changed
+    // (Linux does after every change). What the hypervisor must keep
+    // unreachable, it does with the TLB clock: a frame whose last
+    // writable mapping goes, or that goes back to the allocator, is
+    // stamped, and no CPU that may still cache it sees it validated,
+    // typed otherwise or handed out.
     write_entry(&t[slot], o, n, preserve_ad);
-    c.flush_needed |= was_present;
-    if (was_present && !same_refs)
+    if (pte::present(o) && !same_refs)
         put_l1e(c, o);
     return 0;
 }
@@ -250,15 +253,12 @@ int mmu_normal_update(Mm_ctx& c, Mfn table, uint32_t slot, uint64_t val, bool pr
                          : with_table(c, table, [&](uint64_t* t) {
                                return mod_l1_entry<false>(c, t, slot, val, pg_owner);
                            });
+    } else if (pgt::count(ti) == 0 || !pgt::is_validated(ti) || !is_page_table(pgt::type(ti))) {
+        rc = plain_write(c, table, *pg, slot, val);
     } else {
-        // Anything else may change what this CPU has cached.
-        if (pgt::count(ti) == 0 || !pgt::is_validated(ti) || !is_page_table(pgt::type(ti)))
-            rc = plain_write(c, table, *pg, slot, val);
-        else if (pgt::type(ti) == Page_type::l2)
-            rc = mod_l2_entry(c, table, ti, slot, val, preserve_ad);
-        else
-            rc = mod_l3_entry(c, table, slot, val, preserve_ad);
-        c.flush_needed = true;
+        // An L2 or L3 entry: what this CPU cached through the old one goes.
+        rc = pgt::type(ti) == Page_type::l2 ? mod_l2_entry(c, table, ti, slot, val, preserve_ad)
+                                            : mod_l3_entry(c, table, slot, val, preserve_ad);
         c.reload_l3 = true;
     }
     release(c, table, *pg);

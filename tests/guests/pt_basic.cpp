@@ -72,6 +72,8 @@ void test_preserve_ad(pt::Space& s, uint32_t data, uint32_t va)
              "MMU_PT_UPDATE_PRESERVE_AD to read-only without the bits: 0");
     CHECK_EQ(l1_entry(s.l1, 2), pt::entry(data, pt::P | pt::US) | ad,
              "  the entry is read-only and keeps accessed and dirty");
+    // mmu_update flushes nothing (Xen's rule): the guest flushes the page.
+    CHECK_EQ(pt::ext(MMUEXT_INVLPG_LOCAL, va), 0, "  MMUEXT_INVLPG_LOCAL of the page: 0");
     Fault f = try_fault(write_word, reinterpret_cast<void*>(va));
     CHECK(f.happened && f.vector == 14, "  writing the page faults now");
     CHECK_EQ(pt::set_entry(s.l1, 2, pt::entry(data, pt::P | pt::RW | pt::US)), 0,
@@ -117,6 +119,8 @@ void test_switch(pt::Space& s)
 
     CHECK_EQ(pt::set_entry(s.l1, 3, pt::entry(data2, pt::data_rw)), 0,
              "mmu_update of the current L1 (slot 3): 0");
+    CHECK_EQ(pt::ext(MMUEXT_INVLPG_LOCAL, pt::low_va + 3 * 4096), 0,
+             "  the guest flushes the old translation (mmu_update does not): 0");
     CHECK_EQ(*at(pt::low_va + 3 * 4096), 0x600du, "  maps the frame written before");
     CHECK_EQ(pt::set_entry(s.l1, 3, 0), 0, "mmu_update clearing it: 0");
 
