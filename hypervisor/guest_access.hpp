@@ -18,10 +18,12 @@ template <typename T>
         constexpr size_t words = sizeof(T) / 4;
         if (!arch::guest_range_ok(gva, sizeof(T)))
             return false;
-        uint32_t w[words];
+        uint32_t w[words], faulted = 0;
+#pragma GCC unroll 4
         for (size_t i = 0; i < words; ++i)
-            if (!arch::load_guest_u32_checked(gva + 4 * i, w[i]))
-                return false;
+            w[i] = arch::load_guest_u32_noting(gva + 4 * i, faulted);
+        if (faulted)
+            return false;
         __builtin_memcpy(&dst, w, sizeof(T));
         return true;
     } else {

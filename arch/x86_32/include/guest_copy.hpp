@@ -47,17 +47,18 @@ namespace arch {
 }
 
 // One 32-bit load from guest memory at an address the caller has range
-// checked (guest_range_ok); false if it faulted. Inline, as put_guest_u32.
-[[nodiscard, gnu::always_inline]] inline bool load_guest_u32_checked(uint32_t guest_va,
-                                                                   uint32_t& value)
+// checked (guest_range_ok). A fault sets 'faulted' to 1 and leaves it
+// alone otherwise, so several loads are checked once. Inline, as
+// put_guest_u32.
+[[nodiscard, gnu::always_inline]] inline uint32_t load_guest_u32_noting(uint32_t guest_va,
+                                                                      uint32_t& faulted)
 {
-    uint32_t faulted = 0, v = 0;
+    uint32_t v = 0;
     asm volatile("1: movl (%[src]), %[val]\n" XENITH_GUEST_ACCESS_FIXUP
                  : [faulted] "+r"(faulted), [val] "+r"(v)
                  : [src] "r"(guest_va)
                  : "memory");
-    value = v;
-    return faulted == 0;
+    return v;
 }
 
 } // namespace arch

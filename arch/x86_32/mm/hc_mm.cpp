@@ -214,8 +214,8 @@ long do_mmu_update(Vcpu& v, const Hypercall_args& a)
             uint32_t at = reqs + done * static_cast<uint32_t>(sizeof(mmu_update_t));
             bool whole = copy_bytes_from_guest(chunk, at, n * sizeof(mmu_update_t));
             for (uint32_t i = 0; i < n; ++i, ++done) {
-                if (!whole && !copy_from_guest(
-                                  chunk[i], at + i * static_cast<uint32_t>(sizeof(mmu_update_t)))) {
+                uint32_t one = at + i * static_cast<uint32_t>(sizeof(mmu_update_t));
+                if (!whole && !copy_bytes_from_guest(&chunk[i], one, sizeof(mmu_update_t))) {
                     rc = -XEN_EFAULT;
                     break;
                 }
