@@ -300,7 +300,8 @@ void vcpu_yield(Vcpu& v)
 Sched_pick sched_pick(unsigned cpu, Vcpu* prev)
 {
     Cpu_sched& c = cpus[cpu];
-    uint64_t now = arch::system_time_ns();
+    uint64_t tsc;
+    uint64_t now = arch::system_time_ns_with_tsc(tsc);
     sched::Decision d;
     Vcpu* next;
     {
@@ -324,7 +325,7 @@ Sched_pick sched_pick(unsigned cpu, Vcpu* prev)
         uint64_t period = scheduler.tick_period_ns();
         arch::timer_set(c.tick, (now / period + 1) * period);
     }
-    return Sched_pick{next, next != prev};
+    return Sched_pick{next, next != prev, now, tsc};
 }
 
 void sched_switched(Vcpu* prev)

@@ -101,6 +101,9 @@ void vcpu_yield(Vcpu& v);
 struct Sched_pick {
     Vcpu* next = nullptr;
     bool switched = false;
+    // The clock reading the decision was made at (system time and the TSC
+    // value it came from): the switch stamps next's time record with it.
+    uint64_t now = 0, tsc = 0;
 };
 Sched_pick sched_pick(unsigned cpu, Vcpu* prev);
 // prev's state is saved: another CPU may load it now.

@@ -34,9 +34,15 @@ void vtime_set_offset(Domain& d, int64_t seconds);
 // Versioned update of v's vcpu_time_info to "now" (public/xen.h protocol:
 // version odd while the fields change).
 void update_vcpu_time(Vcpu& v);
+// The same with a reading taken a moment ago (a switch stamps the vCPU it
+// loads with the reading its scheduling decision was made at): any TSC
+// value and the system time it converts to make a valid record.
+void update_vcpu_time_at(Vcpu& v, uint64_t tsc, uint64_t system_ns);
 
 // Xen's NOW(): system time in ns, as the guests see it.
 uint64_t system_time_ns();
+// NOW() and the TSC value it was converted from.
+uint64_t system_time_ns_with_tsc(uint64_t& tsc);
 
 // Timers (hypervisor/event/timer_queue.hpp), one locked queue per CPU.
 // t runs fn(t, now) on CPU 'cpu' when armed; 'name' is for dumps.

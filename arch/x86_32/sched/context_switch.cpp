@@ -83,7 +83,7 @@ void save_vcpu(Vcpu& v, const Exception_frame& f)
 
 void context_switch_init() { asm volatile("movl %%cr3, %0" : "=r"(idle_cr3)); }
 
-void load_vcpu(Vcpu& v)
+void load_vcpu(Vcpu& v, const Sched_pick& at)
 {
     Percpu& cpu = this_cpu();
     cpu.current = &v;
@@ -100,7 +100,7 @@ void load_vcpu(Vcpu& v)
     fpu_switch_to(v);
     guest_cr4_load(v);
     load_debugregs(v.debugreg);
-    update_vcpu_time(v);
+    update_vcpu_time_at(v, at.tsc, at.now);
     (void)runstate_write_guest(v);
 }
 
@@ -119,7 +119,7 @@ void exit_softirqs_slow(Percpu& cpu, Exception_frame& f)
         save_vcpu(*prev, f);
         if (!p.next)
             go_idle(prev);
-        load_vcpu(*p.next);
+        load_vcpu(*p.next, p);
         copy_frame(&f, &p.next->regs);
         sched_switched(prev);
     } while (softirq_pending(cpu));
@@ -136,7 +136,7 @@ void idle_loop()
         if (s & softirq_schedule) {
             Sched_pick p = sched_pick(cpu.index, nullptr);
             if (p.next) {
-                load_vcpu(*p.next);
+                load_vcpu(*p.next, p);
                 Exception_frame& f = guest_frame();
                 copy_frame(&f, &p.next->regs);
                 // Through the exit path, which delivers pending upcalls.

@@ -35,7 +35,8 @@ inline void exit_softirqs(Percpu& cpu, Exception_frame& f)
 
 // Loads everything of v but its registers on this CPU (address space,
 // descriptor tables, kernel stack, system-call gates, FPU and debug
-// state, timers, time record, runstate area).
-void load_vcpu(Vcpu& v);
+// state, timers, time record, runstate area). The time record is stamped
+// with the clock reading of the decision 'at' (one reading per switch).
+void load_vcpu(Vcpu& v, const Sched_pick& at);
 
 } // namespace arch

@@ -83,6 +83,12 @@ void write_wallclock(Domain& d)
 
 uint64_t system_time_ns() { return now_ns(); }
 
+uint64_t system_time_ns_with_tsc(uint64_t& tsc)
+{
+    tsc = rdtsc();
+    return now_ns_at(tsc);
+}
+
 void vtime_init()
 {
     guest_scale = xen_time_scale(tsc_hz());
@@ -136,9 +142,13 @@ void vtime_set_offset(Domain& d, int64_t seconds)
 
 void update_vcpu_time(Vcpu& v)
 {
-    vcpu_time_info& t = v.info->time;
     uint64_t tsc = rdtsc();
-    uint64_t sys = now_ns_at(tsc);
+    update_vcpu_time_at(v, tsc, now_ns_at(tsc));
+}
+
+void update_vcpu_time_at(Vcpu& v, uint64_t tsc, uint64_t sys)
+{
+    vcpu_time_info& t = v.info->time;
     // Odd version first; the release fences keep the field writes between
     // the two version stores for a reader on another CPU.
     __atomic_store_n(&t.version, t.version + 1, __ATOMIC_RELAXED);
