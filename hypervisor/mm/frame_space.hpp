@@ -83,6 +83,14 @@ public:
             return nullptr;
         return &direct_pages_[i];
     }
+    // The view's descriptors as plain values, for a loop over a whole
+    // table to keep in registers: stores into Page descriptors may alias
+    // this object's fields, so ordinary() reloads them each time.
+    struct Direct_pages {
+        Page* pages;
+        uint32_t first, count;
+    };
+    Direct_pages direct_pages() const { return {direct_pages_, direct_first_, direct_count_}; }
     // The frame's entries through a mapping that always exists (a direct
     // map), or nullptr: then map()/unmap() are needed.
     uint64_t* direct_table(Mfn m) const

@@ -202,6 +202,78 @@ bool get_l1e_run(Mm_ctx& c, uint64_t e, uint32_t k, const Mm_domain& pg_owner, u
     return true;
 }
 
+// What get_l1e_quick needs, loaded once per table: the view, the domain,
+// and the disallow mask split into its low-word and high-word bits (the
+// halves pte::flags joins).
+struct Quick_l1 {
+    Frame_space::Direct_pages view;
+    uint16_t owner;
+    uint32_t dis_lo, dis_hi;
+};
+
+Quick_l1 quick_l1(Mm_ctx& c, uint32_t disallow)
+{
+    Quick_l1 q{c.fs.direct_pages(), c.dom.id, disallow & 0xFFFu, disallow & ~0xFFFu};
+    if (q.owner >= DOMID_FIRST_RESERVED)
+        q.view.count = 0; // only a domain's own frames take this way
+    return q;
+}
+
+// The frame an entry maps, as an index into the view (>= count: outside).
+inline uint32_t view_index(const Frame_space::Direct_pages& v, uint32_t lo, uint32_t hi)
+{
+    return ((lo >> 12) | (hi << 20)) - v.first; // pte::mfn from the two words
+}
+
+// One present entry (its low and high word) of an L1 being validated, the
+// quick way: get_l1e_run with k = 1 in the case that needs no call (the
+// domain's own RAM in the view, counts with room, writable only onto a
+// frame already of the validated writable type). False, nothing changed,
+// otherwise: the caller takes the general way. About 9 instructions an
+// entry fewer, and as many again in put_l1e_quick.
+[[gnu::always_inline]] inline bool get_l1e_quick(const Quick_l1& q, uint32_t lo, uint32_t hi)
+{
+    if ((lo & q.dis_lo) | (hi & q.dis_hi))
+        return false;
+    uint32_t i = view_index(q.view, lo, hi);
+    if (i >= q.view.count)
+        return false;
+    Page& pg = q.view.pages[i];
+    uint32_t n = pgc::count(pg.count_info);
+    if (pg.owner != q.owner || n == 0 || n == pgc::count_mask)
+        return false;
+    if (lo & pte::RW) {
+        uint32_t x = pg.type_info;
+        constexpr uint32_t want = pgt::bits(Page_type::writable) | pgt::validated;
+        if ((x & (pgt::identity_mask | pgt::validated)) != want || pgt::count(x) == pgt::count_mask)
+            return false;
+        pg.type_info = x + 1;
+    }
+    pg.count_info += 1;
+    return true;
+}
+
+// The reverse for an L1 being torn down (put_l1e's case that needs no
+// call): a frame in the view that keeps references of both kinds after
+// this one goes. False, nothing changed, otherwise.
+[[gnu::always_inline]] inline bool put_l1e_quick(const Frame_space::Direct_pages& v, uint32_t lo,
+                                                 uint32_t hi)
+{
+    uint32_t i = view_index(v, lo, hi);
+    if (i >= v.count)
+        return false;
+    Page& pg = v.pages[i];
+    if (pg.owner >= DOMID_FIRST_RESERVED || pgc::count(pg.count_info) <= 1)
+        return false;
+    if (lo & pte::RW) {
+        if (pgt::count(pg.type_info) <= 1)
+            return false;
+        pg.type_info -= 1;
+    }
+    pg.count_info -= 1;
+    return true;
+}
+
 // Drops what 'k' identical present entries 'e' hold, exactly as k calls of
 // put_l1e: the type references go first, then the general ones, and only
 // the last of each can have an effect beyond the count.
@@ -322,8 +394,15 @@ namespace {
 int validate_l1(Mm_ctx& c, uint64_t* t)
 {
     uint32_t disallow = pte::l1_disallow(c.fs, c.dom);
+    Quick_l1 q = quick_l1(c, disallow);
     for (uint32_t i = next_present(t, 0); i < entries_per_table; i = next_present(t, i)) {
-        uint32_t end = run_end(t, i);
+        uint64_t e = t[i];
+        bool alone = i + 1 == entries_per_table || t[i + 1] != e;
+        if (alone && get_l1e_quick(q, static_cast<uint32_t>(e), static_cast<uint32_t>(e >> 32))) {
+            ++i;
+            continue;
+        }
+        uint32_t end = alone ? i + 1 : run_end(t, i);
         if (get_l1e_run(c, t[i], end - i, c.dom, disallow)) {
             i = end;
             continue;
@@ -424,14 +503,22 @@ bool devalidate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info)
     if (!t)
         return false;
     switch (pgt::type(type_info)) {
-    case Page_type::l1:
-        for (uint32_t i = next_present(t.get(), 0); i < entries_per_table;
-             i = next_present(t.get(), i)) {
-            uint32_t end = run_end(t.get(), i);
-            put_l1e_run(c, t[i], end - i);
+    case Page_type::l1: {
+        Frame_space::Direct_pages v = c.fs.direct_pages();
+        const uint64_t* e = t.get();
+        for (uint32_t i = next_present(e, 0); i < entries_per_table; i = next_present(e, i)) {
+            bool alone = i + 1 == entries_per_table || e[i + 1] != e[i];
+            if (alone && put_l1e_quick(v, static_cast<uint32_t>(e[i]),
+                                       static_cast<uint32_t>(e[i] >> 32))) {
+                ++i;
+                continue;
+            }
+            uint32_t end = alone ? i + 1 : run_end(e, i);
+            put_l1e_run(c, e[i], end - i);
             i = end;
         }
         break;
+    }
     case Page_type::l2: {
         uint32_t n = guest_l2_slots(type_info);
         for (uint32_t i = next_present(t.get(), 0, n); i < n; i = next_present(t.get(), i + 1, n))
