@@ -83,6 +83,13 @@ public:
             return nullptr;
         return &direct_pages_[i];
     }
+    // page(m) without the virtual call for a domain's frame in the view
+    // (ordinary() gives the same descriptor there).
+    Page* page_of(Mfn m)
+    {
+        Page* pg = ordinary(m);
+        return pg != nullptr ? pg : page(m);
+    }
     // The view's descriptors as plain values, for a loop over a whole
     // table to keep in registers: stores into Page descriptors may alias
     // this object's fields, so ordinary() reloads them each time.

@@ -227,7 +227,7 @@ void drop_baseptr(Mm_ctx& c, Mfn& base)
 {
     if (base == invalid_mfn)
         return;
-    if (Page* old = c.fs.page(base)) {
+    if (Page* old = c.fs.page_of(base)) {
         put_page_type(c, base, *old);
         release(c, base, *old);
     }
@@ -276,7 +276,7 @@ int ptwr_emulated_write(Mm_ctx& c, Mfn table, uint32_t offset, uint32_t bytes, u
 {
     if ((bytes != 4 && bytes != 8) || offset % bytes != 0 || offset >= page_size)
         return -XEN_EINVAL;
-    Page* pg = c.fs.page(table);
+    Page* pg = c.fs.page_of(table);
     if (pg == nullptr || pg->owner != c.dom.id || pgt::type(pg->type_info) != Page_type::l1 ||
         pgt::count(pg->type_info) == 0 || !pgt::is_validated(pg->type_info))
         return -XEN_EINVAL;

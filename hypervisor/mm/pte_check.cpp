@@ -70,8 +70,8 @@ bool get_linear_l2(Mm_ctx& c, uint64_t e, Mfn table)
     Mfn target = pte::mfn(e);
     if (target == table)
         return true; // a self-map holds no reference
-    Page* tp = c.fs.page(table);
-    Page* pg = c.fs.page(target);
+    Page* tp = c.fs.page_of(table);
+    Page* pg = c.fs.page_of(target);
     if (tp == nullptr || pg == nullptr || tp->owner != c.dom.id || !get_page(*pg, c.dom.id))
         return false;
     int32_t entries = pgc::linear(tp->count_info);
@@ -107,7 +107,7 @@ int get_page_and_type(Mm_ctx& c, Mfn m, uint32_t type)
 
 void put_page_and_type(Mm_ctx& c, Mfn m)
 {
-    Page* pg = c.fs.page(m);
+    Page* pg = c.fs.page_of(m);
     if (pg == nullptr)
         return;
     put_page_type(c, m, *pg);
@@ -356,12 +356,12 @@ void put_l2e(Mm_ctx& c, uint64_t e, Mfn table)
     Mfn m = pte::mfn(e);
     if (!pte::present(e) || m == table)
         return;
-    Page* pg = c.fs.page(m);
+    Page* pg = c.fs.page_of(m);
     if (pg == nullptr)
         return;
     if (pgt::type(pg->type_info) == Page_type::l2) {
         // A linear entry: undo both halves of the linear bookkeeping.
-        Page* tp = c.fs.page(table);
+        Page* tp = c.fs.page_of(table);
         pg->count_info = pgc::with_linear(pg->count_info, pgc::linear(pg->count_info) + 1);
         if (tp != nullptr)
             tp->count_info = pgc::with_linear(tp->count_info, pgc::linear(tp->count_info) - 1);
@@ -446,7 +446,7 @@ int get_l3e_slot3(Mm_ctx& c, uint64_t e)
     int rc = get_page_and_type(c, m, pgt::bits(Page_type::l2) | pgt::pae_xen_l2);
     if (rc != 0)
         return rc;
-    if (pgt::count(c.fs.page(m)->type_info) != 1) {
+    if (pgt::count(c.fs.page_of(m)->type_info) != 1) {
         put_page_and_type(c, m);
         return -XEN_EINVAL;
     }

@@ -40,7 +40,7 @@ void unlist_last(Domain_frames& frames, Mfn m, Page& pg)
 
 void release_one(Mm_ctx& c, Domain_frames& frames, uint32_t& tot_pages, Mfn m)
 {
-    Page* pg = c.fs.page(m);
+    Page* pg = c.fs.page_of(m);
     if (pg == nullptr) {
         Page none{}; // never listed without a descriptor: forget the entry
         unlist_last(frames, m, none);
@@ -83,7 +83,7 @@ bool relinquish_memory(Mm_ctx& c, Domain_frames& frames, uint32_t& tot_pages,
         // its allocation reference, so no put can free it.
         while (p.next < frames.count()) {
             Mfn m = frames.at(p.next++);
-            if (Page* pg = c.fs.page(m))
+            if (Page* pg = c.fs.page_of(m))
                 force_devalidate(c, m, *pg, level_of(p.pass));
             if (budget_spent(b))
                 return false;
