@@ -211,10 +211,13 @@ struct Mm_ctx {
     // first looked it up, kept for its further updates; 0 (never a mask)
     // until then, and always without a held table.
     uint32_t l1_disallow = 0;
-    // Set by an update of an L2 or L3 entry: this CPU's TLB may hold
-    // translations through the old entry, and a vCPU's copy of its L3's
-    // entries (arch guest_cr3) may be stale, so the hypercall layer
-    // flushes once per batch and re-reads the copy. An L1 entry's change
-    // is the guest's to flush, as in Xen.
+    // Set by an update after which this CPU's TLB may hold translations
+    // through an entry that is gone: an L2 entry that was present changed
+    // (one made present where none was cannot be cached). The hypercall
+    // layer flushes once per batch. An L1 entry's change is the guest's
+    // to flush, as in Xen.
+    bool flush_tlb = false;
+    // Set by an update of an L3 entry: a vCPU's copy of its L3's entries
+    // (arch guest_cr3) may be stale, so the flush re-reads it.
     bool reload_l3 = false;
 };

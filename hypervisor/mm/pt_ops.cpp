@@ -104,7 +104,8 @@ int mod_l2_entry(Mm_ctx& c, Mfn table, uint32_t type_info, uint32_t slot, uint64
                 return rc;
     }
     write_entry(&t[slot], o, n, preserve_ad);
-    if (!same_refs)
+    c.flush_tlb |= pte::present(o);
+    if (pte::present(o) && !same_refs)
         put_l2e(c, o, table);
     return 0;
 }
@@ -262,10 +263,10 @@ int mmu_normal_update(Mm_ctx& c, Mfn table, uint32_t slot, uint64_t val, bool pr
                            });
     } else if (pgt::count(ti) == 0 || !pgt::is_validated(ti) || !is_page_table(pgt::type(ti))) {
         rc = plain_write(c, table, *pg, slot, val);
+    } else if (pgt::type(ti) == Page_type::l2) {
+        rc = mod_l2_entry(c, table, ti, slot, val, preserve_ad);
     } else {
-        // An L2 or L3 entry: what this CPU cached through the old one goes.
-        rc = pgt::type(ti) == Page_type::l2 ? mod_l2_entry(c, table, ti, slot, val, preserve_ad)
-                                            : mod_l3_entry(c, table, slot, val, preserve_ad);
+        rc = mod_l3_entry(c, table, slot, val, preserve_ad);
         c.reload_l3 = true;
     }
     release(c, table, *pg);

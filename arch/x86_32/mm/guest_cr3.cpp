@@ -96,6 +96,14 @@ bool load_guest_cr3(Vcpu& v)
     return true;
 }
 
+void flush_guest_tlb_keep_l3(Vcpu& v)
+{
+    uint32_t pa = virt_to_phys(v.arch.pdpt);
+    tlb_flush_starts();
+    asm volatile("movl %0, %%cr3" ::"r"(pa) : "memory");
+    flush_global();
+}
+
 void flush_this_cpu(Vcpu* current)
 {
     uint32_t flags = irq_save();

@@ -23,6 +23,9 @@ namespace arch {
 // After a change to v's page tables: the same full flush, with the L3's
 // entries re-read (PAE caches them at CR3 load).
 void flush_guest_tlb(Vcpu& v);
+// The same full flush when no L3 changed: the copy of the L3's entries is
+// kept. v is this CPU's vCPU.
+void flush_guest_tlb_keep_l3(Vcpu& v);
 
 // Some L3's entries changed, or a frame became an L3 (the page-type core,
 // through Frame_space::l3_changed): every vCPU's copy is taken again at

@@ -149,6 +149,20 @@ long va_update(Vcpu& v, uint32_t va, uint64_t val, uint32_t flags, const Mm_doma
     return flush_after_va_update(v, va, flags);
 }
 
+// What a call's updates left for this CPU to flush (Mm_ctx::flush_tlb
+// and reload_l3), done once per call.
+struct Flush {
+    bool tlb = false, l3 = false;
+};
+Flush flush_of(const Mm_ctx& c) { return {c.flush_tlb, c.reload_l3}; }
+void flush_after(Vcpu& v, Flush f)
+{
+    if (f.l3)
+        arch::flush_guest_tlb(v);
+    else if (f.tlb)
+        arch::flush_guest_tlb_keep_l3(v);
+}
+
 // One request on the caller's own tables: the call a PV kernel makes for
 // each entry it sets outside a batch (Linux's set_pte and set_pmd on a
 // pinned table). The same checks as a batch of one, without a batch's
@@ -159,15 +173,14 @@ long own_single_update(Vcpu& v, uint32_t req_va, uint32_t done_out)
     Domain& d = *v.domain;
     mmu_update_t req;
     long rc = -XEN_EFAULT;
-    bool reload_l3 = false;
+    Flush f;
     if (copy_from_guest(req, req_va)) {
         Lock_guard<Spinlock> g(d.mm_lock);
         Mm_ctx ctx{arch::pv_frame_space(), d.mm};
         rc = one_mmu_update(d, ctx, req, d.mm);
-        reload_l3 = ctx.reload_l3;
+        f = flush_of(ctx);
     }
-    if (reload_l3)
-        arch::flush_guest_tlb(v);
+    flush_after(v, f);
     if (done_out && !copy_to_guest(done_out, rc == 0 ? 1u : 0u))
         return -XEN_EFAULT;
     return rc;
@@ -200,7 +213,7 @@ long do_mmu_update(Vcpu& v, const Hypercall_args& a)
     }
     long rc = 0;
     uint32_t done = 0;
-    bool reload_l3 = false;
+    Flush f;
     {
         Lock_guard<Spinlock> g(pt_owner->mm_lock);
         Held_table held(arch::pv_frame_space());
@@ -224,11 +237,9 @@ long do_mmu_update(Vcpu& v, const Hypercall_args& a)
                     break;
             }
         }
-        reload_l3 = ctx.reload_l3;
+        f = flush_of(ctx);
     }
-    // Once per call, after L2 or L3 changes (Mm_ctx::reload_l3).
-    if (reload_l3)
-        arch::flush_guest_tlb(v);
+    flush_after(v, f);
     if (done_out && !copy_to_guest(done_out, done))
         return -XEN_EFAULT;
     return rc;
