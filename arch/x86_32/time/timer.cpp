@@ -144,6 +144,12 @@ bool timer_init()
 
 uint64_t now_ns() { return tsc_to_ns.apply(rdtsc() - tsc_base); }
 
+uint64_t now_ns_with_tsc(uint64_t& tsc)
+{
+    tsc = rdtsc();
+    return tsc_to_ns.apply(tsc - tsc_base);
+}
+
 uint64_t now_ns_at(uint64_t tsc) { return tsc > tsc_base ? tsc_to_ns.apply(tsc - tsc_base) : 0; }
 
 namespace {

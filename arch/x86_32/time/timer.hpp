@@ -19,6 +19,8 @@ Timer_mode timer_mode();
 
 // Nanoseconds since timer_init(); monotonic on one CPU.
 uint64_t now_ns();
+// now_ns(), and the TSC reading it was made from in 'tsc'.
+uint64_t now_ns_with_tsc(uint64_t& tsc);
 // now_ns() at a given TSC reading of this CPU.
 uint64_t now_ns_at(uint64_t tsc);
 

@@ -83,11 +83,7 @@ void write_wallclock(Domain& d)
 
 uint64_t system_time_ns() { return now_ns(); }
 
-uint64_t system_time_ns_with_tsc(uint64_t& tsc)
-{
-    tsc = rdtsc();
-    return now_ns_at(tsc);
-}
+uint64_t system_time_ns_with_tsc(uint64_t& tsc) { return now_ns_with_tsc(tsc); }
 
 void vtime_init()
 {
