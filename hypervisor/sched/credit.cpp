@@ -6,22 +6,6 @@
 
 namespace sched {
 
-Vcpu_lock::Vcpu_lock(Credit_scheduler& s, Sched_vcpu& v)
-{
-    // v.cpu only changes with its old CPU's lock held, so once that lock is
-    // ours and v.cpu still names it, v stays put until we let go.
-    for (;;) {
-        unsigned n = v.cpu_hint();
-        Credit_cpu* c = s.cpu(n);
-        c->lock.lock();
-        if (v.cpu_hint() == n) {
-            c_ = c;
-            return;
-        }
-        c->lock.unlock();
-    }
-}
-
 Cpu_pair_lock::Cpu_pair_lock(Credit_cpu& a, Credit_cpu& b)
     : lo_(a.id <= b.id ? a : b), hi_(a.id <= b.id ? b : a)
 {
@@ -74,11 +58,6 @@ void Credit_scheduler::init_cpu(Credit_cpu& c, unsigned cpu_id, uint64_t now)
     __atomic_store_n(&cpus_[cpu_id], &c, __ATOMIC_RELEASE);
     online_.set(cpu_id);
     set_idle(cpu_id, true);
-}
-
-Credit_cpu* Credit_scheduler::cpu(unsigned i) const
-{
-    return i < max_cpus ? __atomic_load_n(&cpus_[i], __ATOMIC_ACQUIRE) : nullptr;
 }
 
 void Credit_scheduler::init_domain(Sched_domain& d, void* owner, uint16_t domid)

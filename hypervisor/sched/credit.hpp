@@ -172,7 +172,10 @@ public:
 
     // CPU 'cpu' (< max_cpus) comes online, idle. Takes the scheduler lock.
     void init_cpu(Credit_cpu& c, unsigned cpu_id, uint64_t now);
-    Credit_cpu* cpu(unsigned i) const;
+    Credit_cpu* cpu(unsigned i) const
+    {
+        return i < max_cpus ? __atomic_load_n(&cpus_[i], __ATOMIC_ACQUIRE) : nullptr;
+    }
     Cpu_mask online() const { return online_.get(); }
     Cpu_mask idlers() const { return idlers_.get(); }
 
@@ -277,7 +280,22 @@ private:
 // lock is taken that v did not move meanwhile (Xen's unit_schedule_lock).
 class [[nodiscard]] Vcpu_lock {
 public:
-    Vcpu_lock(Credit_scheduler& s, Sched_vcpu& v);
+    // Inline: a wake-up, a block and a switch each take one.
+    Vcpu_lock(Credit_scheduler& s, Sched_vcpu& v)
+    {
+        // v.cpu only changes with its old CPU's lock held, so once that
+        // lock is ours and v.cpu still names it, v stays put until we let go.
+        for (;;) {
+            unsigned n = v.cpu_hint();
+            Credit_cpu* c = s.cpu(n);
+            c->lock.lock();
+            if (v.cpu_hint() == n) {
+                c_ = c;
+                return;
+            }
+            c->lock.unlock();
+        }
+    }
     ~Vcpu_lock() { c_->lock.unlock(); }
     Vcpu_lock(const Vcpu_lock&) = delete;
     Vcpu_lock& operator=(const Vcpu_lock&) = delete;

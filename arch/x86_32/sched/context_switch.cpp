@@ -59,7 +59,8 @@ void save_vcpu(Vcpu& v, const Exception_frame& f)
 {
     copy_frame(&v.regs, &f);
     fpu_save_leaving(v);
-    (void)runstate_write_guest(v);
+    if (v.runstate_guest != 0) // no call for a vCPU without a registered area
+        (void)runstate_write_guest(v);
 }
 
 // Nothing of any guest stays loaded on this CPU.
@@ -101,7 +102,8 @@ void load_vcpu(Vcpu& v, const Sched_pick& at)
     guest_cr4_load(v);
     load_debugregs(v.debugreg);
     update_vcpu_time_at(v, at.tsc, at.now);
-    (void)runstate_write_guest(v);
+    if (v.runstate_guest != 0)
+        (void)runstate_write_guest(v);
 }
 
 void exit_softirqs_slow(Percpu& cpu, Exception_frame& f)
