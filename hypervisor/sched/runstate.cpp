@@ -7,16 +7,6 @@
 #include "hypervisor/guest_access.hpp"
 #include "hypervisor/sched/schedule.hpp"
 
-void runstate_change(Vcpu& v, uint8_t state, uint64_t now)
-{
-    if (state == v.runstate)
-        return;
-    if (now > v.runstate_entry_ns)
-        v.runstate_time[v.runstate & 3] += now - v.runstate_entry_ns;
-    v.runstate = state;
-    v.runstate_entry_ns = now;
-}
-
 vcpu_runstate_info_t runstate_snapshot(const Vcpu& t)
 {
     vcpu_runstate_info_t r{};
