@@ -27,7 +27,13 @@ void send_event_check(unsigned cpu)
 
 void raise_softirq(unsigned cpu, uint32_t bits)
 {
-    Percpu* c = cpu == this_cpu().index ? &this_cpu() : smp_cpu(cpu);
+    Percpu& self = this_cpu();
+    if (cpu == self.index) {
+        // This CPU looks at its softirqs on its way out of the hypervisor.
+        __atomic_fetch_or(&self.softirqs, bits, __ATOMIC_SEQ_CST);
+        return;
+    }
+    Percpu* c = smp_cpu(cpu);
     if (!c)
         return;
     // Only a CPU that had nothing pending needs the interrupt: one that
