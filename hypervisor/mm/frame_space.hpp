@@ -40,8 +40,12 @@ public:
     virtual bool is_m2p(Mfn mfn) = 0;
     // May 'd' map the non-RAM frame (Xen's iomem_access_permitted)?
     virtual bool iomem_permitted(const Mm_domain& d, Mfn mfn) = 0;
-    // EFER.NXE on: bit 63 of a PTE is NX, not reserved.
-    virtual bool nx_enabled() = 0;
+    // EFER.NXE on: bit 63 of a PTE is NX, not reserved. A plain flag, set
+    // once by the implementation (the boot CPU enables NX before the frame
+    // space is set up): every single-entry update asks, and a virtual call
+    // cost it about 10 instructions.
+    bool nx_enabled() const { return nx_; }
+    void set_nx(bool on) { nx_ = on; }
     // The entry the hypervisor keeps in 'slot' (428..511) of d's top L2.
     virtual uint64_t hypervisor_l2e(const Mm_domain& d, uint32_t slot) = 0;
     // All of them from 'first' on, into t[first..511] (a top L2 being
@@ -121,6 +125,7 @@ protected:
     }
 
 private:
+    bool nx_ = false;
     Page* direct_pages_ = nullptr;
     uint32_t direct_first_ = 0;
     uint32_t direct_count_ = 0;

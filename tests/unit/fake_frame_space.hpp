@@ -29,7 +29,6 @@ public:
     Page pages[frames];
     uint64_t mem[frames][entries_per_table];
     bool bad_descriptors[frames] = {};
-    bool nx = false;
     uint32_t released = 0;
     uint32_t writable_drops = 0; // writable_dropped() calls
     uint32_t validations = 0;    // before_validate() calls
@@ -133,7 +132,6 @@ public:
     {
         return d.privileged && !is_ram(m) && !(in_range(m) && index(m) == denied_io);
     }
-    bool nx_enabled() override { return nx; }
     uint64_t hypervisor_l2e(const Mm_domain&, uint32_t slot) override
     {
         return pte::make(Mfn{0x5000 + slot}, pte::P | pte::RW | pte::A | pte::D);

@@ -172,7 +172,7 @@ TEST_F(GrantMap, GivenApplicationMapAndAvailBits_ThenThePteIsUserAndCarriesTheBi
 
 TEST_F(GrantMap, GivenNxEnabled_ThenGrantPtesAreNotExecutable)
 {
-    env.fs.nx = true;
+    env.fs.set_nx(true);
     grant_data(10, 0);
     ASSERT_EQ(map_va(0, 10, 7).status, GNTST_okay);
     EXPECT_TRUE(pte::flags(env.pte(0, 7)) & pte::NX);

@@ -548,7 +548,7 @@ TEST_F(PageType, L1FlagsOutsideTheGuestSetAreEinval)
 
 TEST_F(PageType, NxIsAcceptedOnceEnabled)
 {
-    fs.nx = true;
+    fs.set_nx(true);
     ASSERT_EQ(pin_table(u, F::mfn(10), 1), 0);
     EXPECT_EQ(update(u, 10, 0, ent(12, RW | pte::NX)), 0);
 }

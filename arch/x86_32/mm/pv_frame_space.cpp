@@ -34,6 +34,8 @@ public:
         set_direct_view(mfn_to_page(Mfn{isa_hole_end}), Mfn{isa_hole_end}, count,
                         phys_to_virt<uint64_t>(isa_hole_end << page_shift),
                         count < direct ? count : direct);
+        // cpu_tables_boot_init turned NX on (or found none) before memory_init.
+        set_nx(arch::nx_enabled());
     }
 
     Page* page(Mfn m) override { return mfn_to_page(m); }
@@ -68,8 +70,6 @@ public:
         Domain_ref d = domain_get(md.id);
         return d && arch::iomem_permitted(*d, m);
     }
-
-    bool nx_enabled() override { return arch::nx_enabled(); }
 
     uint64_t hypervisor_l2e(const Mm_domain&, uint32_t slot) override { return boot_l2_high[slot]; }
     void hypervisor_l2es(const Mm_domain&, uint32_t first, uint64_t* t) override
