@@ -6,31 +6,12 @@
 #include "hypervisor/mm/page_type.hpp"
 
 namespace grant {
-namespace {
-
-// The descriptor of m: through the frame space's non-virtual view of
-// ordinary RAM when it answers, else through page().
-Page* descriptor(Frame_space& fs, Mfn m)
-{
-    Page* pg = fs.ordinary(m);
-    return pg != nullptr ? pg : fs.page(m);
-}
-
-} // namespace
-
 Frame_ref get_frame_as(Grant_env& env, Domain& owner, Mfn m, bool writable)
 {
     Frame_space& fs = env.frames();
     Lock_guard<Spinlock> g(owner.mm_lock);
-    // A frame the view answers for is RAM, neither the hypervisor's nor
-    // the M2P's (its contract); any other is asked all three.
-    Page* pg = fs.ordinary(m);
-    if (pg == nullptr) {
-        pg = fs.page(m);
-        if (pg == nullptr || !fs.is_ram(m) || fs.is_hypervisor(m) || fs.is_m2p(m))
-            return Frame_ref::no_frame;
-    }
-    if (!get_page(*pg, owner.id))
+    Page* pg = fs.ram_page(m);
+    if (pg == nullptr || !get_page(*pg, owner.id))
         return Frame_ref::no_frame;
     if (writable) {
         Mm_ctx c{fs, owner.mm};
@@ -47,7 +28,7 @@ void put_frame_as(Grant_env& env, Domain& owner, Mfn m, bool writable)
 {
     Frame_space& fs = env.frames();
     Lock_guard<Spinlock> g(owner.mm_lock);
-    Page* pg = descriptor(fs, m);
+    Page* pg = fs.page_of(m);
     if (pg == nullptr)
         return;
     if (writable) {

@@ -94,6 +94,14 @@ public:
         Page* pg = ordinary(m);
         return pg != nullptr ? pg : page(m);
     }
+    // The descriptor of a frame that can be a domain's page table or data
+    // (RAM, neither the hypervisor's nor the M2P's), or nullptr: the view's
+    // answer inline, any other frame asked the three questions out of line.
+    Page* ram_page(Mfn m)
+    {
+        Page* pg = ordinary(m);
+        return pg != nullptr ? pg : ram_page_asking(m);
+    }
     // The view's descriptors as plain values, for a loop over a whole
     // table to keep in registers: stores into Page descriptors may alias
     // this object's fields, so ordinary() reloads them each time.
@@ -125,6 +133,12 @@ protected:
     }
 
 private:
+    [[gnu::noinline]] Page* ram_page_asking(Mfn m)
+    {
+        Page* pg = page(m);
+        return pg == nullptr || !is_ram(m) || is_hypervisor(m) || is_m2p(m) ? nullptr : pg;
+    }
+
     bool nx_ = false;
     Page* direct_pages_ = nullptr;
     uint32_t direct_first_ = 0;

@@ -7,24 +7,12 @@
 #include "hypervisor/lib/xen_errno.hpp"
 
 namespace {
-// The descriptor of a frame outside the direct view, when it may hold
-// page tables or data (never hypervisor, M2P or I/O frames).
-[[gnu::noinline]] Page* domain_frame_asking(Mm_ctx& c, Mfn mfn)
-{
-    Page* pg = c.fs.page(mfn);
-    if (pg == nullptr || !c.fs.is_ram(mfn) || c.fs.is_hypervisor(mfn) || c.fs.is_m2p(mfn))
-        return nullptr;
-    return pg;
-}
-
 // A general reference on a frame of the domain that holds page tables or
 // data. Inline: every mmu_update request takes one on its table.
 inline Page* get_domain_frame(Mm_ctx& c, Mfn mfn)
 {
-    Page* pg = c.fs.ordinary(mfn);
-    if (pg == nullptr && (pg = domain_frame_asking(c, mfn)) == nullptr)
-        return nullptr;
-    return get_page(*pg, c.dom.id) ? pg : nullptr;
+    Page* pg = c.fs.ram_page(mfn);
+    return pg != nullptr && get_page(*pg, c.dom.id) ? pg : nullptr;
 }
 
 void release(Mm_ctx& c, Mfn mfn, Page& pg)

@@ -88,29 +88,13 @@ bool get_linear_l2(Mm_ctx& c, uint64_t e, Mfn table)
     return true;
 }
 
-// get_page_and_type's way for a frame outside the view's answer.
-[[gnu::noinline]] int get_page_and_type_asking(Mm_ctx& c, Mfn m, uint32_t type)
-{
-    Page* pg = c.fs.page(m);
-    if (pg == nullptr || !c.fs.is_ram(m) || c.fs.is_hypervisor(m) || c.fs.is_m2p(m))
-        return -XEN_EINVAL;
-    if (!get_page(*pg, c.dom.id))
-        return -XEN_EINVAL;
-    int rc = get_page_type(c, m, *pg, type);
-    if (rc != 0)
-        release(c, m, *pg);
-    return rc;
-}
-
 // Take a general and a type reference on a frame of the domain. Inline
 // for the view's frames: an L2 entry update (a PV kernel's set_pmd) takes
 // one for the L1 it hooks and drops one for the L1 it unhooks.
 [[gnu::always_inline]] inline int get_page_and_type(Mm_ctx& c, Mfn m, uint32_t type)
 {
-    Page* pg = c.fs.ordinary(m);
-    if (pg == nullptr)
-        return get_page_and_type_asking(c, m, type);
-    if (!get_page(*pg, c.dom.id))
+    Page* pg = c.fs.ram_page(m);
+    if (pg == nullptr || !get_page(*pg, c.dom.id))
         return -XEN_EINVAL;
     int rc = get_page_type(c, m, *pg, type);
     if (rc != 0)

@@ -138,8 +138,9 @@ void vtime_set_offset(Domain& d, int64_t seconds)
 
 void update_vcpu_time(Vcpu& v)
 {
-    uint64_t tsc = rdtsc();
-    update_vcpu_time_at(v, tsc, now_ns_at(tsc));
+    uint64_t tsc;
+    uint64_t sys = now_ns_with_tsc(tsc);
+    update_vcpu_time_at(v, tsc, sys);
 }
 
 void update_vcpu_time_at(Vcpu& v, uint64_t tsc, uint64_t sys)
