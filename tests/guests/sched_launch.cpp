@@ -4,6 +4,9 @@
 // cpu_time, system time). Its command line picks the scenario:
 //   share   two hogs pinned to CPU 1, weights 256:512: CPU time 1:2 +-5%
 //   cap     one hog pinned to CPU 1, cap 50: half of the CPU +-5%
+//   share1, cap1  the same on a machine of one CPU, dom0 asleep between
+//           its two readings; run under -icount, where the figure does
+//           not move with host load, and checked at the 5%
 //   wake    8 hogs and a sleeper; dom0 signals the sleeper and times how
 //           long it takes to run (system time of send to system time it
 //           reads once woken), against the 10 ms credit tick
@@ -103,6 +106,18 @@ void wait_ns(uint64_t ns)
         (void)hc::sched_yield();
 }
 
+// Sleeps (SCHEDOP_poll of no port with a timeout) until ns have passed:
+// on a machine of one CPU dom0 must not compete with what it measures.
+void sleep_ns(uint64_t ns)
+{
+    uint64_t until = system_time_ns() + ns;
+    while (system_time_ns() < until) {
+        sched_poll_t p = {};
+        p.timeout = until;
+        (void)hc::sched_poll(&p);
+    }
+}
+
 // Waits (up to 5 s) until the domU has started its mode.
 bool wait_running(volatile Sched_progress* p)
 {
@@ -153,6 +168,56 @@ void test_share()
     CHECK(simple(XEN_DOMCTL_destroydomain, light.domid) == 0 &&
               simple(XEN_DOMCTL_destroydomain, heavy.domid) == 0,
           "both destroyed");
+}
+
+// One CPU: the two hogs alone earn its 300 credits a period, 100 and 200
+// by weight, and dom0 sleeps between its readings (it earns nothing while
+// idle). Under -icount the figure depends on the instruction stream only,
+// so the 5% is what is checked.
+void test_share_one_cpu()
+{
+    toolstack::Build_result light = build("hog light"), heavy = build("hog heavy");
+    CHECK(light.domid && heavy.domid, "two hog domains built");
+    CHECK(set_credit(light.domid, 256, 0) == 0 && set_credit(heavy.domid, 512, 0) == 0, "weights 256 and 512");
+    CHECK(simple(XEN_DOMCTL_unpausedomain, light.domid) == 0 &&
+              simple(XEN_DOMCTL_unpausedomain, heavy.domid) == 0,
+          "both started");
+    sleep_ns(1000 * ms);
+    uint64_t t0 = system_time_ns();
+    uint64_t a0 = info_of(light.domid).cpu_time, b0 = info_of(heavy.domid).cpu_time;
+    sleep_ns(4000 * ms);
+    uint64_t a1 = info_of(light.domid).cpu_time, b1 = info_of(heavy.domid).cpu_time;
+    uint64_t t1 = system_time_ns();
+    uint64_t r = permille(b1 - b0, a1 - a0);
+    printf("share: one CPU, over %u ms, weight 256 ran %u ms, weight 512 ran %u ms: ratio %u.%03u (the CPU busy %u permille)\n",
+           static_cast<uint32_t>((t1 - t0) / ms), static_cast<uint32_t>((a1 - a0) / ms),
+           static_cast<uint32_t>((b1 - b0) / ms), static_cast<uint32_t>(r / 1000), static_cast<uint32_t>(r % 1000),
+           static_cast<uint32_t>(permille(a1 - a0 + b1 - b0, t1 - t0)));
+    CHECK(r >= 1900 && r <= 2100, "CPU time 512:256 is 2 within 5%");
+    CHECK(permille(a1 - a0 + b1 - b0, t1 - t0) >= 950, "the two hogs use the CPU dom0 leaves (>= 95%)");
+    CHECK(simple(XEN_DOMCTL_destroydomain, light.domid) == 0 &&
+              simple(XEN_DOMCTL_destroydomain, heavy.domid) == 0,
+          "both destroyed");
+}
+
+// One CPU, the capped hog alone with dom0 asleep: the other half of the
+// CPU idles. Checked at the 5% (under -icount).
+void test_cap_one_cpu()
+{
+    toolstack::Build_result h = build("hog capped");
+    CHECK(h.domid != 0, "a hog domain built");
+    CHECK_EQ(set_credit(h.domid, 256, 50), 0, "cap 50");
+    CHECK_EQ(simple(XEN_DOMCTL_unpausedomain, h.domid), 0, "started");
+    sleep_ns(1000 * ms);
+    uint64_t t0 = system_time_ns(), c0 = info_of(h.domid).cpu_time;
+    sleep_ns(4000 * ms);
+    uint64_t c1 = info_of(h.domid).cpu_time, t1 = system_time_ns();
+    uint64_t r = permille(c1 - c0, t1 - t0);
+    printf("cap: one CPU, over %u ms the capped hog ran %u ms: %u permille of the CPU\n",
+           static_cast<uint32_t>((t1 - t0) / ms), static_cast<uint32_t>((c1 - c0) / ms),
+           static_cast<uint32_t>(r));
+    CHECK(r >= 475 && r <= 525, "a cap of 50 holds within 5% (475..525 permille)");
+    CHECK_EQ(simple(XEN_DOMCTL_destroydomain, h.domid), 0, "destroyed");
 }
 
 void test_cap()
@@ -433,6 +498,10 @@ void guest_main(start_info_t* si)
     const char* cmd = reinterpret_cast<const char*>(si->cmd_line);
     if (is(cmd, "share"))
         test_share();
+    else if (is(cmd, "share1"))
+        test_share_one_cpu();
+    else if (is(cmd, "cap1"))
+        test_cap_one_cpu();
     else if (is(cmd, "cap"))
         test_cap();
     else if (is(cmd, "wake"))
@@ -442,6 +511,6 @@ void guest_main(start_info_t* si)
     else if (is(cmd, "cycles"))
         test_cycles(200, 10000);
     else
-        CHECK(false, "a scenario named on the command line (share, cap, wake, scale, cycles)");
+        CHECK(false, "a scenario named on the command line (share, share1, cap, cap1, wake, scale, cycles)");
     CHECK_EQ(launch::arena_used(), 0, "the builder gave back all its memory");
 }
