@@ -30,9 +30,14 @@ struct Cpu_mask {
     constexpr bool operator==(Cpu_mask o) const { return bits == o.bits; }
     constexpr bool operator!=(Cpu_mask o) const { return bits != o.bits; }
     // Lowest member; max_cpus when empty.
+    // Two 32-bit scans: on i686 GCC makes a 64-bit count a call into
+    // libgcc (__ctzdi2), and every kick loop starts with one.
     constexpr unsigned first() const
     {
-        return bits ? static_cast<unsigned>(__builtin_ctzll(bits)) : max_cpus;
+        auto lo = static_cast<uint32_t>(bits), hi = static_cast<uint32_t>(bits >> 32);
+        if (lo)
+            return static_cast<unsigned>(__builtin_ctz(lo));
+        return hi ? 32 + static_cast<unsigned>(__builtin_ctz(hi)) : max_cpus;
     }
     // First member after 'cpu', wrapping round (Xen's cpumask_cycle);
     // max_cpus when empty.

@@ -35,7 +35,12 @@ void sched_kick(sched::Cpu_mask m)
 
 namespace {
 
-void kick(sched::Cpu_mask m) { sched_kick(m); }
+// Most policy calls have nobody to kick: no call then.
+inline void kick(sched::Cpu_mask m)
+{
+    if (!m.empty())
+        sched_kick(m);
+}
 
 Cpu_sched& of(Timer& t) { return *static_cast<Cpu_sched*>(t.ctx); }
 

@@ -1,6 +1,5 @@
 #include "arch/x86_32/mm/mapcache.hpp"
 
-#include "arch/x86_32/include/irq_flags.hpp"
 #include "arch/x86_32/mm/paging.hpp"
 #include "arch/x86_32/cpu/percpu.hpp"
 #include "hypervisor/console/console.hpp"
@@ -38,6 +37,22 @@ void clear_pte(uint32_t slot)
 }
 uintptr_t slot_va(uint32_t slot) { return HV_MAPCACHE_START + (slot << page_shift); }
 
+// A slot is claimed and given back by one bit operation on this CPU's
+// mask: one instruction, so an interrupt handler that maps frames too
+// (and always unmaps them before it returns) sees the bit either before
+// or after, never half-changed, and no masking of interrupts is needed.
+// Other CPUs never touch the mask, so no lock prefix either.
+bool claim(uint32_t& mask, uint32_t bit)
+{
+    bool was;
+    asm volatile("btsl %2, %0" : "+m"(mask), "=@ccc"(was) : "r"(bit) : "memory");
+    return !was;
+}
+void release(uint32_t& mask, uint32_t bit)
+{
+    asm volatile("btrl %1, %0" : "+m"(mask) : "r"(bit) : "cc", "memory");
+}
+
 } // namespace
 
 void mapcache_init()
@@ -48,73 +63,63 @@ void mapcache_init()
         boot_l2_high[l2_slot(HV_MAPCACHE_START) + i] = virt_to_phys(cache_l1[i]) | PTE_P | PTE_RW;
 }
 
-void* map_frame(Mfn m)
+void* map_frame_slot(Mfn m)
 {
-    if (m == invalid_mfn)  // any other 32-bit frame number is below 2^52
+    if (m == invalid_mfn) // any other 32-bit frame number is below 2^52
         return nullptr;
-    uint64_t pa = mfn_to_paddr(m);
-    if (pa < HV_DIRECTMAP_SIZE)
-        return phys_to_virt<void>(static_cast<uint32_t>(pa));
-    // Interrupt handlers may map frames too: the mask is changed with
-    // interrupts off so a handler cannot take the slot being claimed.
-    uint32_t flags = irq_save();
     unsigned cpu = this_cpu().index;
-    uint32_t mask = in_use[cpu];
+    uint32_t& mask = in_use[cpu];
+    uint32_t base = cpu * mapcache_slots_per_cpu;
     // Each frame has a preferred slot, where a recent mapping of it may
     // still be: taken as it is when free.
     uint32_t i = raw(m) % mapcache_slots_per_cpu;
-    uint32_t base = cpu * mapcache_slots_per_cpu;
-    if ((mask & (1u << i)) == 0 && tag[base + i] == m) {
-        in_use[cpu] = mask | (1u << i);
-        irq_restore(flags);
-        return reinterpret_cast<void*>(slot_va(base + i));
+    if (claim(mask, i)) {
+        if (tag[base + i] == m)
+            return reinterpret_cast<void*>(slot_va(base + i));
+    } else {
+        for (;;) {
+            uint32_t now = __atomic_load_n(&mask, __ATOMIC_RELAXED);
+            if (now == (1u << mapcache_slots_per_cpu) - 1) {
+                log::warn("map cache: CPU %u has all %u slots in use; cannot map mfn %#x", cpu,
+                          mapcache_slots_per_cpu, raw(m));
+                return nullptr;
+            }
+            i = static_cast<uint32_t>(__builtin_ctz(~now));
+            if (claim(mask, i)) // else an interrupt took it meanwhile
+                break;
+        }
     }
-    if (mask == (1ull << mapcache_slots_per_cpu) - 1) {
-        irq_restore(flags);
-        log::warn("map cache: CPU %u has all %u slots in use; cannot map mfn %#x", cpu,
-                  mapcache_slots_per_cpu, raw(m));
-        return nullptr;
-    }
-    if (mask & (1u << i))
-        i = static_cast<uint32_t>(__builtin_ctz(~mask));
-    in_use[cpu] = mask | (1u << i);
     uint32_t slot = base + i;
     // The slot may still map another frame, perhaps in this CPU's TLB:
     // the new entry replaces it and the old translation is flushed.
     bool stale = tag[slot] != invalid_mfn;
     if (stale)
         clear_pte(slot);
-    set_pte(slot, pa | PTE_P | PTE_RW | PTE_A | PTE_D);
+    set_pte(slot, mfn_to_paddr(m) | PTE_P | PTE_RW | PTE_A | PTE_D);
     if (stale)
         invlpg(reinterpret_cast<void*>(slot_va(slot)));
     tag[slot] = m;
-    irq_restore(flags);
     return reinterpret_cast<void*>(slot_va(slot));
 }
 
-void unmap_frame(const void* va)
+void unmap_frame_slot(const void* va)
 {
     uintptr_t a = reinterpret_cast<uintptr_t>(va);
-    if (a >= HV_DIRECTMAP_START)
-        return;  // a direct-map address handed out by map_frame()
     if (a < HV_MAPCACHE_START || a >= HV_MAPCACHE_END) {
         log::error("unmap_frame: %p is not a map cache address", va);
         return;
     }
     uint32_t slot = static_cast<uint32_t>(a - HV_MAPCACHE_START) >> page_shift;
-    uint32_t flags = irq_save();
     unsigned cpu = this_cpu().index;
-    uint32_t bit = 1u << (slot % mapcache_slots_per_cpu);
-    if (slot / mapcache_slots_per_cpu != cpu || !(in_use[cpu] & bit)) {
-        irq_restore(flags);
+    uint32_t bit = slot % mapcache_slots_per_cpu;
+    if (slot / mapcache_slots_per_cpu != cpu || !(in_use[cpu] >> bit & 1)) {
         log::error("unmap_frame: %p is not mapped by CPU %u", va, cpu);
         return;
     }
     // The PTE stays (tag): only this CPU's hypervisor code uses the slot,
     // and only through a later map_frame, which rewrites it first for any
     // other frame.
-    in_use[cpu] &= ~bit;
-    irq_restore(flags);
+    release(in_use[cpu], bit);
 }
 
 unsigned mapcache_free_slots()

@@ -11,11 +11,16 @@
 // another frame (flushed then): mapping a frame again soon, in its
 // preferred slot, writes no PTE.
 #pragma once
+#include "arch/x86_32/mm/paging.hpp"
 #include "hypervisor/mm/frame.hpp"
 
 namespace arch {
 
 constexpr unsigned mapcache_slots_per_cpu = 16;
+
+// The slow halves of map_frame/unmap_frame (frames above the direct map).
+[[nodiscard]] void* map_frame_slot(Mfn m);
+void unmap_frame_slot(const void* va);
 
 // Installs the map cache's L1 tables into boot_l2_high. Boot, once, before
 // any guest L2 is made from boot_l2_high.
@@ -23,9 +28,19 @@ void mapcache_init();
 
 // A writable mapping of 'm', or nullptr (and a logged warning) when this
 // CPU's slots are all in use or 'm' is invalid.
-[[nodiscard]] void* map_frame(Mfn m);
+// Inline for the direct map, where most frames of a small machine are.
+[[nodiscard]] inline void* map_frame(Mfn m)
+{
+    if (raw(m) < (HV_DIRECTMAP_SIZE >> 12))
+        return phys_to_virt<void>(raw(m) << 12);
+    return map_frame_slot(m);
+}
 // Undoes map_frame(); 'va' may point anywhere inside the mapped frame.
-void unmap_frame(const void* va);
+inline void unmap_frame(const void* va)
+{
+    if (reinterpret_cast<uintptr_t>(va) < HV_DIRECTMAP_START) // else handed out directly
+        unmap_frame_slot(va);
+}
 
 // Free slots left for the calling CPU (for tests and diagnostics).
 unsigned mapcache_free_slots();
