@@ -238,9 +238,8 @@ void Credit_scheduler::set_idle(unsigned cpu_id, bool idle)
 
 // Takes one idle CPU out of the idlers, so two wakers do not both send
 // their vCPU to the same one (Xen clears tickled CPUs from prv->idlers).
-Cpu_mask Credit_scheduler::claim_idler(Cpu_mask candidates)
+Cpu_mask Credit_scheduler::claim_one_idler(Cpu_mask idle)
 {
-    Cpu_mask idle = candidates & idlers();
     while (!idle.empty()) {
         unsigned n = idle.cycle(load(tickle_bias_) % max_cpus);
         if (idlers_.clear(n)) {

@@ -233,7 +233,13 @@ private:
     Cpu_mask stay(Sched_vcpu& v, Credit_cpu& c);
     Cpu_mask kick_for(Credit_cpu& c, const Sched_vcpu& v);
     void set_idle(unsigned cpu_id, bool idle);
-    Cpu_mask claim_idler(Cpu_mask candidates);
+    // Inline for the usual answer on a busy machine: no idle candidate.
+    Cpu_mask claim_idler(Cpu_mask candidates)
+    {
+        Cpu_mask idle = candidates & idlers();
+        return idle.empty() ? idle : claim_one_idler(idle);
+    }
+    Cpu_mask claim_one_idler(Cpu_mask idle);
     // credit_wake.cpp
     bool place_on_idler(Sched_vcpu& v, Credit_cpu& home, unsigned to);
     // credit_schedule.cpp

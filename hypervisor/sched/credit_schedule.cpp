@@ -102,6 +102,8 @@ Sched_vcpu* Credit_scheduler::steal(Credit_cpu& c, Prio than)
 // One idle CPU that could take something waiting here, claimed.
 Cpu_mask Credit_scheduler::spread_kick(const Credit_cpu& c)
 {
+    if (idlers().without(c.id).empty()) // nobody to kick: no need to look
+        return {};
     Cpu_mask want;
     for (Sched_vcpu* v = c.runq.front(); v; v = Runq::next(*v))
         if (!v->running && !v->yielding && !v->is_parked())
@@ -124,7 +126,8 @@ Decision Credit_scheduler::schedule(Credit_cpu& c, uint64_t now)
     if (prev)
         burn(*prev, now);
     sort_if_needed(c);
-    if (prev && keep_for_ratelimit(c, *prev, now, d))
+    // A vCPU that blocked or went down is never kept: no need to ask.
+    if (prev && prev->runnable && keep_for_ratelimit(c, *prev, now, d))
         return d;
     if (prev)
         requeue_prev(c, *prev);
