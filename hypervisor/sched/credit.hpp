@@ -251,7 +251,12 @@ private:
     bool keep_for_ratelimit(Credit_cpu& c, Sched_vcpu& prev, uint64_t now, Decision& d);
     Sched_vcpu* steal(Credit_cpu& c, Prio than);
     Sched_vcpu* steal_from(Credit_cpu& peer, Credit_cpu& c, Prio than);
-    Cpu_mask spread_kick(const Credit_cpu& c);
+    // Inline for the usual answer on a busy machine: no idle CPU to kick.
+    Cpu_mask spread_kick(const Credit_cpu& c)
+    {
+        return idlers().without(c.id).empty() ? Cpu_mask{} : spread_to_idler(c);
+    }
+    Cpu_mask spread_to_idler(const Credit_cpu& c);
     void set_curr(Credit_cpu& c, Sched_vcpu* v);
     // credit_account.cpp
     void burn(Sched_vcpu& v, uint64_t now);

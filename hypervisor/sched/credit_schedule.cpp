@@ -100,10 +100,8 @@ Sched_vcpu* Credit_scheduler::steal(Credit_cpu& c, Prio than)
 }
 
 // One idle CPU that could take something waiting here, claimed.
-Cpu_mask Credit_scheduler::spread_kick(const Credit_cpu& c)
+Cpu_mask Credit_scheduler::spread_to_idler(const Credit_cpu& c)
 {
-    if (idlers().without(c.id).empty()) // nobody to kick: no need to look
-        return {};
     Cpu_mask want;
     for (Sched_vcpu* v = c.runq.front(); v; v = Runq::next(*v))
         if (!v->running && !v->yielding && !v->is_parked())

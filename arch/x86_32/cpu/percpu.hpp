@@ -31,6 +31,9 @@ struct Percpu {
     // rewrites only those and the next vCPU's, not the whole windows.
     uint8_t gdt_guest_pages;
     uint8_t ldt_window_pages;
+    // The SYSENTER MSRs hold this CPU's entry (pv_entry.cpp): written at
+    // its first vCPU load, not at every switch (they never change).
+    bool sysenter_loaded;
 
     // Usable hypervisor stack: [stack_bottom, stack_top).
     uint32_t stack_bottom() const;

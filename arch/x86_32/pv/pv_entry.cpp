@@ -127,6 +127,11 @@ void hypervisor_debug_trap(Exception_frame& f)
 
 void load_sysenter(Percpu& cpu)
 {
+    // Per CPU and constant: once is enough. (CPUID serialises and each
+    // WRMSR costs about a hundred cycles: every switch used to pay both.)
+    if (cpu.sysenter_loaded)
+        return;
+    cpu.sysenter_loaded = true;
     // Only CPUs with SYSENTER (CPUID.1:EDX.SEP; P6 model 3 and later).
     if (!(cpuid(1).edx & (1u << 11)))
         return;

@@ -15,7 +15,8 @@ struct Percpu;
 // Boot, once: installs the hypercall gate and the guest-exception path.
 void pv_entry_init();
 
-// SYSENTER from guests enters sysenter.S on this CPU's guest frame.
+// SYSENTER from guests enters sysenter.S on this CPU's guest frame; the
+// MSRs are written the first time a CPU loads a vCPU, then left alone.
 void load_sysenter(Percpu& cpu);
 // The running vCPU's ring-1 stack (stack_switch) in this CPU's TSS, used
 // when the CPU itself switches from the guest's ring 3 to ring 1.
