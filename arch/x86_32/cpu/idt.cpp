@@ -14,6 +14,9 @@ constexpr uint8_t df_vector = 8;
 // straight into the guest running on that CPU (set_syscall_gate).
 alignas(8) Descriptor idt[max_cpus][256];
 Interrupt_handler handlers[256];
+// The hypervisor's own system-call gate, made once (idt_init): a switch to
+// a vCPU without a direct gate stores it as it is.
+Descriptor default_syscall_gate;
 
 uint8_t default_dpl(unsigned vector)
 {
@@ -33,6 +36,7 @@ void idt_init()
         // even when the hypervisor stack overflowed.
         table[df_vector] = gate(0, DOUBLEFAULT_TSS_SEL, gate_task, 0);
     }
+    default_syscall_gate = idt[0][syscall_vector];
 }
 
 void idt_load(unsigned cpu)
@@ -50,8 +54,7 @@ void set_syscall_gate(unsigned cpu, uint16_t cs, uint32_t eip)
 
 void clear_syscall_gate(unsigned cpu)
 {
-    idt[cpu][syscall_vector] = gate(interrupt_stub_table[syscall_vector], HV_CS, gate_interrupt,
-                                    default_dpl(syscall_vector));
+    idt[cpu][syscall_vector] = default_syscall_gate;
 }
 
 namespace {
@@ -66,6 +69,8 @@ bool install(uint8_t vector, uint32_t entry, Interrupt_handler fn, uint8_t kind,
     __atomic_store_n(&handlers[vector], fn, __ATOMIC_RELEASE);
     for (auto& table : idt)
         table[vector] = gate(entry, HV_CS, kind, dpl);
+    if (vector == syscall_vector)
+        default_syscall_gate = idt[0][vector];
     return true;
 }
 
