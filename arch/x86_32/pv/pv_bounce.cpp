@@ -29,34 +29,30 @@ bool push_bounce_frame(Vcpu& v, Exception_frame& f, uint16_t cs, uint32_t eip, b
     vcpu_info* vi = v.info;
     uint8_t saved_mask = vi->evtchn_upcall_mask;
     bool from_user = (f.cs & 3) == 3;
-    uint32_t words[16];
-    unsigned n = 0;
     uint32_t esp = from_user ? v.kernel_sp : f.esp;
     uint16_t ss = from_user ? static_cast<uint16_t>(v.kernel_ss) : f.ss;
-    // Built from the top (highest address) down, then written in one copy.
-    uint32_t top[6];
-    unsigned t = 0;
-    if (from_user) {
-        top[t++] = f.ss;
-        top[t++] = f.esp;
-    }
     // The guest's view of EFLAGS: IF is "events enabled", IOPL its virtual
     // one with the architectural-IOPL assist (Xen's create_bounce_frame).
     uint32_t eflags = (f.eflags & ~(eflags_if | eflags_iopl)) | (saved_mask ? 0 : eflags_if);
     if (v.domain->vm_assist & (1u << VMASST_TYPE_architectural_iopl))
         eflags |= v.iopl << 12;
-    top[t++] = eflags;
-    top[t++] = f.cs | (uint32_t{saved_mask} << 16);
-    top[t++] = f.eip;
-    for (unsigned i = 0; i < nextra; ++i)
-        words[n++] = extra[i];
-    // Memory order: lowest address first.
-    uint32_t frame[16];
+    // Built in memory order, lowest address first: the extra words (the
+    // last one lowest, as pushed last), eip, cs with the saved mask,
+    // eflags, then from user space its esp and ss.
+    constexpr unsigned max_extra = 4; // the failsafe callback's selectors
+    if (nextra > max_extra)
+        return false;
+    uint32_t frame[max_extra + 5];
     unsigned len = 0;
-    for (unsigned i = n; i-- > 0;)
-        frame[len++] = words[i];
-    for (unsigned i = t; i-- > 0;)
-        frame[len++] = top[i];
+    for (unsigned i = nextra; i-- > 0;)
+        frame[len++] = extra[i];
+    frame[len++] = f.eip;
+    frame[len++] = f.cs | (uint32_t{saved_mask} << 16);
+    frame[len++] = eflags;
+    if (from_user) {
+        frame[len++] = f.esp;
+        frame[len++] = f.ss;
+    }
     uint32_t new_esp = esp - len * 4;
     if (new_esp > esp || copy_to_guest_raw(new_esp, frame, len * 4) != 0) {
         log::warn("d%u v%u: cannot write an exception frame at %08x: guest stack unusable",

@@ -33,7 +33,7 @@ void load_syscall_gate(Vcpu& v);
 // Builds a bounce frame (pv_bounce.cpp) on v's guest stack so the guest
 // resumes at cs:eip as if the CPU had delivered an interrupt there: the
 // 'nextra' words of 'extra' are pushed after eip in order (extra[0] right
-// below eip, the last word lowest). With mask_events the upcall mask is
+// below eip, the last word lowest; at most 4). With mask_events the upcall mask is
 // set after its old value was saved in the frame. False when the guest
 // stack cannot be written.
 [[nodiscard]] bool push_bounce_frame(Vcpu& v, Exception_frame& f, uint16_t cs, uint32_t eip,
