@@ -25,7 +25,7 @@ Cpu_sched cpus[sched::max_cpus];
 
 } // namespace
 
-void sched_kick(sched::Cpu_mask m)
+void sched_kick_cpus(sched::Cpu_mask m)
 {
     // By 32-bit halves: a 64-bit shift per member costs more than the kick
     // of this CPU it is usually for.
@@ -37,13 +37,6 @@ void sched_kick(sched::Cpu_mask m)
 }
 
 namespace {
-
-// Most policy calls have nobody to kick: no call then.
-inline void kick(sched::Cpu_mask m)
-{
-    if (!m.empty())
-        sched_kick(m);
-}
 
 Cpu_sched& of(Timer& t) { return *static_cast<Cpu_sched*>(t.ctx); }
 
@@ -83,7 +76,7 @@ void tick_fired(Timer& t, uint64_t now)
         k = scheduler.tick(c.credit, now);
         busy = c.credit.curr != nullptr;
     }
-    kick(k);
+    sched_kick(k);
     // Ticks stop while the CPU idles; sched_pick restarts them.
     if (busy)
         arch::timer_set(t, t.deadline + scheduler.tick_period_ns());
@@ -91,7 +84,7 @@ void tick_fired(Timer& t, uint64_t now)
 
 void account_fired(Timer& t, uint64_t now)
 {
-    kick(scheduler.account(now));
+    sched_kick(scheduler.account(now));
     uint64_t next = t.deadline + scheduler.account_period_ns();
     arch::timer_set(t, next > now ? next : now + scheduler.account_period_ns());
 }
@@ -121,7 +114,7 @@ template <typename F> void change(Vcpu& v, F change_fn)
         else if (before && !after)
             k = scheduler.sleep(v.sched);
     }
-    kick(k);
+    sched_kick(k);
 }
 
 bool events_need_delivery(const Vcpu& v)
@@ -163,7 +156,7 @@ void sched_vcpu_init(Vcpu& v)
 void sched_vcpu_destroy(Vcpu& v)
 {
     arch::vcpu_timers_kill(v);
-    kick(scheduler.remove_vcpu(v.sched).kick);
+    sched_kick(scheduler.remove_vcpu(v.sched).kick);
 }
 
 void vcpu_set_up(Vcpu& v, bool up)
@@ -302,7 +295,7 @@ void vcpu_yield(Vcpu& v)
         sched::Vcpu_lock l(scheduler, v.sched);
         k = scheduler.yield(v.sched);
     }
-    kick(k);
+    sched_kick(k);
 }
 
 Sched_pick sched_pick(unsigned cpu, Vcpu* prev)
@@ -325,7 +318,7 @@ Sched_pick sched_pick(unsigned cpu, Vcpu* prev)
             }
         }
     }
-    kick(d.kick);
+    sched_kick(d.kick);
     set_slice(c, d.run_ns ? now + d.run_ns : 0);
     if (!next)
         arch::timer_stop(c.tick);
@@ -341,5 +334,5 @@ void sched_switched(Vcpu* prev)
     if (!prev)
         return;
     __atomic_store_n(&prev->is_running, false, __ATOMIC_RELEASE);
-    kick(scheduler.context_saved(prev->sched));
+    sched_kick(scheduler.context_saved(prev->sched));
 }

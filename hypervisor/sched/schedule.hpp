@@ -63,8 +63,14 @@ void domain_pause_sync(Domain& d);
 // vcpu_pause, then waits until v's state is saved; v must not be the caller.
 void vcpu_pause_sync(Vcpu& v);
 
-// The CPUs the policy returned: each reschedules (IPI, or this CPU's softirq).
-void sched_kick(sched::Cpu_mask m);
+// The CPUs the policy returned: each reschedules (IPI, or this CPU's
+// softirq). Inline for the usual answer, nobody: no call then.
+void sched_kick_cpus(sched::Cpu_mask m);
+inline void sched_kick(sched::Cpu_mask m)
+{
+    if (!m.empty())
+        sched_kick_cpus(m);
+}
 
 // XEN_DOMCTL_{set,get}vcpuaffinity: v's hard affinity (bits beyond
 // sched::max_cpus ignored). -EINVAL when no online CPU is in it.

@@ -31,8 +31,8 @@ void mapcache_init();
 // Inline for the direct map, where most frames of a small machine are.
 [[nodiscard]] inline void* map_frame(Mfn m)
 {
-    if (raw(m) < (HV_DIRECTMAP_SIZE >> 12))
-        return phys_to_virt<void>(raw(m) << 12);
+    if (raw(m) < (HV_DIRECTMAP_SIZE >> page_shift))
+        return phys_to_virt<void>(raw(m) << page_shift);
     return map_frame_slot(m);
 }
 // Undoes map_frame(); 'va' may point anywhere inside the mapped frame.
