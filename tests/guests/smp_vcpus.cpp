@@ -8,9 +8,12 @@
 // (UVMF_ALL, MMUEXT_TLB_FLUSH_ALL, MMUEXT_INVLPG_ALL), never walking an
 // L2 its L3 no longer holds once that L2 is retyped, polls ending by
 // event and by timeout racing each other across the CPUs, and going down
-// and up again where it stopped. Expectations are Xen's (common/domain.c
-// do_vcpu_op, arch/x86/domain.c arch_set_info_guest).
+// and up again where it stopped; and, on one CPU, each vCPU reading its
+// own per-CPU data through the same FS/GS selector in its own GDT, as
+// Linux's percpu segment, across switches between them. Expectations are
+// Xen's (common/domain.c do_vcpu_op, arch/x86/domain.c arch_set_info_guest).
 #include "console.hpp"
+#include "ctl_ops.hpp"
 #include "hypercall.hpp"
 #include "pt_lib.hpp"
 #include "shared.hpp"
@@ -40,7 +43,7 @@ namespace {
 
 constexpr uint64_t one_ms = 1000000;
 
-enum Cmd : uint32_t { none, send_ipi, block_on_timer, read_window, fpu_keep, go_down, ping_bursts };
+enum Cmd : uint32_t { none, send_ipi, block_on_timer, read_window, fpu_keep, go_down, ping_bursts, percpu_reads };
 
 // vCPU 0 writes cmd (then seq), vCPU 1 answers by copying seq into done.
 volatile uint32_t cmd_seq, cmd, done_seq;
@@ -48,6 +51,9 @@ volatile uint32_t v1_alive, v1_cs, v1_eflags, v1_upcalls, v1_read, v1_fpu, v1_af
 // ping_bursts: vCPU 1 sends while 'pinging' and is quiet after 'ping_stop';
 // it counts its loops in 'ping_loops' (a loop ends after its send's call).
 volatile uint32_t pinging, ping_stop, ping_loops;
+// percpu_reads: vCPU 1 loads its own GDT and reads through its per-CPU
+// selector, yielding after each read, until 'percpu_stop'.
+volatile uint32_t percpu_stop, v1_percpu_reads, v1_percpu_wrong;
 evtchn_port_t ipi_port;
 uint32_t window_addr;
 
@@ -327,6 +333,98 @@ void test_fpu_and_down()
     CHECK(wait_for([] { return v1_after_down != 0; }), "  it resumes after its VCPUOP_down, which returned 0");
 }
 
+// Linux's per-CPU data: each CPU's GDT holds a segment at one index
+// (GDT_ENTRY_PERCPU, 27: selector 0xd8 in FS; the stack canary's 0xe0 in
+// GS) whose base is that CPU's area. Two vCPUs of one domain thus load
+// the same selector values with different bases; a switch between them
+// must reload FS and GS from the incoming vCPU's GDT even when the
+// selector values are equal, or the incoming vCPU reads the other's area
+// (a real Linux domU with two vCPUs died so in its xenbus thread).
+constexpr uint32_t percpu_entry = 27, percpu_sel = percpu_entry << 3;
+alignas(4096) uint64_t percpu_gdt[2][512];
+volatile uint32_t percpu_area[2] = {0xC0C0C0C0u, 0xC1C1C1C1u};
+
+// A byte-granular, 32-bit, writable data segment at 'base', DPL 0 as
+// Linux writes it (raised to 1).
+uint64_t data_segment(uint32_t base, uint32_t limit)
+{
+    uint32_t lo = (base << 16) | (limit & 0xFFFFu);
+    uint32_t hi = ((base >> 16) & 0xFFu) | (0x2u << 8) | (1u << 12) | (1u << 15) | (limit & 0xF0000u) |
+                  (1u << 22) | (base & 0xFF000000u);
+    return (uint64_t{hi} << 32) | lo;
+}
+
+// vCPU 'v' loads its own GDT with its per-CPU segment, into FS and GS.
+int32_t load_percpu_gdt(unsigned v)
+{
+    uint64_t* g = percpu_gdt[v];
+    g[percpu_entry] = data_segment(hc::arg(&percpu_area[v]), 3);
+    uint32_t mfn = pfn_to_mfn(virt_to_pfn(g));
+    int32_t rc = hc::update_va_mapping(hc::arg(g), (uint64_t{mfn} << 12) | pte_present | pte_accessed,
+                                       UVMF_INVLPG | UVMF_LOCAL);
+    xen_pfn_t frames[1] = {mfn};
+    if (rc == 0)
+        rc = hc::set_gdt(frames, percpu_entry + 1);
+    if (rc == 0)
+        asm volatile("movl %0, %%fs; movl %0, %%gs" ::"r"(percpu_sel) : "memory");
+    return rc;
+}
+
+// Both per-CPU selectors read this vCPU's own area.
+bool reads_own_area(unsigned v)
+{
+    uint32_t f, g;
+    asm volatile("movl %%fs:0, %0; movl %%gs:0, %1" : "=r"(f), "=r"(g));
+    return f == percpu_area[v] && g == percpu_area[v];
+}
+
+void clear_fs_gs() { asm volatile("movl %0, %%fs; movl %0, %%gs" ::"r"(0u) : "memory"); }
+
+int32_t pin_vcpu1(uint8_t cpus)
+{
+    static uint8_t map[1];
+    map[0] = cpus;
+    xen_domctl_t op = domctl_op(XEN_DOMCTL_setvcpuaffinity, 0);
+    op.u.vcpuaffinity.vcpu = 1;
+    op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
+    op.u.vcpuaffinity.cpumap_hard.bitmap = hc::arg(map);
+    op.u.vcpuaffinity.cpumap_hard.nr_bits = 8;
+    return hc::call(__HYPERVISOR_domctl, hc::arg(&op));
+}
+
+void test_percpu_segments()
+{
+    // As dom0, vCPU 1 joins vCPU 0 on CPU 0, so every yield below switches
+    // between the two there. As a domU (no domctl) they go where the
+    // scheduler puts them, which shares CPUs with the other domains.
+    bool pin = (guest_start_info()->flags & SIF_PRIVILEGED) != 0;
+    if (pin)
+        CHECK_EQ(pin_vcpu1(0x1), 0, "vCPU 1 pinned to CPU 0, where vCPU 0 runs");
+    CHECK_EQ(load_percpu_gdt(0), 0, "vCPU 0 loads its own GDT, per-CPU segment 0xd8 in FS and GS");
+    CHECK(reads_own_area(0), "  FS and GS read vCPU 0's area");
+    percpu_stop = 0;
+    cmd = percpu_reads;
+    __atomic_store_n(&cmd_seq, cmd_seq + 1, __ATOMIC_SEQ_CST);
+    unsigned reads = 0, wrong = 0;
+    uint64_t give_up = system_time_ns() + 4000 * one_ms;
+    while (__atomic_load_n(&v1_percpu_reads, __ATOMIC_SEQ_CST) < 500 && system_time_ns() < give_up) {
+        ++reads;
+        if (!reads_own_area(0))
+            ++wrong;
+        (void)hc::sched_yield();
+    }
+    __atomic_store_n(&percpu_stop, 1u, __ATOMIC_SEQ_CST);
+    CHECK(wait_for([] { return done_seq == cmd_seq; }), "vCPU 1 loads its own GDT and reads through it");
+    printf("per-CPU segments: vCPU 0 %u reads (%u wrong), vCPU 1 %u reads (%u wrong)\n", reads, wrong,
+           v1_percpu_reads, v1_percpu_wrong);
+    CHECK(v1_percpu_reads >= 500 && reads >= 100, "  both read, yielding after each read");
+    CHECK_EQ(wrong, 0, "  vCPU 0 always read its own area through 0xd8");
+    CHECK_EQ(v1_percpu_wrong, 0, "  vCPU 1 always read its own area through 0xd8");
+    clear_fs_gs();
+    if (pin)
+        CHECK_EQ(pin_vcpu1(0x3), 0, "vCPU 1 free to run on both CPUs again");
+}
+
 void clear_pending(evtchn_port_t p)
 {
     __atomic_and_fetch(&guest_shared_info()->evtchn_pending[p / 32], ~(1u << (p % 32)), __ATOMIC_SEQ_CST);
@@ -465,6 +563,17 @@ extern "C" void vcpu1_main()
                 __atomic_store_n(&ping_loops, n + 1, __ATOMIC_SEQ_CST);
             }
             break;
+        case percpu_reads:
+            if (load_percpu_gdt(1) != 0)
+                break;
+            while (!__atomic_load_n(&percpu_stop, __ATOMIC_SEQ_CST)) {
+                v1_percpu_reads = v1_percpu_reads + 1;
+                if (!reads_own_area(1))
+                    v1_percpu_wrong = v1_percpu_wrong + 1;
+                (void)hc::sched_yield();
+            }
+            clear_fs_gs();
+            break;
         case go_down:
             (void)hc::vcpu_op(VCPUOP_down, 1, nullptr);
             v1_after_down = 1;
@@ -484,6 +593,7 @@ void guest_main(start_info_t*)
     if (!v1_alive)
         return;
     test_events_and_timers();
+    test_percpu_segments();
     test_remote_flushes();
     test_remote_l3_changes();
     test_poll_races();

@@ -121,7 +121,9 @@ return_to_guest:
 10:	mov UREGS_es(%esp), %es
 11:	mov UREGS_ds(%esp), %ds
 	/* The hypervisor never loads fs or gs: reload them only when the
-	 * frame asks for other values (another vCPU, a failsafe bounce). */
+	 * frame asks for other values (a failsafe bounce; a context switch
+	 * nulls them, so another vCPU's are always loaded afresh from its
+	 * own descriptor tables). */
 	movl %fs, %eax
 	cmpw UREGS_fs(%esp), %ax
 	je 1f

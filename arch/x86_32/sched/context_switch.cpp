@@ -63,15 +63,22 @@ void save_vcpu(Vcpu& v, const Exception_frame& f)
         (void)runstate_write_guest(v);
 }
 
+// The hypervisor never loads FS or GS, so they still hold the last
+// guest's selectors, with the bases of that guest's descriptors cached.
+// Nulled when another vCPU is loaded (or none): interrupts taken while
+// idle would otherwise reload them from tables about to go, and the exit
+// path, which reloads FS and GS only when the frame's selector values
+// differ from the loaded ones, would keep the previous vCPU's bases for
+// equal values that name other descriptors (Linux's per-CPU segment: one
+// selector, a base per CPU in each CPU's own GDT).
+void clear_fs_gs() { asm volatile("movl %0, %%fs; movl %0, %%gs" ::"r"(0u) : "memory"); }
+
 // Nothing of any guest stays loaded on this CPU.
 [[noreturn]] void go_idle(Vcpu* prev)
 {
     Percpu& cpu = this_cpu();
     cpu.current = nullptr;
-    // The hypervisor never loads FS or GS, so they still hold the guest's
-    // selectors, which interrupts taken while idle would reload from
-    // tables about to go: null them first.
-    asm volatile("movl %0, %%fs; movl %0, %%gs" ::"r"(0u) : "memory");
+    clear_fs_gs();
     load_debugreg(7, 0x400);
     load_idle_cr3();
     (void)map_guest_gdt_frames(cpu, nullptr, 0);
@@ -91,6 +98,7 @@ void load_vcpu(Vcpu& v, const Sched_pick& at)
     // Its timers follow it, so that they fire where it runs.
     if (v.singleshot_timer.cpu != cpu.index)
         vcpu_timers_migrate(v, cpu.index);
+    clear_fs_gs();
     if (!map_guest_gdt_frames(cpu, v.gdt_frames, v.nr_gdt_frames))
         log::error("d%u v%u: cannot map its GDT", v.domain->id, v.id);
     load_guest_kernel_stack(v);
