@@ -26,11 +26,7 @@ bool pin(domid_t d, uint32_t cpu)
 {
     static uint8_t map[4];
     map[0] = static_cast<uint8_t>(1u << cpu);
-    xen_domctl op = domctl_op(XEN_DOMCTL_setvcpuaffinity, d);
-    op.u.vcpuaffinity.vcpu = 0;
-    op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
-    op.u.vcpuaffinity.cpumap_hard.bitmap = hc::arg(map);
-    op.u.vcpuaffinity.cpumap_hard.nr_bits = 8;
+    xen_domctl op = hard_affinity_op(d, 0, hc::arg(map));
     return hcalls.domctl(op, nullptr, 0) == 0;
 }
 

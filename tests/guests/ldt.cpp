@@ -2,6 +2,7 @@
 // descriptors, an LDT selector then works, update_descriptor edits an LDT in
 // use, and every unsafe variant is refused.
 #include "console.hpp"
+#include "descriptor.hpp"
 #include "hypercall.hpp"
 #include "shared.hpp"
 #include "test.hpp"
@@ -17,14 +18,6 @@ constexpr uint16_t ldt_sel = (1 << 3) | 4 | 1; // entry 1, LDT, RPL 1
 
 uint32_t va(const void* p) { return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(p)); }
 uint64_t maddr(const void* p) { return uint64_t{pfn_to_mfn(virt_to_pfn(p))} << 12; }
-
-constexpr uint64_t data_segment(uint32_t base, uint32_t limit, uint8_t dpl)
-{
-    uint8_t access = static_cast<uint8_t>(0x92 | (dpl << 5));
-    return (limit & 0xFFFFull) | (uint64_t{base & 0xFFFFFF} << 16) | (uint64_t{access} << 40) |
-           (uint64_t{(limit >> 16) & 0xF} << 48) | (uint64_t{0x4} << 52) |
-           (uint64_t{base >> 24} << 56);
-}
 
 int32_t set_ldt(const void* base, uint32_t ents)
 {

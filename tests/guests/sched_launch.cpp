@@ -51,11 +51,7 @@ int pin(domid_t d, uint8_t cpus)
 {
     static uint8_t mask[1];
     mask[0] = cpus;
-    xen_domctl op = domctl_op(XEN_DOMCTL_setvcpuaffinity, d);
-    op.u.vcpuaffinity.vcpu = 0;
-    op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
-    op.u.vcpuaffinity.cpumap_hard.bitmap = hc::arg(mask);
-    op.u.vcpuaffinity.cpumap_hard.nr_bits = 8;
+    xen_domctl op = hard_affinity_op(d, 0, hc::arg(mask));
     return hcalls.domctl(op, nullptr, 0);
 }
 

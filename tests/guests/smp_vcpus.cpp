@@ -14,6 +14,7 @@
 // Xen's (common/domain.c do_vcpu_op, arch/x86/domain.c arch_set_info_guest).
 #include "console.hpp"
 #include "ctl_ops.hpp"
+#include "descriptor.hpp"
 #include "hypercall.hpp"
 #include "pt_lib.hpp"
 #include "shared.hpp"
@@ -344,21 +345,11 @@ constexpr uint32_t percpu_entry = 27, percpu_sel = percpu_entry << 3;
 alignas(4096) uint64_t percpu_gdt[2][512];
 volatile uint32_t percpu_area[2] = {0xC0C0C0C0u, 0xC1C1C1C1u};
 
-// A byte-granular, 32-bit, writable data segment at 'base', DPL 0 as
-// Linux writes it (raised to 1).
-uint64_t data_segment(uint32_t base, uint32_t limit)
-{
-    uint32_t lo = (base << 16) | (limit & 0xFFFFu);
-    uint32_t hi = ((base >> 16) & 0xFFu) | (0x2u << 8) | (1u << 12) | (1u << 15) | (limit & 0xF0000u) |
-                  (1u << 22) | (base & 0xFF000000u);
-    return (uint64_t{hi} << 32) | lo;
-}
-
 // vCPU 'v' loads its own GDT with its per-CPU segment, into FS and GS.
 int32_t load_percpu_gdt(unsigned v)
 {
     uint64_t* g = percpu_gdt[v];
-    g[percpu_entry] = data_segment(hc::arg(&percpu_area[v]), 3);
+    g[percpu_entry] = data_segment(hc::arg(&percpu_area[v]), 3, 0); // DPL 0 as Linux: raised to 1
     uint32_t mfn = pfn_to_mfn(virt_to_pfn(g));
     int32_t rc = hc::update_va_mapping(hc::arg(g), (uint64_t{mfn} << 12) | pte_present | pte_accessed,
                                        UVMF_INVLPG | UVMF_LOCAL);
@@ -384,11 +375,7 @@ int32_t pin_vcpu1(uint8_t cpus)
 {
     static uint8_t map[1];
     map[0] = cpus;
-    xen_domctl_t op = domctl_op(XEN_DOMCTL_setvcpuaffinity, 0);
-    op.u.vcpuaffinity.vcpu = 1;
-    op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
-    op.u.vcpuaffinity.cpumap_hard.bitmap = hc::arg(map);
-    op.u.vcpuaffinity.cpumap_hard.nr_bits = 8;
+    xen_domctl_t op = hard_affinity_op(0, 1, hc::arg(map));
     return hc::call(__HYPERVISOR_domctl, hc::arg(&op));
 }
 
