@@ -17,13 +17,12 @@
 #include "hypervisor/mm/domain_frames.hpp"
 #include "hypervisor/mm/frame.hpp"
 #include "hypervisor/mm/frame_space.hpp"
+#include "hypervisor/grant/grant_table.hpp"
 #include "hypervisor/mm/relinquish.hpp"
 #include "hypervisor/event/pirq.hpp"
 #include "hypervisor/lib/spinlock.hpp"
 #include "hypervisor/domain/vcpu.hpp"
 #include "public/xen.h"
-
-struct Grant_table;
 
 // building: its id is taken but nothing else sees it yet (domain_create
 // until domain_publish or domain_abandon).
@@ -70,9 +69,13 @@ struct Domain {
     Evtchn_table evtchn;
     Pirq_table pirqs;        // guarded by evtchn.lock
 
-    // Grant table (hypervisor/grant/grant_table.hpp); made at domain
-    // creation, freed by grant::table_destroy.
+    // Grant table (hypervisor/grant/grant_table.hpp): made at domain
+    // creation, taken down by grant::table_destroy, which sets 'grant'
+    // back to nullptr. The table itself is grant_storage, part of this
+    // object: code holding a reference that read 'grant' before the
+    // teardown can still take the table's lock, and finds it dying.
     Grant_table* grant = nullptr;
+    Grant_table grant_storage;
 
     bool shutting_down = false;
     uint8_t shutdown_reason = 0;

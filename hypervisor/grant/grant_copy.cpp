@@ -1,10 +1,12 @@
-// GNTTABOP_copy (Xen's gnttab_copy_one with acquire_grant_for_copy and
-// release_grant_for_copy): the hypervisor copies bytes between two frames,
-// each named by a frame of the caller (DOMID_SELF only) or by a grant. A
-// grant is pinned for the copy as a host mapping would pin it (read-only
-// for the source, writable for the destination) and unpinned after.
-// Transitive grants (v2 GTF_transitive) are refused, as by a Xen started
-// with transitive grants disabled.
+// GNTTABOP_copy (Xen's gnttab_copy, gnttab_copy_one with
+// acquire_grant_for_copy and release_grant_for_copy, and its copy
+// buffers): the hypervisor copies bytes between two frames, each named by
+// a frame of the caller (DOMID_SELF only) or by a grant. A grant is pinned
+// for the copy as a host mapping would pin it (read-only for the source,
+// writable for the destination). A batch keeps each side claimed and
+// mapped while its ops name the same thing, and gives everything back at
+// its end. Transitive grants (v2 GTF_transitive) are refused, as by a Xen
+// started with transitive grants disabled.
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/grant/grant_entry.hpp"
 #include "hypervisor/grant/grant_ops.hpp"
@@ -13,29 +15,24 @@
 namespace grant {
 namespace {
 
-struct Copy_buf {
-    Env_domain held; // dom, held for the copy
-    Domain* dom = nullptr;
-    Mfn mfn = invalid_mfn;
-    uint32_t ref = 0;
-    uint16_t start = 0; // the window the grant allows
-    uint16_t length = page_size;
-    bool readonly = true;
-    bool have_grant = false; // pinned
-    bool have_ref = false;   // a general reference, and a writable type one
-                             // unless readonly (get_frame_as)
-};
-
 // Pins grant ref of rd for 'ldom' and takes a general reference on its
-// frame, and a writable type reference unless b.readonly.
-int16_t acquire(Grant_env& env, Domain& rd, uint32_t ref, uint16_t ldom, Copy_buf& b)
+// frame, and a writable type reference unless s.readonly. The table's
+// dying flag is read under its lock: teardown marks it under the same
+// lock and then waits for pins taken before to go (pins_drained), so none
+// is taken after.
+int16_t acquire(Grant_env& env, Domain& rd, uint32_t ref, uint16_t ldom, Copy_side& s)
 {
-    Grant_table& rt = *rd.grant;
+    Grant_table* t = __atomic_load_n(&rd.grant, __ATOMIC_ACQUIRE);
+    if (t == nullptr)
+        return GNTST_bad_domain;
+    Grant_table& rt = *t;
     Lock_guard<Spinlock> g(rt.lock);
+    if (rt.dying)
+        return GNTST_bad_domain;
     if (ref >= rt.nr_entries())
         return GNTST_bad_gntref;
     Active_entry& act = rt.active_entry(ref);
-    bool ro = b.readonly;
+    bool ro = s.readonly;
     uint32_t incr = ro ? gntpin::hstr : gntpin::hstw;
     if (act.pin != 0 && (act.domid != ldom || (act.pin & gntpin::overflow_mask(incr)) != 0))
         return GNTST_general_error;
@@ -69,100 +66,148 @@ int16_t acquire(Grant_env& env, Domain& rd, uint32_t ref, uint16_t ldom, Copy_bu
         return r == Frame_ref::no_frame ? GNTST_bad_domain : GNTST_general_error;
     }
     act.pin += incr;
-    b.mfn = act.mfn;
-    b.start = act.start;
-    b.length = act.length;
-    b.ref = ref;
-    b.have_grant = b.have_ref = true;
+    s.mfn = act.mfn;
+    s.start = act.start;
+    s.length = act.length;
+    s.have_grant = s.have_ref = true;
     return GNTST_okay;
 }
 
-void release(Grant_env& env, Copy_buf& b)
+// A frame only of DOMID_SELF, a grant of any domain.
+bool may_name(uint16_t domid, bool gref)
 {
-    if (b.have_grant) {
-        Grant_table& rt = *b.dom->grant;
-        Lock_guard<Spinlock> g(rt.lock);
-        Active_entry& act = rt.active_entry(b.ref);
-        act.pin -= b.readonly ? gntpin::hstr : gntpin::hstw;
-        reduce_status(env, rt, b.ref, act, b.readonly);
-        b.have_grant = false;
-    }
-    if (b.have_ref) {
-        put_frame_as(env, *b.dom, b.mfn, !b.readonly);
-        b.have_ref = false;
-    }
+    return domid == DOMID_SELF || gref;
 }
 
-// The domain one side names (Xen's gnttab_copy_lock_domain): a frame only
-// of DOMID_SELF, a grant of any domain (DOMID_SELF or an id).
-int16_t side_domain(Grant_env& env, Domain& caller, uint16_t domid, bool gref, Copy_buf& b)
+// The domain one side names (Xen's gnttab_copy_lock_domain), whose table
+// is looked at again when a grant of it is claimed.
+int16_t side_domain(Grant_env& env, Domain& caller, uint16_t domid, bool gref, Copy_side& s)
 {
-    if (domid != DOMID_SELF && !gref)
+    if (!may_name(domid, gref))
         return GNTST_permission_denied;
-    b.held = Env_domain(env, caller, caller.id, domid, true);
-    Domain* d = b.held.get();
-    if (d == nullptr || d->grant == nullptr || d->grant->dying)
+    s.held = Env_domain(env, caller, caller.id, domid, true);
+    Domain* d = s.held.get();
+    if (d == nullptr || d->grant == nullptr)
         return GNTST_bad_domain;
-    b.dom = d;
+    s.dom = d;
+    s.domid = domid;
     return GNTST_okay;
 }
 
-int16_t claim(Grant_env& env, Domain& caller, const gnttab_copy_ptr& p, bool gref, Copy_buf& b)
+// The side claims what ptr names already.
+bool holds(const Copy_side& s, const gnttab_copy_ptr& p, bool gref)
 {
-    if (gref) {
-        if (int16_t rc = acquire(env, *b.dom, p.u.ref, caller.id, b); rc != GNTST_okay)
-            return rc;
-    } else {
-        b.mfn = Mfn{p.u.gmfn};
-        if (Frame_ref r = get_frame_as(env, *b.dom, b.mfn, !b.readonly); r != Frame_ref::ok)
-            return r == Frame_ref::no_frame ? GNTST_bad_page : GNTST_general_error;
-        b.have_ref = true;
-    }
-    return GNTST_okay;
-}
-
-int16_t copy_bytes(Grant_env& env, const gnttab_copy& op, const Copy_buf& src, const Copy_buf& dst)
-{
-    uint32_t len = op.len;
-    if (op.source.offset + len > page_size || op.dest.offset + len > page_size)
-        return GNTST_bad_copy_arg;
-    if (op.source.offset < src.start || op.source.offset + len > uint32_t{src.start} + src.length)
-        return GNTST_general_error;
-    if (op.dest.offset < dst.start || op.dest.offset + len > uint32_t{dst.start} + dst.length)
-        return GNTST_general_error;
-    Frame_space& fs = env.frames();
-    Table_map s(fs, src.mfn);
-    Table_map d(fs, dst.mfn);
-    if (!s || !d)
-        return GNTST_general_error;
-    // memmove: source and destination may be the same frame.
-    __builtin_memmove(reinterpret_cast<unsigned char*>(d.get()) + op.dest.offset,
-                      reinterpret_cast<const unsigned char*>(s.get()) + op.source.offset, len);
-    return GNTST_okay;
+    return s.va != nullptr && s.gref == gref && s.name == (gref ? p.u.ref : p.u.gmfn);
 }
 
 } // namespace
 
-int16_t copy(Grant_env& env, Domain& caller, const gnttab_copy& op)
+int16_t Copy_batch::claim(Copy_side& s, const gnttab_copy_ptr& p, bool gref)
+{
+    if (gref) {
+        if (int16_t rc = acquire(env_, *s.dom, p.u.ref, caller_.id, s); rc != GNTST_okay)
+            return rc;
+    } else {
+        s.mfn = Mfn{p.u.gmfn};
+        if (Frame_ref r = get_frame_as(env_, *s.dom, s.mfn, !s.readonly); r != Frame_ref::ok)
+            return r == Frame_ref::no_frame ? GNTST_bad_page : GNTST_general_error;
+        s.have_ref = true;
+        s.start = 0;
+        s.length = page_size;
+    }
+    s.gref = gref;
+    s.name = gref ? p.u.ref : p.u.gmfn;
+    Frame_space& fs = env_.frames();
+    uint64_t* t = fs.direct_table(s.mfn);
+    if (t == nullptr) {
+        t = fs.map(s.mfn);
+        s.mapped = t != nullptr;
+    }
+    if (t == nullptr) {
+        give_back(s, false);
+        return GNTST_general_error;
+    }
+    s.va = reinterpret_cast<unsigned char*>(t);
+    return GNTST_okay;
+}
+
+// The mapping (if 'mapped'), the pin and the references of a side.
+void Copy_batch::give_back(Copy_side& s, bool mapped)
+{
+    if (mapped)
+        env_.frames().unmap(reinterpret_cast<uint64_t*>(s.va));
+    s.va = nullptr;
+    s.mapped = false;
+    if (s.have_grant) {
+        // Pinned: teardown waits for the pin, so the table is still there.
+        Grant_table& rt = *s.dom->grant;
+        Lock_guard<Spinlock> g(rt.lock);
+        Active_entry& act = rt.active_entry(s.name);
+        act.pin -= s.readonly ? gntpin::hstr : gntpin::hstw;
+        reduce_status(env_, rt, s.name, act, s.readonly);
+        s.have_grant = false;
+    }
+    if (s.have_ref) {
+        put_frame_as(env_, *s.dom, s.mfn, !s.readonly);
+        s.have_ref = false;
+    }
+}
+
+void Copy_batch::drop_domains()
+{
+    release(dst_);
+    release(src_);
+    src_.held = Env_domain();
+    dst_.held = Env_domain();
+    src_.dom = dst_.dom = nullptr;
+}
+
+int16_t Copy_batch::copy(const gnttab_copy& op)
 {
     if (op.len == 0)
         return GNTST_okay;
     bool src_gref = (op.flags & GNTCOPY_source_gref) != 0;
     bool dst_gref = (op.flags & GNTCOPY_dest_gref) != 0;
-    Copy_buf src, dst;
-    dst.readonly = false;
-    int16_t rc = side_domain(env, caller, op.source.domid, src_gref, src);
-    if (rc == GNTST_okay)
-        rc = side_domain(env, caller, op.dest.domid, dst_gref, dst);
-    if (rc == GNTST_okay)
-        rc = claim(env, caller, op.source, src_gref, src);
-    if (rc == GNTST_okay)
-        rc = claim(env, caller, op.dest, dst_gref, dst);
-    if (rc == GNTST_okay)
-        rc = copy_bytes(env, op, src, dst);
-    release(env, dst);
-    release(env, src);
-    return rc;
+    if (src_.dom == nullptr || op.source.domid != src_.domid || dst_.dom == nullptr ||
+        op.dest.domid != dst_.domid) {
+        end();
+        int16_t rc = side_domain(env_, caller_, op.source.domid, src_gref, src_);
+        if (rc == GNTST_okay)
+            rc = side_domain(env_, caller_, op.dest.domid, dst_gref, dst_);
+        if (rc != GNTST_okay) {
+            end();
+            return rc;
+        }
+    } else if (!may_name(op.source.domid, src_gref) || !may_name(op.dest.domid, dst_gref)) {
+        // The domains held were named with grants before.
+        return GNTST_permission_denied;
+    }
+    if (!holds(src_, op.source, src_gref)) {
+        release(src_);
+        if (int16_t rc = claim(src_, op.source, src_gref); rc != GNTST_okay)
+            return rc;
+    }
+    if (!holds(dst_, op.dest, dst_gref)) {
+        release(dst_);
+        if (int16_t rc = claim(dst_, op.dest, dst_gref); rc != GNTST_okay)
+            return rc;
+    }
+    uint32_t len = op.len;
+    if (op.source.offset + len > page_size || op.dest.offset + len > page_size)
+        return GNTST_bad_copy_arg;
+    if (op.source.offset < src_.start || op.source.offset + len > uint32_t{src_.start} + src_.length)
+        return GNTST_general_error;
+    if (op.dest.offset < dst_.start || op.dest.offset + len > uint32_t{dst_.start} + dst_.length)
+        return GNTST_general_error;
+    // memmove: source and destination may be the same frame.
+    __builtin_memmove(dst_.va + op.dest.offset, src_.va + op.source.offset, len);
+    return GNTST_okay;
+}
+
+int16_t copy(Grant_env& env, Domain& caller, const gnttab_copy& op)
+{
+    Copy_batch b(env, caller);
+    return b.copy(op);
 }
 
 } // namespace grant

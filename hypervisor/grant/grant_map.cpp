@@ -42,11 +42,15 @@ void drop_refs(Grant_env& env, Domain& rd, Mfn m, uint32_t n, bool ro)
 }
 
 // The map under rd's table lock: pin, references, host PTE. Nothing is
-// left changed when it fails.
+// left changed when it fails. A dying table is refused here, under the
+// lock teardown marks it with: a map that looked before the mark pins
+// before the teardown's look for pins, one after it is refused.
 int16_t map_locked(Grant_env& env, Vcpu& v, Domain& rd, Grant_table& rt,
                    const gnttab_map_grant_ref& op, uint32_t incr, Mapped& out)
 {
     Domain& ld = *v.domain;
+    if (rt.dying)
+        return GNTST_bad_domain;
     if (op.ref >= rt.nr_entries())
         return GNTST_bad_gntref;
     Active_entry& act = rt.active_entry(op.ref);
@@ -115,13 +119,15 @@ void map(Grant_env& env, Vcpu& v, gnttab_map_grant_ref& op)
     }
     // By id only: Xen's map_grant_ref does not accept DOMID_SELF.
     Env_domain rd(env, op.dom);
-    if (!rd || rd->grant == nullptr || rd->grant->dying || ld.grant == nullptr ||
-        ld.grant->dying) {
+    Grant_table* rtp = rd ? __atomic_load_n(&rd->grant, __ATOMIC_ACQUIRE) : nullptr;
+    // The granter's dying flag is read under its lock (map_locked); the
+    // mapper's own vCPUs no longer run once it is dying.
+    if (rtp == nullptr || ld.grant == nullptr || ld.grant->dying) {
         op.status = GNTST_bad_domain;
         return;
     }
     Grant_table& lt = *ld.grant;
-    Grant_table& rt = *rd->grant;
+    Grant_table& rt = *rtp;
     Lock_guard<Spinlock> mg(lt.maptrack_lock);
     uint32_t h = maptrack_get(env, lt);
     if (h == Grant_table::no_handle) {

@@ -54,7 +54,64 @@ struct Unmap_work {
 [[nodiscard]] int16_t unmap(Grant_env& env, Vcpu& v, const Unmap_request& r, Unmap_work& w);
 void unmap_complete(Grant_env& env, Domain& ld, const Unmap_work& w);
 
-// GNTTABOP_copy by 'caller'.
+// One side of a copy, as a batch keeps it (grant_copy.cpp).
+struct Copy_side {
+    Env_domain held;       // the domain named, held while the batch names it
+    Domain* dom = nullptr; // nullptr: none looked up
+    uint16_t domid = 0;    // as the op named it (DOMID_SELF or an id)
+    bool gref = false;     // what is claimed: a grant (name is the ref) or a frame (the gmfn)
+    uint32_t name = 0;
+    Mfn mfn = invalid_mfn;
+    unsigned char* va = nullptr; // the frame, mapped (through map() when 'mapped')
+    bool mapped = false;
+    uint16_t start = 0; // the window the grant allows
+    uint16_t length = page_size;
+    bool readonly = true;
+    bool have_grant = false; // pinned
+    bool have_ref = false;   // a general reference, and a writable type one unless readonly
+};
+
+// GNTTABOP_copy by 'caller', a batch of ops (Xen's gnttab_copy with its
+// copy buffers): each side's domain, pinned grant or frame references and
+// mapping are kept from one op to the next while the ops name the same
+// domain and the same grant or frame, and given back by end() (or the
+// destructor), which the hypercall reaches before it returns, preempted
+// or not. Every op is checked in full; only the claim is kept.
+class Copy_batch {
+public:
+    Copy_batch(Grant_env& env, Domain& caller) : env_(env), caller_(caller) { dst_.readonly = false; }
+    ~Copy_batch() // the domains go with the sides
+    {
+        release(dst_);
+        release(src_);
+    }
+    Copy_batch(const Copy_batch&) = delete;
+    Copy_batch& operator=(const Copy_batch&) = delete;
+
+    [[nodiscard]] int16_t copy(const gnttab_copy& op);
+    void end()
+    {
+        if (src_.dom != nullptr || dst_.dom != nullptr)
+            drop_domains();
+    }
+
+private:
+    int16_t claim(Copy_side& s, const gnttab_copy_ptr& p, bool gref);
+    // A side claims something exactly when it has a mapping of it.
+    void release(Copy_side& s)
+    {
+        if (s.va != nullptr)
+            give_back(s, s.mapped);
+    }
+    void give_back(Copy_side& s, bool mapped);
+    void drop_domains();
+
+    Grant_env& env_;
+    Domain& caller_;
+    Copy_side src_, dst_;
+};
+
+// A batch of one.
 [[nodiscard]] int16_t copy(Grant_env& env, Domain& caller, const gnttab_copy& op);
 
 // GNTTABOP_transfer by 'caller': even when it fails the frame is no longer
@@ -85,13 +142,18 @@ void unmap_complete(Grant_env& env, Domain& ld, const Unmap_work& w);
 //     grants is removed by force (their PTEs cleared, their TLBs flushed),
 //     so nothing keeps reaching d's memory. From here on d's grants can be
 //     neither mapped nor copied.
-//  3. (d's page tables and memory are relinquished.)
-//  4. table_destroy(d): the table's frames and memory are freed (a frame
+//  3. pins_drained(d), until true: a copy that found d's table alive just
+//     before 2 may still hold a pin on one of its grants, until its batch
+//     ends. (Only copies: every mapping is gone.)
+//  4. (d's page tables and memory are relinquished.)
+//  5. table_destroy(d): the table's frames and memory are freed (a frame
 //     still mapped by a page table goes when that mapping goes); d.grant is
-//     nullptr afterwards. Runs 1 and 2 itself if they were skipped.
+//     nullptr afterwards, the emptied table stays dying in d.grant_storage.
+//     Runs 1 and 2 itself if they were skipped.
 // No lock may be held by the caller.
 void release_mappings(Grant_env& env, Domain& d);
 void revoke_mappings(Grant_env& env, Domain& d);
+[[nodiscard]] bool pins_drained(Domain& d);
 void table_destroy(Grant_env& env, Domain& d);
 
 // References the hypervisor holds outside page tables for d's grants, for

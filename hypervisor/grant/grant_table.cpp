@@ -167,10 +167,7 @@ long table_create(Grant_env& env, Domain& d, const Grant_limits& lim)
     if (lim.max_frames < Grant_table::initial_frames || lim.max_version < 1 ||
         lim.max_version > 2 || lim.max_frames > 0x10000u || lim.max_maptrack_frames > 0x100000u)
         return -XEN_EINVAL;
-    auto* t = static_cast<Grant_table*>(env.alloc(sizeof(Grant_table)));
-    if (t == nullptr)
-        return -XEN_ENOMEM;
-    new (t) Grant_table;
+    Grant_table* t = new (&d.grant_storage) Grant_table;
     t->domid = d.id;
     t->max_version = static_cast<uint8_t>(lim.max_version);
     t->max_frames = lim.max_frames;
@@ -193,10 +190,9 @@ long table_create(Grant_env& env, Domain& d, const Grant_limits& lim)
         env.free(t->active);
         env.free(t->maptrack);
         t->~Grant_table();
-        env.free(t);
         return -XEN_ENOMEM;
     }
-    d.grant = t;
+    __atomic_store_n(&d.grant, t, __ATOMIC_RELEASE);
     return 0;
 }
 

@@ -72,6 +72,11 @@ bool any_pinned(Grant_table& t)
 
 } // namespace
 
+bool pins_drained(Domain& d)
+{
+    return d.grant == nullptr || !any_pinned(*d.grant);
+}
+
 void release_mappings(Grant_env& env, Domain& d)
 {
     if (d.grant == nullptr)
@@ -113,9 +118,14 @@ void table_destroy(Grant_env& env, Domain& d)
     env.free(t->status);
     env.free(t->active);
     env.free(t->maptrack);
-    d.grant = nullptr;
-    t->~Grant_table();
-    env.free(t);
+    // The table stays dying and empty in d.grant_storage for whoever read
+    // the pointer before this and takes the lock after it.
+    t->nr_frames = t->nr_status_frames = t->max_frames = 0;
+    t->maptrack_limit = t->maptrack_used = 0;
+    t->shared = t->status = nullptr;
+    t->active = nullptr;
+    t->maptrack = nullptr;
+    __atomic_store_n(&d.grant, nullptr, __ATOMIC_RELEASE);
 }
 
 } // namespace grant

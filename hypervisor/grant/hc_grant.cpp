@@ -205,8 +205,11 @@ long transfer_batch(Grant_env& env, Vcpu& v, uint32_t uop, uint32_t count)
 
 // Returns count - (entries done) when it stops early, as Xen's gnttab_copy,
 // so that stopping before the first entry still differs from "all done".
+// What the batch holds is given back when it goes out of scope, before
+// the hypercall returns (preempted too).
 long copy_batch(Grant_env& env, Vcpu& v, uint32_t uop, uint32_t count)
 {
+    grant::Copy_batch batch(env, *v.domain);
     for (uint32_t i = 0; i < count; ++i) {
         if (i && arch::hypercall_preempt_check(v))
             return count - i;
@@ -214,7 +217,7 @@ long copy_batch(Grant_env& env, Vcpu& v, uint32_t uop, uint32_t count)
         uint32_t gva = at<gnttab_copy_t>(uop, i);
         if (!copy_from_guest(op, gva))
             return -XEN_EFAULT;
-        op.status = grant::copy(env, *v.domain, op);
+        op.status = batch.copy(op);
         if (!put_status(gva, op))
             return -XEN_EFAULT;
     }

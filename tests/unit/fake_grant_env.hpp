@@ -49,6 +49,10 @@ public:
     std::function<void(uint32_t* word)> before_cmpxchg;
     std::function<void(uint16_t* status)> after_set_status;
     std::function<void(Domain& d)> on_flush;
+    // Another CPU's step between two of the core's: after each domain
+    // lookup, and before each allocation.
+    std::function<void(uint16_t id)> after_get_domain;
+    std::function<void()> before_alloc;
 
     Fake_grant_env(const Grant_limits& lim0 = Grant_limits{},
                    const Grant_limits& lim1 = Grant_limits{})
@@ -178,6 +182,8 @@ public:
         if (id >= nr_domains || !present[id])
             return nullptr;
         ++held[id];
+        if (after_get_domain)
+            after_get_domain(id);
         return doms[id].get();
     }
     void put_domain(Domain* d) override
@@ -194,6 +200,8 @@ public:
     }
     void* alloc(size_t bytes) override
     {
+        if (before_alloc)
+            before_alloc();
         if (allocs_left <= 0)
             return nullptr;
         --allocs_left;

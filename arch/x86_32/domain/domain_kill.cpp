@@ -139,7 +139,9 @@ bool run_step(Vcpu& caller, Domain& d)
         // are revoked (docs/design.md, "Grant tables").
         grant::release_mappings(arch::grant_env(), d);
         grant::revoke_mappings(arch::grant_env(), d);
-        return true;
+        // A copy that found d alive may hold a pin until its batch ends
+        // (moments): the table may not go before.
+        return grant::pins_drained(d);
     case Step::vcpu_state: release_vcpus(d); return true;
     case Step::memory: return memory_released(caller, d);
     case Step::finish: finish(d); return true;
