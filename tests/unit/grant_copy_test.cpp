@@ -330,6 +330,23 @@ TEST_F(GrantTransfer, GivenAnEntryThatDoesNotAcceptFromTheCaller_ThenGeneralErro
     EXPECT_EQ(env.dom(0).tot_pages, E::frames_per_domain);
 }
 
+// The receiver's teardown marks it dying after the transfer found it: the
+// frame is refused (and lost to the caller), the receiver's size and entry
+// stay as they were.
+TEST_F(GrantTransfer, GivenAReceiverMarkedDyingAfterItsLookup_ThenGeneralErrorAndNothingArrives)
+{
+    env.grant(0, 5, 1, 9, GTF_accept_transfer);
+    env.after_get_domain = [&](uint16_t id) {
+        if (id == 0)
+            grant::revoke_mappings(env, env.dom(0));
+    };
+    EXPECT_EQ(grant::transfer(env, env.dom(1), op(E::data(1, 3), 0, 5)), GNTST_general_error);
+    env.after_get_domain = nullptr;
+    EXPECT_EQ(env.stolen_freed, 1u);
+    EXPECT_EQ(env.dom(0).tot_pages, E::frames_per_domain);
+    EXPECT_EQ(env.flags(0, 5), GTF_accept_transfer);
+}
+
 TEST_F(GrantTransfer, GivenAReceiverAtItsLimit_ThenGeneralError)
 {
     env.grant(0, 5, 1, 9, GTF_accept_transfer);
