@@ -11,20 +11,24 @@ namespace {
 // The domain 'dom' names (DOMID_SELF or an id, Xen's
 // rcu_lock_domain_by_any_id), and whether the caller may act on it
 // (XSM_TARGET with the default policy: itself, or any domain for a
-// privileged caller). 0, -ESRCH or -EPERM.
-long target(Grant_env& env, Domain& caller, uint16_t dom, Env_domain& d)
+// privileged caller). 0, -ESRCH or -EPERM. 't' is its table, read once: a
+// teardown on another CPU may set d->grant to nullptr meanwhile (the
+// table it read stays valid, emptied, in the held domain).
+long target(Grant_env& env, Domain& caller, uint16_t dom, Env_domain& d, Grant_table*& t)
 {
     d = Env_domain(env, caller, caller.id, dom, true);
-    if (!d || d->grant == nullptr)
+    t = d ? __atomic_load_n(&d->grant, __ATOMIC_ACQUIRE) : nullptr;
+    if (t == nullptr)
         return -XEN_ESRCH;
     if (d.get() != &caller && !caller.privileged)
         return -XEN_EPERM;
     return 0;
 }
 
-int16_t target_status(Grant_env& env, Domain& caller, uint16_t dom, Env_domain& d)
+int16_t target_status(Grant_env& env, Domain& caller, uint16_t dom, Env_domain& d,
+                      Grant_table*& t)
 {
-    long rc = target(env, caller, dom, d);
+    long rc = target(env, caller, dom, d, t);
     return rc == -XEN_ESRCH ? GNTST_bad_domain : rc ? GNTST_permission_denied : GNTST_okay;
 }
 
@@ -34,9 +38,10 @@ int16_t setup_table(Grant_env& env, Domain& caller, uint16_t dom, uint32_t nr_fr
                     Frame_sink& out)
 {
     Env_domain d;
-    if (int16_t rc = target_status(env, caller, dom, d); rc != GNTST_okay)
+    Grant_table* tp;
+    if (int16_t rc = target_status(env, caller, dom, d, tp); rc != GNTST_okay)
         return rc;
-    Grant_table& t = *d->grant;
+    Grant_table& t = *tp;
     Lock_guard<Spinlock> g(t.lock);
     if (nr_frames > t.max_frames)
         return GNTST_general_error;
@@ -54,11 +59,12 @@ int16_t query_size(Grant_env& env, Domain& caller, uint16_t dom, uint32_t& nr_fr
                    uint32_t& max_frames)
 {
     Env_domain d;
-    if (int16_t rc = target_status(env, caller, dom, d); rc != GNTST_okay)
+    Grant_table* t;
+    if (int16_t rc = target_status(env, caller, dom, d, t); rc != GNTST_okay)
         return rc;
-    Lock_guard<Spinlock> g(d->grant->lock);
-    nr_frames = d->grant->nr_frames;
-    max_frames = d->grant->max_frames;
+    Lock_guard<Spinlock> g(t->lock);
+    nr_frames = t->nr_frames;
+    max_frames = t->max_frames;
     return GNTST_okay;
 }
 
@@ -66,9 +72,10 @@ int16_t get_status_frames(Grant_env& env, Domain& caller, uint16_t dom, uint32_t
                           Frame_sink& out)
 {
     Env_domain d;
-    if (int16_t rc = target_status(env, caller, dom, d); rc != GNTST_okay)
+    Grant_table* tp;
+    if (int16_t rc = target_status(env, caller, dom, d, tp); rc != GNTST_okay)
         return rc;
-    Grant_table& t = *d->grant;
+    Grant_table& t = *tp;
     Lock_guard<Spinlock> g(t.lock);
     if (nr_frames > t.nr_status_frames)
         return GNTST_general_error;
@@ -81,10 +88,11 @@ int16_t get_status_frames(Grant_env& env, Domain& caller, uint16_t dom, uint32_t
 long get_version(Grant_env& env, Domain& caller, uint16_t dom, uint32_t& version)
 {
     Env_domain d;
-    if (long rc = target(env, caller, dom, d))
+    Grant_table* t;
+    if (long rc = target(env, caller, dom, d, t))
         return rc;
-    Lock_guard<Spinlock> g(d->grant->lock);
-    version = d->grant->version;
+    Lock_guard<Spinlock> g(t->lock);
+    version = t->version;
     return 0;
 }
 
