@@ -117,6 +117,36 @@ void Domu_fleet::run_to_completion(bool quiet)
     }
 }
 
+void Domu_fleet::relay_for(uint32_t ms)
+{
+    uint64_t until = system_time_ns() + uint64_t{ms} * 1000000;
+    while (system_time_ns() < until) {
+        (void)hc::sched_yield();
+        for (unsigned k = 0; k < n_; ++k)
+            domu_[k].console.drain();
+    }
+}
+
+bool Domu_fleet::destroy_now(domid_t domid)
+{
+    for (unsigned i = 0; i < n_; ++i) {
+        if (domu_[i].domid != domid)
+            continue;
+        domu_[i].console.drain();
+        domu_[i].console.detach();
+        xen_domctl op = domctl_op(XEN_DOMCTL_destroydomain, domid);
+        bool ok = hc_.domctl(op, nullptr, 0) == 0;
+        CHECK(ok, "XEN_DOMCTL_destroydomain of a running domU");
+        for (unsigned k = i + 1; k < n_; ++k)
+            domu_[k - 1] = domu_[k];
+        --n_;
+        domu_[n_] = Domu{};
+        return ok;
+    }
+    CHECK(false, "destroy_now: the domU is in the fleet");
+    return false;
+}
+
 uint64_t physinfo_free_pages()
 {
     xen_sysctl_t s = sysctl_op(XEN_SYSCTL_physinfo);

@@ -25,6 +25,12 @@ public:
     // checks each powered off and destroys it. 'quiet': dom0 sleeps
     // between drains instead of yielding (benchmarks).
     void run_to_completion(bool quiet = false);
+    // Relays the consoles for 'ms' milliseconds of system time.
+    void relay_for(uint32_t ms);
+    // Destroys a running domU at once (XEN_DOMCTL_destroydomain, its
+    // console relayed one last time); the others go on. False (and a FAIL
+    // line) when the call fails.
+    bool destroy_now(domid_t domid);
 
     unsigned size() const { return n_; }
     domid_t domid(unsigned i) const { return domu_[i].domid; }

@@ -3,6 +3,8 @@
 //   role=ping peer=D gref=G rounds=N      (owns the port and the grants)
 //   role=pong peer=D port=P gref=G rounds=N
 //   role=intruder peer=D gref=G mfn=M peer_mfn=S
+//   role=granter peer=D gref=G            (grants, then waits to be destroyed)
+//   role=copier peer=D gref=G             (copies from them until refused)
 #include "cmdline_arg.hpp"
 #include "console.hpp"
 #include "idc_roles.hpp"
@@ -24,6 +26,10 @@ void guest_main(start_info_t* si)
         idc::run_pong(a);
     else if (cmdline_has(cl, "intruder"))
         idc::run_intruder(a);
+    else if (cmdline_has(cl, "granter"))
+        idc::run_granter(a);
+    else if (cmdline_has(cl, "copier"))
+        idc::run_copier(a);
     else
         CHECK(false, "the command line names a role");
 }

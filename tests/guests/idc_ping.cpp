@@ -113,3 +113,12 @@ void idc::run_ping(const Args& a)
     CHECK_EQ(idc::status(port).status, EVTCHNSTAT_closed, "  our port is closed");
     CHECK_EQ(idc::send(port), -XEN_EINVAL, "  send on it: -EINVAL");
 }
+
+void idc::run_granter(const Args& a)
+{
+    CHECK(map_grant_table(), "the grant table maps");
+    grant_pages(a.peer, a);
+    printf("granter: grants up, waiting to be destroyed\n");
+    for (;;)
+        (void)hc::sched_block();
+}

@@ -7,6 +7,7 @@
 #include "grant.hpp"
 #include "idc_link.hpp"
 #include "idc_roles.hpp"
+#include "shared.hpp"
 #include "test.hpp"
 
 namespace {
@@ -233,4 +234,41 @@ void idc::run_pong(const Args& a)
              "  send on it is dropped with 0 (Xen's evtchn_send for ECS_UNBOUND)");
     evtchn_close_t c = {port};
     CHECK_EQ(hc::event_channel_op(EVTCHNOP_close, &c), 0, "EVTCHNOP_close of the unbound port");
+}
+
+// Batches of copies of the peer's read-write grant, as fast as they go,
+// while dom0 destroys the peer: every batch holds the grant pinned while
+// it runs, so the peer's teardown meets pins in flight. The copies must
+// succeed until the peer is marked dying and then be refused with
+// GNTST_bad_domain; the hypervisor must survive, and dom0 finds its
+// memory back once both domains are gone.
+void idc::run_copier(const Args& a)
+{
+    static gnttab_copy_t batch[batch_ops];
+    for (gnttab_copy_t& c : batch)
+        c = copy_from_peer(a);
+    uint32_t ok_batches = 0;
+    int16_t last = GNTST_okay;
+    uint64_t give_up = system_time_ns() + 20000000000ull;
+    while (system_time_ns() < give_up) {
+        if (hc::grant_table_op(GNTTABOP_copy, batch, batch_ops) != 0)
+            break;
+        int16_t worst = GNTST_okay;
+        for (const gnttab_copy_t& c : batch)
+            if (c.status != GNTST_okay)
+                worst = c.status;
+        if (worst == GNTST_okay) {
+            ++ok_batches;
+            continue;
+        }
+        last = worst;
+        if (ok_batches > 0)
+            break; // refused after copies went through: the peer is going
+        // Not granted yet: try again.
+    }
+    printf("copier: %u batches of %u copies before the peer went, then status %d\n", ok_batches,
+           batch_ops, last);
+    CHECK(ok_batches > 0, "copies from the peer's grant went through while it lived");
+    CHECK_EQ(last, GNTST_bad_domain, "  then, the peer dying or gone: GNTST_bad_domain");
+    CHECK_EQ(local[0], idc::rw_magic, "  and what was copied is the peer's page");
 }

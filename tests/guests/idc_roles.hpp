@@ -23,5 +23,8 @@ constexpr domid_t absent_domid = 7; // no such domain in the scenario
 void run_ping(const Args& a);
 void run_pong(const Args& a);
 void run_intruder(const Args& a);
+// The granter dom0 destroys while the copier copies from its grant.
+void run_granter(const Args& a);
+void run_copier(const Args& a);
 
 } // namespace idc

@@ -8,6 +8,8 @@
 //   pin=same   d1 and d2 on CPU 1, dom0 on CPU 0 (setvcpuaffinity)
 //   pin=split  d1 on CPU 0, d2 on CPU 1
 //   quiet      dom0 sleeps between console drains (bench/run_interdomain.sh)
+//   destroy    instead: d1 only grants, d2 copies from its grant in
+//              batches, and dom0 destroys d1 while d2 copies
 // At the end every domU must have powered off and, once all are destroyed,
 // physinfo's free pages must be what they were before the first build.
 #include "cmdline_arg.hpp"
@@ -30,6 +32,21 @@ bool pin(domid_t d, uint32_t cpu)
     return hcalls.domctl(op, nullptr, 0) == 0;
 }
 
+// d1 grants and waits; d2 copies from the grant in batches; once d2 has
+// had time to be copying, d1 is destroyed under it (on two CPUs the
+// copies run on the other one all the while).
+void destroy_under_copies(Domu_fleet& fleet, const uint8_t* rd, uint32_t rd_len)
+{
+    if (!fleet.build(rd, rd_len, "idc_peer.elf", 1, "role=granter peer=2 gref=8", 16 * 1024) ||
+        !fleet.build(rd, rd_len, "idc_peer.elf", 2, "role=copier peer=1 gref=8", 16 * 1024))
+        return;
+    if (!fleet.start())
+        return;
+    fleet.relay_for(300);
+    (void)fleet.destroy_now(1);
+    fleet.run_to_completion();
+}
+
 } // namespace
 
 void guest_main(start_info_t* si)
@@ -40,6 +57,12 @@ void guest_main(start_info_t* si)
     const uint64_t free_before = physinfo_free_pages();
     char line[128];
     Domu_fleet fleet(hcalls);
+    if (cmdline_has(cl, "destroy")) {
+        destroy_under_copies(fleet, rd, si->mod_len);
+        const uint64_t free_after = physinfo_free_pages();
+        CHECK_EQ(free_after, free_before, "physinfo: every page of the domUs is free again");
+        return;
+    }
     format(line, sizeof line, "role=ping peer=2 gref=8 rounds=%u", rounds);
     if (!fleet.build(rd, si->mod_len, "idc_peer.elf", 1, line, 16 * 1024))
         return;
