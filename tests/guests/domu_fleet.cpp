@@ -99,8 +99,7 @@ void Domu_fleet::run_to_completion(bool quiet)
         } else {
             (void)hc::sched_yield();
         }
-        for (unsigned k = 0; k < n_; ++k)
-            domu_[k].console.drain();
+        drain_all();
         done = all_shut_down(hc_, ids, n_);
     }
     for (unsigned i = 0; i < n_; ++i) {
@@ -122,9 +121,14 @@ void Domu_fleet::relay_for(uint32_t ms)
     uint64_t until = system_time_ns() + uint64_t{ms} * 1000000;
     while (system_time_ns() < until) {
         (void)hc::sched_yield();
-        for (unsigned k = 0; k < n_; ++k)
-            domu_[k].console.drain();
+        drain_all();
     }
+}
+
+void Domu_fleet::drain_all()
+{
+    for (unsigned k = 0; k < n_; ++k)
+        domu_[k].console.drain();
 }
 
 bool Domu_fleet::destroy_now(domid_t domid)

@@ -37,6 +37,8 @@ public:
     uint32_t console_mfn(unsigned i) const { return domu_[i].console_mfn; }
 
 private:
+    void drain_all(); // every console relayed once
+
     struct Domu {
         domid_t domid = 0;
         uint32_t console_mfn = 0;
