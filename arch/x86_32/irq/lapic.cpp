@@ -84,6 +84,17 @@ bool irr_pending(uint8_t vector)
     return (word >> (vector % 32u)) & 1;
 }
 
+bool any_irr()
+{
+    // Vectors 0-31 are exceptions, never requested: IRR words 1 to 7.
+    if (regs == nullptr)
+        return false;
+    uint32_t any = 0;
+    for (uint32_t i = 1; i < 8; ++i)
+        any |= *reinterpret_cast<volatile uint32_t*>(regs + irr + i * 0x10);
+    return any != 0;
+}
+
 bool wait_icr_idle()
 {
     for (int i = 0; i < 100000; ++i) {

@@ -49,6 +49,8 @@ void write(Reg r, uint32_t v);
 uint32_t this_id();
 void eoi();
 bool irr_pending(uint8_t vector);
+// Some interrupt waits in this CPU's IRR (false without an APIC).
+bool any_irr();
 
 // Fixed interrupt to one CPU by APIC id (physical destination).
 void send_ipi(uint32_t apic_id, uint8_t vector);
