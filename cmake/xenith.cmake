@@ -74,6 +74,13 @@ function(xenith_add_hypervisor_image)
     XENITH_VERSION="${PROJECT_VERSION}" XENITH_KERNEL=1)
   set(lds ${PROJECT_SOURCE_DIR}/boot/xenith.ld)
   target_link_options(xenith.elf PRIVATE -Wl,-T,${lds})
+  # Link-time optimisation: the hot paths (hypercall entry, event send,
+  # context switch, grant copy) cross many small functions in many files;
+  # inlined across files a switch costs about a sixth fewer instructions
+  # (docs/performance.md). The link does the code generation, so it gets
+  # the compile flags too.
+  target_compile_options(xenith.elf PRIVATE -flto=auto)
+  target_link_options(xenith.elf PRIVATE -flto=auto ${XENITH_FREESTANDING_FLAGS})
   set_target_properties(xenith.elf PROPERTIES
     LINK_DEPENDS ${lds}
     RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR})
