@@ -15,12 +15,6 @@ inline Page* get_domain_frame(Mm_ctx& c, Mfn mfn)
     return pg != nullptr && get_page(*pg, c.dom.id) ? pg : nullptr;
 }
 
-void release(Mm_ctx& c, Mfn mfn, Page& pg)
-{
-    if (put_page(pg))
-        c.fs.page_released(mfn);
-}
-
 // The entry's one store. With preserve_ad the accessed and dirty bits it
 // holds at that moment stay, also those a CPU sets after 'o' was read; they
 // are not checked bits (fastpath_whitelist), so nothing checked on 'n'
@@ -164,7 +158,7 @@ int pin_table(Mm_ctx& c, Mfn mfn, uint32_t level)
     // no longer on its frame list: a pin there would outlive the domain,
     // since teardown drops the pins of listed frames only.
     if (!pgc::is_allocated(pg->count_info)) {
-        release(c, mfn, *pg);
+        release_frame(c, mfn, *pg);
         return -XEN_EINVAL;
     }
     int rc = get_page_type(c, mfn, *pg, pgt::bits(static_cast<Page_type>(level)));
@@ -173,7 +167,7 @@ int pin_table(Mm_ctx& c, Mfn mfn, uint32_t level)
         rc = -XEN_EINVAL;
     }
     if (rc != 0) {
-        release(c, mfn, *pg);
+        release_frame(c, mfn, *pg);
         return rc;
     }
     pg->type_info |= pgt::pinned;
@@ -186,13 +180,13 @@ int unpin_table(Mm_ctx& c, Mfn mfn)
     if (pg == nullptr)
         return -XEN_EINVAL;
     if (!pgt::is_pinned(pg->type_info)) {
-        release(c, mfn, *pg);
+        release_frame(c, mfn, *pg);
         return -XEN_EINVAL;
     }
     pg->type_info &= ~pgt::pinned;
     put_page_type(c, mfn, *pg);
-    release(c, mfn, *pg); // the pin's reference
-    release(c, mfn, *pg); // ours
+    release_frame(c, mfn, *pg); // the pin's reference
+    release_frame(c, mfn, *pg); // ours
     return 0;
 }
 
@@ -204,7 +198,7 @@ int new_baseptr(Mm_ctx& c, Mfn mfn, Mfn& base)
     if (pg == nullptr)
         return -XEN_EINVAL;
     if (int rc = get_page_type(c, mfn, *pg, pgt::bits(Page_type::l3)); rc != 0) {
-        release(c, mfn, *pg);
+        release_frame(c, mfn, *pg);
         return rc;
     }
     drop_baseptr(c, base);
@@ -218,7 +212,7 @@ void drop_baseptr(Mm_ctx& c, Mfn& base)
         return;
     if (Page* old = c.fs.page_of(base)) {
         put_page_type(c, base, *old);
-        release(c, base, *old);
+        release_frame(c, base, *old);
     }
     base = invalid_mfn;
 }
@@ -257,7 +251,7 @@ int mmu_normal_update(Mm_ctx& c, Mfn table, uint32_t slot, uint64_t val, bool pr
         rc = mod_l3_entry(c, table, slot, val, preserve_ad);
         c.reload_l3 = true;
     }
-    release(c, table, *pg);
+    release_frame(c, table, *pg);
     return rc;
 }
 

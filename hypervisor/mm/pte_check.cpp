@@ -54,12 +54,6 @@ inline Target classify(Frame_space& fs, Mfn m, Page*& pg)
     return pg != nullptr ? Target::ram : classify_asking(fs, m, pg);
 }
 
-void release(Mm_ctx& c, Mfn m, Page& pg)
-{
-    if (put_page(pg))
-        c.fs.page_released(m);
-}
-
 // Read-only mapping of another validated L2 (Xen's get_l2_linear_pagetable).
 // An L2 holding linear entries may not itself be linearly mapped, and vice
 // versa, so releasing one never recurses further (XSA-240).
@@ -79,7 +73,7 @@ bool get_linear_l2(Mm_ctx& c, uint64_t e, Mfn table)
     uint32_t ti = pg->type_info;
     if (entries < 0 || entries == pgc::linear_max || uses > 0 || uses == pgc::linear_min ||
         pgt::count(ti) == pgt::count_mask || pgt::type(ti) != Page_type::l2 || !pgt::is_validated(ti)) {
-        release(c, target, *pg);
+        release_frame(c, target, *pg);
         return false;
     }
     tp->count_info = pgc::with_linear(tp->count_info, entries + 1);
@@ -98,7 +92,7 @@ bool get_linear_l2(Mm_ctx& c, uint64_t e, Mfn table)
         return -XEN_EINVAL;
     int rc = get_page_type(c, m, *pg, type);
     if (rc != 0)
-        release(c, m, *pg);
+        release_frame(c, m, *pg);
     return rc;
 }
 
@@ -108,7 +102,7 @@ bool get_linear_l2(Mm_ctx& c, uint64_t e, Mfn table)
     if (pg == nullptr)
         return;
     put_page_type(c, m, *pg);
-    release(c, m, *pg);
+    release_frame(c, m, *pg);
 }
 } // namespace
 
@@ -138,7 +132,7 @@ int get_l1e_masked(Mm_ctx& c, uint64_t e, const Mm_domain& pg_owner, uint32_t di
     if (!get_page(*pg, pg_owner.id))
         return -XEN_EBUSY;
     if ((f & pte::RW) && get_page_type(c, m, *pg, pgt::bits(Page_type::writable)) != 0) {
-        release(c, m, *pg);
+        release_frame(c, m, *pg);
         return -XEN_EBUSY;
     }
     return 0;
@@ -161,7 +155,7 @@ void put_l1e(Mm_ctx& c, uint64_t e)
         return;
     if (pte::flags(e) & pte::RW)
         put_page_type(c, m, *pg);
-    release(c, m, *pg);
+    release_frame(c, m, *pg);
 }
 
 namespace {
@@ -294,7 +288,7 @@ void put_l1e_run(Mm_ctx& c, uint64_t e, uint32_t k)
         pg->count_info -= k;
     else
         for (uint32_t i = 0; i < k; ++i)
-            release(c, m, *pg);
+            release_frame(c, m, *pg);
 }
 
 // The first present entry at or after i (entries_per_table if none).

@@ -13,6 +13,7 @@
 
 #include "hypervisor/mm/frame.hpp"
 #include "hypervisor/mm/frame_space.hpp"
+#include "hypervisor/mm/page_ref.hpp"
 #include "hypervisor/mm/page_type.hpp"
 
 namespace pte {
@@ -95,4 +96,14 @@ void put_l3e(Mm_ctx& c, uint64_t e);
 constexpr uint32_t guest_l2_slots(uint32_t type_info)
 {
     return pgt::is_xen_l2(type_info) ? first_hypervisor_l2_slot : entries_per_table;
+}
+
+// Drops a general reference on m (pg its descriptor): the frame goes back
+// when that was the last. Inline: a table entry's change drops one, and
+// an out-of-line copy per file (or one LTO would not inline) is a call and
+// a frame per entry of a batch.
+[[gnu::always_inline]] inline void release_frame(Mm_ctx& c, Mfn m, Page& pg)
+{
+    if (put_page(pg))
+        c.fs.page_released(m);
 }
