@@ -34,10 +34,23 @@ void* memmove(void* dst, const void* src, size_t n)
     return dst;
 }
 
+// Four bytes a step too, for the reason memcpy gives: clearing a domain's
+// frames with rep stosb took four times the iterations (GCC's own
+// expansion used rep stosl, until link-time optimisation inlined this one
+// instead).
 void* memset(void* dst, int c, size_t n)
 {
     void* ret = dst;
-    asm volatile("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
+    uint32_t byte = static_cast<uint8_t>(c);
+    uint32_t word = byte * 0x01010101u;
+    size_t words = n / 4;
+    size_t tail = n % 4;
+    asm volatile("rep stosl\n\t"
+                 "movl %[tail], %%ecx\n\t"
+                 "rep stosb"
+                 : "+D"(dst), "+c"(words)
+                 : "a"(word), [tail] "r"(tail)
+                 : "memory");
     return ret;
 }
 
