@@ -13,6 +13,7 @@
 #include "shared.hpp"
 #include "test.hpp"
 #include "traps.hpp"
+#include "upcall_probe.hpp"
 
 namespace {
 
@@ -337,64 +338,34 @@ void test_map_refusals()
 }
 
 // An event pending and unmasked makes the hypervisor stop a long batch
-// after an entry and continue it in a fresh call (Xen's
-// hypercall_preempt_check and hypercall_create_continuation): the upcall
-// runs in between, then the guest re-issues the call for the rest. The
-// event callback counts the entries whose status was written by then: a
-// batch that ran to its end before the upcall would show all of them.
-struct Watch {
-    const uint8_t* first_status = nullptr;
+// after an entry and continue it in a fresh call (upcall_probe.hpp); the
+// probe counts the entries whose status was written by the upcall.
+struct Statuses {
+    const uint8_t* first = nullptr;
     uint32_t stride = 0;
     uint32_t count = 0;
-    uint32_t done_at_upcall = 0;
-    uint32_t upcalls = 0;
-} watch;
+} statuses;
 constexpr int16_t unwritten = 0x7777;
 
-extern "C" char event_entry[], failsafe_entry[]; // guest-abi's callbacks, put back afterwards
-extern "C" void grant_event_entry();
-extern "C" void grant_event()
+uint32_t statuses_written()
 {
-    ++watch.upcalls;
     uint32_t done = 0;
-    for (uint32_t i = 0; i < watch.count; ++i) {
+    for (uint32_t i = 0; i < statuses.count; ++i) {
         int16_t st;
-        __builtin_memcpy(&st, watch.first_status + i * watch.stride, sizeof st);
+        __builtin_memcpy(&st, statuses.first + i * statuses.stride, sizeof st);
         done += st != unwritten;
     }
-    watch.done_at_upcall = done;
-    vcpu0_info()->evtchn_upcall_pending = 0;
+    return done;
 }
-asm(".text\n"
-    ".globl grant_event_entry\n"
-    "grant_event_entry:\n"
-    "    pushal\n"
-    "    call grant_event\n"
-    "    popal\n"
-    "    iret\n");
 
-// Arms the event for a batch of 'count' entries of 'stride' bytes whose
+// Arms the probe for a batch of 'count' entries of 'stride' bytes whose
 // status field is at 'status'; every status is set to 'unwritten'.
 void arm_event(void* status, uint32_t stride, uint32_t count)
 {
-    watch = Watch{static_cast<const uint8_t*>(status), stride, count, 0, 0};
+    statuses = Statuses{static_cast<const uint8_t*>(status), stride, count};
     for (uint32_t i = 0; i < count; ++i)
         __builtin_memcpy(static_cast<uint8_t*>(status) + i * stride, &unwritten, sizeof unwritten);
-    (void)hc::set_callbacks(FLAT_KERNEL_CS, hc::arg(grant_event_entry), FLAT_KERNEL_CS,
-                            hc::arg(failsafe_entry));
-    vcpu_info_t* vi = vcpu0_info();
-    vi->evtchn_upcall_pending = 1;
-    __atomic_store_n(&vi->evtchn_upcall_mask, static_cast<uint8_t>(0), __ATOMIC_SEQ_CST);
-}
-// True when the upcall came with part of the batch done.
-bool continued()
-{
-    vcpu_info_t* vi = vcpu0_info();
-    vi->evtchn_upcall_mask = 1;
-    vi->evtchn_upcall_pending = 0;
-    (void)hc::set_callbacks(FLAT_KERNEL_CS, hc::arg(event_entry), FLAT_KERNEL_CS,
-                            hc::arg(failsafe_entry));
-    return watch.upcalls == 1 && watch.done_at_upcall > 0 && watch.done_at_upcall < watch.count;
+    upcall_probe::arm(statuses_written);
 }
 
 void test_batches()
@@ -437,8 +408,10 @@ void test_batches()
     arm_event(&many[0].status, sizeof many[0], 40);
     CHECK_EQ(hc::grant_table_op(GNTTABOP_map_grant_ref, many, 40), 0,
              "40 device mappings of one grant, an event pending: 0");
-    CHECK(continued(), "  the batch stopped for the event part-way and was continued");
-    CHECK_EQ(watch.done_at_upcall, 1, "  after its first entry");
+    upcall_probe::Seen seen = upcall_probe::disarm();
+    CHECK(upcall_probe::part_way(seen, statuses.count),
+          "  the batch stopped for the event part-way and was continued");
+    CHECK_EQ(seen.progress, 1, "  after its first entry");
     bool ok = true;
     for (uint32_t i = 0; i < 40; ++i) {
         ok = ok && many[i].status == GNTST_okay;
@@ -450,8 +423,9 @@ void test_batches()
     arm_event(&undo[0].status, sizeof undo[0], 40);
     CHECK_EQ(hc::grant_table_op(GNTTABOP_unmap_grant_ref, undo, 40), 0,
              "and 40 unmaps in one call, an event pending: 0");
-    CHECK(continued(), "  continued part-way");
-    CHECK_EQ(watch.done_at_upcall, 32, "  after the first 32 (Xen's unmap batch)");
+    seen = upcall_probe::disarm();
+    CHECK(upcall_probe::part_way(seen, statuses.count), "  continued part-way");
+    CHECK_EQ(seen.progress, 32, "  after the first 32 (Xen's unmap batch)");
     ok = true;
     for (auto& x : undo)
         ok = ok && x.status == GNTST_okay;
@@ -485,8 +459,9 @@ void test_batches()
     arm_event(&copies[0].status, sizeof copies[0], 512);
     CHECK_EQ(hc::grant_table_op(GNTTABOP_copy, copies, 512), 0,
              "512 copies in one call, an event pending: 0");
-    CHECK(continued(), "  continued part-way");
-    CHECK_EQ(watch.done_at_upcall, 1, "  after its first entry");
+    seen = upcall_probe::disarm();
+    CHECK(upcall_probe::part_way(seen, statuses.count), "  continued part-way");
+    CHECK_EQ(seen.progress, 1, "  after its first entry");
     ok = true;
     for (uint32_t i = 0; i < 512; ++i)
         ok = ok && copies[i].status == GNTST_okay;

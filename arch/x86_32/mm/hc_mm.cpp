@@ -2,7 +2,9 @@
 // update_va_mapping_otherdomain. Arguments are copied in and checked here;
 // the validation itself is the page-type core's (hypervisor/mm/pt_ops.hpp).
 // A batch stops at the first failing request and reports how many were
-// done; the TLB is flushed once per call.
+// done, makes way part-way for waiting work (batch_resume.hpp); the TLB is
+// flushed once per call.
+#include "arch/x86_32/mm/batch_resume.hpp"
 #include "arch/x86_32/mm/guest_cr3.hpp"
 #include "arch/x86_32/mm/tlb_clock.hpp"
 #include "arch/x86_32/include/m2p.hpp"
@@ -194,6 +196,8 @@ long do_mmu_update(Vcpu& v, const Hypercall_args& a)
     Domain& self = *v.domain;
     if (count == 1 && foreigndom == DOMID_SELF)
         return own_single_update(v, reqs, done_out);
+    arch::Batch batch(reqs, count, done_out, foreigndom);
+    count = batch.count;
     if (count > max_batch)
         return -XEN_EINVAL;
     Domain_ref owner;
@@ -213,6 +217,7 @@ long do_mmu_update(Vcpu& v, const Hypercall_args& a)
     }
     long rc = 0;
     uint32_t done = 0;
+    bool preempted = false;
     Flush f;
     {
         Lock_guard<Spinlock> g(pt_owner->mm_lock);
@@ -220,9 +225,15 @@ long do_mmu_update(Vcpu& v, const Hypercall_args& a)
         Mm_ctx ctx{arch::pv_frame_space(), pt_owner->mm, &held};
         // Requests are copied in a chunk at a time; a chunk that faults
         // is read again one request at a time, so the count done stops
-        // exactly at the first unreadable one.
+        // exactly at the first unreadable one. Waiting work is looked for
+        // between chunks (Xen looks between requests: a chunk is 16 at
+        // most, and the check is not free).
         mmu_update_t chunk[chunk_reqs];
         while (done < count && rc == 0) {
+            if (done > 0 && arch::hypercall_preempt_check(v)) {
+                preempted = true;
+                break;
+            }
             uint32_t n = count - done < chunk_reqs ? count - done : chunk_reqs;
             uint32_t at = reqs + done * static_cast<uint32_t>(sizeof(mmu_update_t));
             bool whole = copy_bytes_from_guest(chunk, at, n * sizeof(mmu_update_t));
@@ -240,9 +251,7 @@ long do_mmu_update(Vcpu& v, const Hypercall_args& a)
         f = flush_of(ctx);
     }
     flush_after(v, f);
-    if (done_out && !copy_to_guest(done_out, done))
-        return -XEN_EFAULT;
-    return rc;
+    return batch.finish(v, __HYPERVISOR_mmu_update, sizeof(mmu_update_t), done, rc, preempted);
 }
 
 long do_update_va_mapping(Vcpu& v, const Hypercall_args& a)

@@ -1,6 +1,8 @@
 // mmuext_op: pin/unpin, new base pointer, TLB and cache flushes, LDT,
 // clear/copy page. Each op is checked and done in turn; the batch stops at
-// the first failure and reports how many completed.
+// the first failure and reports how many completed, and makes way between
+// ops for waiting work (batch_resume.hpp).
+#include "arch/x86_32/mm/batch_resume.hpp"
 #include "arch/x86_32/mm/guest_cr3.hpp"
 #include "arch/x86_32/mm/tlb_clock.hpp"
 #include "arch/x86_32/pv/ldt.hpp"
@@ -167,7 +169,8 @@ long resolve_owner(Domain& self, uint16_t fd, Domain_ref& held, Domain*& owner)
 
 long do_mmuext_op(Vcpu& v, const Hypercall_args& a)
 {
-    uint32_t ops = a.a[0], count = a.a[1], done_out = a.a[2], foreigndom = a.a[3];
+    arch::Batch batch(a.a[0], a.a[1], a.a[2], a.a[3]);
+    uint32_t ops = batch.reqs, count = batch.count, foreigndom = batch.foreigndom;
     if (count > max_batch)
         return -XEN_EINVAL;
     Domain_ref held;
@@ -177,11 +180,16 @@ long do_mmuext_op(Vcpu& v, const Hypercall_args& a)
     bool foreign = owner != v.domain;
     long rc = 0;
     uint32_t done = 0;
+    bool preempted = false;
     {
         // The tables validated and pinned are the owner's.
         Lock_guard<Spinlock> g(owner->mm_lock);
         Mm_ctx ctx{arch::pv_frame_space(), owner->mm};
         for (; done < count; ++done) {
+            if (done > 0 && arch::hypercall_preempt_check(v)) {
+                preempted = true;
+                break;
+            }
             mmuext_op_t op;
             if (!copy_from_guest(op, ops + done * static_cast<uint32_t>(sizeof op))) {
                 rc = -XEN_EFAULT;
@@ -192,7 +200,5 @@ long do_mmuext_op(Vcpu& v, const Hypercall_args& a)
                 break;
         }
     }
-    if (done_out && !copy_to_guest(done_out, done))
-        return -XEN_EFAULT;
-    return rc;
+    return batch.finish(v, __HYPERVISOR_mmuext_op, sizeof(mmuext_op_t), done, rc, preempted);
 }
