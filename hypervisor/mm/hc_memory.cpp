@@ -2,15 +2,16 @@
 // its size and limits, its pseudo-physical memory map, and for the
 // privileged domain the machine's memory map and the M2P's frames.
 #include "arch/x86_32/include/guest_range.hpp"
+#include "arch/x86_32/include/hypercall_continuation.hpp"
 #include "arch/x86_32/include/m2p.hpp"
 #include "arch/x86_32/include/machine_memory.hpp"
 #include "hypervisor/domain/domain.hpp"
-#include "hypervisor/mm/domain_memory.hpp"
 #include "hypervisor/guest_access.hpp"
 #include "hypervisor/hypercall.hpp"
+#include "hypervisor/lib/xen_errno.hpp"
+#include "hypervisor/mm/domain_memory.hpp"
 #include "hypervisor/mm/memory_op.hpp"
 #include "hypervisor/mm/mm.hpp"
-#include "hypervisor/lib/xen_errno.hpp"
 #include "public/memory.h"
 
 unsigned max_order(const Domain& d)
@@ -40,24 +41,38 @@ Zone zone_for(uint32_t mem_flags)
     return Zone::any;
 }
 
-// Returns the number of extents done. As Xen's do_memory_op, a request it
-// cannot act on at all (unreadable, unknown domain, order too large, extent
-// list outside guest space) is "0 extents done", not an errno; only a
-// permission refusal is -EPERM.
-long reservation(Vcpu& v, uint32_t cmd, uint32_t arg)
+// Bits 6 and up of memory_op's cmd: where a reservation call starts
+// (Xen's MEMOP_EXTENT_SHIFT), set by a continuation.
+constexpr uint32_t extent_shift = 6;
+constexpr uint32_t op_mask = (1u << extent_shift) - 1;
+
+// Returns the number of extents done, counting from 'start' (the extents
+// before it were done by the calls this one continues). As Xen's
+// do_memory_op, a request it cannot act on at all (unreadable, unknown
+// domain, order too large, extent list outside guest space, a start at or
+// past the end) is "nothing more done", not an errno; only a permission
+// refusal is -EPERM. A long call makes way for waiting work after an
+// extent and is continued from the next one.
+long reservation(Vcpu& v, uint32_t cmd, uint32_t start, uint32_t arg)
 {
     xen_memory_reservation_t r;
     if (!copy_from_guest(r, arg) || r.extent_order > max_order(*v.domain))
-        return 0;
-    if (r.nr_extents > 0x3FFFFFFFu ||
-        (r.nr_extents && !arch::guest_range_ok(r.extent_start, r.nr_extents * 4)))
-        return 0;
+        return start;
+    // The count must fit a continuation's cmd; the list from 'start' on
+    // must lie in guest space (the extents before it are not read again).
+    if (r.nr_extents > (~0u >> extent_shift) || start >= r.nr_extents ||
+        (r.extent_start &&
+         !arch::guest_range_ok(r.extent_start + 4 * start, (r.nr_extents - start) * 4)))
+        return start;
     Domain_ref d;
     if (long rc = memory_target_domain(v, r.domid, d))
-        return rc == -XEN_EPERM ? rc : 0;
+        return rc == -XEN_EPERM ? rc : start;
     uint32_t pages = 1u << r.extent_order;
-    uint32_t i = 0;
+    uint32_t i = start;
     for (; i < r.nr_extents; ++i) {
+        if (i != start && arch::hypercall_preempt_check(v))
+            return arch::hypercall_continue(v, __HYPERVISOR_memory_op, cmd | (i << extent_shift),
+                                            arg);
         uint32_t slot = r.extent_start + 4 * i;
         uint32_t in = 0;
         if (cmd != XENMEM_increase_reservation && !copy_from_guest(in, slot))
@@ -140,8 +155,8 @@ long machine_memory_map(Vcpu& v, uint32_t arg)
 {
     if (!v.domain->privileged)
         return -XEN_EPERM;
-    static xen_e820_entry_t e[E820_map::capacity > Memory_map::capacity ? E820_map::capacity
-                                                                         : Memory_map::capacity];
+    static xen_e820_entry_t
+        e[E820_map::capacity > Memory_map::capacity ? E820_map::capacity : Memory_map::capacity];
     uint32_t n = 0;
     const E820_map& fw = arch::machine_e820();
     for (unsigned i = 0; i < fw.count(); ++i)
@@ -206,13 +221,21 @@ long add_to_physmap(Vcpu& v, uint32_t start_extent, uint32_t arg)
 long do_memory_op(Vcpu& v, const Hypercall_args& a)
 {
     uint32_t cmd = a.a[0], arg = a.a[1];
-    // Bits 6 and up carry a start extent (MEMOP_EXTENT_SHIFT).
-    if ((cmd & 0x3F) == XENMEM_add_to_physmap)
-        return add_to_physmap(v, cmd >> 6, arg);
-    switch (cmd) {
+    uint32_t op = cmd & op_mask, start = cmd >> extent_shift;
+    switch (op) {
+    case XENMEM_add_to_physmap: return add_to_physmap(v, start, arg);
     case XENMEM_increase_reservation:
     case XENMEM_decrease_reservation:
-    case XENMEM_populate_physmap: return reservation(v, cmd, arg);
+    case XENMEM_populate_physmap: return reservation(v, op, start, arg);
+    }
+    // Xen's common sub-ops take no start extent (-EINVAL); its arch ones
+    // see the whole cmd, so one with a start extent is unknown (-ENOSYS).
+    bool common = op == XENMEM_maximum_ram_page || op == XENMEM_current_reservation ||
+                  op == XENMEM_maximum_reservation || op == XENMEM_maximum_gpfn ||
+                  op == XENMEM_exchange;
+    if (start != 0 && common)
+        return -XEN_EINVAL;
+    switch (cmd) {
     case XENMEM_maximum_ram_page: return static_cast<long>(max_mfn());
     case XENMEM_current_reservation:
     case XENMEM_maximum_reservation:

@@ -17,7 +17,10 @@ constexpr uint32_t n_reqs = 200;
 // done_out of the batch under test: what the hypervisor has reported so
 // far, read by the upcall.
 volatile uint32_t done;
-uint32_t reported() { return done; }
+uint32_t reported()
+{
+    return done;
+}
 
 mmu_update_t reqs[n_reqs];
 uint32_t table, data;
@@ -55,7 +58,8 @@ void test_mmu_update()
     int32_t rc = update(n_reqs);
     upcall_probe::Seen seen = upcall_probe::disarm();
     CHECK_EQ(rc, 0, "mmu_update of 200 entries, an event pending: 0");
-    CHECK(upcall_probe::part_way(seen, n_reqs), "  it stopped for the event part-way, was continued");
+    CHECK(upcall_probe::part_way(seen, n_reqs),
+          "  it stopped for the event part-way, was continued");
     CHECK_EQ(seen.progress, 16, "  after its first chunk of 16 requests (done_out said so)");
     CHECK_EQ(done, n_reqs, "  done_out: all 200 in the end");
     CHECK(table_holds(n_reqs, e), "  every entry written");

@@ -33,14 +33,15 @@ struct Batch {
     // the total written to done_out (-EFAULT when it cannot be), and when
     // 'preempted' the continuation for the rest. At least one request is
     // done before a call makes way, so every call makes progress.
-    long finish(Vcpu& v, uint32_t nr, uint32_t req_size, uint32_t done, long rc, bool preempted) const
+    long finish(Vcpu& v, uint32_t nr, uint32_t req_size, uint32_t done, long rc,
+                bool preempted) const
     {
         if (done_out && !copy_to_guest(done_out, done_before + done))
             return -XEN_EFAULT;
         if (!preempted)
             return rc;
-        return hypercall_continue(v, nr, reqs + done * req_size, (count - done) | mmu_update_preempted,
-                                  done_out, foreigndom);
+        return hypercall_continue(v, nr, reqs + done * req_size,
+                                  (count - done) | mmu_update_preempted, done_out, foreigndom);
     }
 };
 
