@@ -193,18 +193,18 @@ bool get_l1e_run(Mm_ctx& c, uint64_t e, uint32_t k, const Mm_domain& pg_owner, u
     return true;
 }
 
-// What get_l1e_quick needs, loaded once per table: the view, the domain,
-// and the disallow mask split into its low-word and high-word bits (the
-// halves pte::flags joins).
-struct Quick_l1 {
+// What get_l1e_quick and get_l2e_quick need, loaded once per table: the
+// view, the domain, and the level's disallow mask split into its low-word
+// and high-word bits (the halves pte::flags joins).
+struct Quick_table {
     Frame_space::Direct_pages view;
     uint16_t owner;
     uint32_t dis_lo, dis_hi;
 };
 
-Quick_l1 quick_l1(Mm_ctx& c, uint32_t disallow)
+Quick_table quick_table(Mm_ctx& c, uint32_t disallow)
 {
-    Quick_l1 q{c.fs.direct_pages(), c.dom.id, disallow & 0xFFFu, disallow & ~0xFFFu};
+    Quick_table q{c.fs.direct_pages(), c.dom.id, disallow & 0xFFFu, disallow & ~0xFFFu};
     if (q.owner >= DOMID_FIRST_RESERVED)
         q.view.count = 0; // only a domain's own frames take this way
     return q;
@@ -222,7 +222,7 @@ inline uint32_t view_index(const Frame_space::Direct_pages& v, uint32_t lo, uint
 // frame already of the validated writable type). False, nothing changed,
 // otherwise: the caller takes the general way. About 9 instructions an
 // entry fewer, and as many again in put_l1e_quick.
-[[gnu::always_inline]] inline bool get_l1e_quick(const Quick_l1& q, uint32_t lo, uint32_t hi)
+[[gnu::always_inline]] inline bool get_l1e_quick(const Quick_table& q, uint32_t lo, uint32_t hi)
 {
     if ((lo & q.dis_lo) | (hi & q.dis_hi))
         return false;
@@ -261,6 +261,52 @@ inline uint32_t view_index(const Frame_space::Direct_pages& v, uint32_t lo, uint
             return false;
         pg.type_info -= 1;
     }
+    pg.count_info -= 1;
+    return true;
+}
+
+// One present entry of an L2 being validated that hooks one of the
+// domain's own L1s, already validated, the quick way: what get_l2e does
+// then (get_page_and_type's inline path), without its calls. Every entry
+// of a PV kernel's L2s is this case: Linux's new address space copies its
+// kernel L2, about 140 entries, at every fork. False, nothing changed,
+// otherwise (an L1 to validate, a linear entry, a count at its limit, a
+// disallowed flag): the caller takes get_l2e.
+[[gnu::always_inline]] inline bool get_l2e_quick(const Quick_table& q, uint32_t lo, uint32_t hi)
+{
+    if ((lo & q.dis_lo) | (hi & q.dis_hi))
+        return false;
+    uint32_t i = view_index(q.view, lo, hi);
+    if (i >= q.view.count)
+        return false;
+    Page& pg = q.view.pages[i];
+    uint32_t n = pgc::count(pg.count_info);
+    uint32_t x = pg.type_info;
+    constexpr uint32_t want = pgt::bits(Page_type::l1) | pgt::validated;
+    if (pg.owner != q.owner || n == 0 || n == pgc::count_mask ||
+        (x & (pgt::identity_mask | pgt::validated)) != want || pgt::count(x) == pgt::count_mask)
+        return false;
+    pg.type_info = x + 1;
+    pg.count_info += 1;
+    return true;
+}
+
+// The reverse for an L2 being torn down: an L1 of the view that keeps
+// references of both kinds after this one goes (put_l2e's case that needs
+// no call; never a linear entry, whose target is an L2). False, nothing
+// changed, otherwise.
+[[gnu::always_inline]] inline bool put_l2e_quick(const Frame_space::Direct_pages& v, uint32_t lo,
+                                                 uint32_t hi)
+{
+    uint32_t i = view_index(v, lo, hi);
+    if (i >= v.count)
+        return false;
+    Page& pg = v.pages[i];
+    uint32_t x = pg.type_info;
+    if (pg.owner >= DOMID_FIRST_RESERVED || pgc::count(pg.count_info) <= 1 ||
+        pgt::type(x) != Page_type::l1 || pgt::count(x) <= 1)
+        return false;
+    pg.type_info = x - 1;
     pg.count_info -= 1;
     return true;
 }
@@ -385,7 +431,7 @@ namespace {
 int validate_l1(Mm_ctx& c, uint64_t* t)
 {
     uint32_t disallow = pte::l1_disallow(c.fs, c.dom);
-    Quick_l1 q = quick_l1(c, disallow);
+    Quick_table q = quick_table(c, disallow);
     for (uint32_t i = next_present(t, 0); i < entries_per_table; i = next_present(t, i)) {
         uint64_t e = t[i];
         bool alone = i + 1 == entries_per_table || t[i + 1] != e;
@@ -413,7 +459,10 @@ int validate_l1(Mm_ctx& c, uint64_t* t)
 int validate_l2(Mm_ctx& c, Mfn mfn, uint64_t* t, uint32_t type_info)
 {
     uint32_t n = guest_l2_slots(type_info);
+    Quick_table q = quick_table(c, pte::l2_disallow(c.fs));
     for (uint32_t i = next_present(t, 0, n); i < n; i = next_present(t, i + 1, n)) {
+        if (get_l2e_quick(q, static_cast<uint32_t>(t[i]), static_cast<uint32_t>(t[i] >> 32)))
+            continue;
         int rc = get_l2e(c, t[i], mfn);
         if (rc != 0) {
             while (i-- > 0)
@@ -512,8 +561,10 @@ bool devalidate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info)
     }
     case Page_type::l2: {
         uint32_t n = guest_l2_slots(type_info);
+        Frame_space::Direct_pages v = c.fs.direct_pages();
         for (uint32_t i = next_present(t.get(), 0, n); i < n; i = next_present(t.get(), i + 1, n))
-            put_l2e(c, t[i], mfn);
+            if (!put_l2e_quick(v, static_cast<uint32_t>(t[i]), static_cast<uint32_t>(t[i] >> 32)))
+                put_l2e(c, t[i], mfn);
         break;
     }
     case Page_type::l3:

@@ -11,9 +11,17 @@ extern "C" char event_entry[], failsafe_entry[]; // guest-abi's callbacks, put b
 extern "C" void upcall_probe_entry();
 extern "C" void upcall_probe_event()
 {
+    uint32_t progress = probe();
+    vcpu_info_t* vi = vcpu0_info();
+    if (progress == 0) {
+        // Delivered before the call began, at the exit from an interrupt
+        // taken between arm() and the call: armed again for the call.
+        __atomic_store_n(&vi->evtchn_upcall_mask, static_cast<uint8_t>(0), __ATOMIC_SEQ_CST);
+        return;
+    }
     ++seen.upcalls;
-    seen.progress = probe();
-    vcpu0_info()->evtchn_upcall_pending = 0;
+    seen.progress = progress;
+    vi->evtchn_upcall_pending = 0;
 }
 asm(".text\n"
     ".globl upcall_probe_entry\n"

@@ -6,6 +6,8 @@
 // 'progress' (what the call has done, as the guest can see it); disarm()
 // masks events again, puts guest-abi's callback back and says what the
 // upcall saw. A call that ran to its end before the upcall shows all done.
+// An upcall that finds nothing done yet came before the call (an interrupt
+// between arm() and the call): it is not counted and the event stays armed.
 #pragma once
 #include <cstdint>
 
