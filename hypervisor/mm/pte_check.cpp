@@ -216,13 +216,13 @@ inline uint32_t view_index(const Frame_space::Direct_pages& v, uint32_t lo, uint
     return ((lo >> 12) | (hi << 20)) - v.first; // pte::mfn from the two words
 }
 
-// One present entry (its low and high word) of an L1 being validated, the
-// quick way: get_l1e_run with k = 1 in the case that needs no call (the
-// domain's own RAM in the view, counts with room, writable only onto a
-// frame already of the validated writable type). False, nothing changed,
-// otherwise: the caller takes the general way. About 9 instructions an
-// entry fewer, and as many again in put_l1e_quick.
-[[gnu::always_inline]] inline bool get_l1e_quick(const Quick_table& q, uint32_t lo, uint32_t hi)
+// One present entry (its low and high word) of a table being validated,
+// the quick way, in the case that needs no call: the domain's own RAM in
+// the view, counts with room, and when the entry takes a type reference
+// ('typed') a frame already of that validated type. False, nothing
+// changed, otherwise: the caller takes the general way.
+[[gnu::always_inline]] inline bool get_quick(const Quick_table& q, uint32_t lo, uint32_t hi,
+                                             bool typed, Page_type type)
 {
     if ((lo & q.dis_lo) | (hi & q.dis_hi))
         return false;
@@ -233,9 +233,9 @@ inline uint32_t view_index(const Frame_space::Direct_pages& v, uint32_t lo, uint
     uint32_t n = pgc::count(pg.count_info);
     if (pg.owner != q.owner || n == 0 || n == pgc::count_mask)
         return false;
-    if (lo & pte::RW) {
+    if (typed) {
         uint32_t x = pg.type_info;
-        constexpr uint32_t want = pgt::bits(Page_type::writable) | pgt::validated;
+        uint32_t want = pgt::bits(type) | pgt::validated;
         if ((x & (pgt::identity_mask | pgt::validated)) != want || pgt::count(x) == pgt::count_mask)
             return false;
         pg.type_info = x + 1;
@@ -244,11 +244,11 @@ inline uint32_t view_index(const Frame_space::Direct_pages& v, uint32_t lo, uint
     return true;
 }
 
-// The reverse for an L1 being torn down (put_l1e's case that needs no
-// call): a frame in the view that keeps references of both kinds after
-// this one goes. False, nothing changed, otherwise.
-[[gnu::always_inline]] inline bool put_l1e_quick(const Frame_space::Direct_pages& v, uint32_t lo,
-                                                 uint32_t hi)
+// The reverse for a table being torn down: a frame in the view that keeps
+// references of both kinds after this one goes, of type 'type' when the
+// entry holds a type reference. False, nothing changed, otherwise.
+[[gnu::always_inline]] inline bool put_quick(const Frame_space::Direct_pages& v, uint32_t lo,
+                                             uint32_t hi, bool typed, Page_type type)
 {
     uint32_t i = view_index(v, lo, hi);
     if (i >= v.count)
@@ -256,59 +256,43 @@ inline uint32_t view_index(const Frame_space::Direct_pages& v, uint32_t lo, uint
     Page& pg = v.pages[i];
     if (pg.owner >= DOMID_FIRST_RESERVED || pgc::count(pg.count_info) <= 1)
         return false;
-    if (lo & pte::RW) {
-        if (pgt::count(pg.type_info) <= 1)
+    if (typed) {
+        uint32_t x = pg.type_info;
+        if (pgt::count(x) <= 1 || pgt::type(x) != type)
             return false;
-        pg.type_info -= 1;
+        pg.type_info = x - 1;
     }
     pg.count_info -= 1;
     return true;
 }
 
-// One present entry of an L2 being validated that hooks one of the
-// domain's own L1s, already validated, the quick way: what get_l2e does
-// then (get_page_and_type's inline path), without its calls. Every entry
-// of a PV kernel's L2s is this case: Linux's new address space copies its
-// kernel L2, about 140 entries, at every fork. False, nothing changed,
-// otherwise (an L1 to validate, a linear entry, a count at its limit, a
-// disallowed flag): the caller takes get_l2e.
-[[gnu::always_inline]] inline bool get_l2e_quick(const Quick_table& q, uint32_t lo, uint32_t hi)
+// An L1 entry: get_l1e_run with k = 1 without its calls, a writable one
+// onto a frame of the validated writable type. About 9 instructions an
+// entry fewer, and as many again in put_l1e_quick.
+[[gnu::always_inline]] inline bool get_l1e_quick(const Quick_table& q, uint32_t lo, uint32_t hi)
 {
-    if ((lo & q.dis_lo) | (hi & q.dis_hi))
-        return false;
-    uint32_t i = view_index(q.view, lo, hi);
-    if (i >= q.view.count)
-        return false;
-    Page& pg = q.view.pages[i];
-    uint32_t n = pgc::count(pg.count_info);
-    uint32_t x = pg.type_info;
-    constexpr uint32_t want = pgt::bits(Page_type::l1) | pgt::validated;
-    if (pg.owner != q.owner || n == 0 || n == pgc::count_mask ||
-        (x & (pgt::identity_mask | pgt::validated)) != want || pgt::count(x) == pgt::count_mask)
-        return false;
-    pg.type_info = x + 1;
-    pg.count_info += 1;
-    return true;
+    return get_quick(q, lo, hi, lo & pte::RW, Page_type::writable);
+}
+[[gnu::always_inline]] inline bool put_l1e_quick(const Frame_space::Direct_pages& v, uint32_t lo,
+                                                 uint32_t hi)
+{
+    return put_quick(v, lo, hi, lo & pte::RW, Page_type::writable);
 }
 
-// The reverse for an L2 being torn down: an L1 of the view that keeps
-// references of both kinds after this one goes (put_l2e's case that needs
-// no call; never a linear entry, whose target is an L2). False, nothing
-// changed, otherwise.
+// An L2 entry that hooks one of the domain's own L1s, already validated:
+// what get_l2e does then (get_page_and_type's inline path), without its
+// calls. Every entry of a PV kernel's L2s is this case: Linux's new
+// address space copies its kernel L2, about 140 entries, at every fork.
+// Not a linear entry (its target is an L2) nor an L1 still to validate:
+// the caller takes get_l2e, and put_l2e at teardown.
+[[gnu::always_inline]] inline bool get_l2e_quick(const Quick_table& q, uint32_t lo, uint32_t hi)
+{
+    return get_quick(q, lo, hi, true, Page_type::l1);
+}
 [[gnu::always_inline]] inline bool put_l2e_quick(const Frame_space::Direct_pages& v, uint32_t lo,
                                                  uint32_t hi)
 {
-    uint32_t i = view_index(v, lo, hi);
-    if (i >= v.count)
-        return false;
-    Page& pg = v.pages[i];
-    uint32_t x = pg.type_info;
-    if (pg.owner >= DOMID_FIRST_RESERVED || pgc::count(pg.count_info) <= 1 ||
-        pgt::type(x) != Page_type::l1 || pgt::count(x) <= 1)
-        return false;
-    pg.type_info = x - 1;
-    pg.count_info -= 1;
-    return true;
+    return put_quick(v, lo, hi, true, Page_type::l1);
 }
 
 // Drops what 'k' identical present entries 'e' hold, exactly as k calls of
