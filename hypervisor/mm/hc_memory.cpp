@@ -50,9 +50,10 @@ constexpr uint32_t op_mask = (1u << extent_shift) - 1;
 // before it were done by the calls this one continues). As Xen's
 // do_memory_op, a request it cannot act on at all (unreadable, unknown
 // domain, order too large, extent list outside guest space, a start at or
-// past the end) is "nothing more done", not an errno; only a permission
-// refusal is -EPERM. A long call makes way for waiting work after an
-// extent and is continued from the next one.
+// past the end, another domain's memory without privilege: Xen's
+// xsm_memory_adjust_reservation refusal) is "nothing more done", not an
+// errno. A long call makes way for waiting work after an extent and is
+// continued from the next one.
 long reservation(Vcpu& v, uint32_t cmd, uint32_t start, uint32_t arg)
 {
     xen_memory_reservation_t r;
@@ -65,8 +66,8 @@ long reservation(Vcpu& v, uint32_t cmd, uint32_t start, uint32_t arg)
          !arch::guest_range_ok(r.extent_start + 4 * start, (r.nr_extents - start) * 4)))
         return start;
     Domain_ref d;
-    if (long rc = memory_target_domain(v, r.domid, d))
-        return rc == -XEN_EPERM ? rc : start;
+    if (memory_target_domain(v, r.domid, d) != 0)
+        return start;
     uint32_t pages = 1u << r.extent_order;
     uint32_t i = start;
     for (; i < r.nr_extents; ++i) {
