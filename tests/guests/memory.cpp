@@ -113,6 +113,17 @@ uint32_t populated()
     return n_pages - given_back();
 }
 
+// Puts frame 'mfn' behind the image's page: p2m, M2P and the mapping.
+bool map_page(uint8_t* page, uint32_t mfn)
+{
+    uint32_t pfn = virt_to_pfn(page);
+    set_p2m(pfn, mfn);
+    mmu_update_t m2p = {(uint64_t{mfn} << 12) | MMU_MACHPHYS_UPDATE, pfn};
+    return hc::mmu_update(&m2p, 1, nullptr, DOMID_SELF) == 0 &&
+           hc::update_va_mapping(hc::arg(page), (uint64_t{mfn} << 12) | pte_kernel_rw,
+                                 UVMF_INVLPG) == 0;
+}
+
 void test_continued()
 {
     static xen_pfn_t list[n_pages];
@@ -145,12 +156,7 @@ void test_continued()
     CHECK_EQ(given_back(), 0, "  the reservation as before");
     bool mapped = true;
     for (uint32_t i = 0; i < n_pages; ++i) {
-        uint32_t pfn = virt_to_pfn(pages64[i]);
-        set_p2m(pfn, list[i]);
-        mmu_update_t m2p = {(uint64_t{list[i]} << 12) | MMU_MACHPHYS_UPDATE, pfn};
-        mapped = mapped && hc::mmu_update(&m2p, 1, nullptr, DOMID_SELF) == 0 &&
-                 hc::update_va_mapping(hc::arg(pages64[i]),
-                                       (uint64_t{list[i]} << 12) | pte_kernel_rw, UVMF_INVLPG) == 0;
+        mapped = mapped && map_page(pages64[i], list[i]);
         pages64[i][0] = static_cast<uint8_t>(i);
     }
     CHECK(mapped, "  the 64 new frames mapped where the old ones were");
@@ -187,16 +193,9 @@ void test_continued()
     CHECK_EQ(hc::memory_op(XENMEM_memory_map | (1u << 6), &map), -XEN_ENOSYS,
              "XENMEM_memory_map with a start extent: -ENOSYS (an arch op sees the whole cmd)");
     // Pages 0 and 1 kept their frames; 2 and 3 have new ones.
-    for (uint32_t i = 0; i < 4; ++i) {
-        uint32_t pfn = virt_to_pfn(pages64[i]);
-        uint32_t mfn = i < 2 ? pfn_to_mfn(pfn) : list[i];
-        set_p2m(pfn, mfn);
-        mmu_update_t m2p = {(uint64_t{mfn} << 12) | MMU_MACHPHYS_UPDATE, pfn};
-        CHECK(hc::mmu_update(&m2p, 1, nullptr, DOMID_SELF) == 0 &&
-                  hc::update_va_mapping(hc::arg(pages64[i]), (uint64_t{mfn} << 12) | pte_kernel_rw,
-                                        UVMF_INVLPG) == 0,
+    for (uint32_t i = 0; i < 4; ++i)
+        CHECK(map_page(pages64[i], i < 2 ? pfn_to_mfn(virt_to_pfn(pages64[i])) : list[i]),
               "  map the page again");
-    }
     CHECK(pages64[0][0] == 0 && pages64[1][0] == 1, "  pages 0 and 1 kept what they held");
 }
 } // namespace
