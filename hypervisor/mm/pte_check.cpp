@@ -210,23 +210,30 @@ Quick_table quick_table(Mm_ctx& c, uint32_t disallow)
     return q;
 }
 
+// The low and high word of a table entry, each read where it is needed:
+// the loops below have too few registers to keep both.
+inline uint32_t lo_word(const uint64_t* e) { return static_cast<uint32_t>(*e); }
+inline uint32_t hi_word(const uint64_t* e) { return static_cast<uint32_t>(*e >> 32); }
+
 // The frame an entry maps, as an index into the view (>= count: outside).
-inline uint32_t view_index(const Frame_space::Direct_pages& v, uint32_t lo, uint32_t hi)
+inline uint32_t view_index(const Frame_space::Direct_pages& v, const uint64_t* e)
 {
-    return ((lo >> 12) | (hi << 20)) - v.first; // pte::mfn from the two words
+    return static_cast<uint32_t>(*e >> 12) - v.first; // pte::mfn, one shrd
 }
 
-// One present entry (its low and high word) of a table being validated,
+// One present entry of a table being validated,
 // the quick way, in the case that needs no call: the domain's own RAM in
 // the view, counts with room, and when the entry takes a type reference
 // ('typed') a frame already of that validated type. False, nothing
 // changed, otherwise: the caller takes the general way.
-[[gnu::always_inline]] inline bool get_quick(const Quick_table& q, uint32_t lo, uint32_t hi,
-                                             bool typed, Page_type type)
+[[gnu::always_inline]] inline bool get_quick(const Quick_table& q, const uint64_t* e, bool typed,
+                                             Page_type type)
 {
-    if ((lo & q.dis_lo) | (hi & q.dis_hi))
+    if (lo_word(e) & q.dis_lo)
         return false;
-    uint32_t i = view_index(q.view, lo, hi);
+    if (hi_word(e) & q.dis_hi)
+        return false;
+    uint32_t i = view_index(q.view, e);
     if (i >= q.view.count)
         return false;
     Page& pg = q.view.pages[i];
@@ -247,10 +254,10 @@ inline uint32_t view_index(const Frame_space::Direct_pages& v, uint32_t lo, uint
 // The reverse for a table being torn down: a frame in the view that keeps
 // references of both kinds after this one goes, of type 'type' when the
 // entry holds a type reference. False, nothing changed, otherwise.
-[[gnu::always_inline]] inline bool put_quick(const Frame_space::Direct_pages& v, uint32_t lo,
-                                             uint32_t hi, bool typed, Page_type type)
+[[gnu::always_inline]] inline bool put_quick(const Frame_space::Direct_pages& v,
+                                             const uint64_t* e, bool typed, Page_type type)
 {
-    uint32_t i = view_index(v, lo, hi);
+    uint32_t i = view_index(v, e);
     if (i >= v.count)
         return false;
     Page& pg = v.pages[i];
@@ -269,14 +276,14 @@ inline uint32_t view_index(const Frame_space::Direct_pages& v, uint32_t lo, uint
 // An L1 entry: get_l1e_run with k = 1 without its calls, a writable one
 // onto a frame of the validated writable type. About 9 instructions an
 // entry fewer, and as many again in put_l1e_quick.
-[[gnu::always_inline]] inline bool get_l1e_quick(const Quick_table& q, uint32_t lo, uint32_t hi)
+[[gnu::always_inline]] inline bool get_l1e_quick(const Quick_table& q, const uint64_t* e)
 {
-    return get_quick(q, lo, hi, lo & pte::RW, Page_type::writable);
+    return get_quick(q, e, lo_word(e) & pte::RW, Page_type::writable);
 }
-[[gnu::always_inline]] inline bool put_l1e_quick(const Frame_space::Direct_pages& v, uint32_t lo,
-                                                 uint32_t hi)
+[[gnu::always_inline]] inline bool put_l1e_quick(const Frame_space::Direct_pages& v,
+                                                 const uint64_t* e)
 {
-    return put_quick(v, lo, hi, lo & pte::RW, Page_type::writable);
+    return put_quick(v, e, lo_word(e) & pte::RW, Page_type::writable);
 }
 
 // An L2 entry that hooks one of the domain's own L1s, already validated:
@@ -285,14 +292,45 @@ inline uint32_t view_index(const Frame_space::Direct_pages& v, uint32_t lo, uint
 // address space copies its kernel L2, about 140 entries, at every fork.
 // Not a linear entry (its target is an L2) nor an L1 still to validate:
 // the caller takes get_l2e, and put_l2e at teardown.
-[[gnu::always_inline]] inline bool get_l2e_quick(const Quick_table& q, uint32_t lo, uint32_t hi)
+[[gnu::always_inline]] inline bool get_l2e_quick(const Quick_table& q, const uint64_t* e)
 {
-    return get_quick(q, lo, hi, true, Page_type::l1);
+    return get_quick(q, e, true, Page_type::l1);
 }
-[[gnu::always_inline]] inline bool put_l2e_quick(const Frame_space::Direct_pages& v, uint32_t lo,
-                                                 uint32_t hi)
+[[gnu::always_inline]] inline bool put_l2e_quick(const Frame_space::Direct_pages& v,
+                                                 const uint64_t* e)
 {
-    return put_quick(v, lo, hi, true, Page_type::l1);
+    return put_quick(v, e, true, Page_type::l1);
+}
+
+// The present entries from i on that 'quick' takes (or drops) one by one,
+// up to the first it refuses, the first empty entry or 'end'; with 'runs',
+// also up to the first of a run of identical entries (get_l1e_run's and
+// put_l1e_run's case, the successor compared low word first: distinct
+// frames differ there). Returns where it stopped. Out of line so that its
+// few live values stay in registers (the loops around it hold many more
+// and spill them on every entry): about half the instructions an entry.
+template <bool runs, class Quick>
+[[gnu::noinline]] uint32_t quick_span(const uint64_t* t, uint32_t i, uint32_t end, Quick quick)
+{
+    // A pointer, not an index: one register fewer.
+    const uint64_t* p = t + i;
+    const uint64_t* stop = t + end;
+    if (!runs) {
+        for (; p != stop && (lo_word(p) & pte::P) && quick(p); ++p) {
+        }
+        return static_cast<uint32_t>(p - t);
+    }
+    // The last entry has no successor to compare: it is tried after the loop.
+    if (p == stop)
+        return end;
+    for (--stop; p != stop; ++p) {
+        if (!(lo_word(p) & pte::P) || (lo_word(p) == lo_word(p + 1) && hi_word(p) == hi_word(p + 1)) ||
+            !quick(p))
+            return static_cast<uint32_t>(p - t);
+    }
+    if ((lo_word(p) & pte::P) && quick(p))
+        ++p;
+    return static_cast<uint32_t>(p - t);
 }
 
 // Drops what 'k' identical present entries 'e' hold, exactly as k calls of
@@ -416,14 +454,13 @@ int validate_l1(Mm_ctx& c, uint64_t* t)
 {
     uint32_t disallow = pte::l1_disallow(c.fs, c.dom);
     Quick_table q = quick_table(c, disallow);
+    auto quick = [&q](const uint64_t* e) { return get_l1e_quick(q, e); };
     for (uint32_t i = next_present(t, 0); i < entries_per_table; i = next_present(t, i)) {
-        uint64_t e = t[i];
-        bool alone = i + 1 == entries_per_table || t[i + 1] != e;
-        if (alone && get_l1e_quick(q, static_cast<uint32_t>(e), static_cast<uint32_t>(e >> 32))) {
-            ++i;
+        i = quick_span<true>(t, i, entries_per_table, quick);
+        if (i == entries_per_table || !pte::present(t[i]))
             continue;
-        }
-        uint32_t end = alone ? i + 1 : run_end(t, i);
+        // A run, or an entry the quick way refused.
+        uint32_t end = run_end(t, i);
         if (get_l1e_run(c, t[i], end - i, c.dom, disallow)) {
             i = end;
             continue;
@@ -444,8 +481,12 @@ int validate_l2(Mm_ctx& c, Mfn mfn, uint64_t* t, uint32_t type_info)
 {
     uint32_t n = guest_l2_slots(type_info);
     Quick_table q = quick_table(c, pte::l2_disallow(c.fs));
+    auto quick = [&q](const uint64_t* e) { return get_l2e_quick(q, e); };
     for (uint32_t i = next_present(t, 0, n); i < n; i = next_present(t, i + 1, n)) {
-        if (get_l2e_quick(q, static_cast<uint32_t>(t[i]), static_cast<uint32_t>(t[i] >> 32)))
+        i = quick_span<false>(t, i, n, quick);
+        if (i == n)
+            break;
+        if (!pte::present(t[i]))
             continue;
         int rc = get_l2e(c, t[i], mfn);
         if (rc != 0) {
@@ -530,14 +571,12 @@ bool devalidate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info)
     case Page_type::l1: {
         Frame_space::Direct_pages v = c.fs.direct_pages();
         const uint64_t* e = t.get();
+        auto quick = [&v](const uint64_t* x) { return put_l1e_quick(v, x); };
         for (uint32_t i = next_present(e, 0); i < entries_per_table; i = next_present(e, i)) {
-            bool alone = i + 1 == entries_per_table || e[i + 1] != e[i];
-            if (alone && put_l1e_quick(v, static_cast<uint32_t>(e[i]),
-                                       static_cast<uint32_t>(e[i] >> 32))) {
-                ++i;
+            i = quick_span<true>(e, i, entries_per_table, quick);
+            if (i == entries_per_table || !pte::present(e[i]))
                 continue;
-            }
-            uint32_t end = alone ? i + 1 : run_end(e, i);
+            uint32_t end = run_end(e, i);
             put_l1e_run(c, e[i], end - i);
             i = end;
         }
@@ -546,9 +585,14 @@ bool devalidate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info)
     case Page_type::l2: {
         uint32_t n = guest_l2_slots(type_info);
         Frame_space::Direct_pages v = c.fs.direct_pages();
-        for (uint32_t i = next_present(t.get(), 0, n); i < n; i = next_present(t.get(), i + 1, n))
-            if (!put_l2e_quick(v, static_cast<uint32_t>(t[i]), static_cast<uint32_t>(t[i] >> 32)))
+        auto quick = [&v](const uint64_t* e) { return put_l2e_quick(v, e); };
+        for (uint32_t i = next_present(t.get(), 0, n); i < n; i = next_present(t.get(), i + 1, n)) {
+            i = quick_span<false>(t.get(), i, n, quick);
+            if (i == n)
+                break;
+            if (pte::present(t[i]))
                 put_l2e(c, t[i], mfn);
+        }
         break;
     }
     case Page_type::l3:
