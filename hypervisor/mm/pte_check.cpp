@@ -361,14 +361,17 @@ void put_l1e_run(Mm_ctx& c, uint64_t e, uint32_t k)
 
 // The first present entry at or after i (entries_per_table if none).
 // P is in each entry's low word, so a group of entries is empty when the
-// OR of their low words has no P: empty stretches go sixteen, then four
+// OR of their low words has no P: empty stretches go 64, 16, then four
 // at a time (one load-or per entry, the loop's cost once per group).
 // 'end' bounds the scan (an L2's guest slots); the result is at most 'end'.
 uint32_t scan_present(const uint64_t* t, uint32_t i, uint32_t end)
 {
     auto lo = [t](uint32_t k) { return static_cast<uint32_t>(t[k]); };
     auto any4 = [&](uint32_t k) { return lo(k) | lo(k + 1) | lo(k + 2) | lo(k + 3); };
-    while (i + 16 <= end && ((any4(i) | any4(i + 4) | any4(i + 8) | any4(i + 12)) & pte::P) == 0)
+    auto any16 = [&](uint32_t k) { return any4(k) | any4(k + 4) | any4(k + 8) | any4(k + 12); };
+    while (i + 64 <= end && ((any16(i) | any16(i + 16) | any16(i + 32) | any16(i + 48)) & pte::P) == 0)
+        i += 64;
+    while (i + 16 <= end && (any16(i) & pte::P) == 0)
         i += 16;
     while (i + 4 <= end && (any4(i) & pte::P) == 0)
         i += 4;
