@@ -48,9 +48,12 @@ bool claim(uint32_t& mask, uint32_t bit)
     asm volatile("btsl %2, %0" : "+m"(mask), "=@ccc"(was) : "r"(bit) : "memory");
     return !was;
 }
-void release(uint32_t& mask, uint32_t bit)
+// Whether the slot was in use (clearing a clear bit changes nothing).
+bool release(uint32_t& mask, uint32_t bit)
 {
-    asm volatile("btrl %1, %0" : "+m"(mask) : "r"(bit) : "cc", "memory");
+    bool was;
+    asm volatile("btrl %2, %0" : "+m"(mask), "=@ccc"(was) : "r"(bit) : "memory");
+    return was;
 }
 
 } // namespace
@@ -63,20 +66,16 @@ void mapcache_init()
         boot_l2_high[l2_slot(HV_MAPCACHE_START) + i] = virt_to_phys(cache_l1[i]) | PTE_P | PTE_RW;
 }
 
-void* map_frame_slot(Mfn m)
+namespace {
+
+// The slow half of map_frame_slot: the frame's preferred slot is taken or
+// holds another frame. 'i' is the preferred slot's index, claimed when
+// 'claimed' (its tag then names another frame).
+[[gnu::noinline]] void* map_frame_miss(Mfn m, uint32_t i, bool claimed)
 {
-    if (m == invalid_mfn) // any other 32-bit frame number is below 2^52
-        return nullptr;
     unsigned cpu = this_cpu().index;
     uint32_t& mask = in_use[cpu];
-    uint32_t base = cpu * mapcache_slots_per_cpu;
-    // Each frame has a preferred slot, where a recent mapping of it may
-    // still be: taken as it is when free.
-    uint32_t i = raw(m) % mapcache_slots_per_cpu;
-    if (claim(mask, i)) {
-        if (tag[base + i] == m)
-            return reinterpret_cast<void*>(slot_va(base + i));
-    } else {
+    if (!claimed) {
         for (;;) {
             uint32_t now = __atomic_load_n(&mask, __ATOMIC_RELAXED);
             if (now == (1u << mapcache_slots_per_cpu) - 1) {
@@ -89,7 +88,7 @@ void* map_frame_slot(Mfn m)
                 break;
         }
     }
-    uint32_t slot = base + i;
+    uint32_t slot = cpu * mapcache_slots_per_cpu + i;
     // The slot may still map another frame, perhaps in this CPU's TLB:
     // the new entry replaces it and the old translation is flushed.
     bool stale = tag[slot] != invalid_mfn;
@@ -102,24 +101,46 @@ void* map_frame_slot(Mfn m)
     return reinterpret_cast<void*>(slot_va(slot));
 }
 
+[[gnu::noinline, gnu::cold]] void bad_unmap(const void* va, unsigned cpu)
+{
+    log::error("unmap_frame: %p is not a map cache slot in use by CPU %u", va, cpu);
+}
+
+} // namespace
+
+// The hit, which is most calls (a table mapped again soon, in its
+// preferred slot), is kept a leaf with few live values so that it needs
+// no saved registers: about half the instructions of the whole path.
+void* map_frame_slot(Mfn m)
+{
+    if (m == invalid_mfn) // any other 32-bit frame number is below 2^52
+        return nullptr;
+    unsigned cpu = this_cpu().index;
+    // Each frame has a preferred slot, where a recent mapping of it may
+    // still be: taken as it is when free.
+    uint32_t i = raw(m) % mapcache_slots_per_cpu;
+    if (!claim(in_use[cpu], i))
+        return map_frame_miss(m, i, false);
+    uint32_t slot = cpu * mapcache_slots_per_cpu + i;
+    if (tag[slot] != m)
+        return map_frame_miss(m, i, true);
+    return reinterpret_cast<void*>(slot_va(slot));
+}
+
 void unmap_frame_slot(const void* va)
 {
     uintptr_t a = reinterpret_cast<uintptr_t>(va);
-    if (a < HV_MAPCACHE_START || a >= HV_MAPCACHE_END) {
-        log::error("unmap_frame: %p is not a map cache address", va);
-        return;
-    }
     uint32_t slot = static_cast<uint32_t>(a - HV_MAPCACHE_START) >> page_shift;
     unsigned cpu = this_cpu().index;
     uint32_t bit = slot % mapcache_slots_per_cpu;
-    if (slot / mapcache_slots_per_cpu != cpu || !(in_use[cpu] >> bit & 1)) {
-        log::error("unmap_frame: %p is not mapped by CPU %u", va, cpu);
-        return;
-    }
-    // The PTE stays (tag): only this CPU's hypervisor code uses the slot,
-    // and only through a later map_frame, which rewrites it first for any
-    // other frame.
-    release(in_use[cpu], bit);
+    // One test covers another CPU's slot and an address outside the
+    // window: below it the subtraction wraps, above it the slot is past
+    // the last CPU's (the window holds max_cpus runs of slots). The PTE
+    // stays (tag): only this CPU's hypervisor code uses the slot, and only
+    // through a later map_frame, which rewrites it first for any other
+    // frame.
+    if (slot / mapcache_slots_per_cpu != cpu || !release(in_use[cpu], bit))
+        bad_unmap(va, cpu);
 }
 
 unsigned mapcache_free_slots()
