@@ -72,6 +72,14 @@ bool find_slot(Frame_space& fs, const Vcpu& v, uint64_t addr, uint32_t map_flags
     return slot_of_va(fs, v, addr, s) && usable_l1(fs, *v.domain, s.l1);
 }
 
+// Slot s (of an L1 usable_l1 accepted) is about to hold a present entry:
+// its block is marked for teardown (pgt's present blocks).
+void note_present(Frame_space& fs, const Slot& s)
+{
+    if (Page* pg = fs.page_of(s.l1))
+        pgt::note_present(pg->type_info, s.index);
+}
+
 // Does PTE e map 'frame' present and writable exactly as 'grant_flags' say?
 bool maps_grant(uint64_t e, Mfn frame, uint32_t grant_flags)
 {
@@ -108,6 +116,7 @@ int16_t create_host_mapping(Grant_env& env, Vcpu& v, uint64_t addr, uint32_t map
         if (!t)
             return GNTST_general_error;
         old = t[s.index];
+        note_present(fs, s);
         pte::store(&t[s.index], old, pte::make(frame, grant_pte_flags(fs, map_flags)));
     }
     Mm_ctx c{fs, ld.mm};
@@ -144,6 +153,8 @@ int16_t replace_host_mapping(Grant_env& env, Vcpu& v, uint64_t addr, uint32_t ma
     if (find_slot(fs, v, addr, map_flags, s)) {
         Table_map t(fs, s.l1);
         if (t && maps_grant(t[s.index], frame, grant_pte_flags(fs, map_flags))) {
+            if (pte::present(taken))
+                note_present(fs, s);
             pte::store(&t[s.index], t[s.index], taken);
             rc = GNTST_okay;
         }

@@ -47,12 +47,15 @@ int get_page_type_slow(Mm_ctx& c, Mfn mfn, Page& pg, uint32_t type)
     // A CPU may still reach the frame through a writable translation it
     // cached before the frame's last writable mapping went.
     c.fs.before_validate(mfn);
-    int rc = validate_table(c, mfn, x);
+    uint32_t present = 0;
+    int rc = validate_table(c, mfn, x, present);
     if (rc != 0) {
         pg.type_info = x; // back to count 0, still not validated
         return rc;
     }
-    pg.type_info = pgt::with_count(x | pgt::validated, 1);
+    // The blocks of an earlier validation of the same type go: these are
+    // the contents' now.
+    pg.type_info = pgt::with_count((x & ~pgt::present_mask) | present | pgt::validated, 1);
     return 0;
 }
 

@@ -76,14 +76,24 @@ static_assert(count(with_linear(allocated | 5, -3)) == 5);
 //   bit 27      validated: contents checked for the current type
 //   bit 26      pae_xen_l2: this L2 is slot 3 of a PAE L3 and carries the
 //               hypervisor's slots; part of the type's identity
-//   bits 25..0  type count
+//   bits 25..18 present blocks, of a validated L1 or L2: bit b set when
+//               entries 64b..64b+63 may hold present entries. Set from the
+//               entries by validation and by every store of a present
+//               entry (under the owner's lock, as the rest), never cleared
+//               while validated: teardown skips the blocks without it.
+//   bits 17..0  type count (262 143 references: an L1 is referenced by
+//               one L2 entry per address space, a frame mapped writable by
+//               one L1 entry per mapping; at the limit a reference is
+//               refused, as Xen does at its own)
 namespace pgt {
 constexpr uint32_t type_shift = 29;
 constexpr uint32_t type_mask = 7u << type_shift;
 constexpr uint32_t pinned = 1u << 28;
 constexpr uint32_t validated = 1u << 27;
 constexpr uint32_t pae_xen_l2 = 1u << 26;
-constexpr uint32_t count_mask = (1u << 26) - 1;
+constexpr uint32_t present_shift = 18;
+constexpr uint32_t present_mask = 0xFFu << present_shift;
+constexpr uint32_t count_mask = (1u << present_shift) - 1;
 // What must match for a type reference to be shared: the type and the marker.
 constexpr uint32_t identity_mask = type_mask | pae_xen_l2;
 
@@ -94,10 +104,20 @@ constexpr bool is_validated(uint32_t ti) { return (ti & validated) != 0; }
 constexpr bool is_pinned(uint32_t ti) { return (ti & pinned) != 0; }
 constexpr bool is_xen_l2(uint32_t ti) { return (ti & pae_xen_l2) != 0; }
 constexpr uint32_t with_count(uint32_t ti, uint32_t n) { return (ti & ~count_mask) | (n & count_mask); }
+// The present-block bits of entries [first, end) (first < end <= 512).
+constexpr uint32_t present_blocks(uint32_t first, uint32_t end)
+{
+    return ((2u << ((end - 1) / 64)) - (1u << (first / 64))) << present_shift;
+}
+// Entry 'slot' of a validated L1 or L2 becomes present: its block is marked.
+inline void note_present(uint32_t& ti, uint32_t slot) { ti |= 1u << (present_shift + slot / 64); }
 
-static_assert((type_mask & (pinned | validated | pae_xen_l2 | count_mask)) == 0);
-static_assert(((pinned | validated | pae_xen_l2) & count_mask) == 0);
-static_assert((type_mask | pinned | validated | pae_xen_l2 | count_mask) == 0xFFFFFFFFu);
+static_assert((type_mask & (pinned | validated | pae_xen_l2 | present_mask | count_mask)) == 0);
+static_assert(((pinned | validated | pae_xen_l2) & (present_mask | count_mask)) == 0);
+static_assert((present_mask & count_mask) == 0);
+static_assert((type_mask | pinned | validated | pae_xen_l2 | present_mask | count_mask) == 0xFFFFFFFFu);
+static_assert(present_blocks(0, 512) == present_mask && present_blocks(64, 65) == 1u << 19);
+static_assert(present_blocks(63, 129) == 7u << present_shift);
 static_assert(type(bits(Page_type::writable) | validated | 3) == Page_type::writable);
 static_assert(count(bits(Page_type::l2) | pae_xen_l2 | 7) == 7);
 } // namespace pgt

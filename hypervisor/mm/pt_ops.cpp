@@ -33,9 +33,10 @@ inline void write_entry(uint64_t* e, uint64_t o, uint64_t n, bool preserve_ad)
 // common path, the other out of it (keep_ad_l1_update). Left to the
 // compiler, the function with both stores was called, not inlined, and
 // every update of a batch cost about 30 instructions more.
+// 'tp' is the table's descriptor (its present blocks).
 template <bool preserve_ad>
-[[gnu::always_inline]] inline int mod_l1_entry(Mm_ctx& c, uint64_t* t, uint32_t slot, uint64_t n,
-                                               const Mm_domain& pg_owner)
+[[gnu::always_inline]] inline int mod_l1_entry(Mm_ctx& c, Page& tp, uint64_t* t, uint32_t slot,
+                                               uint64_t n, const Mm_domain& pg_owner)
 {
     uint64_t o = t[slot];
     // A change of flags the fast path allows keeps the entry's references.
@@ -53,6 +54,7 @@ template <bool preserve_ad>
         if (!same_refs)
             if (int rc = get_l1e_masked(c, n, pg_owner, disallow); rc != 0)
                 return rc;
+        pgt::note_present(tp.type_info, slot);
     }
     // No flush: as in Xen, the guest flushes the translations it changed
     // (Linux does after every change). What the hypervisor must keep
@@ -66,9 +68,9 @@ template <bool preserve_ad>
     return 0;
 }
 
-int mod_l2_entry(Mm_ctx& c, Mfn table, uint32_t type_info, uint32_t slot, uint64_t n,
-                 bool preserve_ad)
+int mod_l2_entry(Mm_ctx& c, Mfn table, Page& tp, uint32_t slot, uint64_t n, bool preserve_ad)
 {
+    uint32_t type_info = tp.type_info;
     // The hypervisor's slots of the top L2 are not the guest's to change.
     if (slot >= guest_l2_slots(type_info))
         return -XEN_EPERM;
@@ -84,6 +86,7 @@ int mod_l2_entry(Mm_ctx& c, Mfn table, uint32_t type_info, uint32_t slot, uint64
         if (!same_refs)
             if (int rc = get_l2e(c, n, table); rc != 0)
                 return rc;
+        pgt::note_present(tp.type_info, slot);
     }
     write_entry(&t[slot], o, n, preserve_ad);
     c.flush_tlb |= pte::present(o);
@@ -130,8 +133,8 @@ template <typename Fn> int with_table(Mm_ctx& c, Mfn table, Fn fn)
     return t ? fn(t.get()) : -XEN_ENOMEM;
 }
 
-// ptwr_emulated_write on the mapped table.
-int emulated_write(Mm_ctx& c, uint64_t* t, uint32_t offset, uint32_t bytes, uint64_t val);
+// ptwr_emulated_write on the mapped table; 'tp' is its descriptor.
+int emulated_write(Mm_ctx& c, Page& tp, uint64_t* t, uint32_t offset, uint32_t bytes, uint64_t val);
 
 int plain_write(Mm_ctx& c, Mfn mfn, Page& pg, uint32_t slot, uint64_t val)
 {
@@ -219,11 +222,12 @@ void drop_baseptr(Mm_ctx& c, Mfn& base)
 
 namespace {
 // MMU_PT_UPDATE_PRESERVE_AD of an L1 entry, out of the common path.
-[[gnu::noinline]] int keep_ad_l1_update(Mm_ctx& c, Mfn table, uint32_t slot, uint64_t val,
-                                        const Mm_domain& pg_owner)
+[[gnu::noinline]] int keep_ad_l1_update(Mm_ctx& c, Mfn table, Page& tp, uint32_t slot,
+                                        uint64_t val, const Mm_domain& pg_owner)
 {
-    return with_table(c, table,
-                      [&](uint64_t* t) { return mod_l1_entry<true>(c, t, slot, val, pg_owner); });
+    return with_table(c, table, [&](uint64_t* t) {
+        return mod_l1_entry<true>(c, tp, t, slot, val, pg_owner);
+    });
 }
 } // namespace
 
@@ -239,14 +243,16 @@ int mmu_normal_update(Mm_ctx& c, Mfn table, uint32_t slot, uint64_t val, bool pr
     int rc;
     if (pgt::count(ti) != 0 && pgt::is_validated(ti) && pgt::type(ti) == Page_type::l1) {
         // The common case: an L1 entry, through the batch's mapping if any.
-        rc = preserve_ad ? keep_ad_l1_update(c, table, slot, val, pg_owner)
-                         : with_table(c, table, [&](uint64_t* t) {
-                               return mod_l1_entry<false>(c, t, slot, val, pg_owner);
+        // The lambda is used on both of with_table's paths; left to GCC it
+        // became a call (about 50 instructions more an update of a batch).
+        rc = preserve_ad ? keep_ad_l1_update(c, table, *pg, slot, val, pg_owner)
+                         : with_table(c, table, [&](uint64_t* t) __attribute__((always_inline)) {
+                               return mod_l1_entry<false>(c, *pg, t, slot, val, pg_owner);
                            });
     } else if (pgt::count(ti) == 0 || !pgt::is_validated(ti) || !is_page_table(pgt::type(ti))) {
         rc = plain_write(c, table, *pg, slot, val);
     } else if (pgt::type(ti) == Page_type::l2) {
-        rc = mod_l2_entry(c, table, ti, slot, val, preserve_ad);
+        rc = mod_l2_entry(c, table, *pg, slot, val, preserve_ad);
     } else {
         rc = mod_l3_entry(c, table, slot, val, preserve_ad);
         c.reload_l3 = true;
@@ -264,11 +270,11 @@ int ptwr_emulated_write(Mm_ctx& c, Mfn table, uint32_t offset, uint32_t bytes, u
         pgt::count(pg->type_info) == 0 || !pgt::is_validated(pg->type_info))
         return -XEN_EINVAL;
     return with_table(c, table,
-                      [&](uint64_t* t) { return emulated_write(c, t, offset, bytes, val); });
+                      [&](uint64_t* t) { return emulated_write(c, *pg, t, offset, bytes, val); });
 }
 
 namespace {
-int emulated_write(Mm_ctx& c, uint64_t* t, uint32_t offset, uint32_t bytes, uint64_t val)
+int emulated_write(Mm_ctx& c, Page& tp, uint64_t* t, uint32_t offset, uint32_t bytes, uint64_t val)
 {
     uint32_t slot = offset / 8;
     uint64_t o = t[slot];
@@ -281,6 +287,8 @@ int emulated_write(Mm_ctx& c, uint64_t* t, uint32_t offset, uint32_t bytes, uint
             return rc;
         n &= ~static_cast<uint64_t>(pte::P);
     }
+    if (pte::present(n))
+        pgt::note_present(tp.type_info, slot);
     pte::store(&t[slot], o, n);
     put_l1e(c, o);
     return 0;

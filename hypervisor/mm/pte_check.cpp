@@ -390,6 +390,28 @@ inline uint32_t next_present(const uint64_t* t, uint32_t i, uint32_t end = entri
     return scan_present(t, i, end);
 }
 
+// next_present for a table being torn down: the blocks of 64 entries that
+// 'blocks' (pgt's present blocks, shifted down) does not mark hold no
+// present entry and are not read.
+uint32_t next_marked(const uint64_t* t, uint32_t i, uint32_t end, uint32_t blocks)
+{
+    while (i < end) {
+        uint32_t b = i / 64;
+        uint32_t ahead = blocks >> b;
+        if (ahead == 0)
+            return end;
+        if (!(ahead & 1)) {
+            i = (b + static_cast<uint32_t>(__builtin_ctz(ahead))) * 64;
+            continue;
+        }
+        uint32_t stop = (b + 1) * 64 < end ? (b + 1) * 64 : end;
+        if (uint32_t j = next_present(t, i, stop); j < stop)
+            return j;
+        i = stop;
+    }
+    return end;
+}
+
 // Entries [i, end) equal to t[i].
 uint32_t run_end(const uint64_t* t, uint32_t i)
 {
@@ -454,50 +476,58 @@ namespace {
 // Empty entries are skipped in a tight loop; a run of identical present
 // entries takes its references at once when get_l1e_run can, and entry by
 // entry (every check of get_l1e, the flag mask looked up once) when not.
-int validate_l1(Mm_ctx& c, uint64_t* t)
+// Each stretch of present entries it takes marks its blocks in 'present'.
+int validate_l1(Mm_ctx& c, uint64_t* t, uint32_t& present)
 {
     uint32_t disallow = pte::l1_disallow(c.fs, c.dom);
     Quick_table q = quick_table(c, disallow);
     auto quick = [&q](const uint64_t* e) { return get_l1e_quick(q, e); };
     for (uint32_t i = next_present(t, 0); i < entries_per_table; i = next_present(t, i)) {
+        uint32_t first = i;
         i = quick_span<true>(t, i, entries_per_table, quick);
-        if (i == entries_per_table || !pte::present(t[i]))
-            continue;
-        // A run, or an entry the quick way refused.
-        uint32_t end = run_end(t, i);
-        if (get_l1e_run(c, t[i], end - i, c.dom, disallow)) {
-            i = end;
-            continue;
-        }
-        for (; i < end; ++i) {
-            int rc = get_l1e_masked(c, t[i], c.dom, disallow);
-            if (rc != 0) {
-                while (i-- > 0)
-                    put_l1e(c, t[i]);
-                return rc;
+        if (i < entries_per_table && pte::present(t[i])) {
+            // A run, or an entry the quick way refused.
+            uint32_t end = run_end(t, i);
+            if (!get_l1e_run(c, t[i], end - i, c.dom, disallow)) {
+                for (; i < end; ++i) {
+                    int rc = get_l1e_masked(c, t[i], c.dom, disallow);
+                    if (rc != 0) {
+                        while (i-- > 0)
+                            put_l1e(c, t[i]);
+                        return rc;
+                    }
+                }
             }
+            i = end;
         }
+        present |= pgt::present_blocks(first, i);
     }
     return 0;
 }
 
-int validate_l2(Mm_ctx& c, Mfn mfn, uint64_t* t, uint32_t type_info)
+int validate_l2(Mm_ctx& c, Mfn mfn, uint64_t* t, uint32_t type_info, uint32_t& present)
 {
     uint32_t n = guest_l2_slots(type_info);
     Quick_table q = quick_table(c, pte::l2_disallow(c.fs));
     auto quick = [&q](const uint64_t* e) { return get_l2e_quick(q, e); };
     for (uint32_t i = next_present(t, 0, n); i < n; i = next_present(t, i + 1, n)) {
+        uint32_t first = i;
         i = quick_span<false>(t, i, n, quick);
-        if (i == n)
+        if (i == n) {
+            present |= pgt::present_blocks(first, n);
             break;
-        if (!pte::present(t[i]))
+        }
+        if (!pte::present(t[i])) {
+            present |= pgt::present_blocks(first, i);
             continue;
+        }
         int rc = get_l2e(c, t[i], mfn);
         if (rc != 0) {
             while (i-- > 0)
                 put_l2e(c, t[i], mfn);
             return rc;
         }
+        present |= pgt::present_blocks(first, i + 1);
     }
     // The hypervisor's slots: whatever the guest put there is replaced.
     c.fs.hypervisor_l2es(c.dom, n, t);
@@ -542,8 +572,9 @@ int validate_l3(Mm_ctx& c, Mfn mfn, uint64_t* t)
 }
 } // namespace
 
-int validate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info)
+int validate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info, uint32_t& present)
 {
+    present = 0;
     Page_type type = pgt::type(type_info);
     if (type == Page_type::seg_desc)
         return c.fs.descriptors_ok(c.dom, mfn) ? 0 : -XEN_EINVAL;
@@ -553,8 +584,8 @@ int validate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info)
     if (!t)
         return -XEN_ENOMEM;
     switch (type) {
-    case Page_type::l1: return validate_l1(c, t.get());
-    case Page_type::l2: return validate_l2(c, mfn, t.get(), type_info);
+    case Page_type::l1: return validate_l1(c, t.get(), present);
+    case Page_type::l2: return validate_l2(c, mfn, t.get(), type_info, present);
     default: {
         int rc = validate_l3(c, mfn, t.get());
         if (rc == 0)
@@ -571,12 +602,14 @@ bool devalidate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info)
     Table_map t(c.fs, mfn);
     if (!t)
         return false;
+    uint32_t blocks = (type_info & pgt::present_mask) >> pgt::present_shift;
     switch (pgt::type(type_info)) {
     case Page_type::l1: {
         Frame_space::Direct_pages v = c.fs.direct_pages();
         const uint64_t* e = t.get();
         auto quick = [&v](const uint64_t* x) { return put_l1e_quick(v, x); };
-        for (uint32_t i = next_present(e, 0); i < entries_per_table; i = next_present(e, i)) {
+        for (uint32_t i = next_marked(e, 0, entries_per_table, blocks); i < entries_per_table;
+             i = next_marked(e, i, entries_per_table, blocks)) {
             i = quick_span<true>(e, i, entries_per_table, quick);
             if (i == entries_per_table || !pte::present(e[i]))
                 continue;
@@ -590,7 +623,8 @@ bool devalidate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info)
         uint32_t n = guest_l2_slots(type_info);
         Frame_space::Direct_pages v = c.fs.direct_pages();
         auto quick = [&v](const uint64_t* e) { return put_l2e_quick(v, e); };
-        for (uint32_t i = next_present(t.get(), 0, n); i < n; i = next_present(t.get(), i + 1, n)) {
+        for (uint32_t i = next_marked(t.get(), 0, n, blocks); i < n;
+             i = next_marked(t.get(), i + 1, n, blocks)) {
             i = quick_span<false>(t.get(), i, n, quick);
             if (i == n)
                 break;

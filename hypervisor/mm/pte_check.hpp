@@ -88,8 +88,9 @@ void put_l3e(Mm_ctx& c, uint64_t e);
 
 // Whole-table validation (type count 0 -> 1) and devalidation (1 -> 0);
 // devalidation is false, having released nothing, when the table cannot
-// be mapped.
-[[nodiscard]] int validate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info);
+// be mapped. Validation sets 'present' to the present blocks (pgt) of an
+// L1 or L2; devalidation skips the blocks type_info does not mark.
+[[nodiscard]] int validate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info, uint32_t& present);
 [[nodiscard]] bool devalidate_table(Mm_ctx& c, Mfn mfn, uint32_t type_info);
 
 // Slots of an L2 that belong to the guest.

@@ -246,6 +246,32 @@ TEST_F(GrantMap, GivenAMappingOverAPresentPte_ThenTheOldEntrysReferencesAreDropp
     expect_clean();
 }
 
+// The mapper's L1 is torn down reading only the blocks of 64 entries it
+// marks as holding present entries: a grant PTE must mark its block.
+TEST_F(GrantMap, GivenAMappingOrAReplacement_ThenTheL1MarksTheBlockOfTheSlot)
+{
+    auto marked = [&](uint32_t slot) {
+        uint32_t ti = env.fs.pg(E::l1(0)).type_info;
+        return (ti >> (pgt::present_shift + slot / 64) & 1) != 0;
+    };
+    grant_data(10, 0);
+    ASSERT_FALSE(marked(300)) << "no entry there yet";
+    auto op = map_va(0, 10, 300);
+    ASSERT_EQ(op.status, GNTST_okay);
+    EXPECT_TRUE(marked(300));
+    EXPECT_EQ(unmap(0, op.handle, E::va(300)), GNTST_okay);
+    // unmap_and_replace moves a present entry into the grant's slot.
+    uint32_t own = E::data(0, 1);
+    ASSERT_EQ(env.map_own(0, 20, own, pte::P | pte::RW | pte::A | pte::D), 0);
+    ASSERT_FALSE(marked(450));
+    op = map_va(0, 10, 450);
+    ASSERT_EQ(op.status, GNTST_okay);
+    EXPECT_EQ(unmap(0, op.handle, E::va(450), 0, E::va(20)), GNTST_okay);
+    EXPECT_EQ(pte::mfn(env.pte(0, 450)), F::mfn(own));
+    EXPECT_TRUE(marked(450));
+    expect_clean();
+}
+
 TEST_F(GrantMap, GivenUnmapAndReplace_ThenTheOtherPteMovesIntoTheSlotAndItsSlotIsCleared)
 {
     uint32_t own = E::data(0, 1);

@@ -284,6 +284,74 @@ TEST_F(PageType, AnL1IsValidatedAtEveryPositionOfItsEmptyStretchScan)
     expect_clean();
 }
 
+// --- present blocks: what teardown reads ----------------------------------------
+
+namespace {
+uint32_t blocks(const Page& pg) { return (pg.type_info & pgt::present_mask) >> pgt::present_shift; }
+} // namespace
+
+TEST_F(PageType, ValidationMarksExactlyTheBlocksHoldingPresentEntries)
+{
+    fs.table(20)[5] = ent(21, RO);
+    fs.table(20)[130] = ent(22, RO);
+    fs.table(20)[191] = ent(23, RO);
+    fs.table(20)[511] = ent(24, RO);
+    fs.table(20)[300] = pte::RW; // not present: holds nothing, marks nothing
+    ASSERT_EQ(pin_table(u, F::mfn(20), 1), 0);
+    EXPECT_EQ(blocks(fs.pg(20)), 0b10000101u);
+    ASSERT_EQ(unpin_table(u, F::mfn(20)), 0);
+    // Validated again with other contents: the old blocks are forgotten.
+    for (uint32_t slot : {5u, 130u, 191u, 511u, 300u})
+        fs.table(20)[slot] = 0;
+    fs.table(20)[64] = ent(21, RO);
+    fs.table(20)[65] = ent(21, RO); // a run of two
+    ASSERT_EQ(pin_table(u, F::mfn(20), 1), 0);
+    EXPECT_EQ(blocks(fs.pg(20)), 0b10u);
+    EXPECT_EQ(gcount(21), 3u);
+    ASSERT_EQ(unpin_table(u, F::mfn(20)), 0);
+    EXPECT_EQ(gcount(21), 1u);
+    // An L2: a stretch of entries across a block boundary marks both.
+    fs.table(20)[64] = fs.table(20)[65] = 0;
+    for (uint32_t slot = 126; slot < 130; ++slot)
+        fs.table(30)[slot] = ent(20 + slot - 126, RW);
+    ASSERT_EQ(pin_table(u, F::mfn(30), 2), 0);
+    EXPECT_EQ(blocks(fs.pg(30)), 0b110u);
+    ASSERT_EQ(unpin_table(u, F::mfn(30)), 0);
+    for (uint32_t slot = 126; slot < 130; ++slot)
+        fs.table(30)[slot] = 0;
+    expect_clean();
+}
+
+// Teardown reads only marked blocks: an entry that became present in an
+// empty block without marking it would keep its references for ever.
+TEST_F(PageType, EveryWayAnEntryBecomesPresentMarksItsBlockAndTeardownReleasesIt)
+{
+    ASSERT_EQ(pin_table(u, F::mfn(10), 1), 0); // empty
+    EXPECT_EQ(blocks(fs.pg(10)), 0u);
+    ASSERT_EQ(update(u, 10, 200, ent(12, RW)), 0);
+    EXPECT_EQ(blocks(fs.pg(10)), 1u << 3) << "mmu_update";
+    ASSERT_EQ(mmu_normal_update(u, F::mfn(10), 70, ent(13, RW), true, u.dom), 0);
+    EXPECT_EQ(blocks(fs.pg(10)), (1u << 3) | (1u << 1)) << "mmu_update preserving A/D";
+    ASSERT_EQ(ptwr_emulated_write(u, F::mfn(10), 400 * 8, 8, ent(14, RO)), 0);
+    EXPECT_EQ(blocks(fs.pg(10)), (1u << 3) | (1u << 1) | (1u << 6)) << "an emulated write";
+    ASSERT_EQ(update(u, 10, 70, 0), 0);
+    EXPECT_EQ(blocks(fs.pg(10)) & (1u << 1), 1u << 1) << "marks stay until teardown";
+    // An L2 entry hooking an L1 in an empty block.
+    ASSERT_EQ(pin_table(u, F::mfn(30), 2), 0);
+    ASSERT_EQ(update(u, 30, 450, ent(10, RW)), 0);
+    EXPECT_EQ(blocks(fs.pg(30)), 1u << 7) << "an L2 update";
+    EXPECT_EQ(tcount(10), 2u);
+    ASSERT_EQ(unpin_table(u, F::mfn(30)), 0);
+    EXPECT_EQ(tcount(10), 1u) << "the L2's teardown dropped the L1's type reference";
+    ASSERT_EQ(unpin_table(u, F::mfn(10)), 0);
+    EXPECT_EQ(tcount(12), 0u);
+    EXPECT_EQ(gcount(12), 1u);
+    EXPECT_EQ(gcount(14), 1u);
+    fs.table(10)[200] = fs.table(10)[400] = 0;
+    fs.table(30)[450] = 0;
+    expect_clean();
+}
+
 TEST_F(PageType, L2EntryToAnL2IsRefusedWhenWritable)
 {
     ASSERT_EQ(pin_table(u, F::mfn(2), 2), 0);
