@@ -28,11 +28,29 @@ inline uint64_t mul_shr32(uint64_t a, uint64_t b)
 {
     if (b >> 32)
         return mul_shr32_wide(a, b);
-    uint32_t bl = static_cast<uint32_t>(b);
-    uint64_t low = static_cast<uint64_t>(static_cast<uint32_t>(a)) * bl;
-    uint64_t high = static_cast<uint64_t>(static_cast<uint32_t>(a >> 32)) * bl;
-    // high <= (2^32 - 1)^2 and low >> 32 < 2^32: the sum fits 64 bits.
-    return high + (low >> 32);
+    auto bl = static_cast<uint32_t>(b);
+    auto alo = static_cast<uint32_t>(a), ahi = static_cast<uint32_t>(a >> 32);
+    // high <= (2^32 - 1)^2 and the low product's high word < 2^32: the
+    // sum fits 64 bits.
+#if defined(__i386__)
+    // Two MULs and an add with carry. Written in C, GCC kept the
+    // multiplier's high word (zero here) in both products and spilled the
+    // 64-bit sum: about 20 instructions more for every clock reading.
+    uint32_t lo, hi, carry_in;
+    asm("mull %[b]\n\t"
+        "movl %%edx, %[c]\n\t"
+        "movl %[ahi], %%eax\n\t"
+        "mull %[b]\n\t"
+        "addl %[c], %%eax\n\t"
+        "adcl $0, %%edx"
+        : "=&a"(lo), "=&d"(hi), [c] "=&r"(carry_in)
+        : "0"(alo), [ahi] "rm"(ahi), [b] "rm"(bl)
+        : "cc");
+    return (static_cast<uint64_t>(hi) << 32) | lo;
+#else
+    uint64_t carry_in = (static_cast<uint64_t>(alo) * bl) >> 32;
+    return static_cast<uint64_t>(ahi) * bl + carry_in;
+#endif
 }
 
 inline uint64_t Time_scale::apply(uint64_t value) const { return mul_shr32(value, mult); }
