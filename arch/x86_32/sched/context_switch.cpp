@@ -39,19 +39,9 @@ void load_idle_cr3()
     }
 }
 
-// The guest frame and a vCPU's saved registers are the same 17 words.
-// GCC makes a 68-byte memcpy between pointers it cannot prove aligned into
-// a loop of about six instructions a word (a switch copies two frames);
-// moved as words, unrolled, it is one load and one store each.
-static_assert(sizeof(Exception_frame) == sizeof(cpu_user_regs) && sizeof(cpu_user_regs) % 4 == 0);
-void copy_frame(void* dst, const void* src)
-{
-    auto* d = static_cast<uint32_t*>(dst);
-    auto* s = static_cast<const uint32_t*>(src);
-#pragma GCC unroll 17
-    for (uint32_t i = 0; i < sizeof(cpu_user_regs) / 4; ++i)
-        d[i] = s[i];
-}
+// The guest frame and a vCPU's saved registers are the same 17 words
+// (copy_frame, exception_frame.hpp).
+static_assert(sizeof(Exception_frame) == sizeof(cpu_user_regs));
 
 // v leaves this CPU: registers, FPU, and its runstate area (written while
 // its address space is still loaded).

@@ -70,14 +70,17 @@ Rc emulate(Ctxt& c, arch::Exception_frame& regs)
     uint32_t cls = class_of(in);
     if (cls == 0 || (c.allow & cls) == 0)
         return Rc::unhandleable;
-    arch::Exception_frame r = regs;
+    // The instruction runs on a copy: one that faults part-way leaves the
+    // registers as they were.
+    arch::Exception_frame r;
+    arch::copy_frame(&r, &regs);
     detail::Exec e{c, in, r};
     Rc rc = execute(e);
     if (rc != Rc::okay)
         return rc;
     if (e.complete)
         r.eip = regs.eip + in.len;
-    regs = r;
+    arch::copy_frame(&regs, &r);
     return Rc::okay;
 }
 
