@@ -286,11 +286,9 @@ Rc run(Vcpu& v, Exception_frame& f, uint32_t allow, x86emul::Event& ev)
     c.allow = allow;
     c.kernel = ring(f) == 1;
     c.max_reps = max_io_reps;
-    Exception_frame regs = f;
-    Rc rc = x86emul::emulate(c, regs);
-    if (rc == Rc::okay)
-        f = regs;
-    else if (rc == Rc::exception)
+    // emulate() changes f only when the instruction completes.
+    Rc rc = x86emul::emulate(c, f);
+    if (rc == Rc::exception)
         ev = c.event;
     return rc;
 }
