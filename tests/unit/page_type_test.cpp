@@ -352,6 +352,39 @@ TEST_F(PageType, EveryWayAnEntryBecomesPresentMarksItsBlockAndTeardownReleasesIt
     expect_clean();
 }
 
+// The marks sit right above the type count: a count at its limit must
+// refuse the next reference, never carry into them.
+TEST_F(PageType, ATypeCountAtItsLimitRefusesTheNextReferenceAndLeavesTheMarksAlone)
+{
+    ASSERT_EQ(pin_table(u, F::mfn(10), 1), 0);
+    ASSERT_EQ(update(u, 10, 0, ent(12, RW)), 0);
+    ASSERT_EQ(tcount(12), 1u);
+    Page& pg = fs.pg(12);
+    pg.type_info = pgt::with_count(pg.type_info, pgt::count_mask);
+    pg.count_info += pgt::count_mask - 1; // as many general references as type ones
+    EXPECT_NE(update(u, 10, 1, ent(12, RW)), 0) << "one writable mapping too many";
+    EXPECT_EQ(tcount(12), pgt::count_mask);
+    EXPECT_EQ(pg.type_info & pgt::present_mask, 0u) << "a data frame has no marks";
+    EXPECT_EQ(fs.table(10)[1], 0u);
+    // An L1 at the limit of the L2 entries hooking it: same.
+    ASSERT_EQ(pin_table(u, F::mfn(30), 2), 0);
+    Page& l1 = fs.pg(10);
+    uint32_t marks = l1.type_info & pgt::present_mask;
+    EXPECT_EQ(marks, 1u << pgt::present_shift);
+    uint32_t before = pgt::count(l1.type_info);
+    l1.type_info = pgt::with_count(l1.type_info, pgt::count_mask);
+    EXPECT_NE(update(u, 30, 0, ent(10, RW)), 0) << "one L2 entry too many";
+    EXPECT_EQ(l1.type_info & pgt::present_mask, marks);
+    l1.type_info = pgt::with_count(l1.type_info, before);
+    pg.type_info = pgt::with_count(pg.type_info, 1);
+    pg.count_info -= pgt::count_mask - 1;
+    ASSERT_EQ(unpin_table(u, F::mfn(30)), 0);
+    ASSERT_EQ(unpin_table(u, F::mfn(10)), 0);
+    EXPECT_EQ(tcount(12), 0u);
+    fs.table(10)[0] = 0;
+    expect_clean();
+}
+
 TEST_F(PageType, L2EntryToAnL2IsRefusedWhenWritable)
 {
     ASSERT_EQ(pin_table(u, F::mfn(2), 2), 0);
