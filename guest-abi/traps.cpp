@@ -86,6 +86,7 @@ extern "C" void guest_trap(Trap_frame* f)
         if (vcpu_info_t* v = vcpu0_info())
             g_fault.cr2 = v->arch.cr2;
         f->eip = hc::arg(guest_try_resume);
+        f->eflags &= ~0x100u; // fn is abandoned: a single step it set ends
         return;
     }
     uint32_t cr2 = vcpu0_info() ? vcpu0_info()->arch.cr2 : 0;

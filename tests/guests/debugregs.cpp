@@ -1,5 +1,6 @@
 // Debug registers: set_debugreg/get_debugreg rules, a data breakpoint the
-// guest takes itself (#DB), and the same breakpoint hit by the hypervisor
+// guest takes itself (#DB) and a single step, each with the DR6 status
+// get_debugreg(6) reports, and the same breakpoint hit by the hypervisor
 // while it writes a hypercall result into the watched buffer: the
 // hypervisor must carry on (the trap is the guest's business), not stop.
 #include "console.hpp"
@@ -16,6 +17,10 @@ alignas(16) char watched[16];
 uint32_t addr(const void* p) { return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(p)); }
 
 void touch(void* p) { *static_cast<volatile char*>(p) = 1; }
+
+// Sets TF: the instruction after popf completes, then #DB (try_fault's
+// catcher drops TF again).
+void single_step(void*) { asm volatile("pushfl; orl $0x100, (%%esp); popfl; nop" ::: "memory", "cc"); }
 
 // L0 enabled, breakpoint 0 on data writes and reads (RW=11), 4 bytes (LEN=11).
 constexpr uint32_t dr7_rw4 = 1u | (3u << 16) | (3u << 18);
@@ -37,6 +42,10 @@ void guest_main(start_info_t*)
 
     Fault f = try_fault(touch, watched);
     CHECK(f.happened && f.vector == 1, "the guest's own write to the buffer -> #DB to the guest");
+    // Xen's do_debug keeps the #DB's DR6 status for get_debugreg(6).
+    CHECK_EQ(hc::get_debugreg(6) & 0x400F, 1, "  get_debugreg DR6 shows B0 (breakpoint 0), not BS");
+    CHECK_EQ(hc::set_debugreg(6, 0), 0, "set_debugreg DR6 = 0 (Linux clears it after reading)");
+    CHECK_EQ(hc::get_debugreg(6), static_cast<int32_t>(0xFFFF0FF0u), "  it reads 0xffff0ff0 again");
 
     CHECK_EQ(hc::xen_version(XENVER_extraversion, watched), 0,
              "the hypervisor writes a result into the watched buffer and carries on");
@@ -49,5 +58,11 @@ void guest_main(start_info_t*)
     CHECK(watched[0] == '-', "  the hypervisor's result is in the buffer");
     f = try_fault(touch, watched);
     CHECK(!f.happened, "  the buffer is no longer watched");
+    // With no breakpoint armed (QEMU reports a data breakpoint hit once
+    // again at a later #DB while it stays armed).
+    CHECK_EQ(hc::set_debugreg(6, 0), 0, "set_debugreg DR6 = 0 again");
+    f = try_fault(single_step);
+    CHECK(f.happened && f.vector == 1, "a single step (EFLAGS.TF) in ring 1 -> #DB to the guest");
+    CHECK_EQ(hc::get_debugreg(6) & 0x400F, 0x4000, "  get_debugreg DR6 shows BS (single step)");
     gtest::finish();
 }

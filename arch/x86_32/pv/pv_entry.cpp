@@ -33,6 +33,22 @@ bool has_error_code(uint8_t v)
     return v == 8 || (v >= 10 && v <= 14) || v == 17;
 }
 
+// The CPU sets DR6's status bits at a #DB and never clears them. Those
+// of a #DB in guest mode go into the vCPU's copy, where get_debugreg(6)
+// reads them (Linux's debug handler does, to tell a single step from a
+// breakpoint), and the register goes back to its reset value, as Xen's
+// do_debug: bits set there (B0-3, BD, BS, BT) are added, the one that
+// reads 0 when active (RTM, bit 16) is cleared.
+void record_guest_dr6(Vcpu& v)
+{
+    constexpr uint32_t dr6_reset = 0xFFFF0FF0u;
+    uint32_t dr6;
+    asm volatile("movl %%db6, %0" : "=r"(dr6));
+    asm volatile("movl %0, %%db6" ::"r"(dr6_reset));
+    v.debugreg[6] |= dr6 & ~dr6_reset;
+    v.debugreg[6] &= dr6 | ~dr6_reset;
+}
+
 void guest_exception(Exception_frame& f, uint32_t cr2)
 {
     Vcpu& v = *this_cpu().current;
@@ -41,6 +57,7 @@ void guest_exception(Exception_frame& f, uint32_t cr2)
     x86emul::Rc rc = x86emul::Rc::unhandleable;
     x86emul::Event ev;
     switch (vector) {
+    case 1: record_guest_dr6(v); break;
     case 6: rc = emulate_forced_cpuid(v, f, ev); break;
     case 7:
         // Lazy FPU: the vCPU's own state is loaded first (Xen's
