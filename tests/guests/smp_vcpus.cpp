@@ -10,7 +10,8 @@
 // event and by timeout racing each other across the CPUs, and going down
 // and up again where it stopped; and, on one CPU, each vCPU reading its
 // own per-CPU data through the same FS/GS selector in its own GDT, as
-// Linux's percpu segment, across switches between them. Expectations are
+// Linux's percpu segment, and each vCPU's own debug registers (one with a
+// data breakpoint, the other without), across switches between them. Expectations are
 // Xen's (common/domain.c do_vcpu_op, arch/x86/domain.c arch_set_info_guest).
 #include "console.hpp"
 #include "ctl_ops.hpp"
@@ -44,7 +45,8 @@ namespace {
 
 constexpr uint64_t one_ms = 1000000;
 
-enum Cmd : uint32_t { none, send_ipi, block_on_timer, read_window, fpu_keep, go_down, ping_bursts, percpu_reads };
+enum Cmd : uint32_t { none, send_ipi, block_on_timer, read_window, fpu_keep, go_down, ping_bursts, percpu_reads,
+                      watch_writes };
 
 // vCPU 0 writes cmd (then seq), vCPU 1 answers by copying seq into done.
 volatile uint32_t cmd_seq, cmd, done_seq;
@@ -55,6 +57,10 @@ volatile uint32_t pinging, ping_stop, ping_loops;
 // percpu_reads: vCPU 1 loads its own GDT and reads through its per-CPU
 // selector, yielding after each read, until 'percpu_stop'.
 volatile uint32_t percpu_stop, v1_percpu_reads, v1_percpu_wrong;
+// watch_writes: vCPU 1 arms a data breakpoint on 'watched' and writes it,
+// yielding after each write, until 'watch_stop'; each write must trap.
+volatile uint32_t watch_stop, v1_watch_writes, v1_watch_traps;
+alignas(16) volatile uint32_t watched[4];
 evtchn_port_t ipi_port;
 uint32_t window_addr;
 
@@ -415,6 +421,37 @@ void test_percpu_segments()
         CHECK_EQ(pin_vcpu1(0x3), 0, "vCPU 1 free to run on both CPUs again");
 }
 
+// Debug registers are the vCPU's: a CPU switching between a vCPU with a
+// breakpoint and one without must arm it for the first and disarm it for
+// the second (switch_debugregs loads them only for a vCPU that enables
+// some). vCPU 0 writes the buffer vCPU 1 watches: a #DB there is an
+// unexpected trap, which ends the test.
+void test_debugregs_per_vcpu()
+{
+    bool pin = (guest_start_info()->flags & SIF_PRIVILEGED) != 0;
+    if (pin)
+        CHECK_EQ(pin_vcpu1(0x1), 0, "vCPU 1 pinned to CPU 0, where vCPU 0 runs");
+    watch_stop = 0;
+    cmd = watch_writes;
+    __atomic_store_n(&cmd_seq, cmd_seq + 1, __ATOMIC_SEQ_CST);
+    unsigned writes = 0;
+    uint64_t give_up = system_time_ns() + 4000 * one_ms;
+    while ((__atomic_load_n(&v1_watch_writes, __ATOMIC_SEQ_CST) < 200 || writes < 100) &&
+           system_time_ns() < give_up) {
+        watched[0] = ++writes; // the very word vCPU 1 watches
+        (void)hc::sched_yield();
+    }
+    __atomic_store_n(&watch_stop, 1u, __ATOMIC_SEQ_CST);
+    CHECK(wait_for([] { return done_seq == cmd_seq; }), "vCPU 1 arms a data breakpoint and writes the buffer");
+    printf("debug registers: vCPU 0 %u writes, vCPU 1 %u writes (%u trapped)\n", writes,
+           v1_watch_writes, v1_watch_traps);
+    CHECK(v1_watch_writes >= 200 && writes >= 100, "  both wrote it, yielding after each write");
+    CHECK_EQ(v1_watch_traps, v1_watch_writes, "  every write of vCPU 1 trapped (#DB): its breakpoint came back");
+    CHECK_EQ(hc::get_debugreg(7), 0x400, "  vCPU 0's DR7 is still its own (no breakpoints)");
+    if (pin)
+        CHECK_EQ(pin_vcpu1(0x3), 0, "vCPU 1 free to run on both CPUs again");
+}
+
 void clear_pending(evtchn_port_t p)
 {
     __atomic_and_fetch(&guest_shared_info()->evtchn_pending[p / 32], ~(1u << (p % 32)), __ATOMIC_SEQ_CST);
@@ -564,6 +601,21 @@ extern "C" void vcpu1_main()
             }
             clear_fs_gs();
             break;
+        case watch_writes: {
+            // L0 on, breakpoint 0 on data writes and reads, 4 bytes.
+            if (hc::set_debugreg(0, hc::arg(&watched[0])) != 0 ||
+                hc::set_debugreg(7, 1u | (3u << 16) | (3u << 18)) != 0)
+                break;
+            while (!__atomic_load_n(&watch_stop, __ATOMIC_SEQ_CST)) {
+                v1_watch_writes = v1_watch_writes + 1;
+                Fault f = try_fault([](void*) { watched[0] = 1; });
+                if (f.happened && f.vector == 1)
+                    v1_watch_traps = v1_watch_traps + 1;
+                (void)hc::sched_yield();
+            }
+            (void)hc::set_debugreg(7, 0);
+            break;
+        }
         case go_down:
             (void)hc::vcpu_op(VCPUOP_down, 1, nullptr);
             v1_after_down = 1;
@@ -584,6 +636,7 @@ void guest_main(start_info_t*)
         return;
     test_events_and_timers();
     test_percpu_segments();
+    test_debugregs_per_vcpu();
     test_remote_flushes();
     test_remote_l3_changes();
     test_poll_races();

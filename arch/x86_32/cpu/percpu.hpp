@@ -34,6 +34,8 @@ struct Percpu {
     // The SYSENTER MSRs hold this CPU's entry (pv_entry.cpp): written at
     // its first vCPU load, not at every switch (they never change).
     bool sysenter_loaded;
+    // DR7 enables the loaded vCPU's breakpoints (switch_debugregs).
+    bool debugregs_armed;
     // hypercall_preempt_check's calls here, which read the local APIC's
     // IRR at every fourth (pv_entry.cpp).
     uint8_t preempt_checks;

@@ -123,7 +123,12 @@ long do_set_debugreg(Vcpu& v, const Hypercall_args& a)
     if (long rc = arch::sanitize_debugreg(reg, value))
         return rc;
     v.debugreg[reg] = value;
-    arch::load_debugreg(reg, value);
+    // v runs here. DR6 lives in the copy only (switch_debugregs); a DR7
+    // write loads DR0-3 with it, which may still hold another vCPU's.
+    if (reg == 7)
+        arch::switch_debugregs(arch::this_cpu().debugregs_armed, v.debugreg);
+    else if (reg != 6)
+        arch::load_debugreg(reg, value);
     return 0;
 }
 

@@ -69,7 +69,10 @@ void clear_fs_gs() { asm volatile("movl %0, %%fs; movl %0, %%gs" ::"r"(0u) : "me
     Percpu& cpu = this_cpu();
     cpu.current = nullptr;
     clear_fs_gs();
-    load_debugreg(7, 0x400);
+    if (cpu.debugregs_armed) {
+        load_debugreg(7, 0x400);
+        cpu.debugregs_armed = false;
+    }
     load_idle_cr3();
     (void)map_guest_gdt_frames(cpu, nullptr, 0);
     fpu_idle();
@@ -98,7 +101,7 @@ void load_vcpu(Vcpu& v, const Sched_pick& at)
     flush_guest_tlb(v);
     fpu_switch_to(v);
     guest_cr4_load(v);
-    load_debugregs(v.debugreg);
+    switch_debugregs(cpu.debugregs_armed, v.debugreg);
     update_vcpu_time_at(v, at.tsc, at.now);
     if (v.runstate_guest != 0)
         (void)runstate_write_guest(v);

@@ -21,15 +21,34 @@ inline void load_debugreg(unsigned reg, uint32_t value)
     }
 }
 
-// DR0-3, DR6 and DR7 from a vCPU's copy (DR7 last: no breakpoint is armed
-// on an old address).
+// DR7's local and global enables of the four breakpoints.
+constexpr uint32_t dr7_enables = 0xFF;
+
+// DR0-3 and DR7 from a vCPU's copy (DR7 last: no breakpoint is armed on an
+// old address). DR6 stays at its reset value on the CPU: a #DB's status
+// goes into the vCPU's copy, which is what get_debugreg(6) reads.
 inline void load_debugregs(const uint32_t (&dr)[8])
 {
     load_debugreg(7, 0x400);
     for (unsigned r = 0; r < 4; ++r)
         load_debugreg(r, dr[r]);
-    load_debugreg(6, dr[6]);
     load_debugreg(7, dr[7]);
+}
+
+// A CPU loads a vCPU's breakpoints only when it has some enabled, and
+// disarms those of the last one when the next has none: DR0-3 are never
+// looked at while DR7 enables nothing (Xen's activate_debugregs). A write
+// to a debug register costs as much as a serialising instruction, and a
+// switch used to make six. 'armed' is the CPU's: DR7 enables breakpoints.
+inline void switch_debugregs(bool& armed, const uint32_t (&dr)[8])
+{
+    if (dr[7] & dr7_enables) {
+        load_debugregs(dr);
+        armed = true;
+    } else if (armed) {
+        load_debugreg(7, 0x400);
+        armed = false;
+    }
 }
 
 // A guest's value for debug register 'reg' (set_debugreg, VCPUOP_initialise)
