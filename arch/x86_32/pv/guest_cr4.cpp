@@ -29,10 +29,14 @@ void guest_cr4_write(Vcpu& v, uint32_t requested)
     guest_cr4_load(v);
 }
 
+// At every switch: a write to CR4 serialises the CPU, so it is made only
+// when TSD (the one bit a guest's CR4 sets here) changes.
 void guest_cr4_load(const Vcpu& v)
 {
-    uint32_t cr4 = (read_cr4() & ~cr4_tsd) | (v.arch.cr4 & cr4_tsd);
-    asm volatile("movl %0, %%cr4" ::"r"(cr4) : "memory");
+    uint32_t now = read_cr4();
+    uint32_t cr4 = (now & ~cr4_tsd) | (v.arch.cr4 & cr4_tsd);
+    if (cr4 != now)
+        asm volatile("movl %0, %%cr4" ::"r"(cr4) : "memory");
 }
 
 } // namespace arch
