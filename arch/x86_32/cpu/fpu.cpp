@@ -87,7 +87,11 @@ void fpu_switch_to(Vcpu& v)
 {
     uint32_t cr0 = read_cr0();
     bool ts = owner[this_cpu().index] != &v || v.fpu_ts;
-    write_cr0(ts ? cr0 | cr0_ts : cr0 & ~cr0_ts);
+    uint32_t want = ts ? cr0 | cr0_ts : cr0 & ~cr0_ts;
+    // A CR0 write serialises the CPU: at a switch TS is usually set already
+    // (the last vCPU did not touch the FPU since its own switch).
+    if (want != cr0)
+        write_cr0(want);
 }
 
 void fpu_save_leaving(Vcpu& v)
