@@ -16,6 +16,7 @@
 #include "arch/x86_32/pv/pv_emulate.hpp"
 #include "arch/x86_32/pv/pv_events.hpp"
 #include "arch/x86_32/mm/ptwr.hpp"
+#include "arch/x86_32/sched/debugregs.hpp"
 #include "hypervisor/console/console.hpp"
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/hypercall.hpp"
@@ -41,10 +42,7 @@ bool has_error_code(uint8_t v)
 // reads 0 when active (RTM, bit 16) is cleared.
 void record_guest_dr6(Vcpu& v)
 {
-    constexpr uint32_t dr6_reset = 0xFFFF0FF0u;
-    uint32_t dr6;
-    asm volatile("movl %%db6, %0" : "=r"(dr6));
-    asm volatile("movl %0, %%db6" ::"r"(dr6_reset));
+    uint32_t dr6 = take_dr6();
     v.debugreg[6] |= dr6 & ~dr6_reset;
     v.debugreg[6] &= dr6 | ~dr6_reset;
 }
@@ -127,17 +125,14 @@ void hypervisor_debug_trap(Exception_frame& f)
         uint32_t saved = reinterpret_cast<uint32_t>(&sysenter_eflags_saved);
         if (f.eip < start || f.eip >= saved)
             f.eflags &= ~eflags_tf;
-        uint32_t dr6;
-        asm volatile("movl %%db6, %0" : "=r"(dr6));
-        asm volatile("movl %0, %%db6" ::"r"(dr6 & ~dr6_bs));
+        uint32_t dr6 = read_dr6();
+        load_debugreg(6, dr6 & ~dr6_bs);
         if (!(dr6 & 0xF))
             return;
     }
-    uint32_t dr6;
-    asm volatile("movl %%db6, %0" : "=r"(dr6));
+    uint32_t dr6 = take_dr6();
     if (Vcpu* v = this_cpu().current)
         v->debugreg[6] |= dr6 & 0xF;
-    asm volatile("movl %0, %%db6" ::"r"(0xFFFF0FF0u));
 }
 
 } // namespace

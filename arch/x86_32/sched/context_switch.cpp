@@ -70,7 +70,7 @@ void clear_fs_gs() { asm volatile("movl %0, %%fs; movl %0, %%gs" ::"r"(0u) : "me
     cpu.current = nullptr;
     clear_fs_gs();
     if (cpu.debugregs_armed) {
-        load_debugreg(7, 0x400);
+        load_debugreg(7, dr7_reset);
         cpu.debugregs_armed = false;
     }
     load_idle_cr3();

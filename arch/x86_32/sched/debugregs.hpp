@@ -21,15 +21,34 @@ inline void load_debugreg(unsigned reg, uint32_t value)
     }
 }
 
-// DR7's local and global enables of the four breakpoints.
+// The reset values (Xen's X86_DR6_DEFAULT, DR7's fixed bit 10), and DR7's
+// local and global enables of the four breakpoints.
+constexpr uint32_t dr6_reset = 0xFFFF0FF0u;
+constexpr uint32_t dr7_reset = 0x400u;
 constexpr uint32_t dr7_enables = 0xFF;
+
+inline uint32_t read_dr6()
+{
+    uint32_t v;
+    asm volatile("movl %%db6, %0" : "=r"(v));
+    return v;
+}
+
+// DR6 as the last #DB left it (the CPU never clears its status bits), the
+// register back at its reset value.
+inline uint32_t take_dr6()
+{
+    uint32_t v = read_dr6();
+    load_debugreg(6, dr6_reset);
+    return v;
+}
 
 // DR0-3 and DR7 from a vCPU's copy (DR7 last: no breakpoint is armed on an
 // old address). DR6 stays at its reset value on the CPU: a #DB's status
 // goes into the vCPU's copy, which is what get_debugreg(6) reads.
 inline void load_debugregs(const uint32_t (&dr)[8])
 {
-    load_debugreg(7, 0x400);
+    load_debugreg(7, dr7_reset);
     for (unsigned r = 0; r < 4; ++r)
         load_debugreg(r, dr[r]);
     load_debugreg(7, dr[7]);
@@ -46,7 +65,7 @@ inline void switch_debugregs(bool& armed, const uint32_t (&dr)[8])
         load_debugregs(dr);
         armed = true;
     } else if (armed) {
-        load_debugreg(7, 0x400);
+        load_debugreg(7, dr7_reset);
         armed = false;
     }
 }
@@ -62,7 +81,7 @@ inline long sanitize_debugreg(unsigned reg, uint32_t& value)
         // A breakpoint address inside the hypervisor would fire in ring 0.
         return value > HYPERVISOR_VIRT_START - 4 ? -XEN_EPERM : 0;
     case 6:
-        value = (value & 0x0000E00Fu) | 0xFFFF0FF0u;
+        value = (value & 0x0000E00Fu) | dr6_reset;
         return 0;
     case 7:
         if (value & (1u << 13)) // GD: general detect would trap the hypervisor
