@@ -18,5 +18,6 @@ void domain_shutdown(Domain& d, uint32_t reason);
 
 // The domain did something it cannot survive; 'regs' (may be null) are
 // printed. A domU is shut down with SHUTDOWN_crash and the call returns;
-// the caller must not touch the guest's state further.
-void domain_crash(Domain& d, const arch::Exception_frame* regs);
+// the caller must not touch the guest's state further. Never inlined:
+// flattened hot paths reach it only on failure.
+[[gnu::cold, gnu::noinline]] void domain_crash(Domain& d, const arch::Exception_frame* regs);

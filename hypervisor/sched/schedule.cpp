@@ -117,6 +117,16 @@ template <typename F> void change(Vcpu& v, F change_fn)
     sched_kick(k);
 }
 
+// change() with everything it calls inlined (the wake-up and the policy's
+// wake and sleep, the clock, the runstate): for the block, poll and
+// unblock of every event wait, where the calls cost as much as the work
+// (an event round trip 3 503 -> 3 413 instructions). Pause, unpause and
+// up/down keep the smaller change().
+template <typename F> [[gnu::flatten]] void change_inline(Vcpu& v, F change_fn)
+{
+    change(v, change_fn);
+}
+
 bool events_need_delivery(const Vcpu& v)
 {
     return __atomic_load_n(&v.info->evtchn_upcall_pending, __ATOMIC_SEQ_CST) &&
@@ -206,7 +216,7 @@ void vcpu_block(Vcpu& v)
     // Blocking re-enables event delivery (Xen: "the upcall mask is
     // cleared"); events pending already end it at once.
     __atomic_store_n(&v.info->evtchn_upcall_mask, uint8_t{0}, __ATOMIC_SEQ_CST);
-    change(v, [](Vcpu& x) { x.blocked = true; });
+    change_inline(v, [](Vcpu& x) { x.blocked = true; });
     // An upcall raised before 'blocked' was visible did not wake us (its
     // kick saw us awake): look again, after a full fence.
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -222,7 +232,7 @@ void vcpu_poll(Vcpu& v, uint32_t port, uint64_t timeout, bool (*still_idle)(Vcpu
     // used to stop the timer after dropping that lock: when the vCPU had
     // already run again and started its next poll, that stop took the new
     // poll's timeout away and the poll never ended.
-    change(v, [port, timeout](Vcpu& x) {
+    change_inline(v, [port, timeout](Vcpu& x) {
         x.blocked = true;
         x.poll_port = port;
         x.poll_deadline = timeout;
@@ -265,7 +275,7 @@ void vcpu_unblock(Vcpu& v)
 {
     if (!__atomic_load_n(&v.blocked, __ATOMIC_SEQ_CST))
         return;
-    change(v, end_wait);
+    change_inline(v, end_wait);
 }
 
 void vcpu_kick(Vcpu& v)

@@ -119,4 +119,5 @@ void sched_switched(Vcpu* prev);
 vcpu_runstate_info_t runstate_snapshot(const Vcpu& v);
 // Writes v's registered runstate area (the current address space must be
 // v's); false when it cannot be written.
-bool runstate_write_guest(Vcpu& v);
+// Not inlined into the switch, which flattens load_vcpu.
+[[gnu::noinline]] bool runstate_write_guest(Vcpu& v);

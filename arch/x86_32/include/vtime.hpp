@@ -66,7 +66,8 @@ void timer_rearm_this_cpu();
 // A vCPU's timers (singleshot, periodic, poll timeout): set up for its CPU
 // at creation, moved with it when it runs elsewhere, killed at teardown.
 void vcpu_timers_init(Vcpu& v, unsigned cpu);
-void vcpu_timers_migrate(Vcpu& v, unsigned cpu);
+// Not inlined into the switch (context_switch.cpp flattens load_vcpu): rare.
+[[gnu::noinline]] void vcpu_timers_migrate(Vcpu& v, unsigned cpu);
 void vcpu_timers_kill(Vcpu& v);
 // v's periodic timer: period 0 stops it.
 void vtimer_set_periodic(Vcpu& v, uint64_t period_ns);
