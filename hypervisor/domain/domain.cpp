@@ -17,7 +17,7 @@ Spinlock table_lock;
 void* chunk_alloc(void*) { return heap_alloc(4096); }
 void chunk_free(void*, void* p) { heap_free(p); }
 
-void destroy_object(Domain* d)
+[[gnu::noinline]] void destroy_object(Domain* d)
 {
     for (unsigned i = 0; i < d->nr_vcpus; ++i)
         if (Vcpu* v = d->vcpus[i]) {

@@ -194,7 +194,7 @@ void for_each_domain(void (*fn)(Domain& d, void* ctx), void* ctx);
 // Frame ownership counts, for the object's lifetime: a frame began to be
 // owned by d, or ceased to be owned by the domain with id 'owner'.
 void domain_frame_owned(Domain& d);
-void domain_frame_disowned(uint16_t owner);
+[[gnu::noinline]] void domain_frame_disowned(uint16_t owner);
 // As domain_frame_owned, for the domain in the table with id 'owner',
 // building or published (a grant frame made while it is being created).
 void domain_frame_owned_by(uint16_t owner);

@@ -127,7 +127,8 @@ static_assert(count(bits(Page_type::l2) | pae_xen_l2 | 7) == 7);
 // another type in use (or the count would overflow); a validation failure
 // returns the errno of the first bad entry. The caller already holds a
 // general reference.
-[[nodiscard]] int get_page_type_slow(Mm_ctx& c, Mfn mfn, Page& pg, uint32_t type);
+// Out of line (noinline) also in paths that are flattened for speed.
+[[nodiscard, gnu::noinline]] int get_page_type_slow(Mm_ctx& c, Mfn mfn, Page& pg, uint32_t type);
 // The common case inline: the frame already has this type, validated, so
 // the count only goes up (a count of 0 then needs no validation either:
 // get_page_type_slow would do exactly this).
@@ -144,7 +145,7 @@ static_assert(count(bits(Page_type::l2) | pae_xen_l2 | 7) == 7);
 
 // Drop a type reference; a page table whose count drops to zero is
 // devalidated (its entries' references are dropped).
-void put_page_type_slow(Mm_ctx& c, Mfn mfn, Page& pg);
+[[gnu::noinline]] void put_page_type_slow(Mm_ctx& c, Mfn mfn, Page& pg);
 // Inline while other type references remain: nothing else happens then.
 inline void put_page_type(Mm_ctx& c, Mfn mfn, Page& pg)
 {

@@ -100,7 +100,7 @@ public:
     void writable_dropped(Mfn m) override { tlb_stamp(m, 1); }
     void before_validate(Mfn m) override { tlb_flush_stale(m, 1); }
     void l3_changed() override { note_l3_change(); }
-    void page_released(Mfn m) override
+    [[gnu::noinline]] void page_released(Mfn m) override
     {
         Page* p = mfn_to_page(m);
         uint16_t owner = p ? p->owner : DOMID_INVALID;
