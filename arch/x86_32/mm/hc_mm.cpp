@@ -190,7 +190,12 @@ long own_single_update(Vcpu& v, uint32_t req_va, uint32_t done_out)
 
 } // namespace
 
-long do_mmu_update(Vcpu& v, const Hypercall_args& a)
+// Flattened, as is do_update_va_mapping: the per-entry path (decode,
+// table map, old and new entries' references, store, flush) was a chain
+// of calls that cost as much as the checks (batch 234 -> 175 instructions
+// an entry, single 483 -> 431, update_va_mapping 593 -> 497). The rare
+// type changes stay calls (get/put_page_type_slow are noinline).
+[[gnu::flatten]] long do_mmu_update(Vcpu& v, const Hypercall_args& a)
 {
     uint32_t reqs = a.a[0], count = a.a[1], done_out = a.a[2], foreigndom = a.a[3];
     Domain& self = *v.domain;
@@ -254,7 +259,7 @@ long do_mmu_update(Vcpu& v, const Hypercall_args& a)
     return batch.finish(v, __HYPERVISOR_mmu_update, sizeof(mmu_update_t), done, rc, preempted);
 }
 
-long do_update_va_mapping(Vcpu& v, const Hypercall_args& a)
+[[gnu::flatten]] long do_update_va_mapping(Vcpu& v, const Hypercall_args& a)
 {
     uint64_t val = (uint64_t{a.a[2]} << 32) | a.a[1];
     return va_update(v, a.a[0], val, a.a[3], v.domain->mm);
