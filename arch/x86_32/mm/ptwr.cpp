@@ -16,7 +16,6 @@
 // the emulator read it is retried by the guest.
 #include "arch/x86_32/mm/ptwr.hpp"
 
-#include "arch/x86_32/mm/guest_cr3.hpp"
 #include "arch/x86_32/cpu/percpu.hpp"
 
 #include "arch/x86_32/include/guest_copy.hpp"
@@ -42,7 +41,6 @@ struct Ptwr {
     Domain& d;
     Mfn table;       // the L1 the faulting address maps (checked: ours, in use)
     uint32_t cr2;
-    bool flush = false;
 };
 
 Ptwr& ptwr(x86emul::Ctxt& c) { return *static_cast<Ptwr*>(c.data); }
@@ -109,10 +107,14 @@ Rc store(Ptwr& p, uint32_t off, unsigned n, uint64_t val, const uint64_t* expect
         rc = ptwr_emulated_write(ctx, p.table, slot * 8, 8, (old & ~mask) | ((val << shift) & mask));
     if (rc != 0)
         return Rc::unhandleable;
-    // A replaced present entry may be cached in this CPU's TLB, which would
-    // keep access the new entry no longer grants.
-    if (old & PTE_P)
-        p.flush = true;
+    // No TLB flush, as for the same entry written by mmu_update and as in
+    // Xen's ptwr_emulated_update: a translation of the replaced entry may
+    // stay cached until the guest flushes, as on bare metal (Linux
+    // flushes after changing a present PTE). The hypervisor's own safety
+    // does not rest on it: a frame whose writable mapping or last
+    // reference went is stamped, and CPUs holding older translations
+    // flush before it becomes a page table or another domain's
+    // (tlb_clock.hpp).
     return Rc::okay;
 }
 
@@ -179,8 +181,6 @@ x86emul::Rc emulate_pt_write(Vcpu& v, Exception_frame& f, uint32_t cr2, x86emul:
     // guest's next store faults again for the next one.
     c.max_reps = 8;
     Rc rc = x86emul::emulate(c, f);
-    if (p.flush)
-        flush_guest_tlb(v);
     if (rc == Rc::exception)
         ev = c.event;
     return rc;
