@@ -30,6 +30,11 @@ public:
     // A little-endian value of 1, 2 or 4 bytes.
     Rc value(unsigned bytes, uint32_t& v)
     {
+        if (pos_ + bytes <= have_) { // already fetched (and within 15 bytes)
+            v = static_cast<uint32_t>(load_le(buf_ + pos_, bytes));
+            pos_ = static_cast<uint8_t>(pos_ + bytes);
+            return Rc::okay;
+        }
         uint8_t b[4] = {};
         for (unsigned i = 0; i < bytes; ++i)
             if (Rc rc = next(b[i]); rc != Rc::okay)
@@ -58,7 +63,7 @@ private:
 
     Ctxt& c_;
     uint32_t eip_;
-    uint8_t buf_[max_insn_len]{};
+    uint8_t buf_[max_insn_len]; // bytes [0, have_) fetched; the rest never read
     uint8_t have_ = 0, pos_ = 0;
 };
 
