@@ -14,12 +14,12 @@
 template <typename T>
 [[nodiscard, gnu::always_inline]] inline bool copy_from_guest(T& dst, uint32_t gva)
 {
-    if constexpr (sizeof(T) % 4 == 0 && sizeof(T) <= 16) {
+    if constexpr (sizeof(T) % 4 == 0 && sizeof(T) <= 24) { // up to a gnttab_copy_t
         constexpr size_t words = sizeof(T) / 4;
         if (!arch::guest_range_ok(gva, sizeof(T)))
             return false;
         uint32_t w[words], faulted = 0;
-#pragma GCC unroll 4
+#pragma GCC unroll 6
         for (size_t i = 0; i < words; ++i)
             w[i] = arch::load_guest_u32_noting(gva + 4 * i, faulted);
         if (faulted)
@@ -31,10 +31,18 @@ template <typename T>
     }
 }
 
+// A status or result of two or four bytes is one inline store (a grant
+// op's status after every op of a batch).
 template <typename T>
 [[nodiscard]] bool copy_to_guest(uint32_t gva, const T& src)
 {
-    return arch::copy_to_guest_raw(gva, &src, sizeof(T)) == 0;
+    if constexpr (sizeof(T) == 4 || sizeof(T) == 2) {
+        uint32_t v = 0;
+        __builtin_memcpy(&v, &src, sizeof(T));
+        return sizeof(T) == 4 ? arch::put_guest_u32(gva, v) : arch::put_guest_u16(gva, uint16_t(v));
+    } else {
+        return arch::copy_to_guest_raw(gva, &src, sizeof(T)) == 0;
+    }
 }
 
 [[nodiscard]] inline bool copy_bytes_to_guest(uint32_t gva, const void* src, size_t n)

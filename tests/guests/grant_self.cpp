@@ -27,6 +27,7 @@ alignas(4096) uint8_t page_b[4096];        // granted, copy target
 alignas(4096) uint8_t own[4096];           // never granted
 alignas(4096) uint8_t win[4][4096];        // where grants get mapped
 alignas(4096) uint8_t edge[2][4096];       // a batch across an unmapped page
+alignas(4096) uint8_t ro_ops[4096];       // an op array mapped read-only
 xen_pfn_t frame_list[8];
 
 uint32_t mfn_of(const void* va)
@@ -524,6 +525,22 @@ void test_copy()
     };
     for (Case& k : cases)
         CHECK_EQ(gnt::copy(k.op), k.want, k.what);
+
+    // The op is read, done, and its status cannot be written back: the
+    // call is -EFAULT (Xen's copy-back failing), the bytes have moved.
+    own[0] = 0x5C;
+    page_b[0] = 0;
+    auto* op = reinterpret_cast<gnttab_copy_t*>(ro_ops);
+    *op = copy_op(mfn_of(own), DOMID_SELF, 0, mfn_of(page_b), DOMID_SELF, 0, 1, 0);
+    op->status = 77;
+    CHECK_EQ(hc::update_va_mapping(va_of(ro_ops),
+                                   (uint64_t{mfn_of(ro_ops)} << 12) | pte_present | pte_accessed,
+                                   UVMF_INVLPG),
+             0, "an op array mapped read-only");
+    CHECK_EQ(hc::grant_table_op(GNTTABOP_copy, op, 1), -XEN_EFAULT,
+             "a copy whose status cannot be written back: -EFAULT");
+    CHECK(page_b[0] == 0x5C && op->status == 77, "  the byte moved, the status is untouched");
+    CHECK(restore(ro_ops), "  the array writable again");
 }
 
 void test_revoke_and_swap()

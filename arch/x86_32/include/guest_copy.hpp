@@ -46,6 +46,19 @@ namespace arch {
     return faulted == 0;
 }
 
+// The same, 16 bits.
+[[nodiscard]] inline bool put_guest_u16(uint32_t guest_va, uint16_t value)
+{
+    if (!guest_range_ok(guest_va, 2))
+        return false;
+    uint32_t faulted = 0;
+    asm volatile("1: movw %[val], (%[dst])\n" XENITH_GUEST_ACCESS_FIXUP
+                 : [faulted] "+r"(faulted)
+                 : [dst] "r"(guest_va), [val] "r"(value)
+                 : "memory");
+    return faulted == 0;
+}
+
 // One 32-bit load from guest memory at an address the caller has range
 // checked (guest_range_ok). A fault sets 'faulted' to 1 and leaves it
 // alone otherwise, so several loads are checked once. Inline, as
