@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "arch/x86_32/include/guest_copy.hpp"
 
@@ -37,9 +38,10 @@ template <typename T>
 [[nodiscard]] bool copy_to_guest(uint32_t gva, const T& src)
 {
     if constexpr (sizeof(T) == 4 || sizeof(T) == 2) {
-        uint32_t v = 0;
+        using Word = std::conditional_t<sizeof(T) == 4, uint32_t, uint16_t>;
+        Word v;
         __builtin_memcpy(&v, &src, sizeof(T));
-        return sizeof(T) == 4 ? arch::put_guest_u32(gva, v) : arch::put_guest_u16(gva, uint16_t(v));
+        return arch::put_guest(gva, v);
     } else {
         return arch::copy_to_guest_raw(gva, &src, sizeof(T)) == 0;
     }

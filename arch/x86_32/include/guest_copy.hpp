@@ -30,33 +30,26 @@ namespace arch {
     ".long 1b, 3b\n" \
     ".popsection"
 
-// One 32-bit store into guest memory; false if refused or it faulted.
-// The store is inline, with its own fix-up table entry: multicall writes
-// every entry's result with it, and a call into copy_bytes.S cost a third
-// of a multicall entry's own overhead.
-[[nodiscard]] inline bool put_guest_u32(uint32_t guest_va, uint32_t value)
+// One 16- or 32-bit store into guest memory; false if refused or it
+// faulted. The store is inline, with its own fix-up table entry: multicall
+// writes every entry's result with it, a grant op its status, and a call
+// into copy_bytes.S cost a third of a multicall entry's own overhead.
+template <typename T>
+[[nodiscard]] inline bool put_guest(uint32_t guest_va, T value)
 {
-    if (!guest_range_ok(guest_va, 4))
+    static_assert(sizeof(T) == 2 || sizeof(T) == 4);
+    if (!guest_range_ok(guest_va, sizeof(T)))
         return false;
     uint32_t faulted = 0;
-    asm volatile("1: movl %[val], (%[dst])\n" XENITH_GUEST_ACCESS_FIXUP
+    asm volatile("1: mov%z[val] %[val], (%[dst])\n" XENITH_GUEST_ACCESS_FIXUP
                  : [faulted] "+r"(faulted)
                  : [dst] "r"(guest_va), [val] "r"(value)
                  : "memory");
     return faulted == 0;
 }
-
-// The same, 16 bits.
-[[nodiscard]] inline bool put_guest_u16(uint32_t guest_va, uint16_t value)
+[[nodiscard]] inline bool put_guest_u32(uint32_t guest_va, uint32_t value)
 {
-    if (!guest_range_ok(guest_va, 2))
-        return false;
-    uint32_t faulted = 0;
-    asm volatile("1: movw %[val], (%[dst])\n" XENITH_GUEST_ACCESS_FIXUP
-                 : [faulted] "+r"(faulted)
-                 : [dst] "r"(guest_va), [val] "r"(value)
-                 : "memory");
-    return faulted == 0;
+    return put_guest(guest_va, value);
 }
 
 // One 32-bit load from guest memory at an address the caller has range
