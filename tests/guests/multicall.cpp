@@ -1,9 +1,11 @@
-// HYPERVISOR_multicall: per-entry results, failing entries, and the entries
-// that cannot run inside a batch (a nested multicall, iret).
+// HYPERVISOR_multicall: per-entry results, failing entries, the entries
+// that cannot run inside a batch (a nested multicall, iret), and a long
+// batch that makes way for a pending event between entries.
 #include "console.hpp"
 #include "hypercall.hpp"
 #include "shared.hpp"
 #include "test.hpp"
+#include "upcall_probe.hpp"
 
 namespace {
 constexpr uint32_t sentinel = 0x5a5a5a5a;
@@ -20,6 +22,37 @@ multicall_entry_t entry(uint32_t op, uint32_t a0 = 0, uint32_t a1 = 0, uint32_t 
 }
 
 int32_t result(const multicall_entry_t& e) { return static_cast<int32_t>(e.result); }
+
+// The long batch: entries whose result is already stored.
+constexpr uint32_t n_long = 40;
+multicall_entry_t long_calls[n_long];
+uint32_t long_done()
+{
+    uint32_t n = 0;
+    for (const auto& e : long_calls)
+        n += *static_cast<volatile const uint32_t*>(&e.result) != sentinel;
+    return n;
+}
+
+// Waiting work is looked for between chunks of 16 entries (Xen's
+// do_multicall looks before every entry but the first) and the batch is
+// continued from there: the event's upcall runs after the first 16, and
+// the guest re-issues the call for the other 24.
+void test_preempted(int32_t ver)
+{
+    for (auto& e : long_calls)
+        e = entry(__HYPERVISOR_xen_version, XENVER_version);
+    upcall_probe::arm(long_done);
+    int32_t rc = hc::multicall(long_calls, n_long);
+    upcall_probe::Seen seen = upcall_probe::disarm();
+    CHECK_EQ(rc, 0, "multicall of 40 xen_version, an event pending: 0");
+    CHECK(upcall_probe::part_way(seen, n_long), "  it stopped for the event part-way, was continued");
+    CHECK_EQ(seen.progress, 16, "  after its first chunk of 16 entries");
+    bool all = true;
+    for (const auto& e : long_calls)
+        all = all && result(e) == ver;
+    CHECK(all, "  every entry ran once, its result stored");
+}
 } // namespace
 
 void guest_main(start_info_t*)
@@ -87,4 +120,5 @@ void guest_main(start_info_t*)
     CHECK_EQ(ro_page[0].result, sentinel, "  no result was stored");
     CHECK_EQ(hc::update_va_mapping(va, (mfn << 12) | pte_kernel_rw, UVMF_INVLPG), 0,
              "list page writable again");
+    test_preempted(ver);
 }
