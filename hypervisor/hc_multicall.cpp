@@ -46,7 +46,7 @@ long run_batch(Vcpu& v, uint32_t list, uint32_t nr)
             uint32_t result = static_cast<uint32_t>(
                 e.op < Hypercall_table::size ? multicall_table.fn[e.op](v, args) : -XEN_ENOSYS);
             uint32_t at = list + (first + i) * size + offsetof(multicall_entry_t, result);
-            if (!arch::put_guest_u32(at, result))
+            if (!arch::put_guest(at, result))
                 return -XEN_EFAULT;
             // Xen ends the batch at an iret entry (mc_exit); so do we,
             // after refusing it.

@@ -1,6 +1,6 @@
 // HYPERVISOR_multicall: per-entry results, failing entries, the entries
 // that cannot run inside a batch (a nested multicall, iret), and a long
-// batch that makes way for a pending event between entries.
+// batch that makes way for a pending event between chunks of entries.
 #include "console.hpp"
 #include "hypercall.hpp"
 #include "shared.hpp"

@@ -47,15 +47,11 @@ template <typename T>
                  : "memory");
     return faulted == 0;
 }
-[[nodiscard]] inline bool put_guest_u32(uint32_t guest_va, uint32_t value)
-{
-    return put_guest(guest_va, value);
-}
 
 // One 32-bit load from guest memory at an address the caller has range
 // checked (guest_range_ok). A fault sets 'faulted' to 1 and leaves it
 // alone otherwise, so several loads are checked once. Inline, as
-// put_guest_u32.
+// put_guest.
 [[nodiscard, gnu::always_inline]] inline uint32_t load_guest_u32_noting(uint32_t guest_va,
                                                                       uint32_t& faulted)
 {

@@ -12,7 +12,8 @@ namespace arch {
 
 // Work is waiting on this CPU that a long hypercall should make way for.
 // Always false inside a multicall: its entries run to the end (the
-// multicall itself makes way between entries, with hypercall_work_waiting).
+// multicall itself makes way between chunks of entries, with
+// hypercall_work_waiting).
 bool hypercall_preempt_check(const Vcpu& v);
 // The same test without the multicall rule.
 bool hypercall_work_waiting(const Vcpu& v);
