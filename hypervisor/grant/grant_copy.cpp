@@ -120,7 +120,7 @@ int16_t Copy_batch::claim(Copy_side& s, const gnttab_copy_ptr& p, bool gref)
     Frame_space& fs = env_.frames();
     uint64_t* t = fs.direct_table(s.mfn);
     if (t == nullptr) {
-        t = fs.map(s.mfn);
+        t = fs.map_table(s.mfn);
         s.mapped = t != nullptr;
     }
     if (t == nullptr) {
@@ -135,7 +135,7 @@ int16_t Copy_batch::claim(Copy_side& s, const gnttab_copy_ptr& p, bool gref)
 void Copy_batch::give_back(Copy_side& s, bool mapped)
 {
     if (mapped)
-        env_.frames().unmap(reinterpret_cast<uint64_t*>(s.va));
+        env_.frames().unmap_table(reinterpret_cast<uint64_t*>(s.va));
     s.va = nullptr;
     s.mapped = false;
     if (s.have_grant) {

@@ -7,6 +7,9 @@
 #include "hypervisor/mm/frame.hpp"
 #include "hypervisor/mm/page.hpp"
 #include "public/xen.h" // the special domain ids (DOMID_IO, DOMID_XEN, DOMID_INVALID)
+#ifdef XENITH_KERNEL
+#include "arch/x86_32/include/frame_space_inline.hpp"
+#endif
 
 // What page-table validation needs to know about a domain.
 struct Mm_domain {
@@ -29,9 +32,22 @@ public:
     virtual Page* page(Mfn mfn) = 0;
     // The frame's 512 entries, mapped until unmap() is given the same
     // pointer; nullptr when no mapping can be made. Only called for frames
-    // with a descriptor. Callers go through Table_map, never these two.
+    // with a descriptor. Callers go through map_table and unmap_table
+    // (Table_map, Held_table), never these two.
     virtual uint64_t* map(Mfn mfn) = 0;
     virtual void unmap(uint64_t* table) = 0;
+    // What Table_map and the other users call. In the hypervisor the one
+    // Frame_space is the arch's (pv_frame_space.cpp), whose map and unmap
+    // are the map cache's: called directly, a hit inlines (a pair through
+    // the virtual calls was about 60 instructions). Host builds (the
+    // fakes) take the virtual way.
+#ifdef XENITH_KERNEL
+    uint64_t* map_table(Mfn mfn) { return arch::map_table(mfn); }
+    void unmap_table(uint64_t* table) { arch::unmap_table(table); }
+#else
+    uint64_t* map_table(Mfn mfn) { return map(mfn); }
+    void unmap_table(uint64_t* table) { unmap(table); }
+#endif
     virtual bool is_ram(Mfn mfn) = 0;
     // Frames the hypervisor itself uses (image, heap, frame table, its page
     // tables); never mappable by guests.
@@ -66,6 +82,13 @@ public:
     // through such a translation flushes.
     virtual void writable_dropped(Mfn mfn) = 0;
     virtual void before_validate(Mfn mfn) = 0;
+    // What the page-type core calls for writable_dropped: in the
+    // hypervisor the TLB clock's stamp, inline (as map_table above).
+#ifdef XENITH_KERNEL
+    void note_writable_dropped(Mfn mfn) { arch::note_writable_dropped(mfn); }
+#else
+    void note_writable_dropped(Mfn mfn) { writable_dropped(mfn); }
+#endif
     // An L3's entries were written, or a frame became an L3: a copy of
     // some L3's entries taken before may be out of date (the arch keeps
     // each vCPU's copy, and takes it again only after such a change).
@@ -157,14 +180,14 @@ public:
     Table_map(Frame_space& fs, Mfn m) : fs_(fs), t_(fs.direct_table(m))
     {
         if (t_ == nullptr) {
-            t_ = fs.map(m);
+            t_ = fs.map_table(m);
             mapped_ = t_ != nullptr;
         }
     }
     ~Table_map()
     {
         if (mapped_)
-            fs_.unmap(t_);
+            fs_.unmap_table(t_);
     }
     Table_map(const Table_map&) = delete;
     Table_map& operator=(const Table_map&) = delete;
@@ -198,7 +221,7 @@ public:
         drop();
         t_ = fs_.direct_table(m);
         if (t_ == nullptr) {
-            t_ = fs_.map(m);
+            t_ = fs_.map_table(m);
             mapped_ = t_ != nullptr;
         }
         mfn_ = m;
@@ -209,7 +232,7 @@ private:
     void drop()
     {
         if (mapped_)
-            fs_.unmap(t_);
+            fs_.unmap_table(t_);
         t_ = nullptr;
         mapped_ = false;
     }

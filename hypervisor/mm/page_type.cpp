@@ -68,7 +68,7 @@ void put_page_type_slow(Mm_ctx& c, Mfn mfn, Page& pg)
     if (n > 1 || !is_page_table(pgt::type(x)) || !pgt::is_validated(x)) {
         pg.type_info = pgt::with_count(x, n - 1);
         if (n == 1 && pgt::type(x) == Page_type::writable)
-            c.fs.writable_dropped(mfn);
+            c.fs.note_writable_dropped(mfn);
         return;
     }
     // Last reference on a page table: it stops being one before its
@@ -76,7 +76,7 @@ void put_page_type_slow(Mm_ctx& c, Mfn mfn, Page& pg)
     // may still cache translations through it until they next flush: the
     // clock is stamped, as for a writable frame's last mapping.
     pg.type_info = pgt::with_count(x & ~pgt::validated, 0);
-    c.fs.writable_dropped(mfn);
+    c.fs.note_writable_dropped(mfn);
     if (!devalidate_table(c, mfn, x)) {
         // The table could not be mapped (never, with the mapping depth
         // bounded): its entries keep their references. Frames stay pinned

@@ -14,9 +14,8 @@
 #include <cstdint>
 
 #include "hypervisor/mm/frame.hpp"
+#include "hypervisor/mm/frame_space.hpp" // Mm_ctx
 #include "hypervisor/mm/page.hpp"
-
-struct Mm_ctx;
 
 enum class Page_type : uint32_t {
     none = 0,
@@ -146,12 +145,19 @@ static_assert(count(bits(Page_type::l2) | pae_xen_l2 | 7) == 7);
 // Drop a type reference; a page table whose count drops to zero is
 // devalidated (its entries' references are dropped).
 [[gnu::noinline]] void put_page_type_slow(Mm_ctx& c, Mfn mfn, Page& pg);
-// Inline while other type references remain: nothing else happens then.
+// Inline while other type references remain, and for a writable frame's
+// last (its stamp: what put_page_type_slow does then; update_va_mapping
+// and the L1 paths drop one at every unmapping of a data page).
 inline void put_page_type(Mm_ctx& c, Mfn mfn, Page& pg)
 {
     uint32_t x = pg.type_info;
     if (pgt::count(x) > 1) {
         pg.type_info = x - 1;
+        return;
+    }
+    if (pgt::count(x) == 1 && pgt::type(x) == Page_type::writable) {
+        pg.type_info = x - 1;
+        c.fs.note_writable_dropped(mfn);
         return;
     }
     put_page_type_slow(c, mfn, pg);

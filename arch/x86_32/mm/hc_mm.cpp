@@ -93,7 +93,9 @@ bool find_l1(Vcpu& v, uint32_t va, Mfn& l1)
     if (v.cr3 == invalid_mfn)
         return false;
     uint64_t l3e = v.arch.pdpt[va >> 30], l2e;
-    if (!(l3e & arch::PTE_P))
+    // The flags are tested in the low halves: a 64-bit test was two
+    // instructions each.
+    if (!(static_cast<uint32_t>(l3e) & arch::PTE_P))
         return false;
     {
         arch::Frame_mapping m(paddr_to_mfn(l3e & arch::PTE_ADDR_MASK));
@@ -101,7 +103,7 @@ bool find_l1(Vcpu& v, uint32_t va, Mfn& l1)
             return false;
         l2e = m.as<uint64_t>()[(va >> 21) & 511];
     }
-    if (!(l2e & arch::PTE_P) || (l2e & arch::PTE_PS))
+    if ((static_cast<uint32_t>(l2e) & (arch::PTE_P | arch::PTE_PS)) != arch::PTE_P)
         return false;
     l1 = paddr_to_mfn(l2e & arch::PTE_ADDR_MASK);
     return true;

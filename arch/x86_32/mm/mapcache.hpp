@@ -12,15 +12,81 @@
 // preferred slot, writes no PTE.
 #pragma once
 #include "arch/x86_32/mm/paging.hpp"
+#include "arch/x86_32/cpu/percpu.hpp"
 #include "hypervisor/mm/frame.hpp"
 
 namespace arch {
 
 constexpr unsigned mapcache_slots_per_cpu = 16;
 
-// The slow halves of map_frame/unmap_frame (frames above the direct map).
-[[nodiscard]] void* map_frame_slot(Mfn m);
-void unmap_frame_slot(const void* va);
+namespace mapcache {
+// The per-CPU state, for the inline hit below (mapcache.cpp owns it).
+// in_use[cpu] bit i: slot i of that CPU holds a mapping. tag[slot]: the
+// frame the slot's PTE still maps (invalid_mfn: none); an unmapped slot
+// keeps its PTE, so mapping the same frame there again writes none.
+extern uint32_t in_use[max_cpus];
+extern Mfn tag[max_cpus * mapcache_slots_per_cpu];
+
+// A slot is claimed and given back by one bit operation on this CPU's
+// mask: one instruction, so an interrupt handler that maps frames too
+// (and always unmaps them before it returns) sees the bit either before
+// or after, never half-changed, and no masking of interrupts is needed.
+// Other CPUs never touch the mask, so no lock prefix either.
+inline bool claim(uint32_t& mask, uint32_t bit)
+{
+    bool was;
+    asm volatile("btsl %2, %0" : "+m"(mask), "=@ccc"(was) : "r"(bit) : "memory");
+    return !was;
+}
+// Whether the slot was in use (clearing a clear bit changes nothing).
+inline bool release(uint32_t& mask, uint32_t bit)
+{
+    bool was;
+    asm volatile("btrl %2, %0" : "+m"(mask), "=@ccc"(was) : "r"(bit) : "memory");
+    return was;
+}
+inline uintptr_t slot_va(uint32_t slot) { return HV_MAPCACHE_START + (slot << page_shift); }
+
+// The miss: the frame's preferred slot 'i' is taken (claimed false) or
+// maps another frame (claimed true).
+[[nodiscard]] void* map_miss(Mfn m, uint32_t i, bool claimed);
+[[gnu::cold]] void bad_unmap(const void* va, unsigned cpu);
+} // namespace mapcache
+
+// Maps a frame above the direct map. The hit, which is most calls (a
+// table mapped again soon, in its preferred slot, free and still holding
+// it), is inline: a dozen instructions where the call, with its frame and
+// the caller's, cost twice that and more.
+[[nodiscard]] inline void* map_frame_slot(Mfn m)
+{
+    if (m == invalid_mfn) // any other 32-bit frame number is below 2^52
+        return nullptr;
+    unsigned cpu = this_cpu().index;
+    // Each frame has a preferred slot, where a recent mapping of it may
+    // still be: taken as it is when free.
+    uint32_t i = raw(m) % mapcache_slots_per_cpu;
+    if (!mapcache::claim(mapcache::in_use[cpu], i))
+        return mapcache::map_miss(m, i, false);
+    uint32_t slot = cpu * mapcache_slots_per_cpu + i;
+    if (mapcache::tag[slot] != m)
+        return mapcache::map_miss(m, i, true);
+    return reinterpret_cast<void*>(mapcache::slot_va(slot));
+}
+inline void unmap_frame_slot(const void* va)
+{
+    uintptr_t a = reinterpret_cast<uintptr_t>(va);
+    uint32_t slot = static_cast<uint32_t>(a - HV_MAPCACHE_START) >> page_shift;
+    unsigned cpu = this_cpu().index;
+    // One test covers another CPU's slot and an address outside the
+    // window: below it the subtraction wraps, above it the slot is past
+    // the last CPU's (the window holds max_cpus runs of slots). The PTE
+    // stays (tag): only this CPU's hypervisor code uses the slot, and only
+    // through a later map_frame, which rewrites it first for any other
+    // frame.
+    if (slot / mapcache_slots_per_cpu != cpu ||
+        !mapcache::release(mapcache::in_use[cpu], slot % mapcache_slots_per_cpu))
+        mapcache::bad_unmap(va, cpu);
+}
 
 // Installs the map cache's L1 tables into boot_l2_high. Boot, once, before
 // any guest L2 is made from boot_l2_high.

@@ -13,17 +13,20 @@
 #include "hypervisor/mm/heap.hpp"
 
 namespace arch {
-namespace {
-
-constexpr unsigned group_shift = 4; // 16 frames per stamp
-
+namespace tlb_clock {
 // The clock starts at 1 and every CPU at time 1: stamps of 0 (never
 // stamped) need no flush. Times and stamps compare as signed distances,
 // so a wrap of the clock only causes needless flushes.
 uint32_t clock = 1;
-uint32_t cpu_time[max_cpus];
 uint32_t* stamps;
 uint32_t nr_groups;
+} // namespace tlb_clock
+
+using namespace tlb_clock;
+
+namespace {
+
+uint32_t cpu_time[max_cpus];
 // Per CPU: a flush was asked of it and not yet done.
 uint32_t pending[max_cpus];
 
@@ -75,11 +78,12 @@ void flush_others(uint64_t want)
 
 bool tlb_clock_init(uint32_t nr_frames)
 {
-    nr_groups = (nr_frames >> group_shift) + 1;
-    stamps = static_cast<uint32_t*>(heap_alloc(nr_groups * sizeof(uint32_t)));
+    uint32_t groups = (nr_frames >> group_shift) + 1;
+    stamps = static_cast<uint32_t*>(heap_alloc(groups * sizeof(uint32_t)));
     if (!stamps)
         return false;
-    __builtin_memset(stamps, 0, nr_groups * sizeof(uint32_t));
+    __builtin_memset(stamps, 0, groups * sizeof(uint32_t));
+    nr_groups = groups; // last: a count without its array is never seen
     for (uint32_t& t : cpu_time)
         t = 1;
     return true;

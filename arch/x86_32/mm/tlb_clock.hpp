@@ -30,6 +30,24 @@ void tlb_flush_starts();
 // Frames [first, first + n) may still be reachable through translations
 // cached until now.
 void tlb_stamp(Mfn first, uint32_t n);
+
+namespace tlb_clock {
+// tlb_clock.cpp's state, for the inline stamp below: the clock, and a
+// stamp per group of 16 frames (nr_groups is 0 until tlb_clock_init).
+constexpr unsigned group_shift = 4;
+extern uint32_t clock;
+extern uint32_t* stamps;
+extern uint32_t nr_groups;
+} // namespace tlb_clock
+// tlb_stamp(m, 1), inline: the page-type core stamps a frame at every
+// drop of its last writable mapping.
+inline void tlb_stamp_frame(Mfn m)
+{
+    uint32_t g = raw(m) >> tlb_clock::group_shift;
+    if (g < tlb_clock::nr_groups)
+        __atomic_store_n(&tlb_clock::stamps[g], __atomic_load_n(&tlb_clock::clock, __ATOMIC_SEQ_CST),
+                         __ATOMIC_RELEASE);
+}
 // Every CPU that may still cache a translation of those frames made before
 // their stamp flushes, this one included; returns when all have.
 void tlb_flush_stale(Mfn first, uint32_t n);
