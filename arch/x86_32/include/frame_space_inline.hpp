@@ -9,8 +9,17 @@
 
 namespace arch {
 
-inline uint64_t* map_table(Mfn m) { return static_cast<uint64_t*>(map_frame(m)); }
-inline void unmap_table(uint64_t* t) { unmap_frame(t); }
-inline void note_writable_dropped(Mfn m) { tlb_stamp_frame(m); }
+inline uint64_t* map_table(Mfn m)
+{
+    return static_cast<uint64_t*>(map_frame(m));
+}
+inline void unmap_table(uint64_t* t)
+{
+    unmap_frame(t);
+}
+inline void note_writable_dropped(Mfn m)
+{
+    tlb_stamp_frame(m);
+}
 
 } // namespace arch

@@ -4,21 +4,21 @@
 // A batch stops at the first failing request and reports how many were
 // done, makes way part-way for waiting work (batch_resume.hpp); the TLB is
 // flushed once per call.
+#include "arch/x86_32/include/m2p.hpp"
+#include "arch/x86_32/include/pv_frame_space.hpp"
 #include "arch/x86_32/mm/batch_resume.hpp"
 #include "arch/x86_32/mm/guest_cr3.hpp"
-#include "arch/x86_32/mm/tlb_clock.hpp"
-#include "arch/x86_32/include/m2p.hpp"
 #include "arch/x86_32/mm/mapcache.hpp"
 #include "arch/x86_32/mm/paging.hpp"
-#include "arch/x86_32/include/pv_frame_space.hpp"
+#include "arch/x86_32/mm/tlb_clock.hpp"
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/guest_access.hpp"
 #include "hypervisor/hypercall.hpp"
+#include "hypervisor/lib/xen_errno.hpp"
 #include "hypervisor/mm/mm.hpp"
 #include "hypervisor/mm/page_ref.hpp"
 #include "hypervisor/mm/page_type.hpp"
 #include "hypervisor/mm/pt_ops.hpp"
-#include "hypervisor/lib/xen_errno.hpp"
 
 namespace {
 
@@ -58,7 +58,7 @@ long resolve_pg_owner(Domain& self, uint32_t foreigndom, Domain_ref& held, Mm_do
 // Inlined in both callers: the batch loop lost 17 instructions per
 // request to the call when it was shared.
 [[gnu::always_inline]] inline long one_mmu_update(Domain& d, Mm_ctx& ctx, const mmu_update_t& req,
-                                                 const Mm_domain& pg_owner)
+                                                  const Mm_domain& pg_owner)
 {
     uint32_t cmd = static_cast<uint32_t>(req.ptr & 3);
     Mfn mfn = paddr_to_mfn(req.ptr);
@@ -79,8 +79,7 @@ long resolve_pg_owner(Domain& self, uint32_t foreigndom, Domain_ref& held, Mm_do
         arch::m2p_set(mfn, static_cast<uint32_t>(req.val));
         return 0;
     }
-    default:
-        return -XEN_ENOSYS;
+    default: return -XEN_ENOSYS;
     }
 }
 
@@ -92,17 +91,13 @@ bool find_l1(Vcpu& v, uint32_t va, Mfn& l1)
 {
     if (v.cr3 == invalid_mfn)
         return false;
-    uint64_t l3e = v.arch.pdpt[va >> 30], l2e;
+    uint64_t l3e = v.arch.pdpt[va >> 30];
     // The flags are tested in the low halves: a 64-bit test was two
     // instructions each.
     if (!(static_cast<uint32_t>(l3e) & arch::PTE_P))
         return false;
-    {
-        arch::Frame_mapping m(paddr_to_mfn(l3e & arch::PTE_ADDR_MASK));
-        if (!m)
-            return false;
-        l2e = m.as<uint64_t>()[(va >> 21) & 511];
-    }
+    uint64_t l2e =
+        arch::map_l2_window(va >> 30, paddr_to_mfn(l3e & arch::PTE_ADDR_MASK))[(va >> 21) & 511];
     if ((static_cast<uint32_t>(l2e) & (arch::PTE_P | arch::PTE_PS)) != arch::PTE_P)
         return false;
     l1 = paddr_to_mfn(l2e & arch::PTE_ADDR_MASK);
@@ -158,7 +153,10 @@ long va_update(Vcpu& v, uint32_t va, uint64_t val, uint32_t flags, const Mm_doma
 struct Flush {
     bool tlb = false, l3 = false;
 };
-Flush flush_of(const Mm_ctx& c) { return {c.flush_tlb, c.reload_l3}; }
+Flush flush_of(const Mm_ctx& c)
+{
+    return {c.flush_tlb, c.reload_l3};
+}
 void flush_after(Vcpu& v, Flush f)
 {
     if (f.l3)

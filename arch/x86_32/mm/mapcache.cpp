@@ -1,7 +1,7 @@
 #include "arch/x86_32/mm/mapcache.hpp"
 
-#include "arch/x86_32/mm/paging.hpp"
 #include "arch/x86_32/cpu/percpu.hpp"
+#include "arch/x86_32/mm/paging.hpp"
 #include "hypervisor/console/console.hpp"
 
 namespace arch {
@@ -9,7 +9,7 @@ namespace {
 
 constexpr uint32_t window_pages = (HV_MAPCACHE_END - HV_MAPCACHE_START) >> page_shift;
 constexpr uint32_t l1_tables = window_pages / 512;
-static_assert(mapcache_slots_per_cpu * max_cpus <= window_pages, "map cache window too small");
+static_assert(mapcache_run * max_cpus <= window_pages, "map cache window too small");
 static_assert(mapcache_slots_per_cpu <= 32, "slot mask is one word");
 
 alignas(4096) pte_t cache_l1[l1_tables][512];
@@ -36,7 +36,7 @@ namespace mapcache {
 uint32_t in_use[max_cpus];
 // Only the owning CPU reads or writes its slots' tags (Xen's x86_32 map
 // cache kept recent mappings so too).
-Mfn tag[max_cpus * mapcache_slots_per_cpu];
+Mfn tag[max_cpus * mapcache_run];
 
 // The frame's preferred slot is taken or holds another frame. 'i' is the
 // preferred slot's index, claimed when 'claimed' (its tag then names
@@ -58,7 +58,7 @@ Mfn tag[max_cpus * mapcache_slots_per_cpu];
                 break;
         }
     }
-    uint32_t slot = cpu * mapcache_slots_per_cpu + i;
+    uint32_t slot = cpu * mapcache_run + i;
     // The slot may still map another frame, perhaps in this CPU's TLB:
     // the new entry replaces it and the old translation is flushed.
     bool stale = tag[slot] != invalid_mfn;
@@ -69,6 +69,17 @@ Mfn tag[max_cpus * mapcache_slots_per_cpu];
         invlpg(reinterpret_cast<void*>(slot_va(slot)));
     tag[slot] = m;
     return reinterpret_cast<void*>(slot_va(slot));
+}
+
+[[gnu::noinline]] void window_miss(uint32_t slot, Mfn l2)
+{
+    bool stale = tag[slot] != invalid_mfn;
+    if (stale)
+        clear_pte(slot);
+    set_pte(slot, mfn_to_paddr(l2) | PTE_P | PTE_A);
+    if (stale)
+        invlpg(reinterpret_cast<void*>(slot_va(slot)));
+    tag[slot] = l2;
 }
 
 [[gnu::noinline]] void bad_unmap(const void* va, unsigned cpu)

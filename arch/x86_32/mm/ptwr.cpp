@@ -53,15 +53,10 @@ uint64_t l1e_of(const Vcpu& v, uint32_t va)
     if (v.cr3 == invalid_mfn)
         return 0;
     uint64_t e = v.arch.pdpt[va >> 30];
-    if (!(e & PTE_P))
+    if (!(static_cast<uint32_t>(e) & PTE_P))
         return 0;
-    {
-        Frame_mapping m(paddr_to_mfn(e & PTE_ADDR_MASK));
-        if (!m)
-            return 0;
-        e = m.as<uint64_t>()[(va >> 21) & 511];
-    }
-    if (!(e & PTE_P) || (e & PTE_PS))
+    e = map_l2_window(va >> 30, paddr_to_mfn(e & PTE_ADDR_MASK))[(va >> 21) & 511];
+    if ((static_cast<uint32_t>(e) & (PTE_P | PTE_PS)) != PTE_P)
         return 0;
     Frame_mapping m(paddr_to_mfn(e & PTE_ADDR_MASK));
     return m ? m.as<uint64_t>()[(va >> 12) & 511] : 0;

@@ -45,8 +45,8 @@ inline void tlb_stamp_frame(Mfn m)
 {
     uint32_t g = raw(m) >> tlb_clock::group_shift;
     if (g < tlb_clock::nr_groups)
-        __atomic_store_n(&tlb_clock::stamps[g], __atomic_load_n(&tlb_clock::clock, __ATOMIC_SEQ_CST),
-                         __ATOMIC_RELEASE);
+        __atomic_store_n(&tlb_clock::stamps[g],
+                         __atomic_load_n(&tlb_clock::clock, __ATOMIC_SEQ_CST), __ATOMIC_RELEASE);
 }
 // Every CPU that may still cache a translation of those frames made before
 // their stamp flushes, this one included; returns when all have.
