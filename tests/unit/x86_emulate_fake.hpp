@@ -26,6 +26,7 @@ struct Fake_machine {
     std::map<uint32_t, Fake_page> pages;  // by page number
     std::vector<std::string> calls;       // hook names in call order
     std::vector<Seg> segs;                // segment of each memory hook call
+    std::vector<unsigned> fetch_sizes;    // bytes each fetch asked for
     std::map<uint16_t, uint32_t> port_in;        // value a port reads
     std::vector<std::pair<uint16_t, uint32_t>> port_out;
     std::vector<unsigned> io_sizes;
@@ -65,6 +66,7 @@ inline Rc fetch(x86emul::Ctxt& c, uint32_t eip, uint8_t* buf, unsigned n)
 {
     Fake_machine& f = m(c);
     f.calls.push_back("fetch");
+    f.fetch_sizes.push_back(n);
     for (unsigned i = 0; i < n; ++i) {
         auto p = f.pages.find((eip + i) >> 12);
         if (p == f.pages.end() || !p->second.readable)

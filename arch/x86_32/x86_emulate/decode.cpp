@@ -14,7 +14,13 @@ constexpr uint32_t page_size = 4096;
 // page (so a fault on the next page is only taken if the bytes are used).
 class Fetcher {
 public:
-    Fetcher(Ctxt& c, uint32_t eip) : c_(c), eip_(eip) {}
+    // 'pre': the first 'n' bytes at eip, fetched already (n <= 15).
+    Fetcher(Ctxt& c, uint32_t eip, const uint8_t* pre, unsigned n) : c_(c), eip_(eip)
+    {
+        for (unsigned i = 0; i < n; ++i)
+            buf_[i] = pre[i];
+        have_ = static_cast<uint8_t>(n);
+    }
 
     Rc next(uint8_t& b)
     {
@@ -257,9 +263,10 @@ Rc immediates(Fetcher& f, Insn& in)
 
 } // namespace
 
-Rc decode(Ctxt& c, const arch::Exception_frame& regs, Insn& in)
+Rc decode(Ctxt& c, const arch::Exception_frame& regs, Insn& in, const uint8_t* pre,
+          unsigned pre_bytes)
 {
-    Fetcher f(c, regs.eip);
+    Fetcher f(c, regs.eip, pre, pre_bytes);
     uint8_t b = 0;
     if (Rc rc = prefixes(f, in, b); rc != Rc::okay)
         return rc;

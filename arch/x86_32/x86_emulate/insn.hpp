@@ -85,6 +85,15 @@ struct Insn {
 // Fetches and decodes the instruction at regs.eip; computes the memory
 // operand's offset from the registers. Exceptions: #GP(0) past 15 bytes,
 // #UD for LOCK where it is not legal, and whatever the fetch hook raises.
-Rc decode(Ctxt& c, const arch::Exception_frame& regs, Insn& in);
+// 'pre' holds the first 'pre_bytes' code bytes when the caller fetched
+// them already (emulate's first fetch); the rest are fetched as needed.
+Rc decode(Ctxt& c, const arch::Exception_frame& regs, Insn& in, const uint8_t* pre = nullptr,
+          unsigned pre_bytes = 0);
+
+// emulate() without its fast path for plain stores (x86_emulate.cpp), on
+// code bytes fetched already, if any: the path the tests compare the fast
+// one with.
+Rc emulate_general(Ctxt& c, arch::Exception_frame& regs, const uint8_t* pre = nullptr,
+                   unsigned pre_bytes = 0);
 
 } // namespace x86emul::detail

@@ -3,6 +3,7 @@
 #include "arch/x86_32/x86_emulate/x86_emulate.hpp"
 
 #include "arch/x86_32/x86_emulate/exec.hpp"
+#include "arch/x86_32/x86_emulate/regs.hpp"
 
 namespace x86emul {
 namespace {
@@ -68,14 +69,72 @@ Rc raise_pf(Ctxt& c, uint32_t addr, uint32_t error_code)
     return Rc::exception;
 }
 
+namespace {
+
+// The first fetch: as many bytes as the fast path below reads at most, in
+// eip's page (never past it, as the decoder's own fetches). The general
+// decoder goes on from them, fetching more only for a longer instruction.
+constexpr unsigned first_fetch = 6;
+
+// The store a PV kernel writes its page tables with (Linux's set_pte is
+// two of them), decoded without the general tables: mov r32 to m32
+// (89 /r), no prefix, a base register with an 8- or 32-bit displacement
+// or none (no SIB, no absolute address). The general path gives the same
+// result for these (tests/unit: X86FastStore compares the two); anything
+// else is left to it. A trapped page-table write spent a fifth of its
+// instructions in the general decoder. False: not this form.
+bool fast_store(Ctxt& c, arch::Exception_frame& regs, const uint8_t* b, unsigned n, Rc& rc)
+{
+    if (n < 2 || b[0] != 0x89 || !(c.allow & cls_mem) || c.ops->write == nullptr)
+        return false;
+    unsigned mod = b[1] >> 6, reg = (b[1] >> 3) & 7, rm = b[1] & 7;
+    if (mod == 3 || rm == detail::reg_esp || (mod == 0 && rm == detail::reg_ebp))
+        return false;
+    unsigned len = mod == 0 ? 2 : mod == 1 ? 3 : 6;
+    if (len > n)
+        return false; // cut by the page's end: the decoder fetches the rest
+    uint32_t disp = mod == 1   ? detail::sign_extend(b[2], 1)
+                    : mod == 2 ? static_cast<uint32_t>(detail::load_le(b + 2, 4))
+                               : 0;
+    uint8_t val[4];
+    detail::store_le(val, 4, detail::gpr(regs, reg));
+    c.insn_len = static_cast<uint8_t>(len);
+    Seg seg = rm == detail::reg_ebp ? Seg::ss : Seg::ds;
+    rc = c.ops->write(c, seg, detail::gpr(regs, rm) + disp, val, 4);
+    if (rc == Rc::okay)
+        regs.eip += len;
+    return true;
+}
+
+} // namespace
+
 Rc emulate(Ctxt& c, arch::Exception_frame& regs)
+{
+    c.event = Event{};
+    c.insn_len = 0;
+    if (c.ops == nullptr || c.ops->fetch == nullptr)
+        return Rc::unhandleable;
+    unsigned room = 4096 - (regs.eip & 4095);
+    unsigned n = room < first_fetch ? room : first_fetch;
+    uint8_t b[first_fetch];
+    // A fault here is the one the decoder's first fetch would raise.
+    if (Rc rc = c.ops->fetch(c, regs.eip, b, n); rc != Rc::okay)
+        return rc;
+    if (Rc rc; fast_store(c, regs, b, n, rc))
+        return rc;
+    return detail::emulate_general(c, regs, b, n);
+}
+
+namespace detail {
+
+Rc emulate_general(Ctxt& c, arch::Exception_frame& regs, const uint8_t* pre, unsigned pre_bytes)
 {
     c.event = Event{};
     c.insn_len = 0;
     if (c.ops == nullptr)
         return Rc::unhandleable;
     detail::Insn in;
-    if (Rc rc = detail::decode(c, regs, in); rc != Rc::okay)
+    if (Rc rc = detail::decode(c, regs, in, pre, pre_bytes); rc != Rc::okay)
         return rc;
     c.insn_len = in.len;
     uint32_t cls = class_of(in);
@@ -103,5 +162,7 @@ Rc emulate(Ctxt& c, arch::Exception_frame& regs)
     arch::copy_frame(&regs, &r);
     return Rc::okay;
 }
+
+} // namespace detail
 
 } // namespace x86emul
