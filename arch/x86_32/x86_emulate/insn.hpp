@@ -90,9 +90,9 @@ struct Insn {
 Rc decode(Ctxt& c, const arch::Exception_frame& regs, Insn& in, const uint8_t* pre = nullptr,
           unsigned pre_bytes = 0);
 
-// emulate() without its fast path for plain stores (x86_emulate.cpp), on
-// code bytes fetched already, if any: the path the tests compare the fast
-// one with.
+// emulate() without its fast paths for page-table writes (x86_emulate.cpp),
+// on code bytes fetched already, if any: the path the tests compare the
+// fast ones with.
 Rc emulate_general(Ctxt& c, arch::Exception_frame& regs, const uint8_t* pre = nullptr,
                    unsigned pre_bytes = 0);
 

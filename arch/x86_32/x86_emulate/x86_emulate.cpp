@@ -2,6 +2,7 @@
 // class, execute on a copy of the registers, commit.
 #include "arch/x86_32/x86_emulate/x86_emulate.hpp"
 
+#include "arch/x86_32/x86_emulate/alu.hpp"
 #include "arch/x86_32/x86_emulate/exec.hpp"
 #include "arch/x86_32/x86_emulate/regs.hpp"
 
@@ -71,38 +72,90 @@ Rc raise_pf(Ctxt& c, uint32_t addr, uint32_t error_code)
 
 namespace {
 
-// The first fetch: as many bytes as the fast path below reads at most, in
+// The first fetch: as many bytes as the fast paths below read at most, in
 // eip's page (never past it, as the decoder's own fetches). The general
 // decoder goes on from them, fetching more only for a longer instruction.
-constexpr unsigned first_fetch = 6;
+constexpr unsigned first_fetch = 8;
 
-// The store a PV kernel writes its page tables with (Linux's set_pte is
-// two of them), decoded without the general tables: mov r32 to m32
-// (89 /r), no prefix, a base register with an 8- or 32-bit displacement
-// or none (no SIB, no absolute address). The general path gives the same
-// result for these (tests/unit: X86FastStore compares the two); anything
-// else is left to it. A trapped page-table write spent a fifth of its
-// instructions in the general decoder. False: not this form.
-bool fast_store(Ctxt& c, arch::Exception_frame& regs, const uint8_t* b, unsigned n, Rc& rc)
+// The memory operand of a fast form, from its ModRM byte at b[at]: a base
+// register with an 8- or 32-bit displacement or none (no SIB, no absolute
+// address; anything else is the general decoder's). 'len' is the
+// instruction's length up to the operand's end.
+struct Base_operand {
+    unsigned reg; // ModRM.reg
+    Seg seg;
+    uint32_t ea;
+    unsigned len;
+};
+
+[[gnu::always_inline]] inline bool base_operand(const arch::Exception_frame& regs, const uint8_t* b,
+                                                unsigned n, unsigned at, bool ds_override,
+                                                Base_operand& m)
 {
-    if (n < 2 || b[0] != 0x89 || !(c.allow & cls_mem) || c.ops->write == nullptr)
+    if (at >= n)
         return false;
-    unsigned mod = b[1] >> 6, reg = (b[1] >> 3) & 7, rm = b[1] & 7;
+    unsigned mod = b[at] >> 6, rm = b[at] & 7;
     if (mod == 3 || rm == detail::reg_esp || (mod == 0 && rm == detail::reg_ebp))
         return false;
-    unsigned len = mod == 0 ? 2 : mod == 1 ? 3 : 6;
+    unsigned len = at + 1 + (mod == 1 ? 1 : mod == 2 ? 4 : 0);
     if (len > n)
         return false; // cut by the page's end: the decoder fetches the rest
-    uint32_t disp = mod == 1   ? detail::sign_extend(b[2], 1)
-                    : mod == 2 ? static_cast<uint32_t>(detail::load_le(b + 2, 4))
+    uint32_t disp = mod == 1   ? detail::sign_extend(b[at + 1], 1)
+                    : mod == 2 ? static_cast<uint32_t>(detail::load_le(b + at + 1, 4))
                                : 0;
-    uint8_t val[4];
-    detail::store_le(val, 4, detail::gpr(regs, reg));
-    c.insn_len = static_cast<uint8_t>(len);
-    Seg seg = rm == detail::reg_ebp ? Seg::ss : Seg::ds;
-    rc = c.ops->write(c, seg, detail::gpr(regs, rm) + disp, val, 4);
-    if (rc == Rc::okay)
-        regs.eip += len;
+    Seg seg = rm == detail::reg_ebp && !ds_override ? Seg::ss : Seg::ds;
+    m = {(b[at] >> 3) & 7u, seg, detail::gpr(regs, rm) + disp, len};
+    return true;
+}
+
+// The page-table writes PV kernels trap on, decoded without the general
+// tables (a trapped write spent a fifth of its instructions there):
+//   - mov r32 to m32 (89 /r), no prefix: a 32-bit PTE store;
+//   - cmpxchg8b m64 (0F C7 /1), bare, with LOCK, or with the DS prefix a
+//     uniprocessor Linux patches its LOCK prefixes into: the write a Linux
+//     PAE PV kernel traps on most (ptep_get_and_clear's atomic64_xchg,
+//     twice a clear; set_pte_atomic).
+// The general path gives the same result for these (tests/unit:
+// X86FastPteWrite compares the two); anything else is left to it. False:
+// not one of these forms.
+bool fast_pte_write(Ctxt& c, arch::Exception_frame& regs, const uint8_t* b, unsigned n, Rc& rc)
+{
+    if (n < 2 || !(c.allow & cls_mem))
+        return false;
+    Base_operand m;
+    if (b[0] == 0x89) {
+        if (c.ops->write == nullptr || !base_operand(regs, b, n, 1, false, m))
+            return false;
+        uint8_t val[4];
+        detail::store_le(val, 4, detail::gpr(regs, m.reg));
+        c.insn_len = static_cast<uint8_t>(m.len);
+        rc = c.ops->write(c, m.seg, m.ea, val, 4);
+        if (rc == Rc::okay)
+            regs.eip += m.len;
+        return true;
+    }
+    unsigned p = b[0] == 0xF0 || b[0] == 0x3E ? 1 : 0;
+    if (n < p + 3 || b[p] != 0x0F || b[p + 1] != 0xC7 || c.ops->read == nullptr ||
+        c.ops->cmpxchg == nullptr || !base_operand(regs, b, n, p + 2, b[0] == 0x3E, m) ||
+        m.reg != 1)
+        return false;
+    c.insn_len = static_cast<uint8_t>(m.len);
+    uint8_t cur[8];
+    if (rc = c.ops->read(c, m.seg, m.ea, cur, 8); rc != Rc::okay)
+        return true;
+    uint64_t old = detail::load_le(cur, 8);
+    if (old == ((uint64_t{regs.edx} << 32) | regs.eax)) {
+        uint8_t val[8];
+        detail::store_le(val, 8, (uint64_t{regs.ecx} << 32) | regs.ebx);
+        if (rc = c.ops->cmpxchg(c, m.seg, m.ea, cur, val, 8); rc != Rc::okay)
+            return true;
+        regs.eflags |= detail::fl_zf;
+    } else {
+        regs.eax = static_cast<uint32_t>(old);
+        regs.edx = static_cast<uint32_t>(old >> 32);
+        regs.eflags &= ~detail::fl_zf;
+    }
+    regs.eip += m.len;
     return true;
 }
 
@@ -120,7 +173,7 @@ Rc emulate(Ctxt& c, arch::Exception_frame& regs)
     // A fault here is the one the decoder's first fetch would raise.
     if (Rc rc = c.ops->fetch(c, regs.eip, b, n); rc != Rc::okay)
         return rc;
-    if (Rc rc; fast_store(c, regs, b, n, rc))
+    if (Rc rc; fast_pte_write(c, regs, b, n, rc))
         return rc;
     return detail::emulate_general(c, regs, b, n);
 }
