@@ -5,7 +5,9 @@
 // Between chunks of 16 entries the batch makes way for waiting work, as
 // Xen's do_multicall does between entries: the guest re-issues it for the
 // entries not run yet (a continuation), so a list of 65,536 entries cannot
-// hold its CPU. An entry itself runs to its end.
+// hold its CPU. An entry that makes way itself (a long mmu_update, say)
+// has its arguments in the guest's list rewritten to its continuation's,
+// and the multicall is re-issued from that entry, as Xen's.
 #include "arch/x86_32/include/hypercall_continuation.hpp"
 #include "hypervisor/domain/domain.hpp"
 #include "hypervisor/guest_access.hpp"
@@ -31,7 +33,7 @@ long run_batch(Vcpu& v, uint32_t list, uint32_t nr)
         // Waiting work is looked for between chunks: a check at every
         // entry (Xen's) cost 40 instructions an entry, twice the entry's
         // own overhead. A chunk has run first, so every call progresses.
-        if (first > 0 && arch::hypercall_work_waiting(v))
+        if (first > 0 && arch::hypercall_preempt_check(v))
             return arch::hypercall_continue(v, __HYPERVISOR_multicall, list + first * size,
                                             nr - first);
         uint32_t n = nr - first < chunk ? nr - first : chunk;
@@ -45,8 +47,19 @@ long run_batch(Vcpu& v, uint32_t list, uint32_t nr)
             // multicall_table refuses iret and a nested multicall.
             uint32_t result = static_cast<uint32_t>(
                 e.op < Hypercall_table::size ? multicall_table.fn[e.op](v, args) : -XEN_ENOSYS);
-            uint32_t at = list + (first + i) * size + offsetof(multicall_entry_t, result);
-            if (!arch::put_guest(at, result))
+            uint32_t entry = list + (first + i) * size;
+            if (v.continuation.pending) {
+                // The entry made way part-way: it is run again, from
+                // where it stopped, when the guest re-issues the multicall
+                // from it (its result is stored when it ends).
+                v.continuation.pending = false;
+                if (!copy_bytes_to_guest(entry + offsetof(multicall_entry_t, args),
+                                         v.continuation.args, sizeof v.continuation.args))
+                    return -XEN_EFAULT;
+                return arch::hypercall_continue(v, __HYPERVISOR_multicall, entry,
+                                                nr - (first + i));
+            }
+            if (!arch::put_guest(entry + offsetof(multicall_entry_t, result), result))
                 return -XEN_EFAULT;
             // Xen ends the batch at an iret entry (mc_exit); so do we,
             // after refusing it.
@@ -64,9 +77,5 @@ long do_multicall(Vcpu& v, const Hypercall_args& a)
     uint32_t list = a.a[0], nr = a.a[1];
     if (nr > 0x10000)
         return -XEN_EINVAL;
-    // Entries run to completion: none of them continues on its own.
-    v.in_multicall = true;
-    long rc = run_batch(v, list, nr);
-    v.in_multicall = false;
-    return rc;
+    return run_batch(v, list, nr);
 }

@@ -26,8 +26,6 @@ using Worker = long (*)(Domctl& c);
 
 long domctl_retry(Domctl& c)
 {
-    if (c.caller.in_multicall)
-        return -XEN_EAGAIN;
     return arch::hypercall_continue(c.caller, __HYPERVISOR_domctl, c.arg, 0);
 }
 

@@ -88,8 +88,6 @@ struct Vcpu {
 
     arch::Arch_vcpu arch;
 
-    // A hypercall of this vCPU is running a multicall batch.
-    bool in_multicall = false;
     // The running hypercall asked to be re-entered with these registers
     // (arch hypercall_continuation.hpp).
     struct {

@@ -3,7 +3,9 @@
 // done_out holding the running total): every request is done once, the
 // total done is right across the calls, also when a request fails after
 // a continuation; a count that says "continued" adds to what done_out
-// held; inside a multicall a batch is not continued and runs to its end.
+// held; inside a multicall a batch makes way too: its entry's arguments in
+// the list become the continuation's and the multicall is re-issued from
+// that entry.
 #include "console.hpp"
 #include "pt_lib.hpp"
 #include "test.hpp"
@@ -131,14 +133,17 @@ void test_mmuext_op()
     CHECK_EQ(pt::unpin(l1), 0, "  and unpins");
 }
 
-// Xenith runs a multicall's entries to their end: a continuation made by
-// one would re-issue the entry's call in place of the multicall.
+// As Xen's do_multicall: an entry that makes way part-way gets its
+// continuation's arguments written into the guest's list (the requests
+// left, MMU_UPDATE_PREEMPTED in the count) and the multicall is re-issued
+// from it; the entries after it run once, after it.
 void test_in_multicall()
 {
     fill_reqs(true);
     done = 0;
     multicall_entry_t calls[2] = {};
     calls[0].op = __HYPERVISOR_mmu_update;
+    calls[0].result = 0x5A5A5A5A;
     calls[0].args[0] = hc::arg(reqs);
     calls[0].args[1] = n_reqs;
     calls[0].args[2] = hc::arg(const_cast<uint32_t*>(&done));
@@ -151,7 +156,11 @@ void test_in_multicall()
     CHECK_EQ(rc, 0, "a multicall of a 200-entry mmu_update and xen_version, an event pending: 0");
     CHECK_EQ(static_cast<int32_t>(calls[0].result), 0, "  the batch: 0");
     CHECK(static_cast<int32_t>(calls[1].result) > 0, "  xen_version ran after it");
-    CHECK(seen.upcalls == 1 && seen.progress == n_reqs, "  the upcall came after the whole batch");
+    CHECK(upcall_probe::part_way(seen, n_reqs), "  the upcall came part-way through the batch");
+    CHECK_EQ(seen.progress, 16, "  after its first chunk of 16 requests");
+    CHECK_EQ(calls[0].args[0], hc::arg(reqs + 16), "  the entry's list now starts at request 16");
+    CHECK_EQ(calls[0].args[1], (n_reqs - 16) | preempted, "  its count: 184 | MMU_UPDATE_PREEMPTED");
+    CHECK_EQ(done, n_reqs, "  done_out: all 200");
     CHECK(table_holds(n_reqs, pt::entry(data, pt::data_ro)), "  every entry written");
     fill_reqs(false);
     CHECK_EQ(update(n_reqs), 0, "  and cleared again");

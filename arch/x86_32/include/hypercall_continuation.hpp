@@ -11,16 +11,13 @@ struct Vcpu;
 namespace arch {
 
 // Work is waiting on this CPU that a long hypercall should make way for.
-// Always false inside a multicall: its entries run to the end (the
-// multicall itself makes way between chunks of entries, with
-// hypercall_work_waiting).
 bool hypercall_preempt_check(const Vcpu& v);
-// The same test without the multicall rule.
-bool hypercall_work_waiting(const Vcpu& v);
 
 // Arranges for hypercall 'nr' to be re-entered with these arguments when
 // the current one returns; returns what the current call returns (the
-// guest never sees it: eax is rewritten to nr).
+// guest never sees it: eax is rewritten to nr). Inside a multicall the
+// entry's arguments in the guest's list become these, and the multicall
+// is re-entered from that entry (hc_multicall.cpp), as Xen's.
 long hypercall_continue(Vcpu& v, uint32_t nr, uint32_t a0, uint32_t a1, uint32_t a2 = 0,
                         uint32_t a3 = 0, uint32_t a4 = 0);
 

@@ -187,11 +187,6 @@ void pv_entry_init()
 
 bool hypercall_preempt_check(const Vcpu& v)
 {
-    return !v.in_multicall && hypercall_work_waiting(v);
-}
-
-bool hypercall_work_waiting(const Vcpu& v)
-{
     // An interrupt is waiting (hypercalls run with interrupts off), or an
     // event for the guest itself. The IRR is seven APIC reads, which on
     // hardware and under QEMU cost about as much as a small batched op:
