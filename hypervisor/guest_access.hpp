@@ -16,17 +16,20 @@ template <typename T>
 [[nodiscard, gnu::always_inline]] inline bool copy_from_guest(T& dst, uint32_t gva)
 {
     if constexpr (sizeof(T) % 4 == 0 && sizeof(T) <= 24) { // up to a gnttab_copy_t
+        // Each word goes straight into dst (through a buffer the compiler
+        // kept it on the stack and copied it again): when false, dst may
+        // hold part of the guest's bytes.
         constexpr size_t words = sizeof(T) / 4;
         if (!arch::guest_range_ok(gva, sizeof(T)))
             return false;
-        uint32_t w[words], faulted = 0;
+        uint32_t faulted = 0;
+        auto* out = reinterpret_cast<unsigned char*>(&dst);
 #pragma GCC unroll 6
-        for (size_t i = 0; i < words; ++i)
-            w[i] = arch::load_guest_u32_noting(gva + 4 * i, faulted);
-        if (faulted)
-            return false;
-        __builtin_memcpy(&dst, w, sizeof(T));
-        return true;
+        for (size_t i = 0; i < words; ++i) {
+            uint32_t w = arch::load_guest_u32_noting(gva + 4 * i, faulted);
+            __builtin_memcpy(out + 4 * i, &w, 4);
+        }
+        return faulted == 0;
     } else {
         return arch::copy_from_guest_raw(&dst, gva, sizeof(T)) == 0;
     }

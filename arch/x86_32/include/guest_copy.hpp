@@ -55,9 +55,11 @@ template <typename T>
 [[nodiscard, gnu::always_inline]] inline uint32_t load_guest_u32_noting(uint32_t guest_va,
                                                                       uint32_t& faulted)
 {
-    uint32_t v = 0;
+    // After a fault the value is whatever the register held: the caller
+    // throws it away.
+    uint32_t v;
     asm volatile("1: movl (%[src]), %[val]\n" XENITH_GUEST_ACCESS_FIXUP
-                 : [faulted] "+r"(faulted), [val] "+r"(v)
+                 : [faulted] "+r"(faulted), [val] "=r"(v)
                  : [src] "r"(guest_va)
                  : "memory");
     return v;
