@@ -11,8 +11,10 @@
 // Every load also flushes global TLB entries, which guests may create in
 // their L1s.
 #pragma once
+#include <cstdint>
 
-struct Vcpu;
+#include "arch/x86_32/mm/mapcache.hpp"
+#include "hypervisor/domain/vcpu.hpp"
 
 namespace arch {
 
@@ -40,5 +42,27 @@ void note_l3_change();
 // CPU, and a flush that kept the old copy would let this CPU go on walking
 // an L2 the L3 no longer holds, which may since have become writable.
 void flush_this_cpu(Vcpu* current);
+
+// The L1 that maps 'va' in v's current tables (update_va_mapping, the
+// writable page-table fault), or false when an entry on the way is not
+// present or maps a large page. The L3 step reads the copy of its entries
+// the CPU translates v's addresses with, the L2 step goes through this
+// CPU's L2 window (mapcache.hpp); whatever it finds the caller checks
+// again as an L1 of the domain. Inline: both callers are hot paths.
+inline bool find_l1(const Vcpu& v, uint32_t va, Mfn& l1)
+{
+    if (v.cr3 == invalid_mfn)
+        return false;
+    uint64_t l3e = v.arch.pdpt[va >> 30];
+    // The flags are tested in the low halves: a 64-bit test was two
+    // instructions each.
+    if (!(static_cast<uint32_t>(l3e) & PTE_P))
+        return false;
+    uint64_t l2e = map_l2_window(va >> 30, paddr_to_mfn(l3e & PTE_ADDR_MASK))[(va >> 21) & 511];
+    if ((static_cast<uint32_t>(l2e) & (PTE_P | PTE_PS)) != PTE_P)
+        return false;
+    l1 = paddr_to_mfn(l2e & PTE_ADDR_MASK);
+    return true;
+}
 
 } // namespace arch

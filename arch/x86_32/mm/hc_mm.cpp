@@ -83,27 +83,6 @@ long resolve_pg_owner(Domain& self, uint32_t foreigndom, Domain_ref& held, Mm_do
     }
 }
 
-// Walks v's current page tables to the L1 that maps 'va'. The L3 step
-// reads the copy of its entries this CPU translates v's addresses with
-// (guest_cr3.hpp; v is the calling vCPU): the walk finds the L1 the CPU
-// uses. Whatever it finds is checked again as an L1 of the domain.
-bool find_l1(Vcpu& v, uint32_t va, Mfn& l1)
-{
-    if (v.cr3 == invalid_mfn)
-        return false;
-    uint64_t l3e = v.arch.pdpt[va >> 30];
-    // The flags are tested in the low halves: a 64-bit test was two
-    // instructions each.
-    if (!(static_cast<uint32_t>(l3e) & arch::PTE_P))
-        return false;
-    uint64_t l2e =
-        arch::map_l2_window(va >> 30, paddr_to_mfn(l3e & arch::PTE_ADDR_MASK))[(va >> 21) & 511];
-    if ((static_cast<uint32_t>(l2e) & (arch::PTE_P | arch::PTE_PS)) != arch::PTE_P)
-        return false;
-    l1 = paddr_to_mfn(l2e & arch::PTE_ADDR_MASK);
-    return true;
-}
-
 long flush_after_va_update(Vcpu& v, uint32_t va, uint32_t flags)
 {
     uint32_t scope = flags & ~UVMF_FLUSHTYPE_MASK;
@@ -138,7 +117,7 @@ long va_update(Vcpu& v, uint32_t va, uint64_t val, uint32_t flags, const Mm_doma
     {
         Lock_guard<Spinlock> g(d.mm_lock);
         Mfn l1;
-        if (!find_l1(v, va, l1))
+        if (!arch::find_l1(v, va, l1))
             return -XEN_EINVAL;
         Mm_ctx ctx{arch::pv_frame_space(), d.mm};
         rc = mmu_normal_update(ctx, l1, (va >> 12) & 511, val, false, pg_owner);

@@ -38,6 +38,22 @@ uint32_t in_use[max_cpus];
 // cache kept recent mappings so too).
 Mfn tag[max_cpus * mapcache_run];
 
+namespace {
+// Slot 'slot' maps frame 'm' with 'flags' from now on. It may still map
+// another frame, perhaps in this CPU's TLB: the new entry replaces it and
+// the old translation is flushed.
+void retarget(uint32_t slot, Mfn m, pte_t flags)
+{
+    bool stale = tag[slot] != invalid_mfn;
+    if (stale)
+        clear_pte(slot);
+    set_pte(slot, mfn_to_paddr(m) | flags);
+    if (stale)
+        invlpg(reinterpret_cast<void*>(slot_va(slot)));
+    tag[slot] = m;
+}
+} // namespace
+
 // The frame's preferred slot is taken or holds another frame. 'i' is the
 // preferred slot's index, claimed when 'claimed' (its tag then names
 // another frame).
@@ -59,27 +75,13 @@ Mfn tag[max_cpus * mapcache_run];
         }
     }
     uint32_t slot = cpu * mapcache_run + i;
-    // The slot may still map another frame, perhaps in this CPU's TLB:
-    // the new entry replaces it and the old translation is flushed.
-    bool stale = tag[slot] != invalid_mfn;
-    if (stale)
-        clear_pte(slot);
-    set_pte(slot, mfn_to_paddr(m) | PTE_P | PTE_RW | PTE_A | PTE_D);
-    if (stale)
-        invlpg(reinterpret_cast<void*>(slot_va(slot)));
-    tag[slot] = m;
+    retarget(slot, m, PTE_P | PTE_RW | PTE_A | PTE_D);
     return reinterpret_cast<void*>(slot_va(slot));
 }
 
 [[gnu::noinline]] void window_miss(uint32_t slot, Mfn l2)
 {
-    bool stale = tag[slot] != invalid_mfn;
-    if (stale)
-        clear_pte(slot);
-    set_pte(slot, mfn_to_paddr(l2) | PTE_P | PTE_A);
-    if (stale)
-        invlpg(reinterpret_cast<void*>(slot_va(slot)));
-    tag[slot] = l2;
+    retarget(slot, l2, PTE_P | PTE_A); // read-only: walks only read it
 }
 
 [[gnu::noinline]] void bad_unmap(const void* va, unsigned cpu)

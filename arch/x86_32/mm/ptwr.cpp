@@ -17,6 +17,7 @@
 #include "arch/x86_32/mm/ptwr.hpp"
 
 #include "arch/x86_32/cpu/percpu.hpp"
+#include "arch/x86_32/mm/guest_cr3.hpp"
 
 #include "arch/x86_32/include/guest_copy.hpp"
 #include "arch/x86_32/mm/mapcache.hpp"
@@ -45,20 +46,14 @@ struct Ptwr {
 
 Ptwr& ptwr(x86emul::Ctxt& c) { return *static_cast<Ptwr*>(c.data); }
 
-// The L1 entry that maps 'va' in v's current tables (0 if none). The L3
-// step reads the copy of its entries the CPU faulted with (guest_cr3.hpp);
-// the table found is checked again as an in-use L1 of the domain.
+// The L1 entry that maps 'va' in v's current tables (0 if none): the
+// CPU faulted through it (find_l1).
 uint64_t l1e_of(const Vcpu& v, uint32_t va)
 {
-    if (v.cr3 == invalid_mfn)
+    Mfn l1;
+    if (!find_l1(v, va, l1))
         return 0;
-    uint64_t e = v.arch.pdpt[va >> 30];
-    if (!(static_cast<uint32_t>(e) & PTE_P))
-        return 0;
-    e = map_l2_window(va >> 30, paddr_to_mfn(e & PTE_ADDR_MASK))[(va >> 21) & 511];
-    if ((static_cast<uint32_t>(e) & (PTE_P | PTE_PS)) != PTE_P)
-        return 0;
-    Frame_mapping m(paddr_to_mfn(e & PTE_ADDR_MASK));
+    Frame_mapping m(l1);
     return m ? m.as<uint64_t>()[(va >> 12) & 511] : 0;
 }
 

@@ -1,6 +1,7 @@
 #include "arch/x86_32/include/pv_frame_space.hpp"
 
 #include "arch/x86_32/cpu/cpu_tables.hpp"
+#include "arch/x86_32/include/frame_space_inline.hpp"
 #include "arch/x86_32/include/m2p.hpp"
 #include "arch/x86_32/mm/guest_cr3.hpp"
 #include "arch/x86_32/mm/mapcache.hpp"
@@ -43,8 +44,9 @@ public:
     // The map cache's per-CPU slots, one per table the core holds mapped:
     // the core's Table_map nests at most an L3, an L2 and an L1 (with one
     // more for a linear L2 check), far fewer than a CPU's slots.
-    uint64_t* map(Mfn m) override { return static_cast<uint64_t*>(map_frame(m)); }
-    void unmap(uint64_t* t) override { unmap_frame(t); }
+    // (The core calls map_table/unmap_table, the same functions, inline.)
+    uint64_t* map(Mfn m) override { return map_table(m); }
+    void unmap(uint64_t* t) override { unmap_table(t); }
 
     bool is_ram(Mfn m) override
     {
@@ -97,7 +99,7 @@ public:
         return true;
     }
 
-    void writable_dropped(Mfn m) override { tlb_stamp(m, 1); }
+    void writable_dropped(Mfn m) override { note_writable_dropped(m); }
     void before_validate(Mfn m) override { tlb_flush_stale(m, 1); }
     void l3_changed() override { note_l3_change(); }
     [[gnu::noinline]] void page_released(Mfn m) override
