@@ -485,7 +485,7 @@ void test_poll_races()
     // three such QEMUs at once the runnable and running parts reached
     // 150 and 250 ms (the whole lateness 400 ms, past the 200 ms bound
     // this check once put on it, in 1 of 240 and 1 of 50 runs) while the
-    // blocked part stayed under 31 ms. So only that part is bounded.
+    // blocked part stayed under 50 ms. So only that part is bounded.
     uint64_t worst_late = 0, worst_timer = 0;
     uint64_t late_runnable = 0, late_blocked = 0, late_running = 0;
     for (unsigned round = 0; round < 12; ++round) {
