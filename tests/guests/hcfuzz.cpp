@@ -9,8 +9,10 @@
 // and a grant-table op array that starts there ends there (Xen writes each
 // op's status back, and a GNTTABOP_copy of 0x7ffb ops from the scratch
 // page's end wrote statuses across the stack: seeds 101, 103, 110, 118 to
-// 122 crashed the guest that way before). The scenario also rejects any
-// hypervisor fatal report.
+// 122 crashed the guest that way before). Inside the scratch pages a
+// quarter of the words are argument values, so nested pointers and counts
+// are plausible too, and an unmapped guard page follows them. The
+// scenario also rejects any hypervisor fatal report.
 #include "cmdline_arg.hpp"
 #include "console.hpp"
 #include "fuzz_guest.hpp"
@@ -19,7 +21,17 @@
 
 namespace {
 
-alignas(4096) uint8_t scratch[2 * 4096];
+// Two scratch pages and, after them, a guard page that is unmapped before
+// the calls begin: a count of entries the guest asks the hypervisor to
+// write from a pointer into the scratch pages (a frame list, an extent
+// array, a runstate area) then faults there instead of running on into
+// the guest's own data.
+struct alignas(4096) Scratch_pages {
+    uint8_t bytes[2 * 4096];
+    uint8_t guard[4096];
+};
+Scratch_pages pages;
+uint8_t (&scratch)[2 * 4096] = pages.bytes;
 uint32_t rng = 0x1234567u;
 
 uint32_t next() { return xorshift32(rng); }
@@ -108,10 +120,18 @@ void guest_main(start_info_t* si)
     printf("hcfuzz: seed %u\n", rng);
     const uint32_t calls = cmdline_number(c, "calls", 20000);
     unsigned made = 0, enosys = 0, ok = 0, errors = 0, odd = 0;
+    CHECK_EQ(hc::update_va_mapping(addr(pages.guard), 0, UVMF_INVLPG), 0,
+             "the guard page after the scratch pages is unmapped");
     for (unsigned i = 0; i < calls; ++i) {
+        // A quarter of the words the hypervisor finds behind a pointer are
+        // argument values (scratch addresses, small counts, domain ids, the
+        // hypervisor's area), so that a pointer or count inside a struct is
+        // as often plausible as a top-level one; the rest random.
         if (i % 512 == 0)
-            for (auto& b : scratch)
-                b = static_cast<uint8_t>(next());
+            for (uint32_t w = 0; w < sizeof scratch / 4; ++w) {
+                uint32_t v = next() % 4 == 0 ? arg() : next();
+                __builtin_memcpy(scratch + 4 * w, &v, 4);
+            }
         // Mostly the implemented hypercalls, where the argument checks are.
         static constexpr uint8_t implemented[] = {
             __HYPERVISOR_memory_op, __HYPERVISOR_xen_version, __HYPERVISOR_vm_assist,
