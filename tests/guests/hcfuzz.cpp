@@ -58,7 +58,7 @@ uint32_t arg()
     case 5: return 0xFB800000u + (next() & 0xFFFFF0u);  // the hypervisor image
     case 6: return 0xFFFFF000u + (next() & 0xFF0u);     // wraps past 4 GiB
     case 7: return 0x1000u + (next() & 0xFFF0u);        // unmapped low memory
-    case 8: return addr(scratch) + (next() % 4096);     // random bytes
+    case 8: return addr(scratch) + (next() % 4096);     // the scratch contents
     case 9: return random_address();
     case 10: return next() % 64;
     default: return addr(scratch + 4096) - (next() % 64);

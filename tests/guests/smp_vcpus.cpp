@@ -500,12 +500,11 @@ void test_poll_races()
         uint64_t round_end = system_time_now_ns(0) + 40 * one_ms;
         while (system_time_now_ns(0) < round_end) {
             clear_pending(ipi_port);
-            uint64_t start = system_time_now_ns(0);
-            p.timeout = start + (100 + (polls % 7) * 60) * 1000;
             vcpu_runstate_info_t r0 = {}, r1 = {};
             if (quiet)
                 (void)hc::vcpu_op(VCPUOP_get_runstate_info, 0, &r0);
-            uint64_t t0 = system_time_now_ns(0);
+            uint64_t start = system_time_now_ns(0);
+            p.timeout = start + (100 + (polls % 7) * 60) * 1000;
             long rc = hc::sched_poll(&p);
             uint64_t now = system_time_now_ns(0);
             if (quiet)
@@ -529,7 +528,7 @@ void test_poll_races()
                 if (!quiet)
                     continue;
                 uint64_t blocked = r1.time[RUNSTATE_blocked] - r0.time[RUNSTATE_blocked];
-                uint64_t asked = p.timeout > t0 ? p.timeout - t0 : 0;
+                uint64_t asked = p.timeout - start;
                 uint64_t timer = blocked > asked ? blocked - asked : 0;
                 worst_timer = timer > worst_timer ? timer : worst_timer;
                 // A TCG vCPU can stall for milliseconds; a poll timer 200
@@ -547,7 +546,7 @@ void test_poll_races()
                     int64_t run = static_cast<int64_t>(r1.time[RUNSTATE_running] -
                                                        r0.time[RUNSTATE_running]) +
                                   static_cast<int64_t>(now - r1.state_entry_time) -
-                                  static_cast<int64_t>(t0 - r0.state_entry_time);
+                                  static_cast<int64_t>(start - r0.state_entry_time);
                     late_running = run > 0 ? static_cast<uint64_t>(run) : 0;
                 }
             }
