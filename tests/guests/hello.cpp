@@ -33,5 +33,14 @@ void guest_main(start_info_t* si)
     caps[sizeof caps - 1] = '\0';
     printf("capabilities: %s\n", caps);
     CHECK(contains(caps, "xen-3.0-x86_32p"), "capabilities list xen-3.0-x86_32p");
-    CHECK(guest_shared_info() != nullptr, "shared_info page mapped");
+    const shared_info_t* sh = guest_shared_info();
+    CHECK(sh != nullptr, "shared_info page mapped");
+    // A domU's builder clears shared_info after createdomain (as libxc);
+    // vCPU 0's first context writes the wall clock again (Xen's
+    // arch_set_info_guest). Linux sets its clock from it at boot.
+    uint32_t wc_version = __atomic_load_n(&sh->wc_version, __ATOMIC_ACQUIRE);
+    uint32_t wc_sec = sh->wc_sec;
+    printf("wall clock: %u s since 1970 (version %u)\n", wc_sec, wc_version);
+    CHECK((wc_version & 1) == 0 && wc_version != 0, "wall clock written, version even");
+    CHECK(wc_sec > 1577836800u, "wall clock after 2020 (from the CMOS RTC)");
 }

@@ -1,6 +1,7 @@
 #include "arch/x86_32/include/vcpu_context.hpp"
 
 #include "arch/x86_32/include/pv_frame_space.hpp"
+#include "arch/x86_32/include/vtime.hpp"
 #include "arch/x86_32/pv/desc_frames.hpp"
 #include "arch/x86_32/pv/guest_cr4.hpp"
 #include "arch/x86_32/pv/ldt.hpp"
@@ -186,6 +187,10 @@ long vcpu_initialise(Vcpu& t, const vcpu_guest_context_t& c)
     }
     load_registers(t, c);
     t.initialised = true;
+    // As Xen's arch_set_info_guest: a builder has cleared shared_info
+    // since createdomain wrote the wall clock there.
+    if (t.id == 0)
+        vtime_write_wallclock(d);
     return 0;
 }
 

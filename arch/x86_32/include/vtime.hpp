@@ -22,6 +22,12 @@ void vtime_init();
 // shared_info and vcpu_info pointers are set).
 void vtime_domain_init(Domain& d);
 
+// d's shared_info wall clock rewritten from the machine's and d's offset
+// (Xen's update_domain_wallclock_time). Also when vCPU 0 gets its first
+// context: a domain builder clears shared_info (libxc does) after
+// createdomain wrote it, and Xen's arch_set_info_guest writes it again.
+void vtime_write_wallclock(Domain& d);
+
 // XENPF_settime: the wall clock read secs.nsecs when system time was
 // 'system_time'; every domain's shared_info wall clock is rewritten
 // (wc_version protocol).

@@ -21,6 +21,10 @@ Xen_time_scale guest_scale;
 // Wall-clock time at system time 0 (shared_info wc_sec/wc_nsec).
 uint64_t wc_sec;
 uint32_t wc_nsec;
+// Orders the writers of wc_sec/wc_nsec and of every domain's copy (Xen's
+// wc_lock): two writers of one shared_info interleaving their version
+// increments could leave it odd, and the guest's reader loops forever.
+Spinlock wc_lock;
 
 Vcpu& owner(Timer& t) { return *static_cast<Vcpu*>(t.ctx); }
 
@@ -61,9 +65,12 @@ void on_tick(uint64_t now)
         update_vcpu_time(*v);
 }
 
+} // namespace
+
 // The domain's wall clock: the machine's plus its offset (settimeoffset).
-void write_wallclock(Domain& d)
+void vtime_write_wallclock(Domain& d)
 {
+    Lock_guard<Spinlock> g(wc_lock);
     // A domain being destroyed has given its shared_info back (or is
     // about to: domain_kill's finish step, long after it became dying).
     if (d.shared == nullptr || d.life == Domain_life::dying || d.life == Domain_life::dead)
@@ -78,8 +85,6 @@ void write_wallclock(Domain& d)
     s.wc_nsec = wc_nsec;
     __atomic_store_n(&s.wc_version, s.wc_version + 1, __ATOMIC_RELEASE);
 }
-
-} // namespace
 
 uint64_t system_time_ns() { return now_ns(); }
 
@@ -112,7 +117,7 @@ void vtime_init()
 
 void vtime_domain_init(Domain& d)
 {
-    write_wallclock(d);
+    vtime_write_wallclock(d);
     for (unsigned i = 0; i < d.nr_vcpus; ++i)
         update_vcpu_time(*d.vcpus[i]);
 }
@@ -121,11 +126,14 @@ void vtime_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t system_time)
 {
     // Xen's do_settime: the clock at system time 0, in u64 ns arithmetic.
     uint64_t at_zero = secs * ns_per_s + nsecs - system_time;
-    wc_sec = at_zero / ns_per_s;
-    wc_nsec = static_cast<uint32_t>(at_zero % ns_per_s);
+    {
+        Lock_guard<Spinlock> g(wc_lock);
+        wc_sec = at_zero / ns_per_s;
+        wc_nsec = static_cast<uint32_t>(at_zero % ns_per_s);
+    }
     for_each_domain(
         [](Domain& d, void*) {
-            write_wallclock(d);
+            vtime_write_wallclock(d);
         },
         nullptr);
 }
@@ -133,7 +141,7 @@ void vtime_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t system_time)
 void vtime_set_offset(Domain& d, int64_t seconds)
 {
     d.time_offset_s = seconds;
-    write_wallclock(d);
+    vtime_write_wallclock(d);
 }
 
 void update_vcpu_time(Vcpu& v)
