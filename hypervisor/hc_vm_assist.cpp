@@ -16,6 +16,12 @@ constexpr uint32_t supported = 1u << VMASST_TYPE_writable_pagetables |
                                1u << VMASST_TYPE_pae_extended_cr3 |
                                1u << VMASST_TYPE_architectural_iopl |
                                1u << VMASST_TYPE_runstate_update_flag;
+
+void apply(Domain& d, uint32_t assists)
+{
+    d.vm_assist = assists;
+    d.mm.pae_extended_cr3 = (assists & (1u << VMASST_TYPE_pae_extended_cr3)) != 0;
+}
 } // namespace
 
 long do_vm_assist(Vcpu& v, const Hypercall_args& a)
@@ -25,10 +31,17 @@ long do_vm_assist(Vcpu& v, const Hypercall_args& a)
         return -XEN_EINVAL;
     Domain& d = *v.domain;
     switch (cmd) {
-    case VMASST_CMD_enable: d.vm_assist |= 1u << type; break;
-    case VMASST_CMD_disable: d.vm_assist &= ~(1u << type); break;
+    case VMASST_CMD_enable: apply(d, d.vm_assist | 1u << type); break;
+    case VMASST_CMD_disable: apply(d, d.vm_assist & ~(1u << type)); break;
     default: return -XEN_ENOSYS;
     }
-    d.mm.pae_extended_cr3 = (d.vm_assist & (1u << VMASST_TYPE_pae_extended_cr3)) != 0;
+    return 0;
+}
+
+long domain_set_vm_assist(Domain& d, uint32_t assists)
+{
+    if (assists & ~supported)
+        return -XEN_EINVAL;
+    apply(d, assists);
     return 0;
 }

@@ -7,6 +7,7 @@
 
 #include "hypervisor/lib/xen_errno.hpp"
 
+struct Domain;
 struct Vcpu;
 
 struct Hypercall_args {
@@ -44,6 +45,9 @@ long do_xen_version(Vcpu& v, const Hypercall_args& a);
 long do_sched_op(Vcpu& v, const Hypercall_args& a);
 long do_sched_op_compat(Vcpu& v, const Hypercall_args& a);
 long do_vm_assist(Vcpu& v, const Hypercall_args& a);
+// The whole set of d's assists at once (vCPU 0's first context carries
+// it, Xen's arch_set_info_guest): -EINVAL if any is not offered.
+long domain_set_vm_assist(Domain& d, uint32_t assists);
 long do_multicall(Vcpu& v, const Hypercall_args& a);
 long do_memory_op(Vcpu& v, const Hypercall_args& a);
 long do_vcpu_op(Vcpu& v, const Hypercall_args& a);

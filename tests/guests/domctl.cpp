@@ -578,6 +578,12 @@ void test_domu_context()
     (void)info_of(d5, i);
     CHECK_EQ(i.tot_pages, 2, "  getdomaininfo: tot_pages 2");
     domu_context(ctx, 0x1000, 0x2000, d5_l3);
+    // vCPU 0's first context sets the domain's assists (Xen's
+    // arch_set_info_guest): one not offered refuses the whole context.
+    ctx.vm_assist = 1u << VMASST_TYPE_4gb_segments;
+    CHECK_EQ(vcpucontext(setc, d5, 0, h(&ctx)), -XEN_EINVAL, "setvcpucontext asking for 4gb_segments is -EINVAL");
+    CHECK_EQ(vcpucontext(getc, d5, 0, h(&back)), -XEN_ENODATA, "  nothing kept: still no context");
+    ctx.vm_assist = 1u << VMASST_TYPE_pae_extended_cr3 | 1u << VMASST_TYPE_writable_pagetables;
     CHECK_EQ(vcpucontext(setc, d5, 0, h(&ctx)), 0, "setvcpucontext of domain 5's vCPU 0 with its own L3, online");
     (void)info_of(d5, i);
     CHECK(i.nr_online_vcpus == 1 && (i.flags & XEN_DOMINF_paused) != 0 && (i.flags & XEN_DOMINF_running) == 0,
@@ -586,6 +592,8 @@ void test_domu_context()
     CHECK_EQ(vcpucontext(getc, d5, 0, h(&back)), 0, "getvcpucontext of it");
     CHECK(back.user_regs.eip == 0x1000 && back.ctrlreg[3] == ctx.ctrlreg[3] && (back.flags & VGCF_online) != 0,
           "  eip, the L3 and online as set");
+    CHECK_EQ(back.vm_assist, 1u << VMASST_TYPE_pae_extended_cr3 | 1u << VMASST_TYPE_writable_pagetables,
+             "  the domain's assists are the context's");
     ctx.user_regs.eip = 0x3000;
     CHECK_EQ(vcpucontext(setc, d5, 0, h(&ctx)), 0, "setvcpucontext again, same tables, other registers");
     (void)vcpucontext(getc, d5, 0, h(&back));

@@ -7,6 +7,7 @@
 #include "arch/x86_32/pv/ldt.hpp"
 #include "arch/x86_32/sched/debugregs.hpp"
 #include "hypervisor/domain/domain.hpp"
+#include "hypervisor/hypercall.hpp"
 #include "hypervisor/lib/xen_errno.hpp"
 #include "hypervisor/mm/mm.hpp"
 #include "hypervisor/mm/pt_ops.hpp"
@@ -160,13 +161,13 @@ void vcpu_get_context(const Vcpu& t, vcpu_guest_context_t& c)
     c.vm_assist = t.domain->vm_assist;
 }
 
-long vcpu_initialise(Vcpu& t, const vcpu_guest_context_t& c)
+namespace {
+
+// The GDT frames, base pointer and LDT of t's first context, all or none.
+// Caller holds the domain's mm_lock.
+long take_tables(Vcpu& t, const vcpu_guest_context_t& c)
 {
-    if (long rc = check(c))
-        return rc;
-    Domain& d = *t.domain;
-    Lock_guard<Spinlock> g(d.mm_lock);
-    Mm_ctx ctx{pv_frame_space(), d.mm};
+    Mm_ctx ctx{pv_frame_space(), t.domain->mm};
     Mfn gdt[Vcpu::max_gdt_frames];
     unsigned n = (c.gdt_ents + 511) / 512;
     for (unsigned i = 0; i < n; ++i)
@@ -184,6 +185,30 @@ long vcpu_initialise(Vcpu& t, const vcpu_guest_context_t& c)
             (void)set_gdt_frames(ctx, t, nullptr, 0, 0);
             return rc;
         }
+    }
+    return 0;
+}
+
+} // namespace
+
+long vcpu_initialise(Vcpu& t, const vcpu_guest_context_t& c)
+{
+    if (long rc = check(c))
+        return rc;
+    Domain& d = *t.domain;
+    Lock_guard<Spinlock> g(d.mm_lock);
+    // vCPU 0's context carries the domain's assists (Xen's
+    // arch_set_info_guest), before its base pointer is taken: a builder
+    // asks for extended-cr3 this way for an L3 above 4 GiB.
+    uint32_t old_assists = d.vm_assist;
+    if (t.id == 0)
+        if (long rc = domain_set_vm_assist(d, c.vm_assist))
+            return rc;
+    long rc = take_tables(t, c);
+    if (rc != 0) {
+        if (t.id == 0)
+            (void)domain_set_vm_assist(d, old_assists);
+        return rc;
     }
     load_registers(t, c);
     t.initialised = true;
