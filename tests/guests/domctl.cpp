@@ -610,6 +610,18 @@ void test_domu_context()
     CHECK_EQ(vcpucontext(getc, d5, 0, h(&back)), -XEN_ENODATA, "  no context any more (-ENODATA)");
     (void)info_of(d5, i);
     CHECK_EQ(i.nr_online_vcpus, 0, "  and down");
+    // A refused first context of vCPU 0 leaves the domain's assists as
+    // they were; vCPU 1's context (which carries none) shows them.
+    domu_context(ctx, 0x5000, 0x2000, d5_l3);
+    ctx.flags &= ~VGCF_online;
+    CHECK_EQ(vcpucontext(setc, d5, 1, h(&ctx)), 0, "setvcpucontext of domain 5's vCPU 1, offline");
+    context_for_dom0_vcpu1(ctx);
+    ctx.vm_assist = 1u << VMASST_TYPE_architectural_iopl;
+    CHECK(vcpucontext(setc, d5, 0, h(&ctx)) < 0, "vCPU 0's first context with dom0's L3 and other assists: refused");
+    CHECK_EQ(vcpucontext(getc, d5, 1, h(&back)), 0, "  getvcpucontext of vCPU 1");
+    CHECK_EQ(back.vm_assist, 1u << VMASST_TYPE_pae_extended_cr3 | 1u << VMASST_TYPE_writable_pagetables,
+             "  the domain's assists as before the refused context");
+    CHECK_EQ(vcpucontext(setc, d5, 1, 0), 0, "  vCPU 1 reset again");
     domu_context(ctx, 0x4000, 0x2000, d5_l3);
     CHECK_EQ(vcpucontext(setc, d5, 0, h(&ctx)), 0, "  a new first context is taken (its L3 again)");
     (void)vcpucontext(getc, d5, 0, h(&back));
